@@ -1,0 +1,307 @@
+//! The headless commands an organiser scripts (`new`, `list`, `plan`, `validate`, `idea add`, `schema`).
+//! Each takes plain arguments, writes its output to the given writer and returns a typed error.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_i18n::t;
+use unicode_width::UnicodeWidthStr;
+
+use crate::catalog;
+use crate::clock;
+use crate::model::text::{ellipsize, inert, slug};
+use crate::model::{Form, NewIdea, Plan, Session, Stage, UtcOffset};
+use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    #[error(transparent)]
+    Save(#[from] SaveError),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("{}", t!("cli.unknown_group", path = .path.display(), group = inert(.group), available = .available))]
+    UnknownGroup { path: PathBuf, group: String, available: String },
+    #[error("{}", t!("cli.unknown_block", path = .path.display(), block = inert(.block), available = .available))]
+    UnknownBlock { path: PathBuf, block: String, available: String },
+    #[error("{}", t!("cli.empty_title"))]
+    EmptyTitle,
+    #[error("{}", t!("cli.io", path = .path.display(), error = .source))]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}", t!("cli.output", error = .0))]
+    Output(io::Error),
+    /// Some files failed; each was already reported on its own line.
+    #[error("{}", t!("cli.some_failed", count = .0))]
+    SomeFailed(usize),
+}
+
+impl CliError {
+    /// The lines to print on stderr: one per problem.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            CliError::Load(e) | CliError::Open(OpenError::Load(e)) => e.lines(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+impl From<io::Error> for CliError {
+    fn from(e: io::Error) -> Self {
+        CliError::Output(e)
+    }
+}
+
+/// Where a SESSION argument points: the path itself if it exists, else the same name inside the sessions
+/// directory, with or without ".json".
+pub fn resolve_session_path(sessions: &Path, given: &Path) -> PathBuf {
+    if given.exists() || given.components().count() > 1 {
+        return given.to_path_buf();
+    }
+    let inside = sessions.join(given);
+    if inside.exists() {
+        return inside;
+    }
+    let with_ext = sessions.join(format!("{}.json", given.display()));
+    if with_ext.exists() { with_ext } else { given.to_path_buf() }
+}
+
+pub struct NewOptions {
+    pub plan: Option<PathBuf>,
+    pub title: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub output: Option<PathBuf>,
+}
+
+/// Builds the plan for a new session: the built-in lab with day 1 today (or `start_date`), or a plan file
+/// with its own dates (moved when `start_date` is given), with an optional new title.
+pub fn plan_for_new(options: &NewOptions) -> Result<Plan, CliError> {
+    let mut plan = match &options.plan {
+        Some(path) => {
+            let mut plan = store::load_plan(path)?;
+            if let Some(start) = options.start_date {
+                plan.start_on(start);
+            }
+            plan
+        }
+        None => {
+            let today = clock::now_in(UtcOffset::default().fixed()).date_naive();
+            Plan::builtin(options.start_date.unwrap_or(today))
+        }
+    };
+    if let Some(title) = &options.title {
+        let title = crate::model::text::clean_line(title);
+        if title.is_empty() {
+            return Err(CliError::EmptyTitle);
+        }
+        plan.title = title;
+    }
+    Ok(plan)
+}
+
+/// Creates a new session file and returns its path. Never overwrites: an explicit `-o` that exists is an
+/// error, and the default name gets "-2", "-3" … when taken.
+pub fn new_session(sessions: &Path, options: &NewOptions) -> Result<PathBuf, CliError> {
+    let plan = plan_for_new(options)?;
+    let now = clock::now_in(plan.utc_offset.fixed());
+    let session = Session::new(plan, now);
+    create_session_file(sessions, options.output.as_deref(), &session)
+}
+
+pub fn create_session_file(sessions: &Path, output: Option<&Path>, session: &Session) -> Result<PathBuf, CliError> {
+    if let Some(path) = output {
+        ensure_parent(path)?;
+        store::create(path, session)?;
+        return Ok(path.to_path_buf());
+    }
+    std::fs::create_dir_all(sessions).map_err(|source| CliError::Io { path: sessions.to_path_buf(), source })?;
+    let date = session.plan.first_date().map(|d| d.to_string()).unwrap_or_default();
+    let stem = format!("{date}-{}", slug(&session.plan.title));
+    for n in 1.. {
+        let name = if n == 1 { format!("{stem}.json") } else { format!("{stem}-{n}.json") };
+        let path = sessions.join(name);
+        match store::create(&path, session) {
+            Ok(()) => return Ok(path),
+            Err(SaveError::Exists { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    unreachable!("the loop above returns")
+}
+
+fn ensure_parent(path: &Path) -> Result<(), CliError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() && !parent.exists() => {
+            std::fs::create_dir_all(parent).map_err(|source| CliError::Io { path: parent.to_path_buf(), source })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints the session files of `sessions`, newest change first, as an aligned table.
+pub fn list(sessions: &Path, out: &mut dyn Write) -> Result<(), CliError> {
+    let entries = catalog::scan(sessions).map_err(|source| CliError::Io { path: sessions.to_path_buf(), source })?;
+    if entries.is_empty() {
+        writeln!(out, "{}", t!("list.none", dir = sessions.display()))?;
+        return Ok(());
+    }
+    let header = [t!("list.file"), t!("list.title"), t!("list.dates"), t!("list.ideas"), t!("list.changed")]
+        .map(|h| h.into_owned());
+    let mut rows = Vec::new();
+    let mut failed = Vec::new();
+    for entry in &entries {
+        match &entry.summary {
+            Ok(s) => {
+                let dates = match (s.first_date, s.last_date) {
+                    (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+                    (Some(a), _) => a.to_string(),
+                    _ => String::new(),
+                };
+                rows.push([
+                    entry.path.display().to_string(),
+                    ellipsize(&inert(&s.title), 48).into_owned(),
+                    dates,
+                    format!("{}/{}", s.ideas, s.target),
+                    s.updated_at.format("%Y-%m-%d %H:%M").to_string(),
+                ]);
+            }
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    if !rows.is_empty() {
+        write_table(out, &header, &rows, &[false, false, false, true, false])?;
+    }
+    for line in &failed {
+        writeln!(out, "{line}")?;
+    }
+    if failed.is_empty() { Ok(()) } else { Err(CliError::SomeFailed(failed.len())) }
+}
+
+/// Writes rows as columns padded to their display width (wide characters count double).
+pub fn write_table<const N: usize>(
+    out: &mut dyn Write,
+    header: &[String; N],
+    rows: &[[String; N]],
+    right_align: &[bool; N],
+) -> io::Result<()> {
+    let mut widths = header.clone().map(|h| h.width());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    for row in std::iter::once(header).chain(rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths[i].saturating_sub(cell.width()));
+            if right_align[i] {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if i + 1 < N {
+                    line.push_str(&pad);
+                }
+            }
+            if i + 1 < N {
+                line.push_str("  ");
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Prints the built-in plan with day 1 on `start` (today by default): the starting point for a custom plan.
+pub fn plan_default(start: Option<NaiveDate>, out: &mut dyn Write) -> Result<(), CliError> {
+    let today = clock::now_in(UtcOffset::default().fixed()).date_naive();
+    let plan = Plan::builtin(start.unwrap_or(today));
+    let json = serde_json::to_string_pretty(&plan).map_err(|e| CliError::Output(io::Error::other(e)))?;
+    writeln!(out, "{json}")?;
+    Ok(())
+}
+
+pub fn plan_check(path: &Path, out: &mut dyn Write) -> Result<(), CliError> {
+    store::load_plan(path)?;
+    writeln!(out, "{}", t!("validate.ok", path = path.display()))?;
+    Ok(())
+}
+
+/// Checks each session file: prints "ok" for good ones, every problem (one line each) for the others.
+pub fn validate(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+    let mut failed = 0;
+    for path in paths {
+        match store::load(path) {
+            Ok(_) => writeln!(out, "{}", t!("validate.ok", path = path.display()))?,
+            Err(e) => {
+                failed += 1;
+                for line in e.lines() {
+                    writeln!(err, "{line}")?;
+                }
+            }
+        }
+    }
+    if failed == 0 { Ok(()) } else { Err(CliError::SomeFailed(failed)) }
+}
+
+pub struct IdeaArgs {
+    pub group: String,
+    pub title: String,
+    pub agency: Option<String>,
+    pub author: Option<String>,
+    pub detail: Option<String>,
+    pub form: Option<Form>,
+    pub digital: bool,
+    pub flagship: bool,
+    pub stage: Option<Stage>,
+    /// The agenda block it came from (default: the current block).
+    pub block: Option<String>,
+}
+
+/// Appends one idea under the lock, saves atomically, and returns its id.
+pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<u64, CliError> {
+    if crate::model::text::clean_line(&args.title).is_empty() {
+        return Err(CliError::EmptyTitle);
+    }
+    let mut open = OpenSession::open(path)?;
+    let session = &mut open.session;
+    let Some(group) = session.resolve_group(&args.group).map(|g| g.id.clone()) else {
+        let available =
+            session.groups.iter().map(|g| format!("{} ({})", inert(&g.name), g.id)).collect::<Vec<_>>().join(", ");
+        return Err(CliError::UnknownGroup { path: path.to_path_buf(), group: args.group, available });
+    };
+    let block = match &args.block {
+        Some(wanted) => match session.plan.find_block(wanted.trim()) {
+            Some((_, block)) => Some(block.id.clone()),
+            None => {
+                let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
+                return Err(CliError::UnknownBlock { path: path.to_path_buf(), block: wanted.clone(), available });
+            }
+        },
+        None => None,
+    };
+    let now = clock::now_in(session.plan.utc_offset.fixed());
+    let id = session.add_idea(
+        NewIdea {
+            group,
+            title: args.title,
+            agency: args.agency,
+            author: args.author,
+            detail: args.detail,
+            form: args.form,
+            digital: args.digital,
+            flagship: args.flagship,
+            stage: args.stage,
+            block,
+        },
+        now,
+    );
+    open.save()?;
+    Ok(id)
+}
+
+/// The JSON Schema (draft 2020-12) of the session file.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Session)).unwrap_or_default()
+}

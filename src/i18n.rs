@@ -1,0 +1,82 @@
+//! The two languages of every user-facing string (Indonesian and English), kept in `locales/`.
+//! Screens pass their language explicitly; command-line messages use the process language set once in main.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
+pub enum Lang {
+    /// Bahasa Indonesia
+    Id,
+    /// English
+    #[default]
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language a `LANG` value asks for: `id*` is Indonesian, anything else (or nothing) English.
+    pub fn from_lang_var(value: Option<&str>) -> Lang {
+        match value {
+            Some(v) if v.to_ascii_lowercase().starts_with("id") => Lang::Id,
+            _ => Lang::En,
+        }
+    }
+
+    /// The language from the `LANG` environment variable.
+    pub fn from_env() -> Lang {
+        Lang::from_lang_var(std::env::var("LANG").ok().as_deref())
+    }
+
+    /// Makes this the language of command-line messages and error texts.
+    pub fn make_current(self) {
+        rust_i18n::set_locale(self.code());
+    }
+
+    /// The language of command-line messages.
+    pub fn current() -> Lang {
+        if &*rust_i18n::locale() == "id" { Lang::Id } else { Lang::En }
+    }
+
+    pub fn toggled(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_var_picks_indonesian_only_for_id() {
+        assert_eq!(Lang::from_lang_var(Some("id_ID.UTF-8")), Lang::Id);
+        assert_eq!(Lang::from_lang_var(Some("ID")), Lang::Id);
+        assert_eq!(Lang::from_lang_var(Some("en_US.UTF-8")), Lang::En);
+        assert_eq!(Lang::from_lang_var(Some("C")), Lang::En);
+        assert_eq!(Lang::from_lang_var(None), Lang::En);
+    }
+
+    /// Every key exists in both languages, so no screen or message can fall back to the other language.
+    #[test]
+    fn both_locales_have_the_same_keys() {
+        let keys = |text: &str| -> std::collections::BTreeSet<String> {
+            text.lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
+                .filter_map(|l| l.split(':').next().map(|k| k.trim().to_string()))
+                .filter(|k| k != "_version")
+                .collect()
+        };
+        let en = keys(include_str!("../locales/en.yml"));
+        let id = keys(include_str!("../locales/id.yml"));
+        let only_en: Vec<_> = en.difference(&id).collect();
+        let only_id: Vec<_> = id.difference(&en).collect();
+        assert!(only_en.is_empty() && only_id.is_empty(), "only in en: {only_en:?}; only in id: {only_id:?}");
+        assert!(en.len() > 10);
+    }
+}

@@ -1,0 +1,178 @@
+//! The `innolab` command line: parses arguments and dispatches to the library. Nothing else lives here.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use innolab::cli::{self, CliError, IdeaArgs, NewOptions};
+use innolab::i18n::Lang;
+use innolab::model::{Form, Stage};
+
+#[derive(Parser)]
+#[command(name = "innolab", version)]
+struct Cli {
+    #[arg(long, global = true, value_name = "DIR", default_value = "sessions", env = "INNOLAB_SESSIONS")]
+    sessions: PathBuf,
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Lang>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    New(NewArgs),
+    List,
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    Validate {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    Idea {
+        #[command(subcommand)]
+        command: IdeaCommand,
+    },
+    Schema,
+}
+
+#[derive(Args)]
+struct NewArgs {
+    #[arg(long, value_name = "FILE")]
+    plan: Option<PathBuf>,
+    #[arg(long, value_name = "T")]
+    title: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    start_date: Option<NaiveDate>,
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum PlanCommand {
+    Default {
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        start_date: Option<NaiveDate>,
+    },
+    Check {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum IdeaCommand {
+    Add(IdeaAddArgs),
+}
+
+#[derive(Args)]
+struct IdeaAddArgs {
+    #[arg(value_name = "SESSION")]
+    session: PathBuf,
+    #[arg(long, value_name = "G")]
+    group: String,
+    #[arg(long, value_name = "T")]
+    title: String,
+    #[arg(long, value_name = "A")]
+    agency: Option<String>,
+    #[arg(long, value_name = "NAME")]
+    author: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    detail: Option<String>,
+    #[arg(long, value_name = "F")]
+    form: Option<Form>,
+    #[arg(long)]
+    digital: bool,
+    #[arg(long)]
+    flagship: bool,
+    #[arg(long, value_name = "S")]
+    stage: Option<Stage>,
+    #[arg(long, value_name = "ID")]
+    block: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let lang = innolab::help::lang_from_args(&args);
+    lang.make_current();
+    let matches = innolab::help::localize(Cli::command(), lang).get_matches_from(&args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let mut stderr = std::io::stderr().lock();
+            for line in e.lines() {
+                let _ = writeln!(stderr, "innolab: {line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    let out: &mut dyn Write = &mut stdout;
+    match cli.command {
+        Command::New(a) => {
+            let options = NewOptions { plan: a.plan, title: a.title, start_date: a.start_date, output: a.output };
+            let path = cli::new_session(&cli.sessions, &options)?;
+            writeln!(out, "{}", path.display())?;
+        }
+        Command::List => cli::list(&cli.sessions, out)?,
+        Command::Plan { command: PlanCommand::Default { start_date } } => cli::plan_default(start_date, out)?,
+        Command::Plan { command: PlanCommand::Check { file } } => cli::plan_check(&file, out)?,
+        Command::Validate { files } => cli::validate(&files, out, &mut std::io::stderr())?,
+        Command::Idea { command: IdeaCommand::Add(a) } => {
+            let path = cli::resolve_session_path(&cli.sessions, &a.session);
+            let id = cli::idea_add(
+                &path,
+                IdeaArgs {
+                    group: a.group,
+                    title: a.title,
+                    agency: a.agency,
+                    author: a.author,
+                    detail: a.detail,
+                    form: a.form,
+                    digital: a.digital,
+                    flagship: a.flagship,
+                    stage: a.stage,
+                    block: a.block,
+                },
+            )?;
+            writeln!(out, "{id}")?;
+        }
+        Command::Schema => {
+            let schema = serde_json::to_string_pretty(&cli::schema()).unwrap_or_default();
+            writeln!(out, "{schema}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    /// Every command's about, example and argument help exists in both languages.
+    #[test]
+    fn every_help_text_exists_in_both_languages() {
+        for key in innolab::help::required_keys(&Cli::command()) {
+            for lang in [Lang::Id, Lang::En] {
+                assert!(innolab::help::lookup(&key, lang).is_some(), "missing help text {key} in {}", lang.code());
+            }
+        }
+    }
+}

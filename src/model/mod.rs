@@ -1,0 +1,15 @@
+//! The domain: plan, table groups, ideas and the session that ties them together, with their invariants.
+//! Plain data and pure functions; nothing here knows about the terminal or the disk.
+
+pub mod group;
+pub mod idea;
+pub mod plan;
+pub mod session;
+pub mod text;
+pub mod validate;
+
+pub use group::{Member, Role, TableGroup};
+pub use idea::{Form, Idea, Timestamp};
+pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
+pub use session::{NewIdea, Progress, SCHEMA_VERSION, Session, Timer};
+pub use validate::{Problem, ProblemKind};

@@ -1,0 +1,306 @@
+//! A session: one run of a lab plan with its room, its ideas and where the room is now (block and timer).
+//! Every change goes through a method here so the invariants checked by `validate` hold after each one.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::group::TableGroup;
+use super::idea::{Form, Idea, Timestamp};
+use super::plan::{Block, BlockPos, Plan, Stage};
+use super::text;
+
+/// The version of the session file format this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "innolab session")]
+pub struct Session {
+    /// Always first in the file; 1 for this format.
+    pub schema_version: u32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub plan: Plan,
+    pub groups: Vec<TableGroup>,
+    pub ideas: Vec<Idea>,
+    pub progress: Progress,
+}
+
+/// Where the room is: the block on the wall and its timer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    /// The current block (a block id).
+    pub block: String,
+    pub timer: Timer,
+}
+
+/// A countdown for one block. Running: it ends at `deadline`. Paused: `remaining_secs` are left (negative in
+/// overtime). Saving the deadline, not the remaining time, lets a restart resume a running timer exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Timer {
+    /// The block this countdown belongs to (a block id).
+    pub block: String,
+    /// The length it was set to, with every minute added or removed.
+    pub duration_secs: u32,
+    pub running: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_secs: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Timestamp>,
+}
+
+impl Timer {
+    /// A paused countdown at the block's scheduled length.
+    pub fn for_block(block: &Block) -> Timer {
+        let duration = block.duration_secs();
+        Timer {
+            block: block.id.clone(),
+            duration_secs: duration,
+            running: false,
+            remaining_secs: Some(i64::from(duration)),
+            deadline: None,
+        }
+    }
+
+    /// Seconds left at `now`; negative once the time is up.
+    pub fn remaining_at(&self, now: Timestamp) -> i64 {
+        match (self.running, self.deadline, self.remaining_secs) {
+            (true, Some(deadline), _) => (deadline - now).num_seconds(),
+            (_, _, Some(remaining)) => remaining,
+            _ => i64::from(self.duration_secs),
+        }
+    }
+
+    pub fn start(&mut self, now: Timestamp) {
+        if !self.running {
+            let remaining = self.remaining_at(now);
+            self.deadline = Some(now + chrono::Duration::seconds(remaining));
+            self.remaining_secs = None;
+            self.running = true;
+        }
+    }
+
+    pub fn pause(&mut self, now: Timestamp) {
+        if self.running {
+            self.remaining_secs = Some(self.remaining_at(now));
+            self.deadline = None;
+            self.running = false;
+        }
+    }
+
+    /// Adds (or with a negative `secs`, removes) time; there is no maximum, and the length never goes below 0.
+    pub fn adjust(&mut self, secs: i64) {
+        let duration = (i64::from(self.duration_secs) + secs).clamp(0, i64::from(u32::MAX));
+        self.duration_secs = u32::try_from(duration).unwrap_or(u32::MAX);
+        if let Some(deadline) = self.deadline.as_mut() {
+            *deadline += chrono::Duration::seconds(secs);
+        }
+        if let Some(remaining) = self.remaining_secs.as_mut() {
+            *remaining += secs;
+        }
+    }
+}
+
+/// What a new idea carries when it is captured; the session fills in id, stage, block and times.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewIdea {
+    pub group: String,
+    pub title: String,
+    pub agency: Option<String>,
+    pub author: Option<String>,
+    pub detail: Option<String>,
+    pub form: Option<Form>,
+    pub digital: bool,
+    pub flagship: bool,
+    /// Overrides the block's stage (for ideas typed in after the session).
+    pub stage: Option<Stage>,
+    /// Overrides the current block (a block id that exists in the plan).
+    pub block: Option<String>,
+}
+
+impl Session {
+    /// A fresh session of `plan`: its numbered tables, no ideas, on the first block with its timer paused.
+    /// The plan must have at least one block (a validated plan does).
+    pub fn new(plan: Plan, now: Timestamp) -> Session {
+        let groups = (1..=plan.tables.max(1)).map(TableGroup::numbered).collect();
+        let (block, timer) = match plan.blocks().next() {
+            Some((_, first)) => (first.id.clone(), Timer::for_block(first)),
+            None => (
+                String::new(),
+                Timer {
+                    block: String::new(),
+                    duration_secs: 0,
+                    running: false,
+                    remaining_secs: Some(0),
+                    deadline: None,
+                },
+            ),
+        };
+        Session {
+            schema_version: SCHEMA_VERSION,
+            created_at: now,
+            updated_at: now,
+            plan,
+            groups,
+            ideas: Vec::new(),
+            progress: Progress { block, timer },
+        }
+    }
+
+    /// The next idea id: one past the highest ever used. Ideas are never removed, so no id comes back.
+    pub fn next_idea_id(&self) -> u64 {
+        self.ideas.iter().map(|i| i.id).max().map_or(1, |max| max + 1)
+    }
+
+    pub fn live_ideas(&self) -> impl Iterator<Item = &Idea> {
+        self.ideas.iter().filter(|i| i.is_live())
+    }
+
+    pub fn live_idea_count(&self) -> usize {
+        self.live_ideas().count()
+    }
+
+    pub fn idea(&self, id: u64) -> Option<&Idea> {
+        self.ideas.iter().find(|i| i.id == id)
+    }
+
+    pub fn idea_mut(&mut self, id: u64) -> Option<&mut Idea> {
+        self.ideas.iter_mut().find(|i| i.id == id)
+    }
+
+    pub fn group(&self, id: &str) -> Option<&TableGroup> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// Finds a table by id ("meja-2"), by its number in the room (1-based: "2"), or by name ("Meja 2",
+    /// case-insensitive).
+    pub fn resolve_group(&self, wanted: &str) -> Option<&TableGroup> {
+        let wanted = wanted.trim();
+        if let Some(group) = self.group(wanted) {
+            return Some(group);
+        }
+        if let Ok(n) = wanted.parse::<usize>() {
+            return n.checked_sub(1).and_then(|i| self.groups.get(i));
+        }
+        let wanted = wanted.to_lowercase();
+        self.groups.iter().find(|g| g.name.trim().to_lowercase() == wanted)
+    }
+
+    /// The block on the wall, and its position. A validated session always has one.
+    pub fn current_block(&self) -> Option<(BlockPos, &Block)> {
+        self.plan.find_block(&self.progress.block)
+    }
+
+    /// Adds a captured idea with the current block and stage and returns its id. Text is cleaned as untrusted.
+    pub fn add_idea(&mut self, new: NewIdea, now: Timestamp) -> u64 {
+        let id = self.next_idea_id();
+        let block_id = new.block.as_deref().unwrap_or(&self.progress.block);
+        let (block, block_stage) = match self.plan.find_block(block_id) {
+            Some((_, b)) => (b.id.clone(), b.stage),
+            None => (block_id.to_string(), Stage::None),
+        };
+        let clean_opt = |s: Option<String>| s.map(|s| text::clean_line(&s)).filter(|s| !s.is_empty());
+        self.ideas.push(Idea {
+            id,
+            group: new.group,
+            agency: clean_opt(new.agency),
+            author: clean_opt(new.author),
+            title: text::clean_line(&new.title),
+            detail: new.detail.map(|d| text::clean_multiline(&d)).filter(|d| !d.is_empty()),
+            stage: new.stage.unwrap_or(block_stage),
+            block,
+            form: new.form,
+            digital: new.digital,
+            flagship: new.flagship,
+            created_at: now,
+            updated_at: now,
+            deleted: false,
+        });
+        self.updated_at = now;
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, NaiveDate};
+
+    fn at(text: &str) -> Timestamp {
+        DateTime::parse_from_rfc3339(text).unwrap()
+    }
+
+    fn session() -> Session {
+        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        Session::new(plan, at("2022-11-02T08:00:00+07:00"))
+    }
+
+    #[test]
+    fn new_session_starts_on_first_block_with_tables() {
+        let s = session();
+        assert_eq!(s.groups.len(), 6);
+        assert_eq!(s.progress.block, s.plan.days[0].blocks[0].id);
+        assert_eq!(s.progress.timer.remaining_secs, Some(30 * 60));
+        assert!(!s.progress.timer.running);
+    }
+
+    #[test]
+    fn ids_are_never_reused_even_after_delete() {
+        let mut s = session();
+        let now = s.created_at;
+        let a = s.add_idea(NewIdea { group: "meja-1".into(), title: "A".into(), ..Default::default() }, now);
+        let b = s.add_idea(NewIdea { group: "meja-1".into(), title: "B".into(), ..Default::default() }, now);
+        s.idea_mut(b).unwrap().deleted = true;
+        let c = s.add_idea(NewIdea { group: "meja-2".into(), title: "C".into(), ..Default::default() }, now);
+        assert_eq!((a, b, c), (1, 2, 3));
+        assert_eq!(s.live_idea_count(), 2);
+    }
+
+    #[test]
+    fn add_idea_takes_current_block_and_cleans_text() {
+        let mut s = session();
+        s.progress.block = "d2-curah-ide".into();
+        let id = s.add_idea(
+            NewIdea {
+                group: "meja-3".into(),
+                title: " \x1b[2JSIP online\n ".into(),
+                agency: Some("".into()),
+                ..Default::default()
+            },
+            s.created_at,
+        );
+        let idea = s.idea(id).unwrap();
+        assert_eq!(idea.title, "[2JSIP online");
+        assert_eq!(idea.block, "d2-curah-ide");
+        assert_eq!(idea.stage, Stage::Diagnose);
+        assert_eq!(idea.agency, None);
+    }
+
+    #[test]
+    fn resolve_group_by_id_number_and_name() {
+        let s = session();
+        assert_eq!(s.resolve_group("meja-2").map(|g| g.id.as_str()), Some("meja-2"));
+        assert_eq!(s.resolve_group("3").map(|g| g.id.as_str()), Some("meja-3"));
+        assert_eq!(s.resolve_group("MEJA 4").map(|g| g.id.as_str()), Some("meja-4"));
+        assert!(s.resolve_group("0").is_none());
+        assert!(s.resolve_group("Meja 9").is_none());
+    }
+
+    #[test]
+    fn timer_runs_pauses_and_extends() {
+        let s = session();
+        let mut t = s.progress.timer.clone();
+        let t0 = at("2022-11-02T08:00:00+07:00");
+        t.start(t0);
+        assert_eq!(t.remaining_at(at("2022-11-02T08:10:00+07:00")), 20 * 60);
+        t.adjust(60);
+        assert_eq!(t.remaining_at(at("2022-11-02T08:10:00+07:00")), 21 * 60);
+        t.pause(at("2022-11-02T08:40:00+07:00"));
+        assert_eq!(t.remaining_secs, Some(-9 * 60));
+        assert_eq!(t.remaining_at(at("2022-11-02T09:40:00+07:00")), -9 * 60);
+        t.adjust(-100_000);
+        assert_eq!(t.duration_secs, 0);
+    }
+}

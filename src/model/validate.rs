@@ -1,0 +1,291 @@
+//! The invariants a session and a plan must hold beyond their JSON shape: unique ids, references that
+//! resolve, times in order, a consistent timer and bounded text. Each problem names where it is in the file.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use rust_i18n::t;
+
+use super::plan::Plan;
+use super::session::Session;
+use super::text::MAX_TEXT_BYTES;
+
+/// One broken invariant, at a JSON path such as `ideas[3].group`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub kind: ProblemKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProblemKind {
+    NoDays,
+    NoBlocks,
+    DateNotAfterPrevious { date: String },
+    DuplicateId { id: String },
+    EmptyId,
+    EmptyText,
+    EndNotAfterStart { start: String, end: String },
+    StartsBeforePrevious,
+    TargetZero,
+    NoGroups,
+    UnknownGroup { id: String },
+    UnknownBlock { id: String },
+    TimerRunningWithoutDeadline,
+    TimerPausedWithoutRemaining,
+    TooLong { bytes: usize },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.kind)
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            ProblemKind::NoDays => t!("problem.no_days"),
+            ProblemKind::NoBlocks => t!("problem.no_blocks"),
+            ProblemKind::DateNotAfterPrevious { date } => t!("problem.date_order", date = date),
+            ProblemKind::DuplicateId { id } => t!("problem.duplicate_id", id = format!("{id:?}")),
+            ProblemKind::EmptyId => t!("problem.empty_id"),
+            ProblemKind::EmptyText => t!("problem.empty_text"),
+            ProblemKind::EndNotAfterStart { start, end } => t!("problem.end_before_start", start = start, end = end),
+            ProblemKind::StartsBeforePrevious => t!("problem.block_order"),
+            ProblemKind::TargetZero => t!("problem.target_zero"),
+            ProblemKind::NoGroups => t!("problem.no_groups"),
+            ProblemKind::UnknownGroup { id } => t!("problem.unknown_group", id = format!("{id:?}")),
+            ProblemKind::UnknownBlock { id } => t!("problem.unknown_block", id = format!("{id:?}")),
+            ProblemKind::TimerRunningWithoutDeadline => t!("problem.timer_no_deadline"),
+            ProblemKind::TimerPausedWithoutRemaining => t!("problem.timer_no_remaining"),
+            ProblemKind::TooLong { bytes } => {
+                t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024))
+            }
+        };
+        f.write_str(&text)
+    }
+}
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn push(&mut self, path: impl Into<String>, kind: ProblemKind) {
+        self.problems.push(Problem { path: path.into(), kind });
+    }
+
+    fn text(&mut self, path: impl FnOnce() -> String, value: &str) {
+        if value.len() > MAX_TEXT_BYTES {
+            self.push(path(), ProblemKind::TooLong { bytes: value.len() });
+        }
+    }
+
+    fn opt_text(&mut self, path: impl FnOnce() -> String, value: Option<&String>) {
+        if let Some(value) = value {
+            self.text(path, value);
+        }
+    }
+
+    fn required_text(&mut self, path: impl Fn() -> String, value: &str) {
+        if value.trim().is_empty() {
+            self.push(path(), ProblemKind::EmptyText);
+        }
+        self.text(path, value);
+    }
+
+    fn plan(&mut self, plan: &Plan, prefix: &str) {
+        self.required_text(|| format!("{prefix}title"), &plan.title);
+        self.text(|| format!("{prefix}organiser"), &plan.organiser);
+        self.text(|| format!("{prefix}venue"), &plan.venue);
+        self.text(|| format!("{prefix}coach"), &plan.coach);
+        if plan.target_ideas == 0 {
+            self.push(format!("{prefix}target_ideas"), ProblemKind::TargetZero);
+        }
+        if plan.days.is_empty() {
+            self.push(format!("{prefix}days"), ProblemKind::NoDays);
+        }
+        let mut ids = HashSet::new();
+        for (d, day) in plan.days.iter().enumerate() {
+            if d > 0 && day.date <= plan.days[d - 1].date {
+                self.push(
+                    format!("{prefix}days[{d}].date"),
+                    ProblemKind::DateNotAfterPrevious { date: day.date.to_string() },
+                );
+            }
+            if day.blocks.is_empty() {
+                self.push(format!("{prefix}days[{d}].blocks"), ProblemKind::NoBlocks);
+            }
+            for (b, block) in day.blocks.iter().enumerate() {
+                let at = format!("{prefix}days[{d}].blocks[{b}]");
+                if block.id.trim().is_empty() {
+                    self.push(format!("{at}.id"), ProblemKind::EmptyId);
+                } else if !ids.insert(block.id.as_str()) {
+                    self.push(format!("{at}.id"), ProblemKind::DuplicateId { id: block.id.clone() });
+                }
+                self.text(|| format!("{at}.id"), &block.id);
+                if block.end <= block.start {
+                    self.push(
+                        format!("{at}.end"),
+                        ProblemKind::EndNotAfterStart { start: block.start.to_string(), end: block.end.to_string() },
+                    );
+                }
+                if b > 0 && block.start < day.blocks[b - 1].start {
+                    self.push(format!("{at}.start"), ProblemKind::StartsBeforePrevious);
+                }
+                self.required_text(|| format!("{at}.title"), &block.title);
+                self.opt_text(|| format!("{at}.speaker"), block.speaker.as_ref());
+                self.opt_text(|| format!("{at}.prompt"), block.prompt.as_ref());
+            }
+        }
+    }
+
+    fn session(&mut self, session: &Session) {
+        self.plan(&session.plan, "plan.");
+        let blocks: HashSet<&str> = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect();
+
+        if session.groups.is_empty() {
+            self.push("groups", ProblemKind::NoGroups);
+        }
+        let mut group_ids = HashSet::new();
+        for (g, group) in session.groups.iter().enumerate() {
+            if group.id.trim().is_empty() {
+                self.push(format!("groups[{g}].id"), ProblemKind::EmptyId);
+            } else if !group_ids.insert(group.id.as_str()) {
+                self.push(format!("groups[{g}].id"), ProblemKind::DuplicateId { id: group.id.clone() });
+            }
+            self.text(|| format!("groups[{g}].id"), &group.id);
+            self.required_text(|| format!("groups[{g}].name"), &group.name);
+            for (m, member) in group.members.iter().enumerate() {
+                self.required_text(|| format!("groups[{g}].members[{m}].name"), &member.name);
+                self.opt_text(|| format!("groups[{g}].members[{m}].agency"), member.agency.as_ref());
+            }
+        }
+
+        let mut idea_ids = HashSet::with_capacity(session.ideas.len());
+        for (i, idea) in session.ideas.iter().enumerate() {
+            if !idea_ids.insert(idea.id) {
+                self.push(format!("ideas[{i}].id"), ProblemKind::DuplicateId { id: idea.id.to_string() });
+            }
+            if !group_ids.contains(idea.group.as_str()) {
+                self.push(format!("ideas[{i}].group"), ProblemKind::UnknownGroup { id: idea.group.clone() });
+            }
+            if !blocks.contains(idea.block.as_str()) {
+                self.push(format!("ideas[{i}].block"), ProblemKind::UnknownBlock { id: idea.block.clone() });
+            }
+            self.text(|| format!("ideas[{i}].title"), &idea.title);
+            self.opt_text(|| format!("ideas[{i}].agency"), idea.agency.as_ref());
+            self.opt_text(|| format!("ideas[{i}].author"), idea.author.as_ref());
+            self.opt_text(|| format!("ideas[{i}].detail"), idea.detail.as_ref());
+        }
+
+        let progress = &session.progress;
+        if !blocks.contains(progress.block.as_str()) {
+            self.push("progress.block", ProblemKind::UnknownBlock { id: progress.block.clone() });
+        }
+        if !blocks.contains(progress.timer.block.as_str()) {
+            self.push("progress.timer.block", ProblemKind::UnknownBlock { id: progress.timer.block.clone() });
+        }
+        if progress.timer.running && progress.timer.deadline.is_none() {
+            self.push("progress.timer.deadline", ProblemKind::TimerRunningWithoutDeadline);
+        }
+        if !progress.timer.running && progress.timer.remaining_secs.is_none() {
+            self.push("progress.timer.remaining_secs", ProblemKind::TimerPausedWithoutRemaining);
+        }
+    }
+}
+
+/// Every broken invariant of a session, in file order; empty when it is valid.
+pub fn session_problems(session: &Session) -> Vec<Problem> {
+    let mut checker = Checker { problems: Vec::new() };
+    checker.session(session);
+    checker.problems
+}
+
+/// Every broken invariant of a plan file, in file order; empty when it is valid.
+pub fn plan_problems(plan: &Plan) -> Vec<Problem> {
+    let mut checker = Checker { problems: Vec::new() };
+    checker.plan(plan, "");
+    checker.problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::session::NewIdea;
+    use chrono::{DateTime, NaiveDate};
+
+    fn session() -> Session {
+        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap())
+    }
+
+    fn kinds(s: &Session) -> Vec<(String, ProblemKind)> {
+        session_problems(s).into_iter().map(|p| (p.path, p.kind)).collect()
+    }
+
+    #[test]
+    fn builtin_session_is_valid() {
+        assert_eq!(kinds(&session()), vec![]);
+        assert!(plan_problems(&session().plan).is_empty());
+    }
+
+    #[test]
+    fn dangling_references_are_found() {
+        let mut s = session();
+        let now = s.created_at;
+        s.add_idea(NewIdea { group: "meja-99".into(), title: "x".into(), ..Default::default() }, now);
+        s.ideas[0].block = "nowhere".into();
+        s.progress.block = "gone".into();
+        assert_eq!(
+            kinds(&s),
+            vec![
+                ("ideas[0].group".into(), ProblemKind::UnknownGroup { id: "meja-99".into() }),
+                ("ideas[0].block".into(), ProblemKind::UnknownBlock { id: "nowhere".into() }),
+                ("progress.block".into(), ProblemKind::UnknownBlock { id: "gone".into() }),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_are_found() {
+        let mut s = session();
+        let now = s.created_at;
+        s.add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now);
+        s.ideas.push(s.ideas[0].clone());
+        s.groups[1].id = "meja-1".into();
+        s.plan.days[1].blocks[0].id = s.plan.days[0].blocks[0].id.clone();
+        let found = kinds(&s);
+        assert!(found.iter().any(|(p, k)| p == "ideas[1].id" && matches!(k, ProblemKind::DuplicateId { .. })));
+        assert!(found.iter().any(|(p, k)| p == "groups[1].id" && matches!(k, ProblemKind::DuplicateId { .. })));
+        assert!(
+            found.iter().any(|(p, k)| p == "plan.days[1].blocks[0].id" && matches!(k, ProblemKind::DuplicateId { .. }))
+        );
+    }
+
+    #[test]
+    fn plan_order_and_target_are_checked() {
+        let mut plan = session().plan;
+        plan.target_ideas = 0;
+        plan.days[1].date = plan.days[0].date;
+        plan.days[0].blocks[1].end = plan.days[0].blocks[1].start;
+        plan.days[2].blocks.swap(0, 1);
+        let paths: Vec<String> = plan_problems(&plan).into_iter().map(|p| p.path).collect();
+        assert_eq!(paths, vec!["target_ideas", "days[0].blocks[1].end", "days[1].date", "days[2].blocks[1].start"]);
+    }
+
+    #[test]
+    fn overlong_text_is_refused() {
+        let mut s = session();
+        s.plan.title = "x".repeat(MAX_TEXT_BYTES + 1);
+        assert_eq!(kinds(&s), vec![("plan.title".into(), ProblemKind::TooLong { bytes: MAX_TEXT_BYTES + 1 })]);
+    }
+
+    #[test]
+    fn timer_state_must_be_consistent() {
+        let mut s = session();
+        s.progress.timer.running = true;
+        assert_eq!(kinds(&s), vec![("progress.timer.deadline".into(), ProblemKind::TimerRunningWithoutDeadline)]);
+    }
+}

@@ -1,0 +1,414 @@
+//! The session file on disk: load (decode, check the version, validate), atomic durable save, and the
+//! one-writer lock. A file that fails to load is only ever read, never rewritten or "repaired".
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rust_i18n::t;
+use serde::de::DeserializeOwned;
+
+use crate::model::validate::{plan_problems, session_problems};
+use crate::model::{Plan, Problem, SCHEMA_VERSION, Session};
+
+/// Why a session or plan file could not be used. Each variant names the file; `Display` is one line.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{}", t!("load.read", path = .path.display(), error = .source))]
+    Read { path: PathBuf, source: io::Error },
+    #[error("{}", t!("load.empty", path = .path.display()))]
+    Empty { path: PathBuf },
+    #[error("{}", t!("load.utf16", path = .path.display()))]
+    Utf16 { path: PathBuf },
+    #[error("{}", t!("load.not_utf8", path = .path.display(), line = .line, column = .column))]
+    NotUtf8 { path: PathBuf, line: usize, column: usize },
+    #[error("{}", t!("load.syntax", path = .path.display(), line = .line, column = .column, message = .message))]
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}", t!("load.no_version", path = .path.display()))]
+    NoVersion { path: PathBuf },
+    #[error("{}", t!("load.bad_version", path = .path.display(), found = .found))]
+    BadVersion { path: PathBuf, found: String },
+    #[error("{}", t!("load.newer", path = .path.display(), found = .found, supported = SCHEMA_VERSION))]
+    Newer { path: PathBuf, found: u64 },
+    #[error("{}", t!("load.shape", path = .path.display(), line = .line, column = .column, at = .at, message = .message))]
+    Shape { path: PathBuf, line: usize, column: usize, at: String, message: String },
+    #[error("{}", invalid_line(.path, .problems))]
+    Invalid { path: PathBuf, problems: Vec<Problem> },
+}
+
+fn invalid_line(path: &Path, problems: &[Problem]) -> String {
+    let first = problems.first().map(ToString::to_string).unwrap_or_default();
+    if problems.len() > 1 {
+        t!("load.invalid_more", path = path.display(), problem = first, more = problems.len() - 1).into_owned()
+    } else {
+        t!("load.invalid", path = path.display(), problem = first).into_owned()
+    }
+}
+
+impl LoadError {
+    /// One line per problem, each naming the file (for `validate`); other errors are a single line.
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            LoadError::Invalid { path, problems } => {
+                problems.iter().map(|p| t!("load.invalid", path = path.display(), problem = p).into_owned()).collect()
+            }
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("{}", t!("save.io", path = .path.display(), error = .source))]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{}", t!("save.exists", path = .path.display()))]
+    Exists { path: PathBuf },
+    #[error("{}", t!("save.invalid", path = .path.display(), problem = .problem))]
+    Invalid { path: PathBuf, problem: Problem },
+    #[error("{}", t!("save.encode", path = .path.display(), error = .message))]
+    Encode { path: PathBuf, message: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error("{}", busy_line(.path, .holder))]
+    Busy { path: PathBuf, holder: Option<u32> },
+    #[error("{}", t!("lock.io", path = .path.display(), error = .source))]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn busy_line(path: &Path, holder: &Option<u32>) -> String {
+    match holder {
+        Some(pid) => t!("lock.busy_pid", path = path.display(), pid = pid).into_owned(),
+        None => t!("lock.busy", path = path.display()).into_owned(),
+    }
+}
+
+/// Either way a session can fail to open for writing.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error(transparent)]
+    Load(#[from] LoadError),
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Loading
+
+/// Reads and checks a session file.
+pub fn load(path: &Path) -> Result<Session, LoadError> {
+    let bytes = read(path)?;
+    decode_session(path, &bytes)
+}
+
+/// Reads and checks a plan file (what `innolab plan default` prints).
+pub fn load_plan(path: &Path) -> Result<Plan, LoadError> {
+    let bytes = read(path)?;
+    decode_plan(path, &bytes)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+    Ok(bytes)
+}
+
+/// Checks the bytes are UTF-8 text and returns them without a UTF-8 byte-order mark.
+fn text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(LoadError::Empty { path: path.to_path_buf() });
+    }
+    let utf16_bom = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if utf16_bom || bytes.iter().take(4).any(|&b| b == 0) {
+        return Err(LoadError::Utf16 { path: path.to_path_buf() });
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_column(&bytes[..e.valid_up_to()]);
+        LoadError::NotUtf8 { path: path.to_path_buf(), line, column }
+    })
+}
+
+fn line_column(before: &[u8]) -> (usize, usize) {
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// Decodes and checks a session. The common case is one direct parse; only a file that fails it is parsed
+/// again, slowly, to say exactly what is wrong and where.
+pub fn decode_session(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
+    let text = text(path, bytes)?;
+    let session = match serde_json::from_str::<Session>(text) {
+        Ok(session) => session,
+        Err(_) => return Err(diagnose(path, text, true)),
+    };
+    if u64::from(session.schema_version) > u64::from(SCHEMA_VERSION) {
+        return Err(LoadError::Newer { path: path.to_path_buf(), found: session.schema_version.into() });
+    }
+    if session.schema_version != SCHEMA_VERSION {
+        return Err(LoadError::BadVersion { path: path.to_path_buf(), found: session.schema_version.to_string() });
+    }
+    let problems = session_problems(&session);
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid { path: path.to_path_buf(), problems });
+    }
+    Ok(session)
+}
+
+pub fn decode_plan(path: &Path, bytes: &[u8]) -> Result<Plan, LoadError> {
+    let text = text(path, bytes)?;
+    let plan = match serde_json::from_str::<Plan>(text) {
+        Ok(plan) => plan,
+        Err(_) => return Err(diagnose(path, text, false)),
+    };
+    let problems = plan_problems(&plan);
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid { path: path.to_path_buf(), problems });
+    }
+    Ok(plan)
+}
+
+/// Explains why `text` did not decode: syntax first, then (for sessions) the schema version, then the first
+/// field of the wrong shape, with its line, column and path.
+fn diagnose(path: &Path, text: &str, is_session: bool) -> LoadError {
+    let path = path.to_path_buf();
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(e) => {
+            return LoadError::Syntax { path, line: e.line(), column: e.column(), message: bare_message(&e) };
+        }
+    };
+    if is_session {
+        match value.get("schema_version") {
+            None => return LoadError::NoVersion { path },
+            Some(v) => match v.as_u64() {
+                Some(found) if found > u64::from(SCHEMA_VERSION) => return LoadError::Newer { path, found },
+                Some(found) if found == u64::from(SCHEMA_VERSION) => {}
+                _ => return LoadError::BadVersion { path, found: v.to_string() },
+            },
+        }
+        shape_error::<Session>(path, text)
+    } else {
+        shape_error::<Plan>(path, text)
+    }
+}
+
+fn shape_error<T: DeserializeOwned>(path: PathBuf, text: &str) -> LoadError {
+    let mut de = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(_) => LoadError::Syntax { path, line: 0, column: 0, message: "unexpected decoder disagreement".into() },
+        Err(e) => {
+            let at = match e.path().to_string() {
+                top if top == "." => t!("load.top_level").into_owned(),
+                at => at,
+            };
+            let inner = e.into_inner();
+            LoadError::Shape { path, line: inner.line(), column: inner.column(), at, message: bare_message(&inner) }
+        }
+    }
+}
+
+/// serde_json's message without its " at line L column C" suffix (we print the position ourselves).
+fn bare_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Saving
+
+/// The file-system operations an atomic save needs. The real one is [`RealDisk`]; tests inject failures.
+pub trait Disk {
+    /// Creates `path` (which must not exist) with owner-only permissions, writes `bytes` and fsyncs it.
+    fn write_new_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    /// Atomically replaces `to` with `from`.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Makes `to` a second name of `from`, failing if `to` exists (a no-clobber publish).
+    fn hard_link(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Makes renames and links inside `dir` durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    fn remove(&self, path: &Path) -> io::Result<()>;
+}
+
+pub struct RealDisk;
+
+impl Disk for RealDisk {
+    fn write_new_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut file = private_options().write(true).create_new(true).open(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+    fn hard_link(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::hard_link(from, to)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        File::open(dir)?.sync_all()
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        fs::remove_file(path)
+    }
+}
+
+/// Open options that create files readable and writable by their owner only: sessions hold participants' names.
+pub fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// How a save treats an existing file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Publish {
+    /// Replace it atomically (normal saves).
+    Replace,
+    /// Refuse if it exists (new sessions, exports).
+    NoClobber,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn dir_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `bytes` to `path` so that a crash at any instant leaves either the old file or the new one, whole:
+/// a temp file in the same directory, fsync, rename (or link) over the target, fsync the directory. On any
+/// failure the temp file is removed and the old file is untouched.
+pub fn write_atomic(disk: &dyn Disk, path: &Path, bytes: &[u8], publish: Publish) -> Result<(), SaveError> {
+    let io_err = |source| SaveError::Io { path: path.to_path_buf(), source };
+    let dir = dir_of(path);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
+    let temp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)));
+    if let Err(e) = disk.write_new_synced(&temp, bytes) {
+        let _ = disk.remove(&temp);
+        return Err(io_err(e));
+    }
+    let published = match publish {
+        Publish::Replace => disk.rename(&temp, path),
+        Publish::NoClobber => {
+            let linked = disk.hard_link(&temp, path);
+            let _ = disk.remove(&temp);
+            if let Err(e) = &linked
+                && e.kind() == io::ErrorKind::AlreadyExists
+            {
+                return Err(SaveError::Exists { path: path.to_path_buf() });
+            }
+            linked
+        }
+    };
+    if let Err(e) = published {
+        let _ = disk.remove(&temp);
+        return Err(io_err(e));
+    }
+    disk.sync_dir(dir).map_err(io_err)
+}
+
+/// The bytes of a session file: pretty JSON with a final newline.
+pub fn encode(path: &Path, session: &Session) -> Result<Vec<u8>, SaveError> {
+    if let Some(problem) = session_problems(session).into_iter().next() {
+        // Never write a file that would then refuse to load.
+        return Err(SaveError::Invalid { path: path.to_path_buf(), problem });
+    }
+    let mut bytes = serde_json::to_vec_pretty(session)
+        .map_err(|e| SaveError::Encode { path: path.to_path_buf(), message: e.to_string() })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Saves a session over its file, atomically and durably.
+pub fn save(path: &Path, session: &Session) -> Result<(), SaveError> {
+    save_with(&RealDisk, path, session)
+}
+
+pub fn save_with(disk: &dyn Disk, path: &Path, session: &Session) -> Result<(), SaveError> {
+    let bytes = encode(path, session)?;
+    write_atomic(disk, path, &bytes, Publish::Replace)
+}
+
+/// Writes a new session file; fails with [`SaveError::Exists`] rather than overwrite anything.
+pub fn create(path: &Path, session: &Session) -> Result<(), SaveError> {
+    let bytes = encode(path, session)?;
+    write_atomic(&RealDisk, path, &bytes, Publish::NoClobber)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The one-writer lock
+
+/// An exclusive advisory lock on a session, held while a process may write it. The lock lives on a hidden
+/// side file (`.NAME.lock`) because every save replaces the session file itself with a new one.
+#[derive(Debug)]
+pub struct SessionLock {
+    _file: File,
+    path: PathBuf,
+}
+
+impl SessionLock {
+    pub fn lock_path(session: &Path) -> PathBuf {
+        let name = session.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        dir_of(session).join(format!(".{name}.lock"))
+    }
+
+    /// Takes the lock or fails at once (no waiting) naming the file and, when known, the holder's process id.
+    pub fn acquire(session: &Path) -> Result<SessionLock, LockError> {
+        let path = Self::lock_path(session);
+        let io_err = |source| LockError::Io { path: session.to_path_buf(), source };
+        let mut file =
+            private_options().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_err)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                return Err(LockError::Busy { path: session.to_path_buf(), holder: holder.trim().parse().ok() });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
+        }
+        // Best effort: the pid only improves the message another process prints.
+        let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id()));
+        Ok(SessionLock { _file: file, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// A session opened for writing: the lock is held for as long as this value lives.
+#[derive(Debug)]
+pub struct OpenSession {
+    pub path: PathBuf,
+    pub session: Session,
+    pub lock: SessionLock,
+}
+
+impl OpenSession {
+    /// Locks, then loads. A second writer gets [`LockError::Busy`] at once.
+    pub fn open(path: &Path) -> Result<OpenSession, OpenError> {
+        let lock = SessionLock::acquire(path)?;
+        let session = load(path)?;
+        Ok(OpenSession { path: path.to_path_buf(), session, lock })
+    }
+
+    pub fn save(&self) -> Result<(), SaveError> {
+        save(&self.path, &self.session)
+    }
+}

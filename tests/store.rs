@@ -1,0 +1,217 @@
+//! The session file as a contract: the bad-file corpus, atomic saves under injected faults, the lock,
+//! and round trips of every model type.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::fs;
+use std::io;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use innolab::model::Session;
+use innolab::store::{self, Disk, LoadError, LockError, OpenSession, RealDisk, SaveError, SessionLock};
+
+fn corpus() -> Vec<(String, String)> {
+    let tsv = fs::read_to_string(common::fixtures().join("bad/expected.tsv")).unwrap();
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (file, fragment) = l.split_once('\t').unwrap();
+            (file.to_string(), fragment.to_string())
+        })
+        .collect()
+}
+
+fn copy_to(dir: &Path, name: &str) -> std::path::PathBuf {
+    let target = dir.join(name);
+    fs::copy(common::fixtures().join("bad").join(name), &target).unwrap();
+    target
+}
+
+#[test]
+fn corpus_has_at_least_thirty_cases() {
+    assert!(corpus().len() >= 30, "{} cases", corpus().len());
+}
+
+#[test]
+fn every_bad_file_gives_its_one_line_error_and_is_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, fragment) in corpus() {
+        let path = copy_to(dir.path(), &name);
+        let before = fs::read(&path).unwrap();
+        let err = match OpenSession::open(&path) {
+            Ok(_) => panic!("{name} loaded"),
+            Err(e) => e.to_string(),
+        };
+        assert!(!err.contains('\n'), "{name}: more than one line: {err}");
+        assert!(err.contains(&*path.to_string_lossy()), "{name}: the error does not name the file: {err}");
+        assert!(err.contains(&fragment), "{name}: expected {fragment:?} in {err:?}");
+        assert_eq!(fs::read(&path).unwrap(), before, "{name} was modified");
+    }
+}
+
+#[test]
+fn syntax_errors_give_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_to(dir.path(), "trailing-garbage.json");
+    match store::load(&path) {
+        Err(LoadError::Syntax { line, column, .. }) => {
+            let lines = fs::read_to_string(&path).unwrap().lines().count();
+            assert_eq!((line, column), (lines, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_ten_megabyte_string_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut value: serde_json::Value =
+        serde_json::from_slice(&fs::read(common::fixtures().join("valid.json")).unwrap()).unwrap();
+    value["ideas"][0]["title"] = serde_json::Value::String("x".repeat(10 * 1024 * 1024));
+    let path = dir.path().join("huge.json");
+    fs::write(&path, serde_json::to_vec(&value).unwrap()).unwrap();
+    let before = fs::read(&path).unwrap();
+    let err = store::load(&path).unwrap_err();
+    assert!(matches!(&err, LoadError::Invalid { problems, .. } if problems.len() == 1), "{err:?}");
+    let line = err.to_string();
+    assert!(line.contains("ideas[0].title: text is 10485760 bytes, longer than the 1 MiB limit"), "{line}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn the_valid_fixture_loads() {
+    let s = store::load(&common::fixtures().join("valid.json")).unwrap();
+    assert_eq!(s.ideas.len(), 3);
+}
+
+/// A disk that fails the n-th operation of a given kind, to prove a failed save never harms the old file.
+struct FailingDisk {
+    fail_at: &'static str,
+    calls: AtomicUsize,
+}
+
+impl FailingDisk {
+    fn failing(&self, op: &str) -> io::Result<()> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if op == self.fail_at {
+            Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Disk for FailingDisk {
+    fn write_new_synced(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        if self.fail_at == "write" {
+            // A partial write, as a full disk leaves it, then the failure.
+            fs::write(path, &bytes[..bytes.len() / 2])?;
+        } else {
+            RealDisk.write_new_synced(path, bytes)?;
+        }
+        self.failing("write")
+    }
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        self.failing("rename")?;
+        RealDisk.rename(from, to)
+    }
+    fn hard_link(&self, from: &Path, to: &Path) -> io::Result<()> {
+        self.failing("link")?;
+        RealDisk.hard_link(from, to)
+    }
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        self.failing("sync_dir")?;
+        RealDisk.sync_dir(dir)
+    }
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        RealDisk.remove(path)
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> =
+        fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_failing_save_leaves_the_previous_file_byte_identical_and_no_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    fs::copy(common::fixtures().join("valid.json"), &path).unwrap();
+    let before = fs::read(&path).unwrap();
+    let mut session = store::load(&path).unwrap();
+    session.plan.title = "Changed".into();
+    for fail_at in ["write", "rename"] {
+        let disk = FailingDisk { fail_at, calls: AtomicUsize::new(0) };
+        let err = store::save_with(&disk, &path, &session).unwrap_err();
+        assert!(matches!(err, SaveError::Io { .. }), "{err:?}");
+        assert!(err.to_string().contains("lab.json: cannot save: No space left on device"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), before, "failure at {fail_at} changed the file");
+        assert_eq!(names_in(dir.path()), vec!["lab.json"], "failure at {fail_at} left files behind");
+    }
+}
+
+#[test]
+fn a_normal_save_replaces_the_file_and_leaves_no_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    fs::copy(common::fixtures().join("valid.json"), &path).unwrap();
+    let mut session = store::load(&path).unwrap();
+    session.plan.title = "Lab Inovasi Kota".into();
+    store::save(&path, &session).unwrap();
+    assert_eq!(store::load(&path).unwrap(), session);
+    assert_eq!(names_in(dir.path()), vec!["lab.json"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn an_invalid_session_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    fs::copy(common::fixtures().join("valid.json"), &path).unwrap();
+    let before = fs::read(&path).unwrap();
+    let mut session = store::load(&path).unwrap();
+    session.ideas[0].group = "nowhere".into();
+    let err = store::save(&path, &session).unwrap_err();
+    assert!(matches!(err, SaveError::Invalid { .. }), "{err:?}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn create_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    fs::copy(common::fixtures().join("valid.json"), &path).unwrap();
+    let before = fs::read(&path).unwrap();
+    let session: Session = store::load(&path).unwrap();
+    let err = store::create(&path, &session).unwrap_err();
+    assert!(matches!(err, SaveError::Exists { .. }), "{err:?}");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(names_in(dir.path()), vec!["lab.json"]);
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_error_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    fs::copy(common::fixtures().join("valid.json"), &path).unwrap();
+    let first = OpenSession::open(&path).unwrap();
+    let second = SessionLock::acquire(&path).unwrap_err();
+    match &second {
+        LockError::Busy { holder, .. } => assert_eq!(*holder, Some(std::process::id())),
+        other => panic!("{other:?}"),
+    }
+    let line = second.to_string();
+    assert!(line.contains("lab.json: open in another innolab (process"), "{line}");
+    drop(first);
+    SessionLock::acquire(&path).expect("the lock is free once the first writer is gone");
+}
