@@ -3,6 +3,7 @@
 
 rust_i18n::i18n!("locales", fallback = "en");
 
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -10,3 +11,5 @@ pub mod help;
 pub mod i18n;
 pub mod model;
 pub mod store;
+pub mod tui;
+pub mod ui;

@@ -9,6 +9,8 @@ use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use innolab::cli::{self, CliError, IdeaArgs, NewOptions};
 use innolab::i18n::Lang;
 use innolab::model::{Form, Stage};
+use innolab::tui::{self, RunOptions, Target};
+use innolab::ui::theme::ThemeName;
 
 #[derive(Parser)]
 #[command(name = "innolab", version)]
@@ -18,11 +20,12 @@ struct Cli {
     #[arg(long, global = true, value_enum)]
     lang: Option<Lang>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    Run(RunArgs),
     New(NewArgs),
     List,
     Plan {
@@ -38,6 +41,18 @@ enum Command {
         command: IdeaCommand,
     },
     Schema,
+}
+
+#[derive(Args, Default)]
+struct RunArgs {
+    #[arg(value_name = "PATH", conflicts_with = "new")]
+    path: Option<PathBuf>,
+    #[arg(long)]
+    new: bool,
+    #[arg(long, value_name = "FILE", requires = "new")]
+    plan: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ThemeName::Projector)]
+    theme: ThemeName,
 }
 
 #[derive(Args)]
@@ -104,11 +119,17 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    match run(cli) {
+    let lang = cli.lang.unwrap_or(lang);
+    let result = match cli.command {
+        None => run_tui(cli.sessions, lang, RunArgs::default()),
+        Some(Command::Run(args)) => run_tui(cli.sessions, lang, args),
+        Some(command) => run(command, &cli.sessions).map_err(|e| e.lines()),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(lines) => {
             let mut stderr = std::io::stderr().lock();
-            for line in e.lines() {
+            for line in lines {
                 let _ = writeln!(stderr, "innolab: {line}");
             }
             ExitCode::FAILURE
@@ -116,21 +137,34 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<(), CliError> {
+fn run_tui(sessions: PathBuf, lang: Lang, args: RunArgs) -> Result<(), Vec<String>> {
+    let target = match (args.path, args.new) {
+        (Some(path), _) => Target::Open(cli::resolve_session_path(&sessions, &path)),
+        (None, true) => Target::New { plan: args.plan },
+        (None, false) => Target::Start,
+    };
+    tui::run(RunOptions { sessions_dir: sessions, target, lang, theme: args.theme }).map_err(|e| match e {
+        tui::RunError::Cli(e) => e.lines(),
+        other => vec![other.to_string()],
+    })
+}
+
+fn run(command: Command, sessions: &std::path::Path) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     let out: &mut dyn Write = &mut stdout;
-    match cli.command {
+    match command {
+        Command::Run(_) => unreachable!("handled by run_tui"),
         Command::New(a) => {
             let options = NewOptions { plan: a.plan, title: a.title, start_date: a.start_date, output: a.output };
-            let path = cli::new_session(&cli.sessions, &options)?;
+            let path = cli::new_session(sessions, &options)?;
             writeln!(out, "{}", path.display())?;
         }
-        Command::List => cli::list(&cli.sessions, out)?,
+        Command::List => cli::list(sessions, out)?,
         Command::Plan { command: PlanCommand::Default { start_date } } => cli::plan_default(start_date, out)?,
         Command::Plan { command: PlanCommand::Check { file } } => cli::plan_check(&file, out)?,
         Command::Validate { files } => cli::validate(&files, out, &mut std::io::stderr())?,
         Command::Idea { command: IdeaCommand::Add(a) } => {
-            let path = cli::resolve_session_path(&cli.sessions, &a.session);
+            let path = cli::resolve_session_path(sessions, &a.session);
             let id = cli::idea_add(
                 &path,
                 IdeaArgs {

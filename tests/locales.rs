@@ -1,4 +1,5 @@
 //! Every string key the code asks for exists in both locale files, so no message falls back or shows a key.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -27,10 +28,10 @@ fn used_keys() -> BTreeSet<String> {
                         continue;
                     }
                     let rest = text[i + 3..].trim_start();
-                    if let Some(rest) = rest.strip_prefix('"') {
-                        if let Some(end) = rest.find('"') {
-                            keys.insert(rest[..end].to_string());
-                        }
+                    if let Some(rest) = rest.strip_prefix('"')
+                        && let Some(end) = rest.find('"')
+                    {
+                        keys.insert(rest[..end].to_string());
                     }
                 }
             }

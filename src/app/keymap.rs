@@ -1,0 +1,234 @@
+//! Keys are data: one table per mode maps key presses to actions. The footer hints and the `?` help are
+//! generated from these tables, so they can never drift from what the keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::{Action, Mode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyPress {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> KeyPress {
+    KeyPress { code, mods: KeyModifiers::NONE }
+}
+
+const fn ch(c: char) -> KeyPress {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> KeyPress {
+    KeyPress { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+
+/// One line of the keymap: the keys, what they do, the locale key of the help text, and whether the footer
+/// shows it (and with which short locale key).
+#[derive(Debug)]
+pub struct Binding {
+    pub keys: &'static [KeyPress],
+    pub action: Action,
+    pub help: &'static str,
+    pub hint: Option<&'static str>,
+}
+
+const fn bind(keys: &'static [KeyPress], action: Action, help: &'static str, hint: Option<&'static str>) -> Binding {
+    Binding { keys, action, help, hint }
+}
+
+/// Works in every mode.
+pub static GLOBAL: &[Binding] = &[bind(&[ctrl('c')], Action::Quit, "help.key.force_quit", None)];
+
+pub static START: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", Some("hint.choose")),
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.open", Some("hint.open")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", Some("hint.language")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
+];
+
+pub static PLAN_PATH: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.create", Some("hint.create")),
+    bind(&[key(KeyCode::Backspace)], Action::DeleteBack, "help.key.delete_back", None),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.cancel", Some("hint.cancel")),
+];
+
+pub static AGENDA: &[Binding] = &[
+    bind(
+        &[key(KeyCode::Right), key(KeyCode::PageDown), ch(' ')],
+        Action::NextBlock,
+        "help.key.next_block",
+        Some("hint.next"),
+    ),
+    bind(&[key(KeyCode::Left), key(KeyCode::PageUp)], Action::PrevBlock, "help.key.prev_block", Some("hint.prev")),
+    bind(&[key(KeyCode::Home)], Action::FirstBlockOfDay, "help.key.first_block", None),
+    bind(&[key(KeyCode::End)], Action::LastBlockOfDay, "help.key.last_block", None),
+    bind(&[key(KeyCode::Down), key(KeyCode::Tab)], Action::NextTable, "help.key.next_table", None),
+    bind(&[key(KeyCode::Up), key(KeyCode::BackTab)], Action::PrevTable, "help.key.prev_table", None),
+    bind(&[ch('t')], Action::ToggleTimer, "help.key.timer", Some("hint.timer")),
+    bind(&[ch('+'), ch('=')], Action::AddMinute, "help.key.add_minute", Some("hint.minutes")),
+    bind(&[ch('-')], Action::RemoveMinute, "help.key.remove_minute", None),
+    bind(&[ch('r')], Action::ResetTimer, "help.key.reset_timer", None),
+    bind(&[ch('o')], Action::OpenOverview, "help.key.overview", Some("hint.overview")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
+];
+
+pub static OVERVIEW: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.cursor_up", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.cursor_down", Some("hint.choose")),
+    bind(&[key(KeyCode::Left), ch('h')], Action::CursorLeft, "help.key.prev_day", None),
+    bind(&[key(KeyCode::Right), ch('l')], Action::CursorRight, "help.key.next_day", None),
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.jump", Some("hint.jump")),
+    bind(&[key(KeyCode::Esc), ch('o')], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
+];
+
+pub static HELP: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.scroll_up", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.scroll_down", None),
+    bind(
+        &[key(KeyCode::Esc), ch('?'), ch('q'), key(KeyCode::Enter)],
+        Action::Back,
+        "help.key.close",
+        Some("hint.close"),
+    ),
+];
+
+pub fn bindings(mode: Mode) -> &'static [Binding] {
+    match mode {
+        Mode::Start => START,
+        Mode::PlanPath => PLAN_PATH,
+        Mode::Agenda => AGENDA,
+        Mode::Overview => OVERVIEW,
+        Mode::Help => HELP,
+    }
+}
+
+/// Modes listed in the help overlay, in the order a coach meets them.
+pub const HELP_MODES: [Mode; 4] = [Mode::Agenda, Mode::Overview, Mode::Start, Mode::PlanPath];
+
+fn matches(press: &KeyPress, event: &KeyEvent) -> bool {
+    // Shift is part of the character for printable keys ('+', '?', 'A'), so it is ignored there.
+    let mods = match event.code {
+        KeyCode::Char(_) => event.modifiers - KeyModifiers::SHIFT,
+        _ => event.modifiers,
+    };
+    press.code == event.code && press.mods == mods
+}
+
+/// The action a key press means in `mode`, if any. Typing modes turn unbound printable keys into text.
+pub fn action_for(mode: Mode, event: KeyEvent) -> Option<Action> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    let found = GLOBAL
+        .iter()
+        .chain(bindings(mode))
+        .find(|b| b.keys.iter().any(|k| matches(k, &event)))
+        .map(|b| b.action.clone());
+    if found.is_some() {
+        return found;
+    }
+    match (mode, event.code) {
+        (Mode::PlanPath, KeyCode::Char(c)) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::Input(c))
+        }
+        _ => None,
+    }
+}
+
+/// How a key is written in the footer and the help ("→", "PgDn", "Ctrl-C").
+pub fn label(press: &KeyPress) -> String {
+    let base = match press.code {
+        KeyCode::Right => "→".to_string(),
+        KeyCode::Left => "←".to_string(),
+        KeyCode::Up => "↑".to_string(),
+        KeyCode::Down => "↓".to_string(),
+        KeyCode::PageDown => "PgDn".to_string(),
+        KeyCode::PageUp => "PgUp".to_string(),
+        KeyCode::Home => "Home".to_string(),
+        KeyCode::End => "End".to_string(),
+        KeyCode::Enter => "Enter".to_string(),
+        KeyCode::Esc => "Esc".to_string(),
+        KeyCode::Tab => "Tab".to_string(),
+        KeyCode::BackTab => "Shift-Tab".to_string(),
+        KeyCode::Backspace => "Backspace".to_string(),
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        other => format!("{other:?}"),
+    };
+    if press.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{}", base.to_uppercase()) } else { base }
+}
+
+/// All the keys of a binding, as shown in the help: "→ / PgDn / Space".
+pub fn labels(binding: &Binding) -> String {
+    binding.keys.iter().map(label).collect::<Vec<_>>().join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn a_clicker_drives_the_agenda() {
+        for code in [KeyCode::PageDown, KeyCode::Right, KeyCode::Char(' ')] {
+            assert_eq!(action_for(Mode::Agenda, press(code)), Some(Action::NextBlock));
+        }
+        for code in [KeyCode::PageUp, KeyCode::Left] {
+            assert_eq!(action_for(Mode::Agenda, press(code)), Some(Action::PrevBlock));
+        }
+    }
+
+    #[test]
+    fn ctrl_c_quits_from_every_mode() {
+        for mode in [Mode::Start, Mode::PlanPath, Mode::Agenda, Mode::Overview, Mode::Help] {
+            let event = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+            assert_eq!(action_for(mode, event), Some(Action::Quit), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn shifted_characters_match() {
+        let plus = KeyEvent::new(KeyCode::Char('+'), KeyModifiers::SHIFT);
+        assert_eq!(action_for(Mode::Agenda, plus), Some(Action::AddMinute));
+    }
+
+    #[test]
+    fn typing_a_path_turns_keys_into_text() {
+        assert_eq!(action_for(Mode::PlanPath, press(KeyCode::Char('q'))), Some(Action::Input('q')));
+        assert_eq!(action_for(Mode::PlanPath, press(KeyCode::Esc)), Some(Action::Back));
+    }
+
+    #[test]
+    fn every_help_and_hint_text_exists_in_both_languages() {
+        use crate::i18n::Lang;
+        for mode in [Mode::Start, Mode::PlanPath, Mode::Agenda, Mode::Overview, Mode::Help] {
+            for binding in GLOBAL.iter().chain(bindings(mode)) {
+                for key in std::iter::once(binding.help).chain(binding.hint) {
+                    for lang in [Lang::Id, Lang::En] {
+                        assert!(crate::help::lookup(key, lang).is_some(), "{key} missing in {}", lang.code());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_mode() {
+        for mode in [Mode::Start, Mode::PlanPath, Mode::Agenda, Mode::Overview, Mode::Help] {
+            let all: Vec<KeyPress> = GLOBAL.iter().chain(bindings(mode)).flat_map(|b| b.keys.iter().copied()).collect();
+            for (i, a) in all.iter().enumerate() {
+                assert!(!all[i + 1..].contains(a), "{mode:?}: {a:?} bound twice");
+            }
+        }
+    }
+}

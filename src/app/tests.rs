@@ -1,0 +1,319 @@
+//! `update()` tests: every action, driven the way the runtime drives it, with a pinned clock.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, NaiveDate};
+
+use super::*;
+use crate::catalog::Summary;
+use crate::model::{NewIdea, Plan};
+
+fn at(text: &str) -> Timestamp {
+    DateTime::parse_from_rfc3339(text).unwrap()
+}
+
+const T0: &str = "2022-11-02T08:40:00+07:00";
+
+fn session() -> Session {
+    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    Session::new(plan, at("2022-11-02T07:30:00+07:00"))
+}
+
+fn state() -> State {
+    State::with_session(Lang::En, ThemeName::Projector, at(T0), PathBuf::from("lab.json"), session())
+}
+
+fn lab(s: &State) -> &Lab {
+    s.lab.as_ref().unwrap()
+}
+
+fn current_id(s: &State) -> String {
+    lab(s).current().1.id.clone()
+}
+
+fn run(s: &mut State, actions: &[Action]) -> Vec<Effect> {
+    actions.iter().flat_map(|a| update(s, a.clone())).collect()
+}
+
+#[test]
+fn next_and_prev_walk_the_agenda_across_days_and_save() {
+    let mut s = state();
+    assert_eq!(current_id(&s), "d1-registrasi");
+    assert_eq!(update(&mut s, Action::NextBlock), vec![Effect::Save]);
+    assert_eq!(current_id(&s), "d1-pembukaan");
+    assert_eq!(s.save.generation, 1);
+    let day1 = s.lab.as_ref().unwrap().session.plan.days[0].blocks.len();
+    for _ in 1..day1 {
+        update(&mut s, Action::NextBlock);
+    }
+    assert_eq!(current_id(&s), "d2-pengantar-diagnose");
+    update(&mut s, Action::PrevBlock);
+    assert_eq!(current_id(&s), "d1-refleksi");
+}
+
+#[test]
+fn the_agenda_stops_at_both_ends_without_a_save() {
+    let mut s = state();
+    assert_eq!(update(&mut s, Action::PrevBlock), vec![]);
+    assert_eq!(current_id(&s), "d1-registrasi");
+    let total = lab(&s).session.plan.block_count();
+    for _ in 0..total + 5 {
+        update(&mut s, Action::NextBlock);
+    }
+    assert_eq!(current_id(&s), "d3-penutupan");
+    assert_eq!(update(&mut s, Action::NextBlock), vec![]);
+}
+
+#[test]
+fn home_and_end_go_to_the_edges_of_the_day() {
+    let mut s = state();
+    run(&mut s, &[Action::NextBlock, Action::NextBlock, Action::LastBlockOfDay]);
+    assert_eq!(current_id(&s), "d1-refleksi");
+    update(&mut s, Action::FirstBlockOfDay);
+    assert_eq!(current_id(&s), "d1-registrasi");
+}
+
+#[test]
+fn going_back_keeps_ideas_and_the_running_timer() {
+    let mut s = state();
+    let now = s.now;
+    s.lab
+        .as_mut()
+        .unwrap()
+        .session
+        .add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now);
+    update(&mut s, Action::ToggleTimer);
+    let deadline = lab(&s).session.progress.timer.deadline;
+    run(&mut s, &[Action::NextBlock, Action::NextBlock]);
+    // Another block shows its own full length, paused.
+    let view = lab(&s).timer_view(s.now);
+    assert_eq!((view.remaining, view.running), (i64::from(lab(&s).current().1.duration_secs()), false));
+    run(&mut s, &[Action::PrevBlock, Action::PrevBlock]);
+    assert_eq!(lab(&s).session.progress.timer.deadline, deadline);
+    assert!(lab(&s).timer_view(s.now).running);
+    assert_eq!(lab(&s).session.ideas.len(), 1);
+}
+
+#[test]
+fn the_timer_starts_pauses_and_resumes() {
+    let mut s = state();
+    assert_eq!(update(&mut s, Action::ToggleTimer), vec![Effect::Save]);
+    let timer = &lab(&s).session.progress.timer;
+    assert!(timer.running);
+    assert_eq!(timer.deadline, Some(at(T0) + Duration::minutes(30)));
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(75)));
+    assert_eq!(lab(&s).timer_view(s.now).remaining, 30 * 60 - 75);
+    update(&mut s, Action::ToggleTimer);
+    assert_eq!(lab(&s).session.progress.timer.remaining_secs, Some(30 * 60 - 75));
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(500)));
+    assert_eq!(lab(&s).timer_view(s.now).remaining, 30 * 60 - 75, "a paused timer does not move");
+}
+
+#[test]
+fn minutes_can_be_added_without_limit_and_removed_down_to_zero() {
+    let mut s = state();
+    for _ in 0..600 {
+        update(&mut s, Action::AddMinute);
+    }
+    assert_eq!(lab(&s).timer_view(s.now).remaining, (30 + 600) * 60);
+    assert_eq!(lab(&s).session.progress.timer.duration_secs, (30 + 600) * 60);
+    update(&mut s, Action::RemoveMinute);
+    assert_eq!(lab(&s).timer_view(s.now).remaining, (30 + 599) * 60);
+    update(&mut s, Action::ResetTimer);
+    assert_eq!(lab(&s).timer_view(s.now).remaining, 30 * 60);
+}
+
+#[test]
+fn the_bell_rings_once_at_zero_then_overtime_counts() {
+    let mut s = state();
+    update(&mut s, Action::ToggleTimer);
+    let mut bells = 0;
+    for secs in (1..=30 * 60 + 200).step_by(1) {
+        bells += update(&mut s, Action::Tick(at(T0) + Duration::seconds(secs)))
+            .iter()
+            .filter(|e| **e == Effect::Bell)
+            .count();
+        if secs == 30 * 60 + 2 {
+            assert!(s.flashing());
+        }
+    }
+    assert_eq!(bells, 1);
+    assert!(!s.flashing(), "the flash ends after a few seconds");
+    assert_eq!(lab(&s).timer_view(s.now).remaining, -200);
+    // Adding time after zero ends the time-up state and lets the bell ring at the new zero.
+    run(&mut s, &[Action::AddMinute, Action::AddMinute, Action::AddMinute, Action::AddMinute]);
+    assert!(s.time_up_at.is_none());
+    assert_eq!(lab(&s).timer_view(s.now).remaining, 40);
+}
+
+#[test]
+fn a_clock_jump_does_not_change_the_remaining_time() {
+    let mut s = state();
+    update(&mut s, Action::ToggleTimer);
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(60)));
+    let before = lab(&s).timer_view(s.now).remaining;
+    // The runtime reports a jump of one hour forward and then ticks with the new wall clock.
+    update(&mut s, Action::ClockJumped { secs: 3600 });
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(3660)));
+    assert_eq!(lab(&s).timer_view(s.now).remaining, before);
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("+60")));
+    update(&mut s, Action::ClockJumped { secs: -7200 });
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(60 - 3600)));
+    assert_eq!(lab(&s).timer_view(s.now).remaining, before);
+}
+
+#[test]
+fn notices_expire() {
+    let mut s = state();
+    update(&mut s, Action::OpenFailed("lab.json: broken".into()));
+    assert!(s.notice.as_ref().is_some_and(|n| n.is_error));
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(60)));
+    assert!(s.notice.is_none());
+}
+
+#[test]
+fn plenary_tables_cycle() {
+    let mut s = state();
+    update(&mut s, Action::PrevTable);
+    assert_eq!(lab(&s).plenary_table, 5);
+    run(&mut s, &[Action::NextTable, Action::NextTable]);
+    assert_eq!(lab(&s).plenary_table, 1);
+    update(&mut s, Action::NextBlock);
+    assert_eq!(lab(&s).plenary_table, 0, "a new block starts with the first table");
+}
+
+#[test]
+fn the_overview_moves_and_jumps() {
+    let mut s = state();
+    update(&mut s, Action::OpenOverview);
+    assert_eq!(s.mode, Mode::Overview);
+    run(&mut s, &[Action::CursorDown, Action::CursorDown, Action::CursorRight]);
+    let cursor = lab(&s).overview_cursor;
+    let (pos, block) = lab(&s).session.plan.at_flat_index(cursor).unwrap();
+    assert_eq!((pos.day, pos.index), (1, 2));
+    let id = block.id.clone();
+    run(&mut s, &[Action::CursorLeft, Action::CursorRight]);
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
+    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(current_id(&s), id);
+    update(&mut s, Action::OpenOverview);
+    run(&mut s, &[Action::CursorUp, Action::Back]);
+    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(current_id(&s), id, "closing the overview does not move");
+    update(&mut s, Action::OpenOverview);
+    run(&mut s, &[Action::PageDown, Action::PageDown, Action::PageDown, Action::PageDown]);
+    assert_eq!(lab(&s).overview_cursor, lab(&s).session.plan.block_count() - 1);
+}
+
+#[test]
+fn help_opens_over_any_mode_and_returns() {
+    let mut s = state();
+    update(&mut s, Action::OpenOverview);
+    update(&mut s, Action::OpenHelp);
+    assert_eq!((s.mode, s.help_from), (Mode::Help, Mode::Overview));
+    run(&mut s, &[Action::CursorDown, Action::CursorDown]);
+    assert_eq!(s.help_scroll, 2);
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Overview);
+}
+
+#[test]
+fn language_toggles() {
+    let mut s = state();
+    update(&mut s, Action::ToggleLanguage);
+    assert_eq!(s.lang, Lang::Id);
+    update(&mut s, Action::ToggleLanguage);
+    assert_eq!(s.lang, Lang::En);
+}
+
+#[test]
+fn quit_and_signals_ask_the_runtime_to_save_and_exit() {
+    let mut s = state();
+    assert_eq!(update(&mut s, Action::Quit), vec![Effect::Quit]);
+    assert_eq!(update(&mut s, Action::Terminate), vec![Effect::Quit]);
+}
+
+#[test]
+fn resize_is_recorded() {
+    let mut s = state();
+    update(&mut s, Action::Resize { width: 240, height: 60 });
+    assert_eq!(s.size, (240, 60));
+}
+
+#[test]
+fn save_results_update_the_status() {
+    let mut s = state();
+    run(&mut s, &[Action::NextBlock, Action::NextBlock]);
+    assert!(s.save.is_pending());
+    update(&mut s, Action::SaveFinished { generation: 1, result: Ok(at(T0)) });
+    assert!(s.save.is_pending(), "generation 2 is not on disk yet");
+    update(&mut s, Action::SaveFinished { generation: 2, result: Ok(at(T0)) });
+    assert!(!s.save.is_pending());
+    assert_eq!(s.save.last_saved_at, Some(at(T0)));
+    update(&mut s, Action::SaveFinished { generation: 3, result: Err("disk full".into()) });
+    assert_eq!(s.save.error.as_deref(), Some("disk full"));
+    update(&mut s, Action::SaveFinished { generation: 3, result: Ok(at(T0)) });
+    assert_eq!(s.save.error, None);
+}
+
+fn start_state() -> State {
+    let summary =
+        Summary { title: "Lab".into(), first_date: None, last_date: None, ideas: 0, target: 50, updated_at: at(T0) };
+    let start = StartList {
+        sessions_dir: "sessions".into(),
+        entries: vec![
+            StartEntry { path: "sessions/a.json".into(), summary: Ok(summary) },
+            StartEntry { path: "sessions/b.json".into(), summary: Err("sessions/b.json: the file is empty".into()) },
+        ],
+        selected: 0,
+        plan_path: String::new(),
+    };
+    State::new(Lang::En, ThemeName::Projector, at(T0), start)
+}
+
+#[test]
+fn the_start_screen_creates_and_opens() {
+    let mut s = start_state();
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::NewSession { plan: None }]);
+    run(&mut s, &[Action::CursorDown, Action::CursorDown]);
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Open("sessions/a.json".into())]);
+    run(&mut s, &[Action::CursorDown, Action::CursorDown, Action::CursorDown]);
+    assert_eq!(s.start.selected, 3, "the cursor stops at the last row");
+    assert_eq!(update(&mut s, Action::Confirm), vec![]);
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("empty")), "a broken file explains itself");
+    run(&mut s, &[Action::CursorUp, Action::CursorUp, Action::CursorUp, Action::CursorUp, Action::CursorUp]);
+    assert_eq!(s.start.selected, 0);
+}
+
+#[test]
+fn a_plan_file_path_is_typed_then_created() {
+    let mut s = start_state();
+    run(&mut s, &[Action::CursorDown, Action::Confirm]);
+    assert_eq!(s.mode, Mode::PlanPath);
+    assert_eq!(update(&mut s, Action::Confirm), vec![], "an empty path does nothing");
+    run(&mut s, &"plan.jsonx".chars().map(Action::Input).collect::<Vec<_>>());
+    update(&mut s, Action::DeleteBack);
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::NewSession { plan: Some("plan.json".into()) }]);
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Start);
+}
+
+#[test]
+fn an_opened_session_shows_the_agenda() {
+    let mut s = start_state();
+    update(&mut s, Action::SessionOpened { path: "lab.json".into(), session: Box::new(session()) });
+    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(current_id(&s), "d1-registrasi");
+}
+
+#[test]
+fn the_schedule_compares_now_with_the_block() {
+    let mut s = state();
+    assert_eq!(lab(&s).schedule(s.now), Schedule::Behind(11), "08:40 is past the 08:00–08:30 registration");
+    update(&mut s, Action::NextBlock);
+    assert_eq!(lab(&s).schedule(s.now), Schedule::OnTime);
+    update(&mut s, Action::NextBlock);
+    assert_eq!(lab(&s).schedule(s.now), Schedule::Ahead(35));
+    update(&mut s, Action::Tick(at("2022-11-05T09:00:00+07:00")));
+    assert_eq!(lab(&s).schedule(s.now), Schedule::OtherDay);
+}

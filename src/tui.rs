@@ -1,0 +1,431 @@
+//! The runtime around the pure app: terminal set-up and restore on every exit path, one event channel fed
+//! by the keyboard, signals and the background writer, the monotonic-backed clock, and effects carried out.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Offset, Utc};
+use crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event as TermEvent};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode};
+use crossterm::{cursor, execute};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use rust_i18n::t;
+
+use crate::app::{self, Action, Effect, StartEntry, StartList, State, keymap};
+use crate::catalog;
+use crate::cli::{self, NewOptions};
+use crate::i18n::Lang;
+use crate::model::{Session, Timestamp};
+use crate::store::{self, OpenSession, SessionLock};
+use crate::ui::{self, theme::ThemeName};
+
+/// What `innolab run` opens.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The start screen of the sessions folder.
+    Start,
+    /// One session file, directly.
+    Open(PathBuf),
+    /// A new session from the built-in plan or a plan file.
+    New { plan: Option<PathBuf> },
+}
+
+pub struct RunOptions {
+    pub sessions_dir: PathBuf,
+    pub target: Target,
+    pub lang: Lang,
+    pub theme: ThemeName,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{}", t!("run.no_terminal"))]
+    NoTerminal,
+    #[error(transparent)]
+    Cli(#[from] cli::CliError),
+    #[error("{}", t!("run.terminal", error = .0))]
+    Terminal(#[from] io::Error),
+    /// The last save failed on the way out; the session was written elsewhere.
+    #[error("{}", t!("run.emergency", path = .path.display(), copy = .copy.display(), error = .error))]
+    SavedElsewhere { path: PathBuf, copy: PathBuf, error: String },
+    #[error("{}", t!("run.not_saved", path = .path.display(), error = .error))]
+    NotSaved { path: PathBuf, error: String },
+}
+
+/// Everything that can wake the loop.
+enum Event {
+    Term(TermEvent),
+    Signal,
+    Saved { generation: u64, result: Result<Timestamp, String> },
+}
+
+struct SaveJob {
+    generation: u64,
+    path: PathBuf,
+    session: Box<Session>,
+}
+
+/// Runs the app until the coach quits. Refuses to start without a terminal on stdin and stdout.
+pub fn run(options: RunOptions) -> Result<(), RunError> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(RunError::NoTerminal);
+    }
+    let mut clock = Clock::start();
+    let now = clock.now();
+    let mut runtime = Runtime::new(&options);
+    let mut state = State::new(options.lang, options.theme, now, start_list(&options.sessions_dir));
+    // Open or create before the screen changes, so a bad file gives a plain one-line error.
+    match &options.target {
+        Target::Start => {}
+        Target::Open(path) => runtime.open(&mut state, path)?,
+        Target::New { plan } => {
+            let path = cli::new_session(&options.sessions_dir, &new_options(plan.clone()))?;
+            runtime.open(&mut state, &path)?;
+        }
+    }
+    let guard = TerminalGuard::enter()?;
+    let backend = CrosstermBackend::new(io::stdout());
+    let mut terminal = Terminal::new(backend)?;
+    let size = terminal.size()?;
+    app::update(&mut state, Action::Resize { width: size.width, height: size.height });
+    let result = runtime.event_loop(&mut state, &mut terminal, &mut clock);
+    drop(terminal);
+    drop(guard);
+    result
+}
+
+fn new_options(plan: Option<PathBuf>) -> NewOptions {
+    NewOptions { plan, title: None, start_date: None, output: None }
+}
+
+fn start_list(dir: &Path) -> StartList {
+    let entries = catalog::scan(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| StartEntry { path: e.path, summary: e.summary.map_err(|err| err.to_string()) })
+        .collect();
+    StartList { sessions_dir: dir.to_path_buf(), entries, selected: 0, plan_path: String::new() }
+}
+
+/// Raw mode, the alternate screen, bracketed paste and a hidden cursor, undone on drop and on panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+        enable_raw_mode()?;
+        let guard = TerminalGuard;
+        execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn restore_terminal() {
+    let _ = execute!(io::stdout(), DisableBracketedPaste, LeaveAlternateScreen, cursor::Show);
+    let _ = disable_raw_mode();
+}
+
+/// Wall-clock time that advances with the monotonic clock, so a running timer never jumps when the
+/// system clock is changed; a change is detected, reported and folded in.
+struct Clock {
+    base_wall: DateTime<Utc>,
+    base_mono: Instant,
+    pinned: bool,
+}
+
+/// A difference between the wall clock and the monotonic clock bigger than this is a clock change.
+const JUMP_SECS: i64 = 2;
+
+impl Clock {
+    fn start() -> Clock {
+        let pinned = crate::clock::is_pinned();
+        let base_wall = crate::clock::now_in(Utc.fix()).with_timezone(&Utc);
+        Clock { base_wall, base_mono: Instant::now(), pinned }
+    }
+
+    fn precise_now(&self) -> Timestamp {
+        let elapsed = chrono::Duration::from_std(self.base_mono.elapsed()).unwrap_or_default();
+        (self.base_wall + elapsed).fixed_offset()
+    }
+
+    /// Now in whole seconds, as the session file stores times.
+    fn now(&self) -> Timestamp {
+        let now = self.precise_now();
+        now - chrono::Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()))
+    }
+
+    /// Compares with the system clock; returns the jump in seconds if it moved, and follows it.
+    fn check_jump(&mut self) -> Option<i64> {
+        if self.pinned {
+            return None;
+        }
+        let wall = Utc::now();
+        let drift = (wall - self.precise_now().with_timezone(&Utc)).num_seconds();
+        if drift.abs() > JUMP_SECS {
+            self.base_wall = wall;
+            self.base_mono = Instant::now();
+            return Some(drift);
+        }
+        None
+    }
+}
+
+struct Runtime {
+    sessions_dir: PathBuf,
+    lock: Option<SessionLock>,
+    tx: Sender<Event>,
+    rx: Receiver<Event>,
+    writer: Sender<SaveJob>,
+    /// The newest generation handed to the writer.
+    sent_generation: u64,
+    in_flight: bool,
+    save_due: Option<Instant>,
+}
+
+/// Changes that arrive in a burst (a clicker held down) are written together after this pause.
+const SAVE_DEBOUNCE: Duration = Duration::from_millis(100);
+
+impl Runtime {
+    fn new(options: &RunOptions) -> Runtime {
+        let (tx, rx) = mpsc::channel();
+        let writer = spawn_writer(tx.clone());
+        Runtime {
+            sessions_dir: options.sessions_dir.clone(),
+            lock: None,
+            tx,
+            rx,
+            writer,
+            sent_generation: 0,
+            in_flight: false,
+            save_due: None,
+        }
+    }
+
+    /// Locks and loads a session, then shows it.
+    fn open(&mut self, state: &mut State, path: &Path) -> Result<(), cli::CliError> {
+        let opened = OpenSession::open(path)?;
+        self.lock = Some(opened.lock);
+        self.sent_generation = 0;
+        app::update(state, Action::SessionOpened { path: opened.path, session: Box::new(opened.session) });
+        Ok(())
+    }
+
+    fn event_loop(
+        &mut self,
+        state: &mut State,
+        terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+        clock: &mut Clock,
+    ) -> Result<(), RunError> {
+        spawn_input(self.tx.clone());
+        spawn_signals(self.tx.clone());
+        let mut last_second = clock.now().timestamp();
+        let mut redraw = true;
+        loop {
+            if redraw {
+                terminal.draw(|frame| ui::view(state, frame))?;
+                redraw = false;
+            }
+            let timeout = self.next_wake(state, clock);
+            let actions = match self.rx.recv_timeout(timeout) {
+                Ok(Event::Term(TermEvent::Key(key))) => keymap::action_for(state.mode, key).into_iter().collect(),
+                Ok(Event::Term(TermEvent::Paste(text))) if state.mode == app::Mode::PlanPath => {
+                    text.chars().filter(|c| !c.is_control()).map(Action::Input).collect()
+                }
+                Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],
+                Ok(Event::Term(_)) => vec![],
+                Ok(Event::Signal) => vec![Action::Terminate],
+                Ok(Event::Saved { generation, result }) => {
+                    self.in_flight = false;
+                    vec![Action::SaveFinished { generation, result }]
+                }
+                Err(RecvTimeoutError::Timeout) => vec![],
+                Err(RecvTimeoutError::Disconnected) => vec![Action::Terminate],
+            };
+            let mut clock_actions = Vec::new();
+            if let Some(secs) = clock.check_jump() {
+                clock_actions.push(Action::ClockJumped { secs });
+            }
+            let now = clock.now();
+            if now.timestamp() != last_second {
+                last_second = now.timestamp();
+                clock_actions.push(Action::Tick(now));
+            }
+            for action in clock_actions.into_iter().chain(actions) {
+                redraw = true;
+                for effect in app::update(state, action) {
+                    if self.perform(state, effect)? {
+                        return self.shut_down(state, clock);
+                    }
+                }
+            }
+            self.maybe_send_save(state);
+        }
+    }
+
+    /// How long the loop may sleep: until the next visible second when something counts down, else the
+    /// next minute (the header clock), and never past a due save.
+    fn next_wake(&self, state: &State, clock: &Clock) -> Duration {
+        let now = clock.precise_now();
+        let into_second = u64::from(now.timestamp_subsec_millis());
+        let to_next_second = Duration::from_millis(1000 - into_second.min(999));
+        let busy = state.lab.as_ref().is_some_and(|lab| lab.session.progress.timer.running)
+            || state.notice.is_some()
+            || state.time_up_at.is_some();
+        let mut wake = if busy {
+            to_next_second
+        } else {
+            let into_minute = now.timestamp().rem_euclid(60) as u64;
+            Duration::from_secs(59 - into_minute) + to_next_second
+        };
+        if let Some(due) = self.save_due {
+            wake = wake.min(due.saturating_duration_since(Instant::now()));
+        }
+        wake.max(Duration::from_millis(5))
+    }
+
+    /// Carries out one effect; returns true when the app should stop.
+    fn perform(&mut self, state: &mut State, effect: Effect) -> Result<bool, RunError> {
+        match effect {
+            Effect::Save => {
+                if self.save_due.is_none() {
+                    self.save_due = Some(Instant::now() + SAVE_DEBOUNCE);
+                }
+            }
+            Effect::Bell => {
+                let mut out = io::stdout();
+                let _ = out.write_all(b"\x07").and_then(|()| out.flush());
+            }
+            Effect::Open(path) => {
+                if let Err(e) = self.open(state, &path) {
+                    app::update(state, Action::OpenFailed(e.to_string()));
+                }
+            }
+            Effect::NewSession { plan } => match cli::new_session(&self.sessions_dir, &new_options(plan)) {
+                Ok(path) => {
+                    if let Err(e) = self.open(state, &path) {
+                        app::update(state, Action::OpenFailed(e.to_string()));
+                    }
+                }
+                Err(e) => {
+                    app::update(state, Action::OpenFailed(e.to_string()));
+                }
+            },
+            Effect::Quit => return Ok(true),
+        }
+        Ok(false)
+    }
+
+    fn maybe_send_save(&mut self, state: &State) {
+        let Some(due) = self.save_due else { return };
+        if self.in_flight || Instant::now() < due {
+            return;
+        }
+        let Some(lab) = state.lab.as_ref() else { return };
+        if state.save.generation > self.sent_generation {
+            let job = SaveJob {
+                generation: state.save.generation,
+                path: lab.path.clone(),
+                session: Box::new(lab.session.clone()),
+            };
+            self.sent_generation = state.save.generation;
+            self.in_flight = self.writer.send(job).is_ok();
+        }
+        self.save_due = None;
+    }
+
+    /// Waits for the writer, then writes whatever is still unsaved on this thread. If that fails, the
+    /// session goes to an emergency copy and the error says where.
+    fn shut_down(&mut self, state: &mut State, clock: &Clock) -> Result<(), RunError> {
+        while self.in_flight {
+            match self.rx.recv_timeout(Duration::from_secs(10)) {
+                Ok(Event::Saved { generation, result }) => {
+                    self.in_flight = false;
+                    app::update(state, Action::SaveFinished { generation, result });
+                }
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        let Some(lab) = state.lab.as_ref() else { return Ok(()) };
+        if !state.save.is_pending() && state.save.error.is_none() {
+            return Ok(());
+        }
+        match store::save(&lab.path, &lab.session) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let error = e.to_string();
+                match write_emergency_copy(&lab.path, &lab.session, clock.now()) {
+                    Some(copy) => Err(RunError::SavedElsewhere { path: lab.path.clone(), copy, error }),
+                    None => Err(RunError::NotSaved { path: lab.path.clone(), error }),
+                }
+            }
+        }
+    }
+}
+
+/// Writes the session beside its file, or in the temp folder if that fails; returns where.
+pub fn write_emergency_copy(path: &Path, session: &Session, now: Timestamp) -> Option<PathBuf> {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
+    let name = format!("{stem}.emergency-{}.json", now.format("%Y%m%d-%H%M%S"));
+    let beside = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(&name);
+    let bytes = store::encode(path, session).ok()?;
+    [beside, std::env::temp_dir().join(&name)]
+        .into_iter()
+        .find(|candidate| store::write_atomic(&store::RealDisk, candidate, &bytes, store::Publish::NoClobber).is_ok())
+}
+
+fn spawn_input(tx: Sender<Event>) {
+    thread::spawn(move || {
+        while let Ok(event) = event::read() {
+            if tx.send(Event::Term(event)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: Sender<Event>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else { return };
+    thread::spawn(move || {
+        for _ in signals.forever() {
+            if tx.send(Event::Signal).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// The background writer: saves the newest job it has, skipping older ones queued behind it, so bursts of
+/// changes cost one write and typing never waits for the disk.
+fn spawn_writer(events: Sender<Event>) -> Sender<SaveJob> {
+    let (tx, rx) = mpsc::channel::<SaveJob>();
+    thread::spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            let offset = job.session.plan.utc_offset.fixed();
+            let result =
+                store::save(&job.path, &job.session).map(|()| crate::clock::now_in(offset)).map_err(|e| e.to_string());
+            if events.send(Event::Saved { generation: job.generation, result }).is_err() {
+                break;
+            }
+        }
+    });
+    tx
+}

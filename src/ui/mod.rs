@@ -1,0 +1,161 @@
+//! Drawing: pure functions of the state into a ratatui frame. Nothing here changes state, reads the clock
+//! or touches the disk, so every screen is reproducible in a test at any size.
+
+pub mod big_clock;
+mod chrome;
+mod help;
+mod overview;
+mod screens;
+mod start;
+pub mod theme;
+
+use std::borrow::Cow;
+
+use chrono::FixedOffset;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::widgets::{Paragraph, Wrap};
+use rust_i18n::t;
+use unicode_width::UnicodeWidthChar;
+
+use crate::app::{Mode, State};
+use crate::i18n::Lang;
+use crate::model::Stage;
+use crate::model::text::inert;
+use theme::Theme;
+
+/// Below this the screens cannot be laid out; the app asks for a bigger window instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// What every drawing function needs: the state, its theme and language.
+pub struct Ctx<'a> {
+    pub state: &'a State,
+    pub theme: Theme,
+    pub lang: Lang,
+}
+
+impl Ctx<'_> {
+    /// The text of a locale key in the screen's language.
+    pub fn t(&self, key: &str) -> String {
+        let text = t!(key, locale = self.lang.code());
+        text.into_owned()
+    }
+}
+
+/// Draws the whole screen for `state`.
+pub fn view(state: &State, frame: &mut Frame) {
+    let ctx = Ctx { state, theme: Theme::get(state.theme), lang: state.lang };
+    let area = frame.area();
+    frame.buffer_mut().set_style(area, ctx.theme.base);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(&ctx, frame, area);
+        return;
+    }
+    let under = if state.mode == Mode::Help { state.help_from } else { state.mode };
+    match under {
+        Mode::Start | Mode::PlanPath => start::render(&ctx, frame, area),
+        Mode::Agenda | Mode::Overview | Mode::Help => agenda(&ctx, frame, area, under),
+    }
+    if state.mode == Mode::Help {
+        help::render(&ctx, frame, area);
+    }
+}
+
+fn agenda(ctx: &Ctx, frame: &mut Frame, area: Rect, mode: Mode) {
+    let Some(lab) = ctx.state.lab.as_ref() else {
+        start::render(ctx, frame, area);
+        return;
+    };
+    let [header, body, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    chrome::header(ctx, lab, frame, header);
+    if mode == Mode::Overview {
+        overview::render(ctx, lab, frame, body);
+    } else {
+        screens::render(ctx, lab, frame, body);
+    }
+    chrome::footer(ctx, frame, footer);
+}
+
+fn too_small(ctx: &Ctx, frame: &mut Frame, area: Rect) {
+    let text = t!("screen.too_small", width = MIN_WIDTH, height = MIN_HEIGHT, locale = ctx.lang.code());
+    let top = area.height / 3;
+    let rect = Rect { y: area.y + top, height: area.height - top, ..area };
+    let paragraph = Paragraph::new(text.into_owned()).style(ctx.theme.accent).alignment(Alignment::Center);
+    frame.render_widget(paragraph.wrap(Wrap { trim: true }), rect);
+}
+
+/// Makes untrusted text inert and fits it in `width` columns, ending with "…" when cut. Wide characters
+/// count double and are never split.
+pub fn fit(text: &str, width: usize) -> String {
+    let text = inert(text);
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width {
+        return text.into_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Untrusted text made inert for wrapping paragraphs (which cut by themselves).
+pub fn safe(text: &str) -> Cow<'_, str> {
+    inert(text)
+}
+
+/// A countdown as the room reads it, always minutes and seconds: "42:17", "75:00", "+02:13" in overtime.
+pub fn countdown(secs: i64) -> String {
+    let sign = if secs < 0 { "+" } else { "" };
+    let s = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", s / 60, s % 60)
+}
+
+pub fn stage_label(lang: Lang, stage: Stage) -> String {
+    let key = format!("stage.{}", stage.key());
+    t!(&key, locale = lang.code()).into_owned()
+}
+
+/// The name of the lab's time zone for the clock: WIB, WITA, WIT, or the plain offset elsewhere.
+pub fn zone_label(offset: FixedOffset) -> String {
+    match offset.local_minus_utc() {
+        25200 => "WIB".into(),
+        28800 => "WITA".into(),
+        32400 => "WIT".into(),
+        _ => format!("UTC{}", crate::model::UtcOffset::from(offset)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn countdown_formats() {
+        assert_eq!(countdown(42 * 60 + 17), "42:17");
+        assert_eq!(countdown(3900), "65:00");
+        assert_eq!(countdown(0), "00:00");
+        assert_eq!(countdown(-133), "+02:13");
+    }
+
+    #[test]
+    fn fit_respects_width_and_characters() {
+        assert_eq!(fit("Layanan", 10), "Layanan");
+        assert_eq!(fit("Layanan publik", 8), "Layanan…");
+        assert_eq!(fit("数字数字", 5), "数字…");
+        assert_eq!(fit("\x1b[2Jx", 10), "\u{FFFD}[2Jx");
+        assert_eq!(fit("abc", 0), "");
+    }
+}

@@ -1,0 +1,289 @@
+//! The agenda block on the wall; its kind picks the layout: talk, group work (prompt and idea board),
+//! plenary (one table's ideas), break (when we resume) and awards.
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use rust_i18n::t;
+
+use super::big_clock::BigClock;
+use super::{Ctx, countdown, fit, safe, stage_label};
+use crate::app::{Lab, TimerView};
+use crate::model::{Block as AgendaBlock, BlockKind};
+
+pub fn render(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let (_, block) = lab.current();
+    let area = area.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
+    match block.kind {
+        BlockKind::Talk | BlockKind::Awards => talk(ctx, lab, block, frame, area),
+        BlockKind::GroupWork => group_work(ctx, lab, block, frame, area),
+        BlockKind::Plenary => plenary(ctx, lab, block, frame, area),
+        BlockKind::Break => pause(ctx, lab, block, frame, area),
+    }
+}
+
+/// The stage as a coloured banner with its name in words, so colour is never the only cue.
+fn banner(ctx: &Ctx, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let kind = ctx.t(&format!("kind.{}", block.kind.key()));
+    let text = format!(" {} · {} ", stage_label(ctx.lang, block.stage), kind);
+    let style = ctx.theme.stage(block.stage);
+    frame.render_widget(Paragraph::new(fit(&text, area.width as usize)).style(style), area);
+}
+
+fn timer_style(ctx: &Ctx, timer: TimerView) -> Style {
+    if ctx.state.flashing() {
+        ctx.theme.flash
+    } else if timer.remaining <= 0 {
+        ctx.theme.overtime
+    } else if timer.running {
+        ctx.theme.timer_running
+    } else {
+        ctx.theme.timer_paused
+    }
+}
+
+/// The plain-text twin of the timer: "⏱ 42:17 · running", "Time is up +02:13".
+fn timer_line(ctx: &Ctx, timer: TimerView) -> Line<'static> {
+    let lang = ctx.lang.code();
+    let style = timer_style(ctx, timer);
+    let state = if timer.running { t!("timer.running", locale = lang) } else { t!("timer.paused", locale = lang) };
+    if timer.remaining <= 0 {
+        Line::from(vec![
+            Span::styled(format!(" {} ", t!("timer.time_up", locale = lang)), ctx.theme.flash),
+            Span::styled(format!(" {} ", countdown(timer.remaining)), style),
+            Span::styled(format!("· {state}"), ctx.theme.text),
+        ])
+    } else {
+        Line::from(vec![
+            Span::styled(format!("⏱ {}", countdown(timer.remaining)), style),
+            Span::styled(format!(" · {state}"), ctx.theme.text),
+        ])
+    }
+}
+
+/// The big countdown with its text twin under it; on a flash the whole area turns the flash colour.
+fn timer_block(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, max_scale: u16) {
+    if area.height == 0 {
+        return;
+    }
+    let timer = lab.timer_view(ctx.state.now);
+    if ctx.state.flashing() {
+        frame.buffer_mut().set_style(area, ctx.theme.flash);
+    }
+    let [big, twin] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let text = countdown(timer.remaining);
+    frame.render_widget(BigClock { text: &text, style: timer_style(ctx, timer), max_scale }, big);
+    frame.render_widget(Paragraph::new(timer_line(ctx, timer)).alignment(Alignment::Center), twin);
+}
+
+/// Title (and speaker) in bold, centred and wrapped; returns the rows it needs at this width.
+fn title_text(ctx: &Ctx, block: &AgendaBlock) -> Text<'static> {
+    let mut lines = vec![Line::styled(safe(&block.title).into_owned(), ctx.theme.title)];
+    if let Some(speaker) = &block.speaker {
+        lines.push(Line::styled(safe(speaker).into_owned(), ctx.theme.accent));
+    }
+    Text::from(lines)
+}
+
+fn wrapped_rows(text: &Text, width: u16) -> u16 {
+    if width == 0 {
+        return 0;
+    }
+    Paragraph::new(text.clone()).wrap(Wrap { trim: true }).line_count(width) as u16
+}
+
+fn talk(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let title = title_text(ctx, block);
+    let title_rows = wrapped_rows(&title, area.width).min(area.height / 3).max(1);
+    let [banner_area, _, title_area, _, clock] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(title_rows),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    banner(ctx, block, frame, banner_area);
+    frame.render_widget(Paragraph::new(title).alignment(Alignment::Center).wrap(Wrap { trim: true }), title_area);
+    timer_block(ctx, lab, frame, clock, 8);
+}
+
+fn pause(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let lang = ctx.lang.code();
+    let [banner_area, _, title_area, resume_label, resume, _, clock] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Percentage(50),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    banner(ctx, block, frame, banner_area);
+    frame.render_widget(
+        Paragraph::new(fit(&block.title, title_area.width as usize))
+            .style(ctx.theme.title)
+            .alignment(Alignment::Center),
+        title_area,
+    );
+    let label = t!("screen.resume_at", time = block.end.to_string(), locale = lang).into_owned();
+    frame.render_widget(Paragraph::new(label).style(ctx.theme.accent).alignment(Alignment::Center), resume_label);
+    let end = block.end.to_string();
+    frame.render_widget(BigClock { text: &end, style: ctx.theme.title, max_scale: 8 }, resume);
+    // The resume time is what the room needs; the countdown is secondary and drawn smaller.
+    timer_block(ctx, lab, frame, clock, 1);
+}
+
+/// The prompt put to the tables, large; the live idea board; the total against the target.
+fn group_work(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let lang = ctx.lang.code();
+    let wide = area.width >= 100;
+    let prompt_text = block.prompt.as_deref().unwrap_or(&block.title);
+    let clock_width = if wide { area.width / 3 } else { 0 };
+    let prompt_width = area.width.saturating_sub(clock_width + u16::from(wide));
+    let prompt = Text::from(vec![
+        Line::styled(safe(&block.title).into_owned(), ctx.theme.accent),
+        Line::styled(safe(prompt_text).into_owned(), ctx.theme.title),
+    ]);
+    let top_rows =
+        if wide { area.height / 4 } else { 0 }.max(wrapped_rows(&prompt, prompt_width).min(area.height / 3)).max(2);
+    let [banner_area, top, board_area, total_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(top_rows),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    banner(ctx, block, frame, banner_area);
+    let [prompt_area, _, clock_area] = Layout::horizontal([
+        Constraint::Length(prompt_width),
+        Constraint::Length(u16::from(wide)),
+        Constraint::Length(clock_width),
+    ])
+    .areas(top);
+    frame.render_widget(Paragraph::new(prompt).wrap(Wrap { trim: true }), prompt_area);
+    if wide {
+        timer_block(ctx, lab, frame, clock_area, 4);
+    }
+    board(ctx, lab, frame, board_area);
+    total(ctx, lab, frame, total_area, if wide { None } else { Some(lab.timer_view(ctx.state.now)) });
+    let _ = lang;
+}
+
+/// "Ideas 37 / 50" with a gauge, and the timer text when there is no room for the big one.
+fn total(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, timer: Option<TimerView>) {
+    let target = lab.session.plan.target_ideas.max(1);
+    let live = lab.index.live;
+    let label = t!("screen.ideas_total", count = live, target = target, locale = ctx.lang.code()).into_owned();
+    let timer_text = timer.map(|t| timer_line(ctx, t));
+    let timer_w = timer_text.as_ref().map_or(0, |l| l.width() as u16 + 2);
+    let [gauge_area, timer_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(area);
+    let ratio = (live as f64 / f64::from(target)).min(1.0);
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio)
+            .label(Span::styled(label, ctx.theme.title))
+            .gauge_style(ctx.theme.ok)
+            .use_unicode(true),
+        gauge_area,
+    );
+    if let Some(line) = timer_text {
+        frame.render_widget(Paragraph::new(line).alignment(Alignment::Right), timer_area);
+    }
+}
+
+/// The tables side by side (a grid when narrow), each with its count and newest ideas.
+fn board(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let groups = &lab.session.groups;
+    if groups.is_empty() || area.height < 3 {
+        return;
+    }
+    let n = groups.len() as u16;
+    let cols = (area.width / 22).clamp(1, n);
+    let rows = n.div_ceil(cols);
+    let rows = rows.min((area.height / 3).max(1));
+    let row_areas = Layout::vertical(vec![Constraint::Ratio(1, u32::from(rows)); rows as usize]).split(area);
+    for (r, row_area) in row_areas.iter().enumerate() {
+        let col_areas = Layout::horizontal(vec![Constraint::Ratio(1, u32::from(cols)); cols as usize]).split(*row_area);
+        for (c, cell) in col_areas.iter().enumerate() {
+            let g = r * cols as usize + c;
+            if g < groups.len() {
+                table_card(ctx, lab, g, frame, *cell);
+            }
+        }
+    }
+}
+
+fn table_card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect) {
+    let group = &lab.session.groups[g];
+    let ideas = lab.index.per_group.get(g).map_or(&[][..], |v| v.as_slice());
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let title = fit(&format!(" {} · {} ", group.name, ideas.len()), inner_w);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.theme.border)
+        .title(Span::styled(title, ctx.theme.accent));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = ideas
+        .iter()
+        .take(inner.height as usize)
+        .map(|&i| Line::styled(fit(&format!("• {}", lab.session.ideas[i].title), inner.width as usize), ctx.theme.text))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// One table at a time, for presentations: its name, count and every idea, numbered.
+fn plenary(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let lang = ctx.lang.code();
+    let [banner_area, title_area, table_area, list_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(2), Constraint::Min(0)])
+            .areas(area);
+    banner(ctx, block, frame, banner_area);
+    let timer = lab.timer_view(ctx.state.now);
+    let timer_text = timer_line(ctx, timer);
+    let timer_w = timer_text.width() as u16;
+    let [title_left, title_right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(title_area);
+    frame
+        .render_widget(Paragraph::new(fit(&block.title, title_left.width as usize)).style(ctx.theme.title), title_left);
+    frame.render_widget(Paragraph::new(timer_text), title_right);
+
+    let groups = &lab.session.groups;
+    let Some(group) = groups.get(lab.plenary_table.min(groups.len().saturating_sub(1))) else { return };
+    let g = lab.plenary_table.min(groups.len() - 1);
+    let ideas = lab.index.per_group.get(g).map_or(&[][..], |v| v.as_slice());
+    let heading = t!(
+        "screen.plenary_table",
+        table = fit(&group.name, 40),
+        count = ideas.len(),
+        n = g + 1,
+        of = groups.len(),
+        locale = lang
+    )
+    .into_owned();
+    frame.render_widget(
+        Paragraph::new(vec![Line::styled(fit(&heading, table_area.width as usize), ctx.theme.selected), Line::raw("")]),
+        table_area,
+    );
+    if ideas.is_empty() {
+        frame.render_widget(Paragraph::new(ctx.t("screen.no_ideas_yet")).style(ctx.theme.text), list_area);
+        return;
+    }
+    // Oldest first, numbered as the table presents them.
+    let lines: Vec<Line> = ideas
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(n, &i)| {
+            Line::from(vec![
+                Span::styled(format!("{:>2}. ", n + 1), ctx.theme.accent),
+                Span::styled(safe(&lab.session.ideas[i].title).into_owned(), ctx.theme.title),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), list_area);
+}
