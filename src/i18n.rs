@@ -61,22 +61,4 @@ mod tests {
         assert_eq!(Lang::from_lang_var(Some("C")), Lang::En);
         assert_eq!(Lang::from_lang_var(None), Lang::En);
     }
-
-    /// Every key exists in both languages, so no screen or message can fall back to the other language.
-    #[test]
-    fn both_locales_have_the_same_keys() {
-        let keys = |text: &str| -> std::collections::BTreeSet<String> {
-            text.lines()
-                .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
-                .filter_map(|l| l.split(':').next().map(|k| k.trim().to_string()))
-                .filter(|k| k != "_version")
-                .collect()
-        };
-        let en = keys(include_str!("../locales/en.yml"));
-        let id = keys(include_str!("../locales/id.yml"));
-        let only_en: Vec<_> = en.difference(&id).collect();
-        let only_id: Vec<_> = id.difference(&en).collect();
-        assert!(only_en.is_empty() && only_id.is_empty(), "only in en: {only_en:?}; only in id: {only_id:?}");
-        assert!(en.len() > 10);
-    }
 }

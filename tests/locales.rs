@@ -5,12 +5,34 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
+/// The keys of every locale file of `lang` (`en.yml`, `report.en.yml`, …): rust-i18n takes the locale from
+/// the last dot-separated part of the file name and merges the files.
 fn locale_keys(lang: &str) -> BTreeSet<String> {
-    let text = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("locales/{lang}.yml"))).unwrap();
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
-        .filter_map(|l| l.split(':').next().map(|k| k.trim().to_string()))
-        .collect()
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let mut keys = BTreeSet::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if stem.rsplit('.').next() != Some(lang) {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        keys.extend(
+            text.lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(':'))
+                .filter_map(|l| l.split(':').next().map(|k| k.trim().to_string()))
+                .filter(|k| k != "_version"),
+        );
+    }
+    keys
+}
+
+#[test]
+fn both_languages_have_exactly_the_same_keys() {
+    let (en, id) = (locale_keys("en"), locale_keys("id"));
+    let only_en: Vec<_> = en.difference(&id).collect();
+    let only_id: Vec<_> = id.difference(&en).collect();
+    assert!(only_en.is_empty() && only_id.is_empty(), "only in en: {only_en:?}; only in id: {only_id:?}");
 }
 
 /// The literal keys passed to `t!("…")` anywhere under src/.
