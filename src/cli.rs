@@ -32,6 +32,9 @@ pub enum CliError {
     Io { path: PathBuf, source: io::Error },
     #[error("{}", t!("cli.output", error = .0))]
     Output(io::Error),
+    /// A file's rows were refused; one line each, already translated.
+    #[error("{}", .0.join("; "))]
+    Rows(Vec<String>),
     /// Some files failed; each was already reported on its own line.
     #[error("{}", t!("cli.some_failed", count = .0))]
     SomeFailed(usize),
@@ -42,6 +45,7 @@ impl CliError {
     pub fn lines(&self) -> Vec<String> {
         match self {
             CliError::Load(e) | CliError::Open(OpenError::Load(e)) => e.lines(),
+            CliError::Rows(lines) => lines.clone(),
             other => vec![other.to_string()],
         }
     }
@@ -299,6 +303,41 @@ pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<u64, CliError> {
     );
     open.save()?;
     Ok(id)
+}
+
+/// Imports participants from a roster CSV under the lock: every row checked first, then all placed and saved
+/// (or, with `dry_run`, only counted).
+pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|source| CliError::Io { path: file.to_path_buf(), source })?;
+    let mut open = OpenSession::open(path)?;
+    let rows = match crate::roster_import::parse(&bytes) {
+        Ok(rows) => rows,
+        Err(errors) => {
+            let mut lines: Vec<String> = errors
+                .iter()
+                .map(|e| {
+                    t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned()
+                })
+                .collect();
+            lines.push(t!("roster.cli.nothing_imported", path = file.display(), count = errors.len()).into_owned());
+            return Err(CliError::Rows(lines));
+        }
+    };
+    let summary = crate::roster_import::apply(&mut open.session, rows);
+    let key = if dry_run { "roster.cli.dry_run" } else { "roster.cli.done" };
+    if !dry_run {
+        open.session.updated_at = clock::now_in(open.session.plan.utc_offset.fixed());
+        open.save()?;
+    }
+    let line = t!(
+        key,
+        path = path.display(),
+        added = summary.added,
+        updated = summary.updated,
+        tables = summary.tables_created
+    );
+    writeln!(out, "{line}")?;
+    Ok(())
 }
 
 /// The JSON Schema (draft 2020-12) of the session file.

@@ -40,7 +40,23 @@ enum Command {
         #[command(subcommand)]
         command: IdeaCommand,
     },
+    Roster {
+        #[command(subcommand)]
+        command: RosterCommand,
+    },
     Schema,
+}
+
+#[derive(Subcommand)]
+enum RosterCommand {
+    Import {
+        #[arg(value_name = "SESSION")]
+        session: PathBuf,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Args, Default)]
@@ -120,12 +136,8 @@ fn main() -> ExitCode {
         Err(e) => e.exit(),
     };
     let lang = cli.lang.unwrap_or(lang);
-    let result = match cli.command {
-        None => run_tui(cli.sessions, lang, RunArgs::default()),
-        Some(Command::Run(args)) => run_tui(cli.sessions, lang, args),
-        Some(command) => run(command, &cli.sessions).map_err(|e| e.lines()),
-    };
-    match result {
+    let command = cli.command.unwrap_or(Command::Run(RunArgs::default()));
+    match run(command, cli.sessions, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(lines) => {
             let mut stderr = std::io::stderr().lock();
@@ -149,11 +161,20 @@ fn run_tui(sessions: PathBuf, lang: Lang, args: RunArgs) -> Result<(), Vec<Strin
     })
 }
 
-fn run(command: Command, sessions: &std::path::Path) -> Result<(), CliError> {
+/// Runs one command; the error is the lines to print, each naming its file.
+fn run(command: Command, sessions: PathBuf, lang: Lang) -> Result<(), Vec<String>> {
+    match command {
+        Command::Run(args) => run_tui(sessions, lang, args),
+        command => run_headless(command, &sessions).map_err(|e| e.lines()),
+    }
+}
+
+fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     let out: &mut dyn Write = &mut stdout;
     match command {
-        Command::Run(_) => unreachable!("handled by run_tui"),
+        // `run` sends the TUI elsewhere; nothing to do here.
+        Command::Run(_) => {}
         Command::New(a) => {
             let options = NewOptions { plan: a.plan, title: a.title, start_date: a.start_date, output: a.output };
             let path = cli::new_session(sessions, &options)?;
@@ -181,6 +202,10 @@ fn run(command: Command, sessions: &std::path::Path) -> Result<(), CliError> {
                 },
             )?;
             writeln!(out, "{id}")?;
+        }
+        Command::Roster { command: RosterCommand::Import { session, file, dry_run } } => {
+            let path = cli::resolve_session_path(sessions, &session);
+            cli::roster_import(&path, &file, dry_run, out)?;
         }
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&cli::schema()).unwrap_or_default();

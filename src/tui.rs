@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use rust_i18n::t;
 
-use crate::app::{self, Action, Effect, StartEntry, StartList, State, keymap};
+use crate::app::{self, Action, Effect, SaveFailure, StartEntry, StartList, State, keymap};
 use crate::catalog;
 use crate::cli::{self, NewOptions};
 use crate::i18n::Lang;
@@ -60,7 +60,13 @@ pub enum RunError {
 enum Event {
     Term(TermEvent),
     Signal,
-    Saved { generation: u64, result: Result<Timestamp, String> },
+    Saved { generation: u64, result: Result<Timestamp, SaveFailure> },
+}
+
+/// What the loop does after an effect.
+enum Flow {
+    Continue,
+    Exit(Result<(), RunError>),
 }
 
 struct SaveJob {
@@ -194,6 +200,8 @@ struct Runtime {
     sent_generation: u64,
     in_flight: bool,
     save_due: Option<Instant>,
+    /// After a failed save, the wait before the next try (doubling up to 10 s).
+    retry_delay: Duration,
 }
 
 /// Changes that arrive in a burst (a clicker held down) are written together after this pause.
@@ -212,6 +220,7 @@ impl Runtime {
             sent_generation: 0,
             in_flight: false,
             save_due: None,
+            retry_delay: Duration::ZERO,
         }
     }
 
@@ -242,14 +251,13 @@ impl Runtime {
             let timeout = self.next_wake(state, clock);
             let actions = match self.rx.recv_timeout(timeout) {
                 Ok(Event::Term(TermEvent::Key(key))) => keymap::action_for(state.mode, key).into_iter().collect(),
-                Ok(Event::Term(TermEvent::Paste(text))) if state.mode == app::Mode::PlanPath => {
-                    text.chars().filter(|c| !c.is_control()).map(Action::Input).collect()
-                }
+                Ok(Event::Term(TermEvent::Paste(text))) => vec![Action::Paste(text)],
                 Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],
                 Ok(Event::Term(_)) => vec![],
                 Ok(Event::Signal) => vec![Action::Terminate],
                 Ok(Event::Saved { generation, result }) => {
                     self.in_flight = false;
+                    self.schedule_retry(result.is_err());
                     vec![Action::SaveFinished { generation, result }]
                 }
                 Err(RecvTimeoutError::Timeout) => vec![],
@@ -267,8 +275,8 @@ impl Runtime {
             for action in clock_actions.into_iter().chain(actions) {
                 redraw = true;
                 for effect in app::update(state, action) {
-                    if self.perform(state, effect)? {
-                        return self.shut_down(state, clock);
+                    if let Flow::Exit(result) = self.perform(state, effect, clock)? {
+                        return result;
                     }
                 }
             }
@@ -282,7 +290,10 @@ impl Runtime {
         let now = clock.precise_now();
         let into_second = u64::from(now.timestamp_subsec_millis());
         let to_next_second = Duration::from_millis(1000 - into_second.min(999));
-        let busy = state.lab.as_ref().is_some_and(|lab| lab.session.progress.timer.running)
+        let busy = state
+            .lab
+            .as_ref()
+            .is_some_and(|lab| lab.session.progress.timer.running || lab.fresh_idea(state.now).is_some())
             || state.notice.is_some()
             || state.time_up_at.is_some();
         let mut wake = if busy {
@@ -297,8 +308,18 @@ impl Runtime {
         wake.max(Duration::from_millis(5))
     }
 
-    /// Carries out one effect; returns true when the app should stop.
-    fn perform(&mut self, state: &mut State, effect: Effect) -> Result<bool, RunError> {
+    /// After a failed save, try again later (1 s, 2 s, 4 s … up to 10 s); after a good one, reset.
+    fn schedule_retry(&mut self, failed: bool) {
+        if failed {
+            self.retry_delay = (self.retry_delay * 2).clamp(Duration::from_secs(1), Duration::from_secs(10));
+            self.save_due = Some(Instant::now() + self.retry_delay);
+        } else {
+            self.retry_delay = Duration::ZERO;
+        }
+    }
+
+    /// Carries out one effect.
+    fn perform(&mut self, state: &mut State, effect: Effect, clock: &Clock) -> Result<Flow, RunError> {
         match effect {
             Effect::Save => {
                 if self.save_due.is_none() {
@@ -324,9 +345,22 @@ impl Runtime {
                     app::update(state, Action::OpenFailed(e.to_string()));
                 }
             },
-            Effect::Quit => return Ok(true),
+            Effect::Quit { ask } => return Ok(self.shut_down(state, clock, ask)),
+            Effect::QuitNow => {
+                let failure = state.quit_blocked.take();
+                let result = match (failure, state.lab.as_ref()) {
+                    (Some(SaveFailure { message, emergency: Some(copy) }), Some(lab)) => {
+                        Err(RunError::SavedElsewhere { path: lab.path.clone(), copy, error: message })
+                    }
+                    (Some(SaveFailure { message, emergency: None }), Some(lab)) => {
+                        Err(RunError::NotSaved { path: lab.path.clone(), error: message })
+                    }
+                    _ => Ok(()),
+                };
+                return Ok(Flow::Exit(result));
+            }
         }
-        Ok(false)
+        Ok(Flow::Continue)
     }
 
     fn maybe_send_save(&mut self, state: &State) {
@@ -335,7 +369,8 @@ impl Runtime {
             return;
         }
         let Some(lab) = state.lab.as_ref() else { return };
-        if state.save.generation > self.sent_generation {
+        // A failed save is retried with the newest state even when nothing changed since.
+        if state.save.generation > self.sent_generation || state.save.error.is_some() {
             let job = SaveJob {
                 generation: state.save.generation,
                 path: lab.path.clone(),
@@ -347,9 +382,9 @@ impl Runtime {
         self.save_due = None;
     }
 
-    /// Waits for the writer, then writes whatever is still unsaved on this thread. If that fails, the
-    /// session goes to an emergency copy and the error says where.
-    fn shut_down(&mut self, state: &mut State, clock: &Clock) -> Result<(), RunError> {
+    /// Waits for the writer, then writes whatever is still unsaved on this thread. If that fails, the session
+    /// goes to an emergency copy; with `ask` the coach is asked before leaving, else the error says where.
+    fn shut_down(&mut self, state: &mut State, clock: &Clock, ask: bool) -> Flow {
         while self.in_flight {
             match self.rx.recv_timeout(Duration::from_secs(10)) {
                 Ok(Event::Saved { generation, result }) => {
@@ -360,32 +395,50 @@ impl Runtime {
                 Err(_) => break,
             }
         }
-        let Some(lab) = state.lab.as_ref() else { return Ok(()) };
+        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
         if !state.save.is_pending() && state.save.error.is_none() {
-            return Ok(());
+            return Flow::Exit(Ok(()));
         }
-        match store::save(&lab.path, &lab.session) {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                let error = e.to_string();
-                match write_emergency_copy(&lab.path, &lab.session, clock.now()) {
-                    Some(copy) => Err(RunError::SavedElsewhere { path: lab.path.clone(), copy, error }),
-                    None => Err(RunError::NotSaved { path: lab.path.clone(), error }),
-                }
-            }
+        let error = match store::save(&lab.path, &lab.session) {
+            Ok(()) => return Flow::Exit(Ok(())),
+            Err(e) => e.to_string(),
+        };
+        let mut copy = state.save.error.as_ref().and_then(|f| f.emergency.clone());
+        let emergency = write_emergency_copy(&lab.path, &lab.session, clock.now(), &mut copy);
+        let path = lab.path.clone();
+        if ask {
+            app::update(state, Action::QuitBlocked(SaveFailure { message: error, emergency }));
+            return Flow::Continue;
         }
+        Flow::Exit(Err(match emergency {
+            Some(copy) => RunError::SavedElsewhere { path, copy, error },
+            None => RunError::NotSaved { path, error },
+        }))
     }
 }
 
-/// Writes the session beside its file, or in the temp folder if that fails; returns where.
-pub fn write_emergency_copy(path: &Path, session: &Session, now: Timestamp) -> Option<PathBuf> {
+/// Writes the session to its emergency copy: over `existing` when a save streak already has one, else a new
+/// file beside the session (or in the temp folder when that fails). Returns where, and remembers it.
+pub fn write_emergency_copy(
+    path: &Path,
+    session: &Session,
+    now: Timestamp,
+    existing: &mut Option<PathBuf>,
+) -> Option<PathBuf> {
+    let bytes = store::encode(path, session).ok()?;
+    if let Some(copy) = existing.as_ref()
+        && store::write_atomic(&store::RealDisk, copy, &bytes, store::Publish::Replace).is_ok()
+    {
+        return Some(copy.clone());
+    }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
     let name = format!("{stem}.emergency-{}.json", now.format("%Y%m%d-%H%M%S"));
     let beside = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(&name);
-    let bytes = store::encode(path, session).ok()?;
-    [beside, std::env::temp_dir().join(&name)]
+    let written = [beside, std::env::temp_dir().join(&name)]
         .into_iter()
-        .find(|candidate| store::write_atomic(&store::RealDisk, candidate, &bytes, store::Publish::NoClobber).is_ok())
+        .find(|candidate| store::write_atomic(&store::RealDisk, candidate, &bytes, store::Publish::NoClobber).is_ok());
+    existing.clone_from(&written);
+    written
 }
 
 fn spawn_input(tx: Sender<Event>) {
@@ -415,13 +468,24 @@ fn spawn_signals(tx: Sender<Event>) {
 fn spawn_writer(events: Sender<Event>) -> Sender<SaveJob> {
     let (tx, rx) = mpsc::channel::<SaveJob>();
     thread::spawn(move || {
+        // One emergency copy per streak of failed saves, rewritten with the newest state each time.
+        let mut emergency: Option<PathBuf> = None;
         while let Ok(mut job) = rx.recv() {
             while let Ok(newer) = rx.try_recv() {
                 job = newer;
             }
             let offset = job.session.plan.utc_offset.fixed();
-            let result =
-                store::save(&job.path, &job.session).map(|()| crate::clock::now_in(offset)).map_err(|e| e.to_string());
+            let now = crate::clock::now_in(offset);
+            let result = match store::save(&job.path, &job.session) {
+                Ok(()) => {
+                    emergency = None;
+                    Ok(now)
+                }
+                Err(e) => {
+                    let copy = write_emergency_copy(&job.path, &job.session, now, &mut emergency);
+                    Err(SaveFailure { message: e.to_string(), emergency: copy })
+                }
+            };
             if events.send(Event::Saved { generation: job.generation, result }).is_err() {
                 break;
             }

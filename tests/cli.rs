@@ -339,3 +339,40 @@ fn usage_errors_exit_2() {
     let out = Command::new(BIN).args(["idea", "add"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn roster_import_fills_the_tables_or_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_session(dir.path());
+    fs::write(
+        dir.path().join("peserta.csv"),
+        "\u{feff}table,name,agency,role\nMeja 1,Budi Santoso,DPMPTSP,Kepala\n1,Rina Wati,Dinas Kesehatan,sekretaris\n2,Ani,Bappedalitbang,staff\nMeja 7,Dedi,Diskominfo,head\n",
+    )
+    .unwrap();
+    let before = fs::read(&path).unwrap();
+    let out = run(dir.path(), &["roster", "import", "lab.json", "peserta.csv", "--dry-run"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("would add 4 participants, update 0, create 1 tables"), "{}", stdout(&out));
+    assert_eq!(fs::read(&path).unwrap(), before, "a dry run writes nothing");
+    let out = run(dir.path(), &["roster", "import", "lab.json", "peserta.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "lab.json: 4 participants added, 0 updated, 1 tables created\n");
+    let s = innolab::store::load(&path).unwrap();
+    assert_eq!(s.groups[0].members.len(), 2);
+    assert_eq!(s.groups[0].members[1].role, innolab::model::Role::Representative);
+    assert_eq!(s.groups[6].name, "Meja 7");
+
+    fs::write(
+        dir.path().join("bad.csv"),
+        "table,name,agency,role\n1,Eka,DPMPTSP,boss\n,Fajar,X,head\n2,Gita,Y,staff\n",
+    )
+    .unwrap();
+    let before = fs::read(&path).unwrap();
+    let out = run(dir.path(), &["roster", "import", "lab.json", "bad.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("bad.csv: line 2: unknown role \"boss\""), "{err}");
+    assert!(err.contains("bad.csv: line 3: the table is empty"), "{err}");
+    assert!(err.contains("bad.csv: nothing was imported (2 problems)"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before, "nothing is half-imported");
+}

@@ -13,6 +13,8 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 pub struct Pty {
     parser: vt100::Parser,
+    /// Every byte the app wrote, to check what it sent to the terminal.
+    raw: Vec<u8>,
     output: Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn portable_pty::Child + Send + Sync>,
@@ -21,6 +23,10 @@ pub struct Pty {
 
 impl Pty {
     pub fn spawn(dir: &Path, args: &[&str], cols: u16, rows: u16) -> Pty {
+        Pty::spawn_with_env(dir, args, cols, rows, &[])
+    }
+
+    pub fn spawn_with_env(dir: &Path, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
         let mut cmd = CommandBuilder::new(common::BIN);
         cmd.args(args);
@@ -29,6 +35,9 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env("INNOLAB_NOW", common::NOW);
         cmd.env_remove("INNOLAB_SESSIONS");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -44,15 +53,24 @@ impl Pty {
             }
         });
         let size = |n: u16| std::num::NonZeroU16::new(n).unwrap();
-        Pty { parser: vt100::Parser::new(size(rows), size(cols), 0), output, writer, child, _master: pair.master }
+        Pty {
+            parser: vt100::Parser::new(size(rows), size(cols), 0),
+            raw: Vec::new(),
+            output,
+            writer,
+            child,
+            _master: pair.master,
+        }
     }
 
     fn pump(&mut self, wait: Duration) {
         if let Ok(bytes) = self.output.recv_timeout(wait) {
             self.parser.process(&bytes);
+            self.raw.extend_from_slice(&bytes);
         }
         while let Ok(bytes) = self.output.try_recv() {
             self.parser.process(&bytes);
+            self.raw.extend_from_slice(&bytes);
         }
     }
 
@@ -197,4 +215,138 @@ fn a_second_window_on_the_same_session_is_refused() {
     assert!(second.screen().contains("lab.json: open in another innolab"), "{}", second.screen());
     first.send("q");
     assert_eq!(first.wait_exit(), (true, true));
+}
+
+/// Types an idea the way the coach does: the table's digit, the text, Enter.
+fn type_idea(app: &mut Pty, table: u8, title: &str) {
+    app.send(&table.to_string());
+    app.send(title);
+    app.send("\r");
+}
+
+fn on_curah_ide(dir: &Path) -> std::path::PathBuf {
+    let path = common::new_session(dir);
+    let mut session = innolab::store::load(&path).unwrap();
+    session.progress.block = "d2-curah-ide".into();
+    innolab::store::save(&path, &session).unwrap();
+    path
+}
+
+#[test]
+fn ten_ideas_for_three_tables_survive_a_restart_and_undo_reaches_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = on_curah_ide(dir.path());
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
+    let ideas = [
+        (1, "Antrean online puskesmas"),
+        (2, "SIP dalam satu hari"),
+        (3, "Lapor jalan rusak"),
+        (1, "Posyandu keliling"),
+        (2, "Izin usaha mikro dengan NIK"),
+        (3, "Bank sampah RW"),
+        (1, "Kartu pelajar terpadu"),
+        (2, "Pasar digital"),
+        (3, "Satu data kependudukan"),
+        (1, "Sekolah ramah disabilitas"),
+    ];
+    app.send("a");
+    for (table, title) in ideas {
+        type_idea(&mut app, table, title);
+    }
+    app.wait_for("ten ideas on the board", |s| s.contains("Ideas 10 / 50"));
+    app.send("\x1b");
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    let session = innolab::store::load(&path).unwrap();
+    assert_eq!(session.ideas.len(), 10);
+    for (idea, (table, title)) in session.ideas.iter().zip(ideas) {
+        assert_eq!(idea.title, title);
+        assert_eq!(idea.group, format!("meja-{table}"));
+        assert_eq!(idea.block, "d2-curah-ide");
+        assert_eq!(idea.stage, innolab::model::Stage::Diagnose);
+    }
+
+    let mut again = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    again.wait_for("the board with ten ideas", |s| {
+        s.contains("Ideas 10 / 50")
+            && s.contains("1 Meja 1 · 4")
+            && s.contains("2 Meja 2 · 3")
+            && s.contains("3 Meja 3 · 3")
+    });
+    // Select the newest idea of table 1, delete it, undo, quit: it is back on disk.
+    again.send("\r");
+    again.wait_for("board mode", |s| s.contains("#10 Sekolah ramah disabilitas"));
+    again.send("x");
+    again.wait_for("the idea deleted", |s| s.contains("Ideas board · 9 / 50"));
+    // The writer saves within a second: the tombstone reaches the file.
+    let start = Instant::now();
+    while !innolab::store::load(&path).unwrap().idea(10).unwrap().deleted {
+        assert!(start.elapsed() < Duration::from_secs(3), "the delete never reached the disk");
+        again.pump(Duration::from_millis(50));
+    }
+    again.send("u");
+    again.wait_for("the idea back", |s| s.contains("Ideas board · 10 / 50"));
+    again.send("q");
+    assert_eq!(again.wait_exit(), (true, true));
+    let session = innolab::store::load(&path).unwrap();
+    assert!(!session.idea(10).unwrap().deleted);
+    assert_eq!(session.live_idea_count(), 10);
+}
+
+#[test]
+fn a_hostile_paste_is_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = on_curah_ide(dir.path());
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
+    app.send("a");
+    app.send("2");
+    let before = app.raw.len();
+    let hostile = "\x1b]0;pwned\x07\x1b]52;c;cGF5bG9hZA==\x07\x1bP+q\x1b\\\x1b[2J\x1b[H\u{202e}Antrean\u{9b}31m online";
+    app.send(&format!("\x1b[200~{hostile}\x1b[201~"));
+    app.send("\r");
+    app.wait_for("the idea on the board", |s| s.contains("Ideas 1 / 50"));
+    app.send("\x1b");
+    app.pump(Duration::from_millis(300));
+    let screen = app.screen();
+    assert!(screen.contains("Day 2 · 13:00–15:00 · DIAGNOSE"), "the header is intact:\n{screen}");
+    assert!(screen.contains("Curah Ide Inovasi per OPD"), "the screen was not cleared:\n{screen}");
+    let written = &app.raw[before..];
+    for forbidden in [&b"\x1b]"[..], b"\x1bP", b"\x9b", "\u{202e}".as_bytes()] {
+        assert!(!written.windows(forbidden.len()).any(|w| w == forbidden), "the app wrote {forbidden:?}");
+    }
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    let title = &innolab::store::load(&path).unwrap().ideas[0].title;
+    assert!(!title.chars().any(innolab::model::text::is_hazard), "{title:?}");
+    assert!(title.contains("Antrean"));
+}
+
+#[test]
+fn a_lost_folder_keeps_the_app_running_and_the_data_in_an_emergency_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = dir.path().join("room");
+    std::fs::create_dir(&room).unwrap();
+    let path = on_curah_ide(&room);
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let mut app = Pty::spawn_with_env(&room, &["run", "lab.json"], 100, 30, &[("TMPDIR", tmp.to_str().unwrap())]);
+    app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
+    std::fs::remove_dir_all(&room).unwrap();
+    app.send("a");
+    type_idea(&mut app, 2, "Ide yang tidak boleh hilang");
+    app.wait_for("the save failure", |s| s.contains("NOT SAVED") && s.contains("emergency copy"));
+    app.send("\x1b");
+    app.send("q");
+    app.wait_for("the question", |s| s.contains("Quit anyway?"));
+    app.send("y");
+    let (ok, left_alternate) = app.wait_exit();
+    assert!(!ok && left_alternate);
+    let copies: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let copy = innolab::store::load(&copies[0]).unwrap();
+    assert_eq!(copy.ideas[0].title, "Ide yang tidak boleh hilang");
+    assert!(app.screen().contains(&*copies[0].to_string_lossy()), "the exit message says where:\n{}", app.screen());
+    let _ = path;
 }

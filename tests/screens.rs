@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate};
 use innolab::app::{self, Action, Mode, StartEntry, StartList, State};
 use innolab::catalog::Summary;
 use innolab::i18n::Lang;
-use innolab::model::{NewIdea, Plan, Session, Timestamp};
+use innolab::model::{NewIdea, Plan, Role, Session, Timestamp};
 use innolab::ui::{self, theme::ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -49,6 +49,19 @@ fn on_block(block: &str, lang: Lang) -> State {
     lab.session.progress.block = block.into();
     state.save.last_saved_at = Some(at(NOW) - Duration::seconds(4));
     state
+}
+
+/// The capture bar with a title typed for table 2 (the same state the `capture` screen shows).
+fn capture_clone(lang: Lang) -> State {
+    let mut capture = on_block("d2-curah-ide", lang);
+    app::update(&mut capture, Action::DigitKey(2));
+    for c in "Antrean online puskesmas".chars() {
+        app::update(
+            &mut capture,
+            Action::Text(ratatui_textarea::Input { key: ratatui_textarea::Key::Char(c), ..Default::default() }),
+        );
+    }
+    capture
 }
 
 fn start_timer(state: &mut State, started_secs_ago: i64) {
@@ -123,7 +136,94 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     for c in "rencana/lab-2023.json".chars() {
         app::update(&mut plan_path, Action::Input(c));
     }
+    let mut empty_board = on_block("d2-curah-ide", lang);
+    empty_board.lab.as_mut().unwrap().session.ideas.clear();
+    empty_board.lab.as_mut().unwrap().reindex();
+    let mut one_idea = on_block("d2-curah-ide", lang);
+    one_idea.lab.as_mut().unwrap().session.ideas.truncate(1);
+    one_idea.lab.as_mut().unwrap().reindex();
+    let mut crowded = on_block("d2-curah-ide", lang);
+    {
+        let lab = crowded.lab.as_mut().unwrap();
+        for i in 0..60 {
+            let title = match i % 4 {
+                0 => format!(
+                    "Ide {i}: pelayanan perizinan terpadu satu pintu yang bisa diakses dari kelurahan tanpa antre"
+                ),
+                1 => format!("数字化 {i} 行政服务 🚀👩‍💻"),
+                2 => format!("\u{1b}[2J\u{1b}]0;hacked\u{7} judul jahat {i}"),
+                _ => format!("Ide pendek {i}"),
+            };
+            let group = format!("meja-{}", i % 6 + 1);
+            let now = at(NOW);
+            let id = lab.session.add_idea(NewIdea { group, title: title.clone(), ..Default::default() }, now);
+            // Store one hostile title raw, as a hand-edited file could, to prove rendering alone keeps it inert.
+            if i == 58 {
+                lab.session.idea_mut(id).unwrap().title = title;
+            }
+        }
+        lab.reindex();
+    }
+    let mut capture = on_block("d2-curah-ide", lang);
+    app::update(&mut capture, Action::DigitKey(2));
+    for c in "Antrean online puskesmas 数字 🚀".chars() {
+        app::update(
+            &mut capture,
+            Action::Text(ratatui_textarea::Input { key: ratatui_textarea::Key::Char(c), ..Default::default() }),
+        );
+    }
+    let mut details = capture_clone(lang);
+    app::update(&mut details, Action::OpenDetails);
+    let mut board = on_block("d2-curah-ide", lang);
+    app::update(&mut board, Action::OpenBoard);
+    app::update(&mut board, Action::CursorRight);
+    app::update(&mut board, Action::CursorDown);
+    app::update(&mut board, Action::ToggleFlagship);
+    let mut trash = on_block("d2-curah-ide", lang);
+    app::update(&mut trash, Action::OpenBoard);
+    app::update(&mut trash, Action::DeleteIdea);
+    app::update(&mut trash, Action::CursorRight);
+    app::update(&mut trash, Action::DeleteIdea);
+    app::update(&mut trash, Action::OpenTrash);
+    trash.notice = None;
+    let mut setup = on_block("d2-curah-ide", lang);
+    {
+        let session = &mut setup.lab.as_mut().unwrap().session;
+        let people = [
+            (0, "Budi Santoso", "DPMPTSP", Role::Head, true),
+            (0, "Rina Wati", "Dinas Kesehatan", Role::Representative, false),
+            (1, "Ani", "Bappedalitbang", Role::Staff, true),
+        ];
+        for (table, name, agency, role, present) in people {
+            session.add_member(table, innolab::model::roster::member(name, Some(agency), role, present)).unwrap();
+        }
+    }
+    app::update(&mut setup, Action::OpenSetup);
+    app::update(&mut setup, Action::CursorDown);
+    let mut confirm_quit = on_block("d2-curah-ide", lang);
+    app::update(
+        &mut confirm_quit,
+        Action::QuitBlocked(innolab::app::SaveFailure {
+            message: "lab.json: cannot save: No space left on device (os error 28)".into(),
+            emergency: Some("/tmp/lab.emergency-20221103-134210.json".into()),
+        }),
+    );
+    let mut save_failed = on_block("d2-curah-ide", lang);
+    save_failed.save.error = Some(innolab::app::SaveFailure {
+        message: "lab.json: cannot save: Read-only file system (os error 30)".into(),
+        emergency: Some("/tmp/lab.emergency-20221103-134210.json".into()),
+    });
     vec![
+        ("group_work_empty", empty_board),
+        ("group_work_one_idea", one_idea),
+        ("group_work_crowded", crowded),
+        ("capture", capture),
+        ("details_form", details),
+        ("board_selection", board),
+        ("trash", trash),
+        ("setup", setup),
+        ("confirm_quit", confirm_quit),
+        ("save_failed", save_failed),
         ("start", start_state(lang)),
         ("plan_path", plan_path),
         ("talk", talk),
@@ -166,7 +266,7 @@ fn no_screen_panics_at_any_size() {
     for lang in [Lang::Id, Lang::En] {
         for (name, state) in screens(lang) {
             for &(w, h) in &sizes {
-                let result = std::panic::catch_unwind(|| draw(&state, w, h));
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| draw(&state, w, h)));
                 assert!(result.is_ok(), "{name} panicked at {w}x{h}");
             }
         }
@@ -201,7 +301,7 @@ fn mode_help_lists_every_binding() {
         s
     };
     assert_eq!(state.mode, Mode::Help);
-    let screen = draw(&state, 160, 80);
+    let screen = draw(&state, 160, 250);
     for mode in app::keymap::HELP_MODES {
         for binding in app::keymap::bindings(mode) {
             let keys = app::keymap::labels(binding);

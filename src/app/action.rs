@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+use ratatui_textarea::Input;
+
+use super::SaveFailure;
 use crate::model::{Session, Timestamp};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,17 +35,58 @@ pub enum Action {
     // Typing a path on the start screen
     Input(char),
     DeleteBack,
+    // Capturing and editing ideas
+    OpenCapture,
+    /// 1–9: on the agenda, capture for that table; in the capture bar before typing, pick that table.
+    DigitKey(u8),
+    OpenDetails,
+    OpenBoard,
+    EditIdea,
+    MoveIdea,
+    ToggleFlagship,
+    DeleteIdea,
+    Undo,
+    Redo,
+    OpenTrash,
+    Restore,
+    // Forms and text
+    NextField,
+    PrevField,
+    /// A key for the focused text input (the capture bar or a form field).
+    Text(Input),
+    Paste(String),
+    // The roster
+    OpenSetup,
+    NewTable,
+    AddMember,
+    EditRow,
+    RemoveRow,
+    TogglePresent,
     // The app
     OpenHelp,
     ToggleLanguage,
     Quit,
     // Events from outside
     Tick(Timestamp),
-    ClockJumped { secs: i64 },
-    Resize { width: u16, height: u16 },
-    SessionOpened { path: PathBuf, session: Box<Session> },
+    ClockJumped {
+        secs: i64,
+    },
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    SessionOpened {
+        path: PathBuf,
+        session: Box<Session>,
+    },
     OpenFailed(String),
-    SaveFinished { generation: u64, result: Result<Timestamp, String> },
+    SaveFinished {
+        generation: u64,
+        result: Result<Timestamp, SaveFailure>,
+    },
+    /// The last save failed while quitting: ask before leaving.
+    QuitBlocked(SaveFailure),
+    QuitAnyway,
     Terminate,
 }
 
@@ -57,6 +101,9 @@ pub enum Effect {
     Open(PathBuf),
     /// Create a session from the built-in plan or a plan file, then open it.
     NewSession { plan: Option<PathBuf> },
-    /// Save what is unsaved, restore the terminal and exit.
-    Quit,
+    /// Save what is unsaved, restore the terminal and exit. With `ask`, a failed last save asks the coach
+    /// first; without (a signal), it writes the emergency copy and exits.
+    Quit { ask: bool },
+    /// Exit now: the coach has seen that the last save failed and where the emergency copy is.
+    QuitNow,
 }

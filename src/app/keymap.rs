@@ -55,6 +55,8 @@ pub static PLAN_PATH: &[Binding] = &[
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.cancel", Some("hint.cancel")),
 ];
 
+const DIGITS: &[KeyPress] = &[ch('1'), ch('2'), ch('3'), ch('4'), ch('5'), ch('6'), ch('7'), ch('8'), ch('9')];
+
 pub static AGENDA: &[Binding] = &[
     bind(
         &[key(KeyCode::Right), key(KeyCode::PageDown), ch(' ')],
@@ -68,13 +70,96 @@ pub static AGENDA: &[Binding] = &[
     bind(&[key(KeyCode::Down), key(KeyCode::Tab)], Action::NextTable, "help.key.next_table", None),
     bind(&[key(KeyCode::Up), key(KeyCode::BackTab)], Action::PrevTable, "help.key.prev_table", None),
     bind(&[ch('t')], Action::ToggleTimer, "help.key.timer", Some("hint.timer")),
-    bind(&[ch('+'), ch('=')], Action::AddMinute, "help.key.add_minute", Some("hint.minutes")),
+    bind(&[ch('+'), ch('=')], Action::AddMinute, "help.key.add_minute", None),
     bind(&[ch('-')], Action::RemoveMinute, "help.key.remove_minute", None),
     bind(&[ch('r')], Action::ResetTimer, "help.key.reset_timer", None),
+    bind(&[ch('a')], Action::OpenCapture, "help.key.capture", Some("hint.capture")),
+    bind(DIGITS, Action::DigitKey(0), "help.key.capture_table", None),
+    bind(&[key(KeyCode::Enter)], Action::OpenBoard, "help.key.board", Some("hint.board")),
+    bind(&[ch('u')], Action::Undo, "help.key.undo", None),
+    bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
+    bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),
+    bind(&[ch('g')], Action::OpenSetup, "help.key.setup", None),
     bind(&[ch('o')], Action::OpenOverview, "help.key.overview", Some("hint.overview")),
     bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
+];
+
+/// The capture bar: unbound keys are typed into the title.
+pub static CAPTURE: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.save_idea", Some("hint.save")),
+    bind(
+        &[key(KeyCode::Tab), key(KeyCode::Down)],
+        Action::NextTable,
+        "help.key.capture_next_table",
+        Some("hint.table"),
+    ),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Action::PrevTable, "help.key.capture_prev_table", None),
+    bind(&[ctrl('e')], Action::OpenDetails, "help.key.details", Some("hint.details")),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close_capture", Some("hint.close")),
+];
+
+pub static BOARD: &[Binding] = &[
+    bind(&[key(KeyCode::Up)], Action::CursorUp, "help.key.idea_up", None),
+    bind(&[key(KeyCode::Down)], Action::CursorDown, "help.key.idea_down", Some("hint.choose")),
+    bind(&[key(KeyCode::Left), key(KeyCode::BackTab)], Action::CursorLeft, "help.key.table_left", None),
+    bind(&[key(KeyCode::Right), key(KeyCode::Tab)], Action::CursorRight, "help.key.table_right", None),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.page_up", None),
+    bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.page_down", None),
+    bind(&[ch('e')], Action::EditIdea, "help.key.edit", Some("hint.edit")),
+    bind(&[ch('m')], Action::MoveIdea, "help.key.move", Some("hint.move")),
+    bind(&[ch('f')], Action::ToggleFlagship, "help.key.flagship", Some("hint.flagship")),
+    bind(&[ch('x'), key(KeyCode::Delete)], Action::DeleteIdea, "help.key.delete", Some("hint.delete")),
+    bind(&[ch('u')], Action::Undo, "help.key.undo", Some("hint.undo")),
+    bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
+    bind(&[ch('a')], Action::OpenCapture, "help.key.capture", None),
+    bind(DIGITS, Action::DigitKey(0), "help.key.capture_table", None),
+    bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),
+    bind(&[key(KeyCode::Esc), key(KeyCode::Enter)], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
+/// A form: unbound keys go to the focused field.
+pub static FORM: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.form_save", Some("hint.save")),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Action::NextField, "help.key.next_field", Some("hint.field")),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Action::PrevField, "help.key.prev_field", None),
+    bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.next_suggestion", Some("hint.suggestion")),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.prev_suggestion", None),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.cancel", Some("hint.cancel")),
+];
+
+pub static TRASH: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", Some("hint.choose")),
+    bind(&[key(KeyCode::Enter), ch('r')], Action::Restore, "help.key.restore", Some("hint.restore")),
+    bind(&[ch('u')], Action::Undo, "help.key.undo", Some("hint.undo")),
+    bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
+pub static SETUP: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", None),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.page_up", None),
+    bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.page_down", None),
+    bind(&[ch('n')], Action::NewTable, "help.key.new_table", Some("hint.new_table")),
+    bind(&[ch('a')], Action::AddMember, "help.key.add_member", Some("hint.add_member")),
+    bind(&[key(KeyCode::Enter), ch('e')], Action::EditRow, "help.key.edit_row", Some("hint.edit")),
+    bind(&[ch(' ')], Action::TogglePresent, "help.key.present", Some("hint.present")),
+    bind(&[ch('x'), key(KeyCode::Delete)], Action::RemoveRow, "help.key.remove_row", Some("hint.remove")),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
+pub static CONFIRM_QUIT: &[Binding] = &[
+    bind(&[ch('y')], Action::QuitAnyway, "help.key.quit_anyway", Some("hint.quit_anyway")),
+    bind(&[ch('n'), key(KeyCode::Esc)], Action::Back, "help.key.stay", Some("hint.stay")),
 ];
 
 pub static OVERVIEW: &[Binding] = &[
@@ -106,11 +191,33 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Agenda => AGENDA,
         Mode::Overview => OVERVIEW,
         Mode::Help => HELP,
+        Mode::Capture => CAPTURE,
+        Mode::Form => FORM,
+        Mode::Board => BOARD,
+        Mode::Trash => TRASH,
+        Mode::Setup => SETUP,
+        Mode::ConfirmQuit => CONFIRM_QUIT,
     }
 }
 
+/// Every mode, for checks over the whole keymap.
+pub const ALL_MODES: [Mode; 11] = [
+    Mode::Start,
+    Mode::PlanPath,
+    Mode::Agenda,
+    Mode::Overview,
+    Mode::Help,
+    Mode::Capture,
+    Mode::Form,
+    Mode::Board,
+    Mode::Trash,
+    Mode::Setup,
+    Mode::ConfirmQuit,
+];
+
 /// Modes listed in the help overlay, in the order a coach meets them.
-pub const HELP_MODES: [Mode; 4] = [Mode::Agenda, Mode::Overview, Mode::Start, Mode::PlanPath];
+pub const HELP_MODES: [Mode; 8] =
+    [Mode::Agenda, Mode::Capture, Mode::Board, Mode::Form, Mode::Trash, Mode::Setup, Mode::Overview, Mode::Start];
 
 fn matches(press: &KeyPress, event: &KeyEvent) -> bool {
     // Shift is part of the character for printable keys ('+', '?', 'A'), so it is ignored there.
@@ -126,11 +233,13 @@ pub fn action_for(mode: Mode, event: KeyEvent) -> Option<Action> {
     if event.kind == KeyEventKind::Release {
         return None;
     }
-    let found = GLOBAL
-        .iter()
-        .chain(bindings(mode))
-        .find(|b| b.keys.iter().any(|k| matches(k, &event)))
-        .map(|b| b.action.clone());
+    let found = GLOBAL.iter().chain(bindings(mode)).find(|b| b.keys.iter().any(|k| matches(k, &event))).map(|b| {
+        match (&b.action, event.code) {
+            // One binding covers 1–9; the action carries the digit pressed.
+            (Action::DigitKey(_), KeyCode::Char(c)) => Action::DigitKey(c.to_digit(10).unwrap_or(0) as u8),
+            (action, _) => action.clone(),
+        }
+    });
     if found.is_some() {
         return found;
     }
@@ -138,6 +247,7 @@ pub fn action_for(mode: Mode, event: KeyEvent) -> Option<Action> {
         (Mode::PlanPath, KeyCode::Char(c)) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
             Some(Action::Input(c))
         }
+        (Mode::Capture | Mode::Form, _) => Some(Action::Text(event.into())),
         _ => None,
     }
 }
@@ -190,7 +300,7 @@ mod tests {
 
     #[test]
     fn ctrl_c_quits_from_every_mode() {
-        for mode in [Mode::Start, Mode::PlanPath, Mode::Agenda, Mode::Overview, Mode::Help] {
+        for mode in ALL_MODES {
             let event = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
             assert_eq!(action_for(mode, event), Some(Action::Quit), "{mode:?}");
         }
@@ -203,6 +313,15 @@ mod tests {
     }
 
     #[test]
+    fn digits_carry_their_value_and_text_modes_take_unbound_keys() {
+        assert_eq!(action_for(Mode::Agenda, press(KeyCode::Char('3'))), Some(Action::DigitKey(3)));
+        assert_eq!(action_for(Mode::Board, press(KeyCode::Char('9'))), Some(Action::DigitKey(9)));
+        assert!(matches!(action_for(Mode::Capture, press(KeyCode::Char('q'))), Some(Action::Text(_))));
+        assert!(matches!(action_for(Mode::Form, press(KeyCode::Left)), Some(Action::Text(_))));
+        assert_eq!(action_for(Mode::Capture, press(KeyCode::Enter)), Some(Action::Confirm));
+    }
+
+    #[test]
     fn typing_a_path_turns_keys_into_text() {
         assert_eq!(action_for(Mode::PlanPath, press(KeyCode::Char('q'))), Some(Action::Input('q')));
         assert_eq!(action_for(Mode::PlanPath, press(KeyCode::Esc)), Some(Action::Back));
@@ -211,7 +330,7 @@ mod tests {
     #[test]
     fn every_help_and_hint_text_exists_in_both_languages() {
         use crate::i18n::Lang;
-        for mode in [Mode::Start, Mode::PlanPath, Mode::Agenda, Mode::Overview, Mode::Help] {
+        for mode in ALL_MODES {
             for binding in GLOBAL.iter().chain(bindings(mode)) {
                 for key in std::iter::once(binding.help).chain(binding.hint) {
                     for lang in [Lang::Id, Lang::En] {
@@ -224,7 +343,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_mode() {
-        for mode in [Mode::Start, Mode::PlanPath, Mode::Agenda, Mode::Overview, Mode::Help] {
+        for mode in ALL_MODES {
             let all: Vec<KeyPress> = GLOBAL.iter().chain(bindings(mode)).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{mode:?}: {a:?} bound twice");

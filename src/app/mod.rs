@@ -2,20 +2,26 @@
 //! the runtime feeds in keys, ticks and I/O results as actions and carries out the effects.
 
 pub mod action;
+pub mod form;
+mod ideas;
 pub mod keymap;
+mod setup;
 mod update;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::{FixedOffset, NaiveDate, Timelike};
+use ratatui_textarea::TextArea;
 
 pub use action::{Action, Effect};
-pub use update::update;
+pub use form::{Field, FieldKey, FieldValue, Form, FormPurpose};
+pub use setup::{SetupRow, rows as setup_rows};
+pub use update::{form_return as form_return_mode, update};
 
 use crate::catalog::Summary;
 use crate::i18n::Lang;
-use crate::model::{Block, BlockPos, Session, Timer, Timestamp};
+use crate::model::{Block, BlockPos, Idea, Session, Timer, Timestamp};
 use crate::ui::theme::ThemeName;
 
 /// Which keys apply and what the screen shows.
@@ -31,6 +37,18 @@ pub enum Mode {
     Overview,
     /// Every key, over whatever was showing.
     Help,
+    /// The capture bar: pick a table, type the idea, Enter.
+    Capture,
+    /// A form over the screen (idea details, move, table name, member).
+    Form,
+    /// Selecting ideas on the board to edit, move, flag or delete.
+    Board,
+    /// Deleted ideas, to restore.
+    Trash,
+    /// The roster: tables and their members.
+    Setup,
+    /// The last save failed on the way out: quit anyway?
+    ConfirmQuit,
 }
 
 pub struct State {
@@ -50,6 +68,8 @@ pub struct State {
     /// When the timer on the wall last reached zero: drives the "time is up" flash.
     pub time_up_at: Option<Timestamp>,
     pub size: (u16, u16),
+    /// Why quitting is waiting for the coach's answer (Mode::ConfirmQuit).
+    pub quit_blocked: Option<SaveFailure>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +111,14 @@ pub struct SaveStatus {
     /// The newest generation known to be on disk.
     pub saved_generation: u64,
     pub last_saved_at: Option<Timestamp>,
-    pub error: Option<String>,
+    pub error: Option<SaveFailure>,
+}
+
+/// A save that did not reach the session file, and where the emergency copy went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveFailure {
+    pub message: String,
+    pub emergency: Option<PathBuf>,
 }
 
 impl SaveStatus {
@@ -109,7 +136,46 @@ pub struct Lab {
     pub plenary_table: usize,
     /// The overview's cursor, as a position over all blocks.
     pub overview_cursor: usize,
+    /// The table the capture bar adds to (index into `session.groups`).
+    pub capture_table: usize,
+    pub capture: TextArea<'static>,
+    /// Where the capture bar, forms and the trash return to.
+    pub return_mode: Mode,
+    /// The idea selected on the board: a table and a row in its newest-first list.
+    pub selection: Selection,
+    /// The newest idea and when it landed, highlighted on the board for a few seconds.
+    pub last_added: Option<(u64, Timestamp)>,
+    pub history: History,
+    pub trash_cursor: usize,
+    pub setup_cursor: usize,
+    /// A remove on the setup screen waits for a second press on the same row.
+    pub setup_pending_remove: Option<usize>,
+    pub form: Option<Form>,
 }
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub table: usize,
+    pub row: usize,
+}
+
+/// One undoable change to an idea: its state before and after. An added idea's "before" is the same idea
+/// deleted, so undoing an add leaves a tombstone and its id is never reused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub before: Idea,
+    pub after: Idea,
+}
+
+/// Undo and redo stacks of idea changes, newest last.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    pub undo: Vec<Change>,
+    pub redo: Vec<Change>,
+}
+
+/// How many changes undo can go back.
+pub const UNDO_DEPTH: usize = 1000;
 
 /// Counts and orderings of live ideas, rebuilt whenever ideas change so rendering never scans them all.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,6 +205,9 @@ impl IdeaIndex {
     }
 }
 
+/// How long a new idea stays highlighted on the board.
+pub const HIGHLIGHT_SECS: i64 = 5;
+
 /// Where the room stands against the schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Schedule {
@@ -164,7 +233,52 @@ impl Lab {
     pub fn new(path: PathBuf, session: Session) -> Lab {
         let index = IdeaIndex::build(&session);
         let overview_cursor = session.current_block().map_or(0, |(pos, _)| session.plan.flat_index(pos));
-        Lab { path, session, index, plenary_table: 0, overview_cursor }
+        Lab {
+            path,
+            session,
+            index,
+            plenary_table: 0,
+            overview_cursor,
+            capture_table: 0,
+            capture: form::text_input("", false),
+            return_mode: Mode::Agenda,
+            selection: Selection::default(),
+            last_added: None,
+            history: History::default(),
+            trash_cursor: 0,
+            setup_cursor: 0,
+            setup_pending_remove: None,
+            form: None,
+        }
+    }
+
+    /// Recomputes what the screens derive from the ideas and tables; called after every change to them.
+    pub fn reindex(&mut self) {
+        self.index = IdeaIndex::build(&self.session);
+        let tables = self.session.groups.len().max(1);
+        self.capture_table = self.capture_table.min(tables - 1);
+        self.plenary_table = self.plenary_table.min(tables - 1);
+        self.selection.table = self.selection.table.min(tables - 1);
+        let rows = self.index.per_group.get(self.selection.table).map_or(0, Vec::len);
+        self.selection.row = self.selection.row.min(rows.saturating_sub(1));
+    }
+
+    /// The id of the idea selected on the board, if its table has any.
+    pub fn selected_idea(&self) -> Option<u64> {
+        let i = *self.index.per_group.get(self.selection.table)?.get(self.selection.row)?;
+        Some(self.session.ideas[i].id)
+    }
+
+    /// Deleted ideas, most recently changed first (the trash).
+    pub fn trash(&self) -> Vec<&Idea> {
+        let mut deleted: Vec<&Idea> = self.session.ideas.iter().filter(|i| i.deleted).collect();
+        deleted.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
+        deleted
+    }
+
+    /// The newest idea, while it is still new enough to highlight.
+    pub fn fresh_idea(&self, now: Timestamp) -> Option<u64> {
+        self.last_added.filter(|(_, at)| (now - *at).num_seconds() < HIGHLIGHT_SECS).map(|(id, _)| id)
     }
 
     pub fn offset(&self) -> FixedOffset {
@@ -235,6 +349,7 @@ impl State {
             notice: None,
             time_up_at: None,
             size: (80, 24),
+            quit_blocked: None,
         }
     }
 
@@ -259,3 +374,6 @@ impl State {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_ideas;

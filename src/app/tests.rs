@@ -229,8 +229,8 @@ fn language_toggles() {
 #[test]
 fn quit_and_signals_ask_the_runtime_to_save_and_exit() {
     let mut s = state();
-    assert_eq!(update(&mut s, Action::Quit), vec![Effect::Quit]);
-    assert_eq!(update(&mut s, Action::Terminate), vec![Effect::Quit]);
+    assert_eq!(update(&mut s, Action::Quit), vec![Effect::Quit { ask: true }]);
+    assert_eq!(update(&mut s, Action::Terminate), vec![Effect::Quit { ask: false }]);
 }
 
 #[test]
@@ -250,10 +250,12 @@ fn save_results_update_the_status() {
     update(&mut s, Action::SaveFinished { generation: 2, result: Ok(at(T0)) });
     assert!(!s.save.is_pending());
     assert_eq!(s.save.last_saved_at, Some(at(T0)));
-    update(&mut s, Action::SaveFinished { generation: 3, result: Err("disk full".into()) });
-    assert_eq!(s.save.error.as_deref(), Some("disk full"));
+    let failure = SaveFailure { message: "disk full".into(), emergency: Some("/tmp/copy.json".into()) };
+    update(&mut s, Action::SaveFinished { generation: 3, result: Err(failure.clone()) });
+    assert_eq!(s.save.error, Some(failure));
     update(&mut s, Action::SaveFinished { generation: 3, result: Ok(at(T0)) });
     assert_eq!(s.save.error, None);
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("/tmp/copy.json")), "says the copy can go");
 }
 
 fn start_state() -> State {

@@ -26,15 +26,40 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::CursorDown => state.cursor(0, 1),
         Action::CursorLeft => state.cursor(-1, 0),
         Action::CursorRight => state.cursor(1, 0),
-        Action::PageUp => state.cursor(0, -10),
-        Action::PageDown => state.cursor(0, 10),
+        Action::PageUp => state.page(-1),
+        Action::PageDown => state.page(1),
         Action::Confirm => state.confirm(),
         Action::Back => state.back(),
         Action::Input(c) => state.type_char(c),
         Action::DeleteBack => state.delete_back(),
+        Action::OpenCapture => state.open_capture(None),
+        Action::DigitKey(d) => state.digit(d),
+        Action::OpenDetails => state.open_details(),
+        Action::OpenBoard => state.open_board(),
+        Action::EditIdea => state.edit_selected(),
+        Action::MoveIdea => state.move_selected(),
+        Action::ToggleFlagship => state.toggle_flagship(),
+        Action::DeleteIdea => state.delete_selected(),
+        Action::Undo => state.undo(),
+        Action::Redo => state.redo(),
+        Action::OpenTrash => state.open_trash(),
+        Action::Restore => state.restore_selected(),
+        Action::NextField => state.step_field(1),
+        Action::PrevField => state.step_field(-1),
+        Action::Text(input) => state.text(input),
+        Action::Paste(text) => state.paste(&text),
+        Action::OpenSetup => state.open_setup(),
+        Action::NewTable => state.new_table(),
+        Action::AddMember => state.add_member(),
+        Action::EditRow => state.edit_row(),
+        Action::RemoveRow => state.remove_row(),
+        Action::TogglePresent => state.toggle_present(),
         Action::OpenHelp => state.open_help(),
         Action::ToggleLanguage => state.toggle_language(),
-        Action::Quit | Action::Terminate => vec![Effect::Quit],
+        Action::Quit => vec![Effect::Quit { ask: true }],
+        Action::Terminate => vec![Effect::Quit { ask: false }],
+        Action::QuitBlocked(failure) => state.quit_blocked(failure),
+        Action::QuitAnyway => vec![Effect::QuitNow],
         Action::Tick(now) => state.tick(now),
         Action::ClockJumped { secs } => state.clock_jumped(secs),
         Action::Resize { width, height } => {
@@ -53,7 +78,7 @@ impl State {
     }
 
     /// Records that the session changed, so the runtime writes it.
-    fn changed(&mut self) -> Vec<Effect> {
+    pub(super) fn changed(&mut self) -> Vec<Effect> {
         self.save.generation += 1;
         if let Some(lab) = self.lab.as_mut() {
             lab.session.updated_at = self.now.with_timezone(&lab.offset());
@@ -61,7 +86,7 @@ impl State {
         vec![Effect::Save]
     }
 
-    fn notify(&mut self, text: String, is_error: bool) -> Vec<Effect> {
+    pub(super) fn notify(&mut self, text: String, is_error: bool) -> Vec<Effect> {
         self.notice = Some(Notice { text, is_error, until: self.now + Duration::seconds(NOTICE_SECS) });
         vec![]
     }
@@ -97,10 +122,20 @@ impl State {
         self.go_to_block(flat)
     }
 
+    /// The next or previous table: the plenary's table, the capture bar's, or the board's selection.
     fn step_table(&mut self, delta: isize) -> Vec<Effect> {
+        let mode = self.mode;
         if let Some(lab) = self.lab_mut() {
-            let tables = lab.session.groups.len().max(1);
-            lab.plenary_table = (lab.plenary_table as isize + delta).rem_euclid(tables as isize) as usize;
+            let tables = lab.session.groups.len().max(1) as isize;
+            let step = |i: usize| (i as isize + delta).rem_euclid(tables) as usize;
+            match mode {
+                Mode::Capture => lab.capture_table = step(lab.capture_table),
+                Mode::Board => {
+                    lab.selection.table = step(lab.selection.table);
+                    lab.reindex();
+                }
+                _ => lab.plenary_table = step(lab.plenary_table),
+            }
         }
         vec![]
     }
@@ -161,9 +196,31 @@ impl State {
             Mode::Help => {
                 self.help_scroll = self.help_scroll.saturating_add_signed(dy as i16);
             }
-            Mode::Agenda | Mode::PlanPath => {}
+            Mode::Board => self.move_selection(dx, dy),
+            Mode::Trash => {
+                if let Some(lab) = self.lab.as_mut() {
+                    let n = lab.trash().len();
+                    lab.trash_cursor = lab.trash_cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
+                }
+            }
+            Mode::Setup => {
+                if let Some(lab) = self.lab.as_mut() {
+                    let n = super::setup::rows(&lab.session).len();
+                    lab.setup_cursor = lab.setup_cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
+                    lab.setup_pending_remove = None;
+                }
+            }
+            Mode::Agenda | Mode::PlanPath | Mode::Capture | Mode::Form | Mode::ConfirmQuit => {}
         }
         vec![]
+    }
+
+    /// PgUp/PgDn: a page in lists; in a form's text field, the previous or next suggestion.
+    fn page(&mut self, direction: isize) -> Vec<Effect> {
+        if self.mode == Mode::Form {
+            return self.cycle_suggestion(direction);
+        }
+        self.cursor(0, 10 * direction)
     }
 
     fn confirm(&mut self) -> Vec<Effect> {
@@ -196,17 +253,39 @@ impl State {
                 self.go_to_block(target)
             }
             Mode::Help => self.back(),
-            Mode::Agenda => vec![],
+            Mode::Capture => self.capture_confirm(),
+            Mode::Form => self.form_confirm(),
+            Mode::Trash => self.restore_selected(),
+            Mode::Agenda | Mode::Board | Mode::Setup | Mode::ConfirmQuit => vec![],
         }
     }
 
     fn back(&mut self) -> Vec<Effect> {
+        let return_mode = self.lab.as_ref().map_or(Mode::Agenda, |lab| lab.return_mode);
         match self.mode {
             Mode::PlanPath => self.mode = Mode::Start,
-            Mode::Overview => self.mode = Mode::Agenda,
+            Mode::Overview | Mode::Board | Mode::Setup => self.mode = Mode::Agenda,
             Mode::Help => self.mode = self.help_from,
+            Mode::Capture | Mode::Trash => self.mode = return_mode,
+            Mode::Form => {
+                let purpose = self.lab.as_mut().and_then(|lab| lab.form.take()).map(|f| f.purpose);
+                self.mode = form_return(purpose, return_mode);
+            }
+            Mode::ConfirmQuit => {
+                self.quit_blocked = None;
+                self.mode = Mode::Agenda;
+            }
             Mode::Start | Mode::Agenda => {}
         }
+        vec![]
+    }
+
+    fn quit_blocked(&mut self, failure: super::SaveFailure) -> Vec<Effect> {
+        self.quit_blocked = Some(failure);
+        if self.mode == Mode::Help {
+            self.mode = self.help_from;
+        }
+        self.mode = Mode::ConfirmQuit;
         vec![]
     }
 
@@ -275,6 +354,7 @@ impl State {
     fn session_opened(&mut self, path: std::path::PathBuf, session: crate::model::Session) -> Vec<Effect> {
         self.lab = Some(Lab::new(path, session));
         self.mode = Mode::Agenda;
+        self.quit_blocked = None;
         self.save = super::SaveStatus::default();
         self.time_up_at = None;
         self.notice = None;
@@ -284,17 +364,34 @@ impl State {
     fn save_finished(
         &mut self,
         generation: u64,
-        result: Result<chrono::DateTime<chrono::FixedOffset>, String>,
+        result: Result<chrono::DateTime<chrono::FixedOffset>, super::SaveFailure>,
     ) -> Vec<Effect> {
         match result {
             Ok(at) => {
+                if let Some(failure) = self.save.error.take() {
+                    let text = match failure.emergency {
+                        Some(copy) => t!("notice.saved_again_copy", copy = copy.display(), locale = self.lang.code()),
+                        None => t!("notice.saved_again", locale = self.lang.code()),
+                    };
+                    self.notify(text.into_owned(), false);
+                }
                 self.save.saved_generation = self.save.saved_generation.max(generation);
                 self.save.last_saved_at = Some(at);
-                self.save.error = None;
             }
-            Err(message) => self.save.error = Some(message),
+            Err(failure) => self.save.error = Some(failure),
         }
         vec![]
+    }
+}
+
+/// Where closing a form goes: a new idea's details back to the capture bar, roster forms to the setup
+/// screen, idea edits to where they came from.
+pub fn form_return(purpose: Option<super::FormPurpose>, return_mode: Mode) -> Mode {
+    use super::FormPurpose as P;
+    match purpose {
+        Some(P::NewIdea) => Mode::Capture,
+        Some(P::NewTable | P::RenameTable(_) | P::NewMember(_) | P::EditMember(..)) => Mode::Setup,
+        Some(P::EditIdea(_) | P::MoveIdea(_)) | None => return_mode,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod group;
 pub mod idea;
 pub mod plan;
+pub mod roster;
 pub mod session;
 pub mod text;
 pub mod validate;

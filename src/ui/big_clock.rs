@@ -37,6 +37,8 @@ impl BigClock<'_> {
         }
         let kx = (area.width / (8 * n)).min(self.max_scale);
         let ky = (area.height / 4).min(2 * kx);
+        // Above one half-row per pixel, keep whole cells per pixel so the edges stay crisp.
+        let ky = if ky > 1 { ky & !1 } else { ky };
         (kx >= 1 && ky >= 1).then_some((kx, ky))
     }
 }

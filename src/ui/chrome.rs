@@ -98,9 +98,15 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(fit(&format!(" {}", notice.text), area.width as usize)).style(style), area);
         return;
     }
-    if let Some(error) = &ctx.state.save.error {
-        frame
-            .render_widget(Paragraph::new(fit(&format!(" {error}"), area.width as usize)).style(ctx.theme.error), area);
+    if let Some(failure) = &ctx.state.save.error {
+        let lang = ctx.lang.code();
+        let text = match &failure.emergency {
+            Some(copy) => {
+                t!("save_state.failed_copy", error = failure.message.as_str(), copy = copy.display(), locale = lang)
+            }
+            None => t!("save_state.failed_line", error = failure.message.as_str(), locale = lang),
+        };
+        frame.render_widget(Paragraph::new(fit(&format!(" {text}"), area.width as usize)).style(ctx.theme.error), area);
         return;
     }
     frame.render_widget(Paragraph::new(hints(ctx, area.width as usize)), area);

@@ -16,6 +16,12 @@ fn mode_title(mode: Mode) -> &'static str {
         Mode::Start => "help.mode.start",
         Mode::PlanPath => "help.mode.plan_path",
         Mode::Help => "help.mode.help",
+        Mode::Capture => "help.mode.capture",
+        Mode::Form => "help.mode.form",
+        Mode::Board => "help.mode.board",
+        Mode::Trash => "help.mode.trash",
+        Mode::Setup => "help.mode.setup",
+        Mode::ConfirmQuit => "help.mode.confirm_quit",
     }
 }
 

@@ -2,10 +2,13 @@
 //! or touches the disk, so every screen is reproducible in a test at any size.
 
 pub mod big_clock;
+mod board;
 mod chrome;
+mod form;
 mod help;
 mod overview;
 mod screens;
+mod setup;
 mod start;
 pub mod theme;
 
@@ -52,13 +55,31 @@ pub fn view(state: &State, frame: &mut Frame) {
         too_small(&ctx, frame, area);
         return;
     }
-    let under = if state.mode == Mode::Help { state.help_from } else { state.mode };
-    match under {
+    let shown = if state.mode == Mode::Help { state.help_from } else { state.mode };
+    match shown {
         Mode::Start | Mode::PlanPath => start::render(&ctx, frame, area),
-        Mode::Agenda | Mode::Overview | Mode::Help => agenda(&ctx, frame, area, under),
+        _ => agenda(&ctx, frame, area, shown),
     }
     if state.mode == Mode::Help {
         help::render(&ctx, frame, area);
+    }
+}
+
+/// The screen under a mode: a form shows what it was opened from, the capture bar sits on the agenda
+/// or the board, the quit question on the agenda.
+fn base_mode(state: &State, mode: Mode) -> Mode {
+    let return_mode = state.lab.as_ref().map_or(Mode::Agenda, |lab| lab.return_mode);
+    match mode {
+        Mode::Form => {
+            let purpose = state.lab.as_ref().and_then(|lab| lab.form.as_ref()).map(|f| f.purpose);
+            match crate::app::form_return_mode(purpose, return_mode) {
+                Mode::Capture => return_mode,
+                other => other,
+            }
+        }
+        Mode::Capture => return_mode,
+        Mode::ConfirmQuit | Mode::Help => Mode::Agenda,
+        other => other,
     }
 }
 
@@ -70,10 +91,34 @@ fn agenda(ctx: &Ctx, frame: &mut Frame, area: Rect, mode: Mode) {
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     chrome::header(ctx, lab, frame, header);
-    if mode == Mode::Overview {
-        overview::render(ctx, lab, frame, body);
+    let capture_open = mode == Mode::Capture
+        || (mode == Mode::Form && lab.form.as_ref().is_some_and(|f| f.purpose == crate::app::FormPurpose::NewIdea));
+    // The capture bar takes the bottom of the body, so the board and the total stay in view above it.
+    let (body, bar) = if capture_open && body.height >= 8 {
+        let [screen, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(3)]).areas(body);
+        (screen, Some(bar))
     } else {
-        screens::render(ctx, lab, frame, body);
+        (body, None)
+    };
+    match base_mode(ctx.state, mode) {
+        Mode::Overview => overview::render(ctx, lab, frame, body),
+        Mode::Board => board::board_screen(ctx, lab, frame, body),
+        Mode::Trash => board::trash(ctx, lab, frame, body),
+        Mode::Setup => setup::render(ctx, lab, frame, body),
+        _ => screens::render(ctx, lab, frame, body),
+    }
+    if let Some(bar) = bar {
+        board::capture_bar(ctx, lab, frame, bar);
+    }
+    if mode == Mode::Form
+        && let Some(form) = lab.form.as_ref()
+    {
+        form::render(ctx, lab, form, frame, body);
+    }
+    if mode == Mode::ConfirmQuit
+        && let Some(failure) = ctx.state.quit_blocked.as_ref()
+    {
+        form::confirm_quit(ctx, failure, frame, body);
     }
     chrome::footer(ctx, frame, footer);
 }
@@ -84,6 +129,31 @@ fn too_small(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let rect = Rect { y: area.y + top, height: area.height - top, ..area };
     let paragraph = Paragraph::new(text.into_owned()).style(ctx.theme.accent).alignment(Alignment::Center);
     frame.render_widget(paragraph.wrap(Wrap { trim: true }), rect);
+}
+
+/// A list of one-line rows with the cursor row highlighted and kept in view. Only visible rows are built,
+/// so a long list costs what the screen shows; each row's text is made inert and fitted.
+pub fn cursor_list(
+    ctx: &Ctx,
+    frame: &mut Frame,
+    area: Rect,
+    count: usize,
+    cursor: usize,
+    row: impl Fn(usize) -> (String, ratatui::style::Style),
+) {
+    let height = area.height as usize;
+    let width = area.width as usize;
+    let skip = (cursor + 1).saturating_sub(height);
+    let lines: Vec<ratatui::text::Line> = (skip..count.min(skip + height))
+        .map(|i| {
+            let (text, style) = row(i);
+            let style = if i == cursor { ctx.theme.selected } else { style };
+            let text = fit(&text, width);
+            let pad = " ".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str())));
+            ratatui::text::Line::styled(format!("{text}{pad}"), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// Makes untrusted text inert and fits it in `width` columns, ending with "…" when cut. Wide characters

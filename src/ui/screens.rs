@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use rust_i18n::t;
 
 use super::big_clock::BigClock;
@@ -139,7 +139,6 @@ fn pause(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rec
 
 /// The prompt put to the tables, large; the live idea board; the total against the target.
 fn group_work(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
-    let lang = ctx.lang.code();
     let wide = area.width >= 100;
     let prompt_text = block.prompt.as_deref().unwrap_or(&block.title);
     let clock_width = if wide { area.width / 3 } else { 0 };
@@ -168,9 +167,8 @@ fn group_work(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area
     if wide {
         timer_block(ctx, lab, frame, clock_area, 4);
     }
-    board(ctx, lab, frame, board_area);
+    super::board::board(ctx, lab, frame, board_area, None);
     total(ctx, lab, frame, total_area, if wide { None } else { Some(lab.timer_view(ctx.state.now)) });
-    let _ = lang;
 }
 
 /// "Ideas 37 / 50" with a gauge, and the timer text when there is no room for the big one.
@@ -193,47 +191,6 @@ fn total(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, timer: Option<Time
     if let Some(line) = timer_text {
         frame.render_widget(Paragraph::new(line).alignment(Alignment::Right), timer_area);
     }
-}
-
-/// The tables side by side (a grid when narrow), each with its count and newest ideas.
-fn board(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
-    let groups = &lab.session.groups;
-    if groups.is_empty() || area.height < 3 {
-        return;
-    }
-    let n = groups.len() as u16;
-    let cols = (area.width / 22).clamp(1, n);
-    let rows = n.div_ceil(cols);
-    let rows = rows.min((area.height / 3).max(1));
-    let row_areas = Layout::vertical(vec![Constraint::Ratio(1, u32::from(rows)); rows as usize]).split(area);
-    for (r, row_area) in row_areas.iter().enumerate() {
-        let col_areas = Layout::horizontal(vec![Constraint::Ratio(1, u32::from(cols)); cols as usize]).split(*row_area);
-        for (c, cell) in col_areas.iter().enumerate() {
-            let g = r * cols as usize + c;
-            if g < groups.len() {
-                table_card(ctx, lab, g, frame, *cell);
-            }
-        }
-    }
-}
-
-fn table_card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect) {
-    let group = &lab.session.groups[g];
-    let ideas = lab.index.per_group.get(g).map_or(&[][..], |v| v.as_slice());
-    let inner_w = area.width.saturating_sub(2) as usize;
-    let title = fit(&format!(" {} · {} ", group.name, ideas.len()), inner_w);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(ctx.theme.border)
-        .title(Span::styled(title, ctx.theme.accent));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let lines: Vec<Line> = ideas
-        .iter()
-        .take(inner.height as usize)
-        .map(|&i| Line::styled(fit(&format!("• {}", lab.session.ideas[i].title), inner.width as usize), ctx.theme.text))
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// One table at a time, for presentations: its name, count and every idea, numbered.

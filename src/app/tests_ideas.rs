@@ -1,0 +1,367 @@
+//! `update()` tests of capture, editing, undo/redo, the trash and the roster screen.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, NaiveDate};
+use ratatui_textarea::{Input, Key};
+
+use super::*;
+use crate::model::validate::session_problems;
+use crate::model::{Form as IdeaForm, Plan, Role, Stage};
+
+fn at(text: &str) -> Timestamp {
+    DateTime::parse_from_rfc3339(text).unwrap()
+}
+
+const T0: &str = "2022-11-03T13:30:00+07:00";
+
+fn state() -> State {
+    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
+    session.progress.block = "d2-curah-ide".into();
+    session.groups[1].members.push(crate::model::roster::member("Budi", Some("DPMPTSP"), Role::Head, true));
+    session.groups[1].members.push(crate::model::roster::member(
+        "Rina",
+        Some("Dinas Kesehatan"),
+        Role::Representative,
+        true,
+    ));
+    State::with_session(Lang::En, ThemeName::Projector, at(T0), PathBuf::from("lab.json"), session)
+}
+
+fn lab(s: &State) -> &Lab {
+    s.lab.as_ref().unwrap()
+}
+
+fn session(s: &State) -> &Session {
+    &lab(s).session
+}
+
+fn run(s: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
+    actions.into_iter().flat_map(|a| update(s, a)).collect()
+}
+
+fn typed(text: &str) -> Vec<Action> {
+    text.chars().map(|c| Action::Text(Input { key: Key::Char(c), ..Default::default() })).collect()
+}
+
+/// Captures an idea the way the coach does: digit for the table, the text, Enter.
+fn capture(s: &mut State, table: u8, title: &str) -> Vec<Effect> {
+    if s.mode != Mode::Capture {
+        update(s, Action::OpenCapture);
+    }
+    let mut actions = vec![Action::DigitKey(table)];
+    actions.extend(typed(title));
+    actions.push(Action::Confirm);
+    run(s, actions)
+}
+
+/// The ideas without their change times, to compare states across undo and redo.
+fn ideas_without_times(s: &State) -> Vec<Idea> {
+    session(s).ideas.iter().map(|i| Idea { updated_at: i.created_at, ..i.clone() }).collect()
+}
+
+#[test]
+fn one_idea_costs_a_digit_the_text_and_enter() {
+    let mut s = state();
+    update(&mut s, Action::OpenCapture);
+    assert_eq!(s.mode, Mode::Capture);
+    let effects = capture(&mut s, 2, "SIP dalam satu hari");
+    assert_eq!(effects, vec![Effect::Save]);
+    let idea = &session(&s).ideas[0];
+    assert_eq!((idea.id, idea.group.as_str(), idea.title.as_str()), (1, "meja-2", "SIP dalam satu hari"));
+    assert_eq!((idea.block.as_str(), idea.stage), ("d2-curah-ide", Stage::Diagnose));
+    assert_eq!(idea.created_at, at(T0));
+    assert_eq!(s.mode, Mode::Capture, "the bar stays open for the next idea");
+    assert!(form::input_text(&lab(&s).capture).is_empty());
+    assert_eq!(lab(&s).fresh_idea(s.now), Some(1));
+    update(&mut s, Action::Tick(at(T0) + Duration::seconds(HIGHLIGHT_SECS)));
+    assert_eq!(lab(&s).fresh_idea(s.now), None, "the highlight fades");
+}
+
+#[test]
+fn digits_pick_the_table_only_before_typing() {
+    let mut s = state();
+    update(&mut s, Action::DigitKey(3));
+    assert_eq!((s.mode, lab(&s).capture_table), (Mode::Capture, 2), "a digit on the agenda opens the bar");
+    run(&mut s, typed("Layanan 24 jam"));
+    update(&mut s, Action::DigitKey(5));
+    assert_eq!(form::input_text(&lab(&s).capture), "Layanan 24 jam5");
+    assert_eq!(lab(&s).capture_table, 2);
+    update(&mut s, Action::Confirm);
+    update(&mut s, Action::DigitKey(9));
+    assert_eq!(form::input_text(&lab(&s).capture), "9", "there is no table 9, so it is text");
+    run(&mut s, [Action::NextTable, Action::NextTable]);
+    assert_eq!(lab(&s).capture_table, 4);
+    run(&mut s, [Action::PrevTable, Action::PrevTable, Action::PrevTable, Action::PrevTable, Action::PrevTable]);
+    assert_eq!(lab(&s).capture_table, 5, "tables wrap around");
+}
+
+#[test]
+fn an_empty_title_adds_nothing_and_escape_closes() {
+    let mut s = state();
+    update(&mut s, Action::OpenCapture);
+    run(&mut s, typed("   "));
+    assert_eq!(update(&mut s, Action::Confirm), vec![]);
+    assert!(session(&s).ideas.is_empty());
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Agenda);
+}
+
+#[test]
+fn hostile_pastes_are_cleaned_and_long_ones_cut() {
+    let mut s = state();
+    update(&mut s, Action::OpenCapture);
+    update(&mut s, Action::Paste("\x1b]0;pwned\x07\x1b[2J\u{202e}Antrean\nonline\0".into()));
+    assert_eq!(form::input_text(&lab(&s).capture), "]0;pwned[2JAntrean online");
+    update(&mut s, Action::Confirm);
+    assert_eq!(session(&s).ideas[0].title, "]0;pwned[2JAntrean online");
+    update(&mut s, Action::Paste("x".repeat(1_000_000)));
+    assert_eq!(form::input_text(&lab(&s).capture).chars().count(), form::MAX_INPUT_CHARS);
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("cut")));
+}
+
+#[test]
+fn details_from_the_capture_bar_default_the_agency_to_the_author() {
+    let mut s = state();
+    update(&mut s, Action::DigitKey(2));
+    run(&mut s, typed("Izin usaha cukup NIK"));
+    update(&mut s, Action::OpenDetails);
+    assert_eq!(s.mode, Mode::Form);
+    let form = lab(&s).form.as_ref().unwrap();
+    assert_eq!(form.text(FieldKey::Title), "Izin usaha cukup NIK");
+    assert_eq!(form.choice(FieldKey::Table), 1);
+    // Title → Table → Author; PgDn suggests the table's members.
+    run(&mut s, [Action::NextField, Action::NextField, Action::PageDown]);
+    assert_eq!(lab(&s).form.as_ref().unwrap().text(FieldKey::Author), "Budi");
+    assert_eq!(lab(&s).form.as_ref().unwrap().text(FieldKey::Agency), "DPMPTSP");
+    update(&mut s, Action::PageDown);
+    assert_eq!(lab(&s).form.as_ref().unwrap().text(FieldKey::Agency), "Dinas Kesehatan", "follows the author");
+    // Agency → Form (public service) → Digital → Flagship.
+    run(&mut s, [Action::NextField, Action::NextField]);
+    run(&mut s, vec![Action::Text(Input { key: Key::Right, ..Default::default() }); 2]);
+    update(&mut s, Action::NextField);
+    update(&mut s, Action::Text(Input { key: Key::Char(' '), ..Default::default() }));
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
+    assert_eq!(s.mode, Mode::Capture);
+    let idea = &session(&s).ideas[0];
+    assert_eq!(idea.author.as_deref(), Some("Rina"));
+    assert_eq!(idea.agency.as_deref(), Some("Dinas Kesehatan"));
+    assert_eq!(idea.form, Some(IdeaForm::PublicService));
+    assert!(idea.digital && !idea.flagship);
+    assert!(form::input_text(&lab(&s).capture).is_empty());
+}
+
+#[test]
+fn a_form_with_an_empty_title_is_refused_and_stays_open() {
+    let mut s = state();
+    update(&mut s, Action::OpenCapture);
+    update(&mut s, Action::OpenDetails);
+    assert_eq!(update(&mut s, Action::Confirm), vec![]);
+    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(lab(&s).form.as_ref().unwrap().error.as_deref(), Some("The title is empty"));
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Capture);
+}
+
+fn with_ideas() -> State {
+    let mut s = state();
+    for (table, title) in [(1, "A1"), (2, "B1"), (2, "B2"), (3, "C1")] {
+        capture(&mut s, table, title);
+    }
+    update(&mut s, Action::Back);
+    update(&mut s, Action::OpenBoard);
+    s
+}
+
+#[test]
+fn the_board_selects_newest_first_across_tables() {
+    let mut s = with_ideas();
+    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(lab(&s).selected_idea(), Some(1));
+    update(&mut s, Action::CursorRight);
+    assert_eq!(lab(&s).selected_idea(), Some(3), "B2 is the newest of table 2");
+    update(&mut s, Action::CursorDown);
+    assert_eq!(lab(&s).selected_idea(), Some(2));
+    update(&mut s, Action::CursorDown);
+    assert_eq!(lab(&s).selected_idea(), Some(2), "stays on the last row");
+    run(&mut s, [Action::CursorRight, Action::CursorRight]);
+    assert_eq!(lab(&s).selected_idea(), None, "table 4 is empty");
+    run(&mut s, vec![Action::CursorLeft; 4]);
+    assert_eq!(lab(&s).selection.table, 5, "wraps to the last table");
+}
+
+#[test]
+fn edit_move_flag_and_delete_change_the_selected_idea() {
+    let mut s = with_ideas();
+    update(&mut s, Action::CursorRight); // B2
+    update(&mut s, Action::EditIdea);
+    assert_eq!(s.mode, Mode::Form);
+    run(&mut s, typed(" revisi"));
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
+    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(session(&s).idea(3).unwrap().title, "B2 revisi");
+
+    update(&mut s, Action::MoveIdea);
+    update(&mut s, Action::Confirm); // the next table is preselected
+    assert_eq!(session(&s).idea(3).unwrap().group, "meja-3");
+    assert_eq!(lab(&s).selection.table, 2);
+    assert_eq!(lab(&s).selected_idea(), Some(3), "the selection follows the moved idea");
+    update(&mut s, Action::ToggleFlagship);
+    assert!(session(&s).idea(3).unwrap().flagship);
+
+    let before = s.save.generation;
+    assert_eq!(update(&mut s, Action::DeleteIdea), vec![Effect::Save]);
+    assert_eq!(s.save.generation, before + 1);
+    let idea = session(&s).idea(3).unwrap();
+    assert!(idea.deleted, "deletion is a tombstone");
+    assert_eq!(lab(&s).index.live, 3);
+    assert_eq!(lab(&s).trash().len(), 1);
+}
+
+#[test]
+fn the_trash_restores_and_undo_takes_it_back() {
+    let mut s = with_ideas();
+    update(&mut s, Action::DeleteIdea);
+    update(&mut s, Action::OpenTrash);
+    assert_eq!(s.mode, Mode::Trash);
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
+    assert!(!session(&s).idea(1).unwrap().deleted);
+    assert!(lab(&s).trash().is_empty());
+    update(&mut s, Action::Undo);
+    assert!(session(&s).idea(1).unwrap().deleted, "undo puts it back in the trash");
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Board);
+}
+
+#[test]
+fn long_undo_and_redo_chains_mixed_with_edits_come_back_exactly() {
+    let mut s = with_ideas();
+    let start = ideas_without_times(&s);
+    let mut states = vec![start.clone()];
+    let steps: Vec<Vec<Action>> = vec![
+        vec![Action::ToggleFlagship],
+        vec![Action::CursorRight, Action::EditIdea].into_iter().chain(typed("!")).chain([Action::Confirm]).collect(),
+        vec![Action::MoveIdea, Action::Confirm],
+        vec![Action::DeleteIdea],
+        vec![Action::CursorLeft, Action::DeleteIdea],
+        vec![Action::OpenCapture, Action::DigitKey(6)]
+            .into_iter()
+            .chain(typed("F1"))
+            .chain([Action::Confirm, Action::Back])
+            .collect(),
+        vec![Action::CursorRight, Action::ToggleFlagship],
+    ];
+    for step in steps {
+        run(&mut s, step);
+        states.push(ideas_without_times(&s));
+    }
+    // 4 captures, then flag, edit, move, delete, delete, capture, flag.
+    let changes = lab(&s).history.undo.len();
+    assert_eq!(changes, 11);
+    assert!(states.windows(2).all(|w| w[0] != w[1]), "every step changed something");
+    // Undo the seven steps one at a time, checking each earlier state, then redo them all.
+    for expected in states.iter().rev().skip(1) {
+        update(&mut s, Action::Undo);
+        let now = ideas_without_times(&s);
+        assert_eq!(now[..expected.len()], expected[..]);
+        assert!(now[expected.len()..].iter().all(|i| i.deleted), "an undone add is a tombstone");
+    }
+    assert_eq!(ideas_without_times(&s)[..4], start[..4], "back to where the steps began");
+    for _ in 0..4 {
+        update(&mut s, Action::Undo);
+    }
+    assert!(session(&s).ideas.iter().all(|i| i.deleted), "undoing the captures leaves tombstones");
+    for _ in 0..changes {
+        update(&mut s, Action::Redo);
+    }
+    assert_eq!(ideas_without_times(&s), *states.last().unwrap());
+    assert!(session_problems(session(&s)).is_empty());
+    // A new change after undo clears the redo stack.
+    update(&mut s, Action::Undo);
+    update(&mut s, Action::ToggleFlagship);
+    assert!(lab(&s).history.redo.is_empty());
+    assert_eq!(update(&mut s, Action::Redo), vec![]);
+    assert!(s.notice.as_ref().is_some_and(|n| n.text == "Nothing to redo"));
+}
+
+#[test]
+fn undo_reaches_back_through_many_captures() {
+    let mut s = state();
+    for i in 0..200 {
+        capture(&mut s, (i % 6 + 1) as u8, &format!("idea {i}"));
+    }
+    for _ in 0..200 {
+        update(&mut s, Action::Undo);
+    }
+    assert_eq!(lab(&s).index.live, 0);
+    assert_eq!(session(&s).ideas.len(), 200, "nothing leaves the file");
+    for _ in 0..150 {
+        update(&mut s, Action::Redo);
+    }
+    assert_eq!(lab(&s).index.live, 150);
+    capture(&mut s, 1, "new");
+    assert_eq!(session(&s).ideas.last().unwrap().id, 201, "ids are never reused");
+}
+
+#[test]
+fn the_roster_screen_adds_renames_and_removes() {
+    let mut s = state();
+    update(&mut s, Action::OpenSetup);
+    assert_eq!(s.mode, Mode::Setup);
+    update(&mut s, Action::NewTable);
+    update(&mut s, Action::Confirm);
+    assert_eq!(s.mode, Mode::Setup);
+    assert_eq!(session(&s).groups.last().unwrap().name, "Meja 7");
+    // Cursor is on the new table; add a member to it.
+    update(&mut s, Action::AddMember);
+    run(&mut s, typed("Ani"));
+    update(&mut s, Action::NextField);
+    run(&mut s, typed("Bappedalitbang"));
+    run(&mut s, [Action::NextField, Action::Text(Input { key: Key::Right, ..Default::default() }), Action::Confirm]);
+    let member = &session(&s).groups[6].members[0];
+    assert_eq!(
+        (member.name.as_str(), member.agency.as_deref(), member.role),
+        ("Ani", Some("Bappedalitbang"), Role::Representative)
+    );
+    update(&mut s, Action::CursorDown);
+    update(&mut s, Action::TogglePresent);
+    assert!(!session(&s).groups[6].members[0].present);
+    update(&mut s, Action::EditRow);
+    run(&mut s, typed(" Lestari"));
+    update(&mut s, Action::Confirm);
+    assert_eq!(session(&s).groups[6].members[0].name, "Ani Lestari");
+    assert_eq!(update(&mut s, Action::RemoveRow), vec![], "the first press only asks");
+    assert_eq!(update(&mut s, Action::RemoveRow), vec![Effect::Save]);
+    assert!(session(&s).groups[6].members.is_empty());
+    update(&mut s, Action::EditRow);
+    run(&mut s, typed(" Tamu"));
+    update(&mut s, Action::Confirm);
+    assert_eq!(session(&s).groups[6].name, "Meja 7 Tamu");
+    run(&mut s, [Action::RemoveRow, Action::RemoveRow]);
+    assert_eq!(session(&s).groups.len(), 6);
+    assert!(session_problems(session(&s)).is_empty());
+}
+
+#[test]
+fn a_table_with_ideas_cannot_be_removed() {
+    let mut s = state();
+    capture(&mut s, 1, "x");
+    update(&mut s, Action::Back);
+    update(&mut s, Action::OpenSetup);
+    assert_eq!(run(&mut s, [Action::RemoveRow, Action::RemoveRow]), vec![]);
+    assert!(s.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("1 ideas")));
+    assert_eq!(session(&s).groups.len(), 6);
+}
+
+#[test]
+fn a_failed_last_save_asks_before_quitting() {
+    let mut s = state();
+    let failure = SaveFailure { message: "No space left on device".into(), emergency: Some("/tmp/x.json".into()) };
+    update(&mut s, Action::QuitBlocked(failure.clone()));
+    assert_eq!((s.mode, s.quit_blocked.clone()), (Mode::ConfirmQuit, Some(failure)));
+    update(&mut s, Action::Back);
+    assert_eq!((s.mode, s.quit_blocked.is_none()), (Mode::Agenda, true));
+    update(&mut s, Action::QuitBlocked(SaveFailure { message: "x".into(), emergency: None }));
+    assert_eq!(update(&mut s, Action::QuitAnyway), vec![Effect::QuitNow]);
+}

@@ -1,0 +1,49 @@
+//! What both CSV importers (ideas, roster) need from a spreadsheet's file: the separator it used and the
+//! line numbers people see in their editor, so every bad row can be named.
+
+use ::csv::ByteRecord;
+
+/// The field separator, guessed from the header line. Spreadsheet apps in an Indonesian locale save "CSV"
+/// with semicolons (the comma is their decimal mark), and a pasted table has tabs.
+pub(crate) fn delimiter(bytes: &[u8]) -> u8 {
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let count = |d: u8| first_line.iter().filter(|&&b| b == d).count();
+    [b',', b';', b'\t'].into_iter().max_by_key(|&d| (count(d), d == b',')).unwrap_or(b',')
+}
+
+/// Line numbers from byte offsets: the csv crate's own line count skips blank lines, and people look for the
+/// line their editor or spreadsheet shows. Counting forward from the previous record keeps the whole file O(n).
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    pub(crate) line: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Lines { bytes, offset: 0, line: 1 }
+    }
+
+    /// The 1-based line of the byte at `offset` (offsets only ever grow, as the reader moves forward).
+    pub(crate) fn at(&mut self, offset: u64) -> usize {
+        let offset = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        if offset > self.offset {
+            self.line += self.bytes[self.offset..offset].iter().filter(|&&b| b == b'\n').count();
+            self.offset = offset;
+        }
+        self.line
+    }
+
+    /// The line a record's first cell is on. The reader reports a record as starting where it began looking,
+    /// before any blank lines it skipped, so those are stepped over here.
+    pub(crate) fn of(&mut self, record: &ByteRecord) -> usize {
+        if let Some(p) = record.position() {
+            self.at(p.byte());
+        }
+        while let Some(&b) = self.bytes.get(self.offset).filter(|&&b| b == b'\n' || b == b'\r') {
+            self.line += usize::from(b == b'\n');
+            self.offset += 1;
+        }
+        self.line
+    }
+}

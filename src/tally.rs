@@ -1,0 +1,1285 @@
+//! After-session tallies over one or more sessions: ideas per table, agency, stage, day, block and form, the
+//! One Agency One Innovation check and the awards list, and their text, CSV and markdown renderings.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
+
+use chrono::NaiveDate;
+use rust_i18n::t;
+use serde::Serialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::export::markdown::escape_cell;
+use crate::export::neutralise_formula;
+use crate::i18n::Lang;
+use crate::model::text::inert;
+use crate::model::{Block, Form, Idea, Member, Session, Stage};
+
+/// One session to tally, with the file name it is reported under.
+#[derive(Debug, Clone)]
+pub struct SessionRef<'a> {
+    /// The session's file name, as the organiser knows it ("2022-11-02-lab.json").
+    pub name: String,
+    pub session: &'a Session,
+}
+
+impl<'a> SessionRef<'a> {
+    pub fn new(name: impl Into<String>, session: &'a Session) -> Self {
+        SessionRef { name: name.into(), session }
+    }
+}
+
+/// The tallies of one or more sessions. Deleted ideas are never counted. Every list has a fixed order, so the
+/// same sessions always give the same output (golden tests, diffs between runs).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Each session, in the order given.
+    pub sessions: Vec<SessionTally>,
+    /// Live ideas over all sessions.
+    pub ideas: usize,
+    /// The sum of the sessions' idea targets.
+    pub target: u64,
+    /// Live ideas chosen as flagship.
+    pub flagship: usize,
+    /// Live ideas that are digital.
+    pub digital: usize,
+    /// Session by session, tables in room order.
+    pub by_group: Vec<GroupTally>,
+    /// Agencies with at least one idea, most ideas first, then by name; ideas without any agency last, as
+    /// one entry whose `agency` is null.
+    pub by_agency: Vec<AgencyTally>,
+    pub by_stage: StageCounts,
+    /// Every day of every plan, by date (days of different sessions on the same date are merged).
+    pub by_day: Vec<DayTally>,
+    /// Session by session, blocks in agenda order, zeros included (a sparkline per block).
+    pub by_block: Vec<BlockTally>,
+    pub by_form: FormCounts,
+    /// Known agencies with no live idea, by name.
+    pub agencies_without_ideas: Vec<String>,
+    /// Known agencies with no flagship idea (including those with no idea at all), by name.
+    pub agencies_without_flagship: Vec<String>,
+    /// Every known agency, by name.
+    pub one_agency_one_innovation: Vec<AgencyStatus>,
+    /// The awards list: everyone credited with at least one live idea, by session, table, agency, name.
+    pub authors: Vec<AuthorTally>,
+    /// Files the caller could not load; they are named in every rendering.
+    pub left_out: Vec<LeftOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionTally {
+    /// The session's file name.
+    pub session: String,
+    pub title: String,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub ideas: usize,
+    pub flagship: usize,
+    pub target: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupTally {
+    pub session: String,
+    /// The table's id ("meja-2").
+    pub group: String,
+    /// The table's name ("Meja 2"); the id when an idea names a table the session does not have.
+    pub name: String,
+    pub ideas: usize,
+    pub flagship: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgencyTally {
+    /// None for the ideas that have no agency, directly or through their author.
+    pub agency: Option<String>,
+    pub ideas: usize,
+    pub flagship: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayTally {
+    pub date: NaiveDate,
+    pub ideas: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockTally {
+    pub session: String,
+    /// The block's id.
+    pub block: String,
+    pub title: String,
+    pub date: NaiveDate,
+    /// 1-based day of the plan.
+    pub day: usize,
+    pub stage: Stage,
+    pub ideas: usize,
+}
+
+/// Where an agency stands against "One Agency, One Innovation" (every agency needs a flagship each year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OneAgencyStatus {
+    NoIdea,
+    NoFlagship,
+    HasFlagship,
+}
+
+impl OneAgencyStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            OneAgencyStatus::NoIdea => "no_idea",
+            OneAgencyStatus::NoFlagship => "no_flagship",
+            OneAgencyStatus::HasFlagship => "has_flagship",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgencyStatus {
+    pub agency: String,
+    pub ideas: usize,
+    pub flagship: usize,
+    pub status: OneAgencyStatus,
+}
+
+/// One person on the awards list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthorTally {
+    pub session: String,
+    /// As first written in an idea's author field.
+    pub name: String,
+    /// The roster member's agency, else the agency of their first idea that has one.
+    pub agency: Option<String>,
+    /// The id of the table they sit at (the roster's, else the table of their first idea).
+    pub group: String,
+    /// That table's name.
+    pub table: String,
+    pub ideas: usize,
+}
+
+/// A file that was meant to be tallied but could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    pub path: String,
+    /// The load error as shown to the user (store errors already start with the path).
+    pub error: String,
+}
+
+impl LeftOut {
+    /// "path: error", without saying the path twice when the error already starts with it.
+    pub fn line(&self) -> String {
+        if self.error.starts_with(&self.path) { self.error.clone() } else { format!("{}: {}", self.path, self.error) }
+    }
+}
+
+/// Ideas per 5D stage, every stage present (a missing key would read as "not tracked", not "zero").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StageCounts {
+    pub drum_up: usize,
+    pub diagnose: usize,
+    pub design: usize,
+    pub deliver: usize,
+    pub display: usize,
+    pub none: usize,
+}
+
+impl StageCounts {
+    pub fn get(&self, stage: Stage) -> usize {
+        match stage {
+            Stage::DrumUp => self.drum_up,
+            Stage::Diagnose => self.diagnose,
+            Stage::Design => self.design,
+            Stage::Deliver => self.deliver,
+            Stage::Display => self.display,
+            Stage::None => self.none,
+        }
+    }
+
+    fn slot(&mut self, stage: Stage) -> &mut usize {
+        match stage {
+            Stage::DrumUp => &mut self.drum_up,
+            Stage::Diagnose => &mut self.diagnose,
+            Stage::Design => &mut self.design,
+            Stage::Deliver => &mut self.deliver,
+            Stage::Display => &mut self.display,
+            Stage::None => &mut self.none,
+        }
+    }
+}
+
+/// Ideas per form (bentuk); `unspecified` counts the ideas nobody has classified yet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FormCounts {
+    pub governance: usize,
+    pub public_service: usize,
+    pub other_affairs: usize,
+    pub unspecified: usize,
+}
+
+impl FormCounts {
+    /// The four rows in report order: the three forms, then the unclassified.
+    pub const ROWS: [Option<Form>; 4] =
+        [Some(Form::Governance), Some(Form::PublicService), Some(Form::OtherAffairs), None];
+
+    pub fn get(&self, form: Option<Form>) -> usize {
+        match form {
+            Some(Form::Governance) => self.governance,
+            Some(Form::PublicService) => self.public_service,
+            Some(Form::OtherAffairs) => self.other_affairs,
+            None => self.unspecified,
+        }
+    }
+
+    fn slot(&mut self, form: Option<Form>) -> &mut usize {
+        match form {
+            Some(Form::Governance) => &mut self.governance,
+            Some(Form::PublicService) => &mut self.public_service,
+            Some(Form::OtherAffairs) => &mut self.other_affairs,
+            None => &mut self.unspecified,
+        }
+    }
+
+    /// The key used in JSON and CSV ("unspecified" for no form).
+    pub fn key(form: Option<Form>) -> &'static str {
+        form.map_or("unspecified", Form::key)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Matching names the way people type them
+
+/// A name compared and hashed without regard to case, so "Dinas Kesehatan" and "DINAS KESEHATAN" are one
+/// agency and "dr. Rina" on the roster is the author "Dr. Rina". Borrowed: no string is copied per idea.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caseless<'a>(pub &'a str);
+
+impl Caseless<'_> {
+    fn folded(&self) -> impl Iterator<Item = char> + '_ {
+        self.0.chars().flat_map(char::to_lowercase)
+    }
+}
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0, other.0);
+        if a.is_ascii() && b.is_ascii() {
+            return a.eq_ignore_ascii_case(b);
+        }
+        self.folded().eq(other.folded())
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+/// Feeds the hasher the lower-cased UTF-8 bytes in fixed 64-byte chunks, so equal names give the same calls
+/// whatever path produced the bytes (the ASCII fast path or full Unicode case folding).
+struct ChunkedBytes<'h, H: Hasher> {
+    state: &'h mut H,
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl<H: Hasher> ChunkedBytes<'_, H> {
+    fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.len == self.buf.len() {
+                self.state.write(&self.buf);
+                self.len = 0;
+            }
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    fn finish(self) {
+        self.state.write(&self.buf[..self.len]);
+        self.state.write_u8(0xFF);
+    }
+}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut out = ChunkedBytes { state, buf: [0; 64], len: 0 };
+        if self.0.is_ascii() {
+            for chunk in self.0.as_bytes().chunks(64) {
+                let mut lower = [0u8; 64];
+                for (l, b) in lower.iter_mut().zip(chunk) {
+                    *l = b.to_ascii_lowercase();
+                }
+                out.push(&lower[..chunk.len()]);
+            }
+        } else {
+            let mut utf8 = [0u8; 4];
+            for c in self.folded() {
+                out.push(c.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
+        out.finish();
+    }
+}
+
+/// Orders names case-insensitively, then exactly (so the order never depends on hash-map iteration).
+fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
+    Caseless(a).folded().cmp(Caseless(b).folded()).then_with(|| a.cmp(b))
+}
+
+/// A trimmed, non-empty name, or None.
+fn present(text: Option<&str>) -> Option<&str> {
+    text.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The people named in an idea's author field: "Budi; dr. Rina" credits both.
+pub fn author_names(author: &str) -> impl Iterator<Item = &str> {
+    author.split(';').map(str::trim).filter(|name| !name.is_empty())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Lookups into one session, built once so tallying stays O(ideas)
+
+/// Where a block sits: its position in agenda order, its day (0-based) and date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BlockAt<'a> {
+    pub block: &'a Block,
+    pub flat: usize,
+    pub day: usize,
+    pub date: NaiveDate,
+}
+
+/// Hash lookups of a session's tables, blocks and roster. Shared by the tally and the exports so that an
+/// idea's agency is decided by exactly one rule everywhere.
+pub(crate) struct SessionIndex<'a> {
+    groups: HashMap<&'a str, usize>,
+    blocks: HashMap<&'a str, usize>,
+    pub block_list: Vec<BlockAt<'a>>,
+    members_at_table: HashMap<(usize, Caseless<'a>), &'a Member>,
+    members_anywhere: HashMap<Caseless<'a>, (usize, &'a Member)>,
+}
+
+impl<'a> SessionIndex<'a> {
+    pub fn new(session: &'a Session) -> Self {
+        let groups = session.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let mut block_list = Vec::with_capacity(session.plan.block_count());
+        for (day, d) in session.plan.days.iter().enumerate() {
+            for block in &d.blocks {
+                block_list.push(BlockAt { block, flat: block_list.len(), day, date: d.date });
+            }
+        }
+        let mut blocks = HashMap::with_capacity(block_list.len());
+        for at in &block_list {
+            // A validated plan has unique block ids; on a duplicate the first one wins, as in find_block.
+            blocks.entry(at.block.id.as_str()).or_insert(at.flat);
+        }
+        let mut members_at_table = HashMap::new();
+        let mut members_anywhere = HashMap::new();
+        for (g, group) in session.groups.iter().enumerate() {
+            for member in &group.members {
+                let name = Caseless(member.name.trim());
+                members_at_table.entry((g, name)).or_insert(member);
+                members_anywhere.entry(name).or_insert((g, member));
+            }
+        }
+        SessionIndex { groups, blocks, block_list, members_at_table, members_anywhere }
+    }
+
+    pub fn group_index(&self, id: &str) -> Option<usize> {
+        self.groups.get(id).copied()
+    }
+
+    pub fn block(&self, id: &str) -> Option<BlockAt<'a>> {
+        self.blocks.get(id).map(|&flat| self.block_list[flat])
+    }
+
+    /// The idea's agency: its own `agency`, else the agency of the first of its authors who sits at the idea's
+    /// table on the roster and has one, else None.
+    pub fn agency_of(&self, idea: &'a Idea, group: Option<usize>) -> Option<&'a str> {
+        if let Some(agency) = present(idea.agency.as_deref()) {
+            return Some(agency);
+        }
+        let group = group?;
+        author_names(idea.author.as_deref()?)
+            .filter_map(|name| self.members_at_table.get(&(group, Caseless(name))))
+            .find_map(|member| present(member.agency.as_deref()))
+    }
+
+    /// The roster entry for an author: at the idea's table first, else anywhere in the room.
+    fn member(&self, name: &str, group: Option<usize>) -> Option<(usize, &'a Member)> {
+        let key = Caseless(name);
+        group
+            .and_then(|g| self.members_at_table.get(&(g, key)).map(|m| (g, *m)))
+            .or_else(|| self.members_anywhere.get(&key).copied())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Counting
+
+struct AgencyAcc<'a> {
+    name: &'a str,
+    ideas: usize,
+    flagship: usize,
+}
+
+/// Agencies seen so far, in first-seen order (the roster first, so its spelling wins).
+#[derive(Default)]
+struct AgencyBook<'a> {
+    list: Vec<AgencyAcc<'a>>,
+    index: HashMap<Caseless<'a>, usize>,
+}
+
+impl<'a> AgencyBook<'a> {
+    fn slot(&mut self, name: &'a str) -> &mut AgencyAcc<'a> {
+        let next = self.list.len();
+        let i = *self.index.entry(Caseless(name)).or_insert(next);
+        if i == next {
+            self.list.push(AgencyAcc { name, ideas: 0, flagship: 0 });
+        }
+        &mut self.list[i]
+    }
+}
+
+struct AuthorAcc<'a> {
+    session: usize,
+    name: &'a str,
+    /// The table's position in the room, or None for a table the session does not have.
+    group: Option<usize>,
+    group_id: &'a str,
+    table: &'a str,
+    agency: Option<&'a str>,
+    ideas: usize,
+}
+
+impl Tally {
+    /// Tallies the live ideas of `sessions`, in one pass over the ideas with hash lookups keyed by borrowed
+    /// names. `left_out` starts empty; the caller fills it with the files that failed to load.
+    pub fn of(sessions: &[SessionRef<'_>]) -> Tally {
+        let mut tally = Tally::default();
+        let mut agencies = AgencyBook::default();
+        let mut no_agency = (0usize, 0usize);
+        let mut authors: Vec<AuthorAcc<'_>> = Vec::new();
+        let mut author_index: HashMap<(usize, Caseless<'_>), usize> = HashMap::new();
+        let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+        let mut credited: Vec<&str> = Vec::new();
+
+        for (si, sref) in sessions.iter().enumerate() {
+            let session = sref.session;
+            let index = SessionIndex::new(session);
+            for member in session.groups.iter().flat_map(|g| &g.members) {
+                if let Some(agency) = present(member.agency.as_deref()) {
+                    agencies.slot(agency);
+                }
+            }
+            let mut per_group = vec![(0usize, 0usize); session.groups.len()];
+            let mut stray_groups: Vec<(&str, usize, usize)> = Vec::new();
+            let mut per_block = vec![0usize; index.block_list.len()];
+            let (mut ideas, mut flagship) = (0usize, 0usize);
+
+            for idea in session.live_ideas() {
+                let flag = usize::from(idea.flagship);
+                ideas += 1;
+                flagship += flag;
+                let group = index.group_index(&idea.group);
+                match group {
+                    Some(g) => {
+                        per_group[g].0 += 1;
+                        per_group[g].1 += flag;
+                    }
+                    None => match stray_groups.iter_mut().find(|(id, _, _)| *id == idea.group) {
+                        Some(entry) => {
+                            entry.1 += 1;
+                            entry.2 += flag;
+                        }
+                        None => stray_groups.push((&idea.group, 1, flag)),
+                    },
+                }
+                match index.block(&idea.block) {
+                    Some(at) => per_block[at.flat] += 1,
+                    // Only a hand-edited file can name a block the plan lacks; its capture date stands in.
+                    None => *days.entry(idea.created_at.date_naive()).or_default() += 1,
+                }
+                *tally.by_stage.slot(idea.stage) += 1;
+                *tally.by_form.slot(idea.form) += 1;
+                tally.digital += usize::from(idea.digital);
+
+                // The agency as first spelled (the roster's spelling when it has one), whatever case was typed.
+                let agency = index.agency_of(idea, group).map(|name| {
+                    let acc = agencies.slot(name);
+                    acc.ideas += 1;
+                    acc.flagship += flag;
+                    acc.name
+                });
+                if agency.is_none() {
+                    no_agency.0 += 1;
+                    no_agency.1 += flag;
+                }
+
+                credited.clear();
+                for name in idea.author.as_deref().into_iter().flat_map(author_names) {
+                    // "Budi; budi" credits Budi once for this idea.
+                    if credited.iter().any(|seen| Caseless(seen) == Caseless(name)) {
+                        continue;
+                    }
+                    credited.push(name);
+                    let next = authors.len();
+                    let i = *author_index.entry((si, Caseless(name))).or_insert(next);
+                    if i == next {
+                        let member = index.member(name, group);
+                        let at = member.map(|(g, _)| g).or(group);
+                        let (group_id, table) = match at {
+                            Some(g) => (session.groups[g].id.as_str(), session.groups[g].name.as_str()),
+                            None => (idea.group.as_str(), idea.group.as_str()),
+                        };
+                        let roster_agency = member.and_then(|(_, m)| present(m.agency.as_deref()));
+                        let agency = roster_agency.map(|a| agencies.slot(a).name).or(agency);
+                        authors.push(AuthorAcc { session: si, name, group: at, group_id, table, agency, ideas: 0 });
+                    }
+                    let acc = &mut authors[i];
+                    acc.ideas += 1;
+                    if acc.agency.is_none() {
+                        acc.agency = agency;
+                    }
+                }
+            }
+
+            tally.ideas += ideas;
+            tally.flagship += flagship;
+            tally.target += u64::from(session.plan.target_ideas);
+            tally.sessions.push(SessionTally {
+                session: sref.name.to_string(),
+                title: session.plan.title.clone(),
+                first_date: session.plan.first_date(),
+                last_date: session.plan.last_date(),
+                ideas,
+                flagship,
+                target: session.plan.target_ideas,
+            });
+            for (group, (ideas, flagship)) in session.groups.iter().zip(per_group) {
+                tally.by_group.push(GroupTally {
+                    session: sref.name.to_string(),
+                    group: group.id.clone(),
+                    name: group.name.clone(),
+                    ideas,
+                    flagship,
+                });
+            }
+            for (id, ideas, flagship) in stray_groups {
+                tally.by_group.push(GroupTally {
+                    session: sref.name.to_string(),
+                    group: id.to_string(),
+                    name: id.to_string(),
+                    ideas,
+                    flagship,
+                });
+            }
+            for day in &session.plan.days {
+                days.entry(day.date).or_default();
+            }
+            for (at, ideas) in index.block_list.iter().zip(per_block) {
+                *days.entry(at.date).or_default() += ideas;
+                tally.by_block.push(BlockTally {
+                    session: sref.name.to_string(),
+                    block: at.block.id.clone(),
+                    title: at.block.title.clone(),
+                    date: at.date,
+                    day: at.day + 1,
+                    stage: at.block.stage,
+                    ideas,
+                });
+            }
+        }
+
+        tally.by_day = days.into_iter().map(|(date, ideas)| DayTally { date, ideas }).collect();
+
+        let mut known = agencies.list;
+        known.sort_by(|a, b| name_order(a.name, b.name));
+        let mut with_ideas: Vec<&AgencyAcc<'_>> = known.iter().filter(|a| a.ideas > 0).collect();
+        with_ideas.sort_by(|a, b| b.ideas.cmp(&a.ideas).then_with(|| name_order(a.name, b.name)));
+        tally.by_agency = with_ideas
+            .into_iter()
+            .map(|a| AgencyTally { agency: Some(a.name.to_string()), ideas: a.ideas, flagship: a.flagship })
+            .collect();
+        if no_agency.0 > 0 {
+            tally.by_agency.push(AgencyTally { agency: None, ideas: no_agency.0, flagship: no_agency.1 });
+        }
+        for a in &known {
+            let status = match (a.ideas, a.flagship) {
+                (0, _) => OneAgencyStatus::NoIdea,
+                (_, 0) => OneAgencyStatus::NoFlagship,
+                _ => OneAgencyStatus::HasFlagship,
+            };
+            if a.ideas == 0 {
+                tally.agencies_without_ideas.push(a.name.to_string());
+            }
+            if a.flagship == 0 {
+                tally.agencies_without_flagship.push(a.name.to_string());
+            }
+            tally.one_agency_one_innovation.push(AgencyStatus {
+                agency: a.name.to_string(),
+                ideas: a.ideas,
+                flagship: a.flagship,
+                status,
+            });
+        }
+
+        authors.sort_by(|a, b| {
+            a.session
+                .cmp(&b.session)
+                .then_with(|| a.group.unwrap_or(usize::MAX).cmp(&b.group.unwrap_or(usize::MAX)))
+                .then_with(|| a.group_id.cmp(b.group_id))
+                .then_with(|| match (a.agency, b.agency) {
+                    (Some(x), Some(y)) => name_order(x, y),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| name_order(a.name, b.name))
+        });
+        tally.authors = authors
+            .into_iter()
+            .map(|a| AuthorTally {
+                session: sessions[a.session].name.to_string(),
+                name: a.name.to_string(),
+                agency: a.agency.map(str::to_string),
+                group: a.group_id.to_string(),
+                table: a.table.to_string(),
+                ideas: a.ideas,
+            })
+            .collect();
+        tally
+    }
+
+    /// Ideas as a whole percentage of the target (0 when there is no target).
+    pub fn percent_of_target(&self) -> u64 {
+        (self.ideas as u64 * 100).checked_div(self.target).unwrap_or(0)
+    }
+
+    fn several_sessions(&self) -> bool {
+        self.sessions.len() > 1
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Labels in the reader's language
+
+pub fn stage_label(stage: Stage, lang: Lang) -> String {
+    let l = lang.code();
+    match stage {
+        Stage::DrumUp => t!("report.stage.drum_up", locale = l),
+        Stage::Diagnose => t!("report.stage.diagnose", locale = l),
+        Stage::Design => t!("report.stage.design", locale = l),
+        Stage::Deliver => t!("report.stage.deliver", locale = l),
+        Stage::Display => t!("report.stage.display", locale = l),
+        Stage::None => t!("report.stage.none", locale = l),
+    }
+    .into_owned()
+}
+
+pub fn form_label(form: Option<Form>, lang: Lang) -> String {
+    let l = lang.code();
+    match form {
+        Some(Form::Governance) => t!("report.form.governance", locale = l),
+        Some(Form::PublicService) => t!("report.form.public_service", locale = l),
+        Some(Form::OtherAffairs) => t!("report.form.other_affairs", locale = l),
+        None => t!("report.form.unspecified", locale = l),
+    }
+    .into_owned()
+}
+
+pub fn status_label(status: OneAgencyStatus, lang: Lang) -> String {
+    let l = lang.code();
+    match status {
+        OneAgencyStatus::NoIdea => t!("report.status.no_idea", locale = l),
+        OneAgencyStatus::NoFlagship => t!("report.status.no_flagship", locale = l),
+        OneAgencyStatus::HasFlagship => t!("report.status.has_flagship", locale = l),
+    }
+    .into_owned()
+}
+
+/// "2022-11-02 – 2022-11-04", or one date for a one-day lab.
+pub fn date_range(first: Option<NaiveDate>, last: Option<NaiveDate>) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+        (Some(a), _) | (None, Some(a)) => a.to_string(),
+        (None, None) => String::new(),
+    }
+}
+
+fn no_agency_label(lang: Lang) -> String {
+    t!("report.no_agency", locale = lang.code()).into_owned()
+}
+
+fn totals_line(tally: &Tally, lang: Lang) -> String {
+    t!(
+        "report.totals",
+        locale = lang.code(),
+        ideas = tally.ideas,
+        target = tally.target,
+        percent = tally.percent_of_target(),
+        flagship = tally.flagship,
+        digital = tally.digital
+    )
+    .into_owned()
+}
+
+fn oaoi_line(tally: &Tally, lang: Lang) -> String {
+    let with = tally.one_agency_one_innovation.len() - tally.agencies_without_flagship.len();
+    t!(
+        "report.oaoi_summary",
+        locale = lang.code(),
+        with = with,
+        total = tally.one_agency_one_innovation.len(),
+        without_ideas = tally.agencies_without_ideas.len()
+    )
+    .into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The sections, as headers and rows of cells, shared by the text and markdown renderings
+
+/// A titled table of plain cells; each rendering escapes the cells its own way.
+struct Section {
+    title: String,
+    /// A sentence shown before the table.
+    intro: Option<String>,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    /// Which columns hold numbers (aligned right).
+    numeric: Vec<bool>,
+}
+
+impl Section {
+    /// Puts each row's session file name first: a tally over several sessions repeats table names.
+    fn with_sessions<'s>(mut self, lang: Lang, sessions: impl Iterator<Item = &'s str>) -> Section {
+        self.header.insert(0, col("session", lang));
+        self.numeric.insert(0, false);
+        for (row, session) in self.rows.iter_mut().zip(sessions) {
+            row.insert(0, session.to_string());
+        }
+        self
+    }
+}
+
+fn col(key: &str, lang: Lang) -> String {
+    let l = lang.code();
+    match key {
+        "session" => t!("report.col.session", locale = l),
+        "title" => t!("report.col.title", locale = l),
+        "dates" => t!("report.col.dates", locale = l),
+        "ideas" => t!("report.col.ideas", locale = l),
+        "target" => t!("report.col.target", locale = l),
+        "table" => t!("report.col.table", locale = l),
+        "agency" => t!("report.col.agency", locale = l),
+        "flagship" => t!("report.col.flagship", locale = l),
+        "stage" => t!("report.col.stage", locale = l),
+        "date" => t!("report.col.date", locale = l),
+        "form" => t!("report.col.form", locale = l),
+        "status" => t!("report.col.status", locale = l),
+        "name" => t!("report.col.name", locale = l),
+        _ => t!("report.col.file", locale = l),
+    }
+    .into_owned()
+}
+
+fn header(keys: &[&str], lang: Lang) -> Vec<String> {
+    keys.iter().map(|k| col(k, lang)).collect()
+}
+
+fn sessions_section(tally: &Tally, lang: Lang) -> Section {
+    Section {
+        title: t!("report.sessions", locale = lang.code()).into_owned(),
+        intro: None,
+        header: header(&["file", "title", "dates", "ideas", "target"], lang),
+        rows: tally
+            .sessions
+            .iter()
+            .map(|s| {
+                vec![
+                    s.session.clone(),
+                    s.title.clone(),
+                    date_range(s.first_date, s.last_date),
+                    s.ideas.to_string(),
+                    s.target.to_string(),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, false, true, true],
+    }
+}
+
+/// The sections of the tally proper, from per table to One Agency One Innovation.
+fn body_sections(tally: &Tally, lang: Lang) -> Vec<Section> {
+    let l = lang.code();
+    let mut per_table = Section {
+        title: t!("report.per_table", locale = l).into_owned(),
+        intro: None,
+        header: header(&["table", "ideas", "flagship"], lang),
+        rows: tally
+            .by_group
+            .iter()
+            .map(|g| vec![g.name.clone(), g.ideas.to_string(), g.flagship.to_string()])
+            .collect(),
+        numeric: vec![false, true, true],
+    };
+    if tally.several_sessions() {
+        per_table = per_table.with_sessions(lang, tally.by_group.iter().map(|g| g.session.as_str()));
+    }
+    let per_agency = Section {
+        title: t!("report.per_agency", locale = l).into_owned(),
+        intro: None,
+        header: header(&["agency", "ideas", "flagship"], lang),
+        rows: tally
+            .by_agency
+            .iter()
+            .map(|a| {
+                let name = a.agency.clone().unwrap_or_else(|| no_agency_label(lang));
+                vec![name, a.ideas.to_string(), a.flagship.to_string()]
+            })
+            .collect(),
+        numeric: vec![false, true, true],
+    };
+    let per_stage = Section {
+        title: t!("report.per_stage", locale = l).into_owned(),
+        intro: None,
+        header: header(&["stage", "ideas"], lang),
+        rows: Stage::ALL.iter().map(|&s| vec![stage_label(s, lang), tally.by_stage.get(s).to_string()]).collect(),
+        numeric: vec![false, true],
+    };
+    let per_day = Section {
+        title: t!("report.per_day", locale = l).into_owned(),
+        intro: None,
+        header: header(&["date", "ideas"], lang),
+        rows: tally.by_day.iter().map(|d| vec![d.date.to_string(), d.ideas.to_string()]).collect(),
+        numeric: vec![false, true],
+    };
+    let per_form = Section {
+        title: t!("report.per_form", locale = l).into_owned(),
+        intro: Some(t!("report.digital_line", locale = l, digital = tally.digital, ideas = tally.ideas).into_owned()),
+        header: header(&["form", "ideas"], lang),
+        rows: FormCounts::ROWS.iter().map(|&f| vec![form_label(f, lang), tally.by_form.get(f).to_string()]).collect(),
+        numeric: vec![false, true],
+    };
+    let oaoi = Section {
+        title: t!("report.oaoi", locale = l).into_owned(),
+        intro: Some(oaoi_line(tally, lang)),
+        header: header(&["agency", "ideas", "flagship", "status"], lang),
+        rows: tally
+            .one_agency_one_innovation
+            .iter()
+            .map(|a| vec![a.agency.clone(), a.ideas.to_string(), a.flagship.to_string(), status_label(a.status, lang)])
+            .collect(),
+        numeric: vec![false, true, true, false],
+    };
+    vec![per_table, per_agency, per_stage, per_day, per_form, oaoi]
+}
+
+/// The awards list as a table (the markdown groups it by table and agency instead).
+fn awards_section(tally: &Tally, lang: Lang) -> Section {
+    let l = lang.code();
+    let section = Section {
+        title: t!("report.awards", locale = l).into_owned(),
+        intro: Some(t!("report.awards_intro", locale = l, count = tally.authors.len()).into_owned()),
+        header: header(&["name", "agency", "table", "ideas"], lang),
+        rows: tally
+            .authors
+            .iter()
+            .map(|a| {
+                let agency = a.agency.clone().unwrap_or_else(|| no_agency_label(lang));
+                vec![a.name.clone(), agency, a.table.clone(), a.ideas.to_string()]
+            })
+            .collect(),
+        numeric: vec![false, false, false, true],
+    };
+    if tally.several_sessions() {
+        section.with_sessions(lang, tally.authors.iter().map(|a| a.session.as_str()))
+    } else {
+        section
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Text
+
+/// Columns padded to their display width (wide characters count double), numbers aligned right.
+fn write_text_table(out: &mut String, header: &[String], rows: &[Vec<String>], numeric: &[bool]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let last = widths.len().saturating_sub(1);
+    for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(widths.get(i).copied().unwrap_or(0).saturating_sub(cell.width()));
+            if numeric.get(i).copied().unwrap_or(false) {
+                line.push_str(&pad);
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                if i < last {
+                    line.push_str(&pad);
+                }
+            }
+            if i < last {
+                line.push_str("  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+fn text_section(out: &mut String, section: &Section, lang: Lang) {
+    out.push('\n');
+    out.push_str(&section.title);
+    out.push('\n');
+    out.push_str(&"-".repeat(section.title.width()));
+    out.push('\n');
+    if let Some(intro) = &section.intro {
+        out.push_str(intro);
+        out.push('\n');
+    }
+    if section.rows.is_empty() {
+        out.push_str(&t!("report.none", locale = lang.code()));
+        out.push('\n');
+        return;
+    }
+    let header: Vec<String> = section.header.iter().map(|h| h.to_uppercase()).collect();
+    // Names come from session files, which a hand edit could fill with escape sequences.
+    let rows: Vec<Vec<String>> =
+        section.rows.iter().map(|r| r.iter().map(|c| inert(c).into_owned()).collect()).collect();
+    write_text_table(out, &header, &rows, &section.numeric);
+}
+
+/// The tally for a terminal: a totals line, then one aligned table per section, then the files left out.
+/// Every name is made inert, so a hostile session file cannot drive the terminal.
+pub fn to_text(tally: &Tally, lang: Lang) -> String {
+    let mut out = String::new();
+    out.push_str(&t!("report.tally", locale = lang.code()).to_uppercase());
+    out.push('\n');
+    out.push_str(&totals_line(tally, lang));
+    out.push('\n');
+    text_section(&mut out, &sessions_section(tally, lang), lang);
+    for section in body_sections(tally, lang) {
+        text_section(&mut out, &section, lang);
+    }
+    text_section(&mut out, &awards_section(tally, lang), lang);
+    if !tally.left_out.is_empty() {
+        let title = t!("report.left_out", locale = lang.code());
+        let _ = write!(out, "\n{title}\n{}\n", "-".repeat(title.width()));
+        for file in &tally.left_out {
+            let _ = writeln!(out, "{}", inert(&file.line()));
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Markdown
+
+fn markdown_section(out: &mut String, section: &Section, level: usize, lang: Lang) {
+    let _ = writeln!(out, "{} {}\n", "#".repeat(level), escape_cell(&section.title));
+    if let Some(intro) = &section.intro {
+        let _ = writeln!(out, "{}\n", escape_cell(intro));
+    }
+    if section.rows.is_empty() {
+        let _ = writeln!(out, "{}\n", escape_cell(&t!("report.none", locale = lang.code())));
+        return;
+    }
+    let cells = |row: &[String]| row.iter().map(|c| escape_cell(c)).collect::<Vec<_>>().join(" | ");
+    let _ = writeln!(out, "| {} |", cells(&section.header));
+    let rule: Vec<&str> = section.numeric.iter().map(|&n| if n { "--:" } else { "---" }).collect();
+    let _ = writeln!(out, "|{}|", rule.join("|"));
+    for row in &section.rows {
+        let _ = writeln!(out, "| {} |", cells(row));
+    }
+    out.push('\n');
+}
+
+/// The awards list grouped by table, then agency: "- **Dinas Kesehatan**: dr. Rina (2), Budi (1)".
+fn markdown_awards(out: &mut String, tally: &Tally, level: usize, lang: Lang) {
+    let l = lang.code();
+    let _ = writeln!(out, "{} {}\n", "#".repeat(level), escape_cell(&t!("report.awards", locale = l)));
+    let _ = writeln!(out, "{}\n", escape_cell(&t!("report.awards_intro", locale = l, count = tally.authors.len())));
+    let several = tally.several_sessions();
+    let mut i = 0;
+    while i < tally.authors.len() {
+        let first = &tally.authors[i];
+        let same_table = |a: &AuthorTally| a.session == first.session && a.group == first.group;
+        let heading = if several { format!("{} · {}", first.session, first.table) } else { first.table.clone() };
+        let _ = writeln!(out, "{} {}\n", "#".repeat(level + 1), escape_cell(&heading));
+        while i < tally.authors.len() && same_table(&tally.authors[i]) {
+            let agency = &tally.authors[i].agency;
+            let mut names = Vec::new();
+            while i < tally.authors.len() && same_table(&tally.authors[i]) && &tally.authors[i].agency == agency {
+                let a = &tally.authors[i];
+                names.push(format!("{} ({})", escape_cell(&a.name), a.ideas));
+                i += 1;
+            }
+            let agency = match agency {
+                Some(name) => format!("**{}**", escape_cell(name)),
+                None => format!("*{}*", escape_cell(&no_agency_label(lang))),
+            };
+            let _ = writeln!(out, "- {agency}: {}", names.join(", "));
+        }
+        out.push('\n');
+    }
+}
+
+/// The tally sections (per table … awards) at heading `level`, for the tally and the session report.
+pub(crate) fn markdown_body(out: &mut String, tally: &Tally, level: usize, lang: Lang) {
+    for section in body_sections(tally, lang) {
+        markdown_section(out, &section, level, lang);
+    }
+    markdown_awards(out, tally, level, lang);
+}
+
+/// The tally as markdown: a title, the totals, the sessions, every section as a table, the awards grouped by
+/// table and agency, and the files left out. Cells are escaped, so names can never inject markup or HTML.
+pub fn to_markdown(tally: &Tally, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", escape_cell(&t!("report.tally", locale = lang.code())));
+    let _ = writeln!(out, "{}\n", escape_cell(&totals_line(tally, lang)));
+    markdown_section(&mut out, &sessions_section(tally, lang), 2, lang);
+    markdown_body(&mut out, tally, 2, lang);
+    if !tally.left_out.is_empty() {
+        let _ = writeln!(out, "## {}\n", escape_cell(&t!("report.left_out", locale = lang.code())));
+        for file in &tally.left_out {
+            let _ = writeln!(out, "- {}", escape_cell(&file.line()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn totals_markdown(tally: &Tally, lang: Lang) -> String {
+    escape_cell(&totals_line(tally, lang))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// CSV
+
+/// The columns of [`to_csv`].
+pub const CSV_COLUMNS: [&str; 9] =
+    ["section", "session", "key", "name", "agency", "ideas", "flagship", "target", "status"];
+
+/// The tally as one long CSV table a spreadsheet can filter and pivot, with the columns of [`CSV_COLUMNS`]:
+///
+/// | section | session | key | name | agency | ideas | flagship | target | status |
+/// |---|---|---|---|---|---|---|---|---|
+/// | `total` | | `all` | | | live ideas | flagship | sum of targets | |
+/// | `session` | file | first date | title | | ideas | flagship | target | |
+/// | `group` | file | table id | table name | | ideas | flagship | | |
+/// | `agency` | | agency ("" = none) | agency, or "(no agency)" | agency ("" = none) | ideas | flagship | | |
+/// | `stage` | | stage key | stage name | | ideas | | | |
+/// | `day` | | date | date | | ideas | | | |
+/// | `block` | file | block id | block title | | ideas | | | |
+/// | `form` | | form key or `unspecified` | form name | | ideas | | | |
+/// | `digital` | | `digital` | | | ideas | | | |
+/// | `one_agency_one_innovation` | | agency | agency | agency | ideas | flagship | | status key |
+/// | `author` | file | table id | person | agency | ideas | | | |
+/// | `left_out` | | path | error | | | | | |
+///
+/// Keys are stable and English; names are in `lang`. Text cells are made inert and neutralised against
+/// formula injection, since this file is opened in spreadsheets.
+pub fn to_csv(tally: &Tally, lang: Lang) -> String {
+    let mut rows: Vec<[String; 9]> = Vec::new();
+    let n = |v: usize| v.to_string();
+    let e = String::new;
+    rows.push([
+        "total".into(),
+        e(),
+        "all".into(),
+        e(),
+        e(),
+        n(tally.ideas),
+        n(tally.flagship),
+        tally.target.to_string(),
+        e(),
+    ]);
+    for s in &tally.sessions {
+        let first = s.first_date.map(|d| d.to_string()).unwrap_or_default();
+        rows.push([
+            "session".into(),
+            s.session.clone(),
+            first,
+            s.title.clone(),
+            e(),
+            n(s.ideas),
+            n(s.flagship),
+            s.target.to_string(),
+            e(),
+        ]);
+    }
+    for g in &tally.by_group {
+        rows.push([
+            "group".into(),
+            g.session.clone(),
+            g.group.clone(),
+            g.name.clone(),
+            e(),
+            n(g.ideas),
+            n(g.flagship),
+            e(),
+            e(),
+        ]);
+    }
+    for a in &tally.by_agency {
+        let key = a.agency.clone().unwrap_or_default();
+        let name = a.agency.clone().unwrap_or_else(|| no_agency_label(lang));
+        rows.push(["agency".into(), e(), key.clone(), name, key, n(a.ideas), n(a.flagship), e(), e()]);
+    }
+    for stage in Stage::ALL {
+        rows.push([
+            "stage".into(),
+            e(),
+            stage.key().into(),
+            stage_label(stage, lang),
+            e(),
+            n(tally.by_stage.get(stage)),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    for d in &tally.by_day {
+        rows.push(["day".into(), e(), d.date.to_string(), d.date.to_string(), e(), n(d.ideas), e(), e(), e()]);
+    }
+    for b in &tally.by_block {
+        rows.push([
+            "block".into(),
+            b.session.clone(),
+            b.block.clone(),
+            b.title.clone(),
+            e(),
+            n(b.ideas),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    for form in FormCounts::ROWS {
+        rows.push([
+            "form".into(),
+            e(),
+            FormCounts::key(form).into(),
+            form_label(form, lang),
+            e(),
+            n(tally.by_form.get(form)),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    rows.push(["digital".into(), e(), "digital".into(), e(), e(), n(tally.digital), e(), e(), e()]);
+    for a in &tally.one_agency_one_innovation {
+        rows.push([
+            "one_agency_one_innovation".into(),
+            e(),
+            a.agency.clone(),
+            a.agency.clone(),
+            a.agency.clone(),
+            n(a.ideas),
+            n(a.flagship),
+            e(),
+            a.status.key().into(),
+        ]);
+    }
+    for a in &tally.authors {
+        let agency = a.agency.clone().unwrap_or_default();
+        rows.push([
+            "author".into(),
+            a.session.clone(),
+            a.group.clone(),
+            a.name.clone(),
+            agency,
+            n(a.ideas),
+            e(),
+            e(),
+            e(),
+        ]);
+    }
+    for f in &tally.left_out {
+        rows.push(["left_out".into(), e(), f.path.clone(), f.error.clone(), e(), e(), e(), e(), e()]);
+    }
+
+    match write_csv(&rows) {
+        Ok(bytes) => String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        // Writing into memory cannot fail: the csv crate's only errors are I/O and rows of unequal length, and
+        // every row here has nine cells. Returning nothing beats a panic should that ever change.
+        Err(_) => String::new(),
+    }
+}
+
+fn write_csv(rows: &[[String; 9]]) -> Result<Vec<u8>, ::csv::Error> {
+    let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
+    writer.write_record(CSV_COLUMNS)?;
+    for row in rows {
+        for cell in row {
+            writer.write_field(neutralise_formula(&inert(cell)).as_bytes())?;
+        }
+        writer.write_record(None::<&[u8]>)?;
+    }
+    writer.into_inner().map_err(|e| ::csv::Error::from(e.into_error()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caseless_names_match_and_hash_alike() {
+        use std::collections::HashSet;
+        let set: HashSet<Caseless<'_>> =
+            ["Dinas Kesehatan", "DINAS KESEHATAN", "dinas kesehatan"].into_iter().map(Caseless).collect();
+        assert_eq!(set.len(), 1);
+        assert!(Caseless("Ärzte") == Caseless("ärzte"));
+        assert!(Caseless("Budi") != Caseless("Budiman"));
+        // The Kelvin sign folds to an ASCII "k": equal across the ASCII fast path, so it must hash alike too.
+        let set: HashSet<Caseless<'_>> = ["kota", "\u{212A}OTA", "Kota"].into_iter().map(Caseless).collect();
+        assert_eq!(set.len(), 1);
+        let long_ascii = "Dinas Komunikasi, Informatika, Statistik dan Persandian Kota Cilegon".repeat(3);
+        let long_other = long_ascii.replacen('k', "\u{212A}", 1);
+        let set: HashSet<Caseless<'_>> = [long_ascii.as_str(), long_other.as_str()].into_iter().map(Caseless).collect();
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn author_names_split_on_semicolons() {
+        assert_eq!(author_names(" Budi ; dr. Rina;; ").collect::<Vec<_>>(), ["Budi", "dr. Rina"]);
+        assert_eq!(author_names("  ").count(), 0);
+    }
+
+    #[test]
+    fn name_order_ignores_case_first() {
+        let mut names = vec!["dinas Sosial", "Bappeda", "Dinas kesehatan"];
+        names.sort_by(|a, b| name_order(a, b));
+        assert_eq!(names, ["Bappeda", "Dinas kesehatan", "dinas Sosial"]);
+    }
+
+    #[test]
+    fn empty_tally_has_every_stage_and_form_key() {
+        let json = serde_json::to_value(Tally::of(&[])).unwrap();
+        let stages: Vec<&str> = json["by_stage"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(stages.len(), 6);
+        for key in ["drum_up", "diagnose", "design", "deliver", "display", "none"] {
+            assert_eq!(json["by_stage"][key], 0, "{key}");
+        }
+        for key in ["governance", "public_service", "other_affairs", "unspecified"] {
+            assert_eq!(json["by_form"][key], 0, "{key}");
+        }
+        assert_eq!(json["ideas"], 0);
+        assert_eq!(json["target"], 0);
+    }
+
+    #[test]
+    fn text_table_aligns_wide_characters_and_numbers() {
+        let mut out = String::new();
+        let header = vec!["NAME".to_string(), "N".to_string()];
+        let rows = vec![vec!["数字".to_string(), "7".to_string()], vec!["ab".to_string(), "12".to_string()]];
+        write_text_table(&mut out, &header, &rows, &[false, true]);
+        assert_eq!(out, "NAME   N\n数字   7\nab    12\n");
+    }
+}

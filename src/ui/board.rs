@@ -1,0 +1,177 @@
+//! The idea board (tables side by side, newest first, counts, the newest idea highlighted, a selection
+//! that scrolls within its table), the capture bar, and the trash of deleted ideas.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use rust_i18n::t;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Ctx, fit};
+use crate::app::{Lab, Selection};
+use crate::model::Idea;
+
+/// Each table card needs at least this many columns to sit beside another.
+const CARD_MIN_WIDTH: u16 = 22;
+
+/// The tables as a grid of cards: side by side when there is room, in rows when narrow.
+pub fn board(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, selection: Option<Selection>) {
+    let groups = &lab.session.groups;
+    if groups.is_empty() || area.height < 3 || area.width < 4 {
+        return;
+    }
+    let n = groups.len() as u16;
+    let cols = (area.width / CARD_MIN_WIDTH).clamp(1, n);
+    let rows = n.div_ceil(cols).min((area.height / 3).max(1));
+    let row_areas = Layout::vertical(vec![Constraint::Ratio(1, u32::from(rows)); rows as usize]).split(area);
+    // When not every table fits, the rows scroll so the selected table is visible.
+    let first_row = selection.map_or(0, |s| (s.table as u16 / cols).saturating_sub(rows - 1));
+    for (r, row_area) in row_areas.iter().enumerate() {
+        let col_areas = Layout::horizontal(vec![Constraint::Ratio(1, u32::from(cols)); cols as usize]).split(*row_area);
+        for (c, cell) in col_areas.iter().enumerate() {
+            let g = (first_row as usize + r) * cols as usize + c;
+            if g < groups.len() {
+                card(ctx, lab, g, frame, *cell, selection.filter(|s| s.table == g).map(|s| s.row));
+            }
+        }
+    }
+}
+
+fn idea_line(idea: &Idea, width: usize, style: Style) -> Line<'static> {
+    let mark = if idea.flagship { "★ " } else { "• " };
+    Line::styled(fit(&format!("{mark}{}", idea.title), width), style)
+}
+
+fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_row: Option<usize>) {
+    let group = &lab.session.groups[g];
+    let ideas = lab.index.per_group.get(g).map_or(&[][..], |v| v.as_slice());
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let title = fit(&format!(" {} {} · {} ", g + 1, group.name, ideas.len()), inner_w);
+    let border_style = if selected_row.is_some() { ctx.theme.accent } else { ctx.theme.border };
+    let block =
+        Block::default().borders(Borders::ALL).border_style(border_style).title(Span::styled(title, ctx.theme.accent));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = inner.height as usize;
+    let skip = selected_row.map_or(0, |row| (row + 1).saturating_sub(height));
+    let fresh = lab.fresh_idea(ctx.state.now);
+    let lines: Vec<Line> = ideas
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(height)
+        .map(|(row, &i)| {
+            let idea = &lab.session.ideas[i];
+            let style = if selected_row == Some(row) {
+                ctx.theme.selected
+            } else if fresh == Some(idea.id) {
+                ctx.theme.highlight
+            } else {
+                ctx.theme.text
+            };
+            idea_line(idea, inner.width as usize, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Board mode: the board, and the selected idea in full on the last line.
+pub fn board_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let [title_area, board_area, detail_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(3), Constraint::Length(2)]).areas(area);
+    let title =
+        t!("board.title", count = lab.index.live, target = lab.session.plan.target_ideas, locale = ctx.lang.code());
+    frame.render_widget(
+        Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.accent),
+        title_area,
+    );
+    board(ctx, lab, frame, board_area, Some(lab.selection));
+    let width = detail_area.width as usize;
+    let lines = match lab.selected_idea().and_then(|id| lab.session.idea(id)) {
+        Some(idea) => vec![
+            Line::styled(fit(&format!(" #{} {}", idea.id, idea.title), width), ctx.theme.title),
+            Line::styled(fit(&format!(" {}", idea_facts(ctx, lab, idea)), width), ctx.theme.text),
+        ],
+        None => vec![Line::styled(fit(&format!(" {}", ctx.t("board.no_ideas")), width), ctx.theme.text)],
+    };
+    frame.render_widget(Paragraph::new(lines), detail_area);
+}
+
+/// "Meja 2 · Dinas Kesehatan · Budi · public service · digital · flagship · 10:04".
+pub fn idea_facts(ctx: &Ctx, lab: &Lab, idea: &Idea) -> String {
+    let lang = ctx.lang.code();
+    let mut facts = Vec::new();
+    if let Some(group) = lab.session.group(&idea.group) {
+        facts.push(group.name.clone());
+    }
+    facts.extend(idea.agency.clone());
+    facts.extend(idea.author.clone());
+    if let Some(form) = idea.form {
+        facts.push(ctx.t(&format!("form.{}", form.key())));
+    }
+    if idea.digital {
+        facts.push(t!("board.digital", locale = lang).into_owned());
+    }
+    if idea.flagship {
+        facts.push(t!("board.flagship", locale = lang).into_owned());
+    }
+    facts.push(idea.created_at.with_timezone(&lab.offset()).format("%H:%M").to_string());
+    facts.join(" · ")
+}
+
+/// The capture bar: the chosen table, the title being typed, and the tables to pick from (1–9).
+pub fn capture_bar(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let lang = ctx.lang.code();
+    let table = lab.session.groups.get(lab.capture_table).map(|g| g.name.as_str()).unwrap_or("");
+    let width = area.width.saturating_sub(2) as usize;
+    let title = fit(&format!(" {} ", t!("capture.title", table = fit(table, 30), locale = lang)), width);
+    let mut chips = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (i, group) in lab.session.groups.iter().enumerate() {
+        let number = if i < 9 { format!("{}", i + 1) } else { "·".into() };
+        let chip = format!(" {number} {} ", fit(&group.name, 16));
+        used += chip.width() + 1;
+        if used > width {
+            break;
+        }
+        let style = if i == lab.capture_table { ctx.theme.selected } else { ctx.theme.key };
+        chips.push(Span::styled(chip, style));
+        chips.push(Span::raw(" "));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.theme.accent)
+        .style(ctx.theme.base)
+        .title(Span::styled(title, ctx.theme.accent))
+        .title_bottom(Line::from(chips));
+    let inner = block.inner(area);
+    frame.render_widget(ratatui::widgets::Clear, area);
+    frame.render_widget(block, area);
+    let mut input = lab.capture.clone();
+    input.set_style(ctx.theme.title);
+    input.set_placeholder_text(ctx.t("capture.placeholder"));
+    frame.render_widget(&input, inner);
+}
+
+/// Deleted ideas, newest deletion first, to restore.
+pub fn trash(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let deleted = lab.trash();
+    let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    let title = t!("trash.title", count = deleted.len(), locale = ctx.lang.code());
+    frame.render_widget(
+        Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.accent),
+        title_area,
+    );
+    if deleted.is_empty() {
+        frame.render_widget(Paragraph::new(format!(" {}", ctx.t("trash.empty"))).style(ctx.theme.text), list);
+        return;
+    }
+    super::cursor_list(ctx, frame, list, deleted.len(), lab.trash_cursor, |i| {
+        let idea = deleted[i];
+        let table = lab.session.group(&idea.group).map(|g| g.name.as_str()).unwrap_or("");
+        let when = idea.updated_at.with_timezone(&lab.offset()).format("%H:%M");
+        (format!(" #{} · {table} · {} · {when}", idea.id, idea.title), ctx.theme.text)
+    });
+}
