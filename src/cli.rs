@@ -10,9 +10,11 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::catalog;
 use crate::clock;
+use crate::export::ExportFormat;
 use crate::model::text::{ellipsize, inert, slug};
 use crate::model::{Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
+use crate::tally::{LeftOut, SessionRef, Tally};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -32,6 +34,8 @@ pub enum CliError {
     Io { path: PathBuf, source: io::Error },
     #[error("{}", t!("cli.output", error = .0))]
     Output(io::Error),
+    #[error("{}", t!("cli.export", path = .path.display(), error = .message))]
+    Export { path: PathBuf, message: String },
     /// A file's rows were refused; one line each, already translated.
     #[error("{}", .0.join("; "))]
     Rows(Vec<String>),
@@ -343,4 +347,123 @@ pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Writ
 /// The JSON Schema (draft 2020-12) of the session file.
 pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Session)).unwrap_or_default()
+}
+
+/// The session files named on the command line: files as given, folders expanded to their session files
+/// (emergency copies and JSON tallies skipped, so nothing is counted twice).
+pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            files.extend(
+                catalog::session_files(path, false).map_err(|source| CliError::Io { path: path.clone(), source })?,
+            );
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// `innolab tally`: every loadable session aggregated; a file that fails is named in the output and in the
+/// errors (exit 1) while the rest are still counted.
+pub fn tally(paths: &[PathBuf], format: TallyFormat, out: &mut dyn Write) -> Result<(), CliError> {
+    let files = expand_paths(paths)?;
+    let loaded = catalog::load_all(&files);
+    let mut sessions = Vec::new();
+    let mut left_out = Vec::new();
+    for (path, result) in files.iter().zip(&loaded) {
+        match result {
+            Ok(session) => sessions.push(SessionRef::new(file_name(path), session)),
+            Err(e) => left_out.push(LeftOut { path: path.display().to_string(), error: e.to_string() }),
+        }
+    }
+    let mut tally = Tally::of(&sessions);
+    let failed = left_out.len();
+    tally.left_out = left_out;
+    let lang = crate::i18n::Lang::current();
+    match format {
+        TallyFormat::Text => write!(out, "{}", crate::tally::to_text(&tally, lang))?,
+        TallyFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &tally).map_err(|e| CliError::Output(io::Error::other(e)))?;
+            writeln!(out)?;
+        }
+        TallyFormat::Csv => write!(out, "{}", crate::tally::to_csv(&tally, lang))?,
+        TallyFormat::Md => write!(out, "{}", crate::tally::to_markdown(&tally, lang))?,
+    }
+    if failed == 0 { Ok(()) } else { Err(CliError::SomeFailed(failed)) }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TallyFormat {
+    /// Aligned tables for the terminal
+    Text,
+    Json,
+    /// One long table a spreadsheet can pivot
+    Csv,
+    /// Markdown tables for a report
+    Md,
+}
+
+/// `innolab export`: writes one report file (atomically, owner-only) and returns where.
+pub fn export(path: &Path, format: ExportFormat, output: Option<&Path>, excel: bool) -> Result<PathBuf, CliError> {
+    let session = store::load(path)?;
+    let target = output.map_or_else(|| crate::export::default_file_name(path, format), Path::to_path_buf);
+    write_report(&session, path, format, &target, excel)?;
+    Ok(target)
+}
+
+/// Writes one export of `session` to `target`, replacing an earlier export there.
+pub fn write_report(
+    session: &Session,
+    session_path: &Path,
+    format: ExportFormat,
+    target: &Path,
+    excel: bool,
+) -> Result<(), CliError> {
+    let lang = crate::i18n::Lang::current();
+    let bytes = crate::export::write_export(session, &file_name(session_path), format, lang, excel)
+        .map_err(|e| CliError::Export { path: target.to_path_buf(), message: e.to_string() })?;
+    ensure_parent(target)?;
+    store::write_atomic(&store::RealDisk, target, &bytes, store::Publish::Replace)?;
+    Ok(())
+}
+
+/// `innolab import`: ideas from a CSV, all or none, under the lock; with `dry_run` only shown.
+pub fn import_ideas(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let bytes = std::fs::read(file).map_err(|source| CliError::Io { path: file.to_path_buf(), source })?;
+    let mut open = OpenSession::open(path)?;
+    let lang = crate::i18n::Lang::current();
+    let ideas = match crate::import::parse_ideas_csv(&bytes, &open.session) {
+        Ok(ideas) => ideas,
+        Err(errors) => {
+            let mut lines: Vec<String> = errors
+                .iter()
+                .map(|e| {
+                    t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned()
+                })
+                .collect();
+            lines.push(t!("import.cli.nothing_imported", path = file.display(), count = errors.len()).into_owned());
+            return Err(CliError::Rows(lines));
+        }
+    };
+    if dry_run {
+        write!(out, "{}", crate::import::describe(&ideas, &open.session, lang))?;
+        writeln!(out, "{}", t!("import.cli.dry_run", path = path.display(), count = ideas.len()))?;
+        return Ok(());
+    }
+    let now = clock::now_in(open.session.plan.utc_offset.fixed());
+    let ids: Vec<u64> = ideas.into_iter().map(|imported| open.session.add_idea(imported.idea, now)).collect();
+    open.save()?;
+    let range = match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) if a != b => format!("#{a}–#{b}"),
+        (Some(a), _) => format!("#{a}"),
+        _ => String::new(),
+    };
+    writeln!(out, "{}", t!("import.cli.done", path = path.display(), count = ids.len(), ids = range))?;
+    Ok(())
 }

@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
-use innolab::cli::{self, CliError, IdeaArgs, NewOptions};
+use innolab::cli::{self, CliError, IdeaArgs, NewOptions, TallyFormat};
+use innolab::export::ExportFormat;
 use innolab::i18n::Lang;
 use innolab::model::{Form, Stage};
 use innolab::tui::{self, RunOptions, Target};
@@ -39,6 +40,30 @@ enum Command {
     Idea {
         #[command(subcommand)]
         command: IdeaCommand,
+    },
+    Tally {
+        #[arg(long, value_enum, default_value_t = TallyFormat::Text)]
+        format: TallyFormat,
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    Export {
+        #[arg(value_name = "SESSION")]
+        session: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        excel: bool,
+    },
+    Import {
+        #[arg(value_name = "SESSION")]
+        session: PathBuf,
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
     },
     Roster {
         #[command(subcommand)]
@@ -202,6 +227,16 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
                 },
             )?;
             writeln!(out, "{id}")?;
+        }
+        Command::Tally { format, paths } => cli::tally(&paths, format, out)?,
+        Command::Export { session, format, output, excel } => {
+            let path = cli::resolve_session_path(sessions, &session);
+            let written = cli::export(&path, format, output.as_deref(), excel)?;
+            writeln!(out, "{}", written.display())?;
+        }
+        Command::Import { session, file, dry_run } => {
+            let path = cli::resolve_session_path(sessions, &session);
+            cli::import_ideas(&path, &file, dry_run, out)?;
         }
         Command::Roster { command: RosterCommand::Import { session, file, dry_run } } => {
             let path = cli::resolve_session_path(sessions, &session);

@@ -391,16 +391,16 @@ impl<'a> SessionIndex<'a> {
         self.blocks.get(id).map(|&flat| self.block_list[flat])
     }
 
-    /// The idea's agency: its own `agency`, else the agency of the first of its authors who sits at the idea's
-    /// table on the roster and has one, else None.
+    /// The idea's agency: its own `agency`, else the agency of the first of its authors found on the roster
+    /// (at the idea's table first, else anywhere in the room: a participant may call out an idea at another
+    /// table) who has one, else None. The awards list finds people the same way, so the two always agree.
     pub fn agency_of(&self, idea: &'a Idea, group: Option<usize>) -> Option<&'a str> {
         if let Some(agency) = present(idea.agency.as_deref()) {
             return Some(agency);
         }
-        let group = group?;
         author_names(idea.author.as_deref()?)
-            .filter_map(|name| self.members_at_table.get(&(group, Caseless(name))))
-            .find_map(|member| present(member.agency.as_deref()))
+            .filter_map(|name| self.member(name, group))
+            .find_map(|(_, member)| present(member.agency.as_deref()))
     }
 
     /// The roster entry for an author: at the idea's table first, else anywhere in the room.

@@ -345,6 +345,12 @@ impl Runtime {
                     app::update(state, Action::OpenFailed(e.to_string()));
                 }
             },
+            Effect::Export => {
+                if let Some(lab) = state.lab.as_ref() {
+                    let result = export_all(&lab.path, &lab.session);
+                    app::update(state, Action::Exported(result));
+                }
+            }
             Effect::Quit { ask } => return Ok(self.shut_down(state, clock, ask)),
             Effect::QuitNow => {
                 let failure = state.quit_blocked.take();
@@ -415,6 +421,19 @@ impl Runtime {
             None => RunError::NotSaved { path, error },
         }))
     }
+}
+
+/// The report files the export key writes next to the session: the workbook, the laporan, the ideas as CSV
+/// (with a byte-order mark, as spreadsheet apps need) and the tally as JSON.
+fn export_all(path: &Path, session: &Session) -> Result<Vec<PathBuf>, String> {
+    use crate::export::{ExportFormat, default_file_name};
+    let mut written = Vec::new();
+    for format in [ExportFormat::Xlsx, ExportFormat::Md, ExportFormat::Csv, ExportFormat::Json] {
+        let target = default_file_name(path, format);
+        cli::write_report(session, path, format, &target, true).map_err(|e| e.to_string())?;
+        written.push(target);
+    }
+    Ok(written)
 }
 
 /// Writes the session to its emergency copy: over `existing` when a save streak already has one, else a new

@@ -36,9 +36,40 @@ fn session() -> Session {
     let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
     let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
     session.progress.block = "d2-curah-ide".into();
-    for (i, (group, title)) in IDEAS.iter().enumerate() {
+    let roster = [
+        (0, "dr. Rina", "Dinas Kesehatan", Role::Head),
+        (1, "Budi Santoso", "DPMPTSP", Role::Head),
+        (1, "Sari", "Sekretariat Daerah", Role::Representative),
+        (2, "Agus", "Dinas PUPR", Role::Head),
+        (4, "Dewi", "Dinas Lingkungan Hidup", Role::Representative),
+        (5, "Hendra", "Disdukcapil", Role::Head),
+        (5, "Wati", "Dinas Sosial", Role::Staff),
+    ];
+    for (table, name, agency, role) in roster {
+        session.groups[table].members.push(innolab::model::roster::member(name, Some(agency), role, true));
+    }
+    let authors = [
+        Some("dr. Rina"),
+        Some("dr. Rina"),
+        Some("Budi Santoso"),
+        Some("Budi Santoso; Sari"),
+        None,
+        Some("Agus"),
+        None,
+        Some("Dewi"),
+        Some("Dewi"),
+        Some("Hendra"),
+    ];
+    for (i, ((group, title), author)) in IDEAS.iter().zip(authors).enumerate() {
         let now = at(NOW) - Duration::minutes(30 - i as i64);
-        session.add_idea(NewIdea { group: (*group).into(), title: (*title).into(), ..Default::default() }, now);
+        let new = NewIdea {
+            group: (*group).into(),
+            title: (*title).into(),
+            author: author.map(Into::into),
+            flagship: i == 3 || i == 7,
+            ..Default::default()
+        };
+        session.add_idea(new, now);
     }
     session
 }
@@ -208,6 +239,12 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
             emergency: Some("/tmp/lab.emergency-20221103-134210.json".into()),
         }),
     );
+    let mut tally = on_block("d2-curah-ide", lang);
+    app::update(&mut tally, Action::OpenTally);
+    let mut awards_screen = on_block("d2-curah-ide", lang);
+    app::update(&mut awards_screen, Action::OpenAwards);
+    let mut awards_page_2 = on_block("d3-penghargaan", lang);
+    app::update(&mut awards_page_2, Action::NextTable);
     let mut save_failed = on_block("d2-curah-ide", lang);
     save_failed.save.error = Some(innolab::app::SaveFailure {
         message: "lab.json: cannot save: Read-only file system (os error 30)".into(),
@@ -224,6 +261,9 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         ("setup", setup),
         ("confirm_quit", confirm_quit),
         ("save_failed", save_failed),
+        ("tally", tally),
+        ("awards_screen", awards_screen),
+        ("awards_block_next_page", awards_page_2),
         ("start", start_state(lang)),
         ("plan_path", plan_path),
         ("talk", talk),
@@ -238,13 +278,35 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     ]
 }
 
+/// Every locale key, to check that no screen shows a key instead of its text.
+fn locale_keys() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let mut keys = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        keys.extend(
+            text.lines()
+                .filter(|l| !l.starts_with(['#', ' ']) && l.contains(": "))
+                .filter_map(|l| l.split(':').next())
+                .filter(|k| k.contains('.'))
+                .map(String::from),
+        );
+    }
+    keys
+}
+
 #[test]
 fn every_screen_at_both_sizes_in_both_languages() {
+    let keys = locale_keys();
     for lang in [Lang::Id, Lang::En] {
         for (name, state) in screens(lang) {
             for (w, h) in [(80, 24), (160, 45)] {
                 let snapshot = format!("{name}_{w}x{h}_{}", lang.code());
-                insta::assert_snapshot!(snapshot, draw(&state, w, h));
+                let screen = draw(&state, w, h);
+                if let Some(key) = keys.iter().find(|k| screen.contains(k.as_str())) {
+                    panic!("{snapshot} shows the locale key {key} instead of its text");
+                }
+                insta::assert_snapshot!(snapshot, screen);
             }
         }
     }

@@ -423,3 +423,21 @@ fn markdown_has_the_sections_and_escapes_names() {
     );
     assert!(md.contains("- *(no agency)*: Tamu (1)"), "{md}");
 }
+
+#[test]
+fn an_author_seated_at_another_table_counts_for_their_agency_in_the_tally_and_the_awards() {
+    let plan = innolab::model::Plan::builtin(date("2022-11-02"));
+    let mut s = Session::new(plan, at("2022-11-02T08:00:00+07:00"));
+    s.groups[0].members.push(member("Budi", Some("DPMPTSP")));
+    // Budi sits at table 1 but calls out an idea at table 3.
+    s.add_idea(
+        NewIdea { author: Some("budi".into()), ..idea("meja-3", "SIP satu hari", "d2-curah-ide") },
+        at("2022-11-03T13:10:00+07:00"),
+    );
+    let tally = Tally::of(&[SessionRef::new("s.json", &s)]);
+    assert_eq!(tally.by_agency.len(), 1);
+    assert_eq!(tally.by_agency[0].agency.as_deref(), Some("DPMPTSP"));
+    assert_eq!(tally.by_agency[0].ideas, 1);
+    assert_eq!(tally.authors[0].agency.as_deref(), Some("DPMPTSP"));
+    assert!(tally.agencies_without_ideas.is_empty());
+}

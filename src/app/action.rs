@@ -55,6 +55,10 @@ pub enum Action {
     /// A key for the focused text input (the capture bar or a form field).
     Text(Input),
     Paste(String),
+    // Tallies and reports
+    OpenTally,
+    OpenAwards,
+    Export,
     // The roster
     OpenSetup,
     NewTable,
@@ -87,6 +91,8 @@ pub enum Action {
     /// The last save failed while quitting: ask before leaving.
     QuitBlocked(SaveFailure),
     QuitAnyway,
+    /// The report files were written (their paths), or why not.
+    Exported(Result<Vec<PathBuf>, String>),
     Terminate,
 }
 
@@ -106,4 +112,6 @@ pub enum Effect {
     Quit { ask: bool },
     /// Exit now: the coach has seen that the last save failed and where the emergency copy is.
     QuitNow,
+    /// Write the report files (xlsx, md, csv, tally json) next to the session file.
+    Export,
 }

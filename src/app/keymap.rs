@@ -79,6 +79,9 @@ pub static AGENDA: &[Binding] = &[
     bind(&[ch('u')], Action::Undo, "help.key.undo", None),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
     bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),
+    bind(&[ch('T')], Action::OpenTally, "help.key.tally", None),
+    bind(&[ch('A')], Action::OpenAwards, "help.key.awards", None),
+    bind(&[ch('E')], Action::Export, "help.key.export", None),
     bind(&[ch('g')], Action::OpenSetup, "help.key.setup", None),
     bind(&[ch('o')], Action::OpenOverview, "help.key.overview", Some("hint.overview")),
     bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
@@ -116,6 +119,8 @@ pub static BOARD: &[Binding] = &[
     bind(&[ch('a')], Action::OpenCapture, "help.key.capture", None),
     bind(DIGITS, Action::DigitKey(0), "help.key.capture_table", None),
     bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),
+    bind(&[ch('T')], Action::OpenTally, "help.key.tally", None),
+    bind(&[ch('E')], Action::Export, "help.key.export", None),
     bind(&[key(KeyCode::Esc), key(KeyCode::Enter)], Action::Back, "help.key.close", Some("hint.close")),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
     bind(&[ch('q')], Action::Quit, "help.key.quit", None),
@@ -155,6 +160,33 @@ pub static SETUP: &[Binding] = &[
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close", Some("hint.close")),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
     bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
+pub static TALLY: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.scroll_up", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.scroll_down", None),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.page_up", None),
+    bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.page_down", None),
+    bind(&[ch('A')], Action::OpenAwards, "help.key.awards", Some("hint.awards")),
+    bind(&[ch('E')], Action::Export, "help.key.export", Some("hint.export")),
+    bind(&[key(KeyCode::Esc), ch('T')], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
+];
+
+pub static AWARDS: &[Binding] = &[
+    bind(
+        &[key(KeyCode::Down), key(KeyCode::PageDown), key(KeyCode::Right), ch(' ')],
+        Action::PageDown,
+        "help.key.next_page",
+        Some("hint.next_page"),
+    ),
+    bind(&[key(KeyCode::Up), key(KeyCode::PageUp), key(KeyCode::Left)], Action::PageUp, "help.key.prev_page", None),
+    bind(&[ch('T')], Action::OpenTally, "help.key.tally", Some("hint.tally")),
+    bind(&[ch('E')], Action::Export, "help.key.export", Some("hint.export")),
+    bind(&[key(KeyCode::Esc), ch('A')], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
 ];
 
 pub static CONFIRM_QUIT: &[Binding] = &[
@@ -197,11 +229,15 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Trash => TRASH,
         Mode::Setup => SETUP,
         Mode::ConfirmQuit => CONFIRM_QUIT,
+        Mode::Tally => TALLY,
+        Mode::Awards => AWARDS,
     }
 }
 
 /// Every mode, for checks over the whole keymap.
-pub const ALL_MODES: [Mode; 11] = [
+pub const ALL_MODES: [Mode; 13] = [
+    Mode::Tally,
+    Mode::Awards,
     Mode::Start,
     Mode::PlanPath,
     Mode::Agenda,
@@ -216,8 +252,18 @@ pub const ALL_MODES: [Mode; 11] = [
 ];
 
 /// Modes listed in the help overlay, in the order a coach meets them.
-pub const HELP_MODES: [Mode; 8] =
-    [Mode::Agenda, Mode::Capture, Mode::Board, Mode::Form, Mode::Trash, Mode::Setup, Mode::Overview, Mode::Start];
+pub const HELP_MODES: [Mode; 10] = [
+    Mode::Agenda,
+    Mode::Capture,
+    Mode::Board,
+    Mode::Form,
+    Mode::Trash,
+    Mode::Setup,
+    Mode::Tally,
+    Mode::Awards,
+    Mode::Overview,
+    Mode::Start,
+];
 
 fn matches(press: &KeyPress, event: &KeyEvent) -> bool {
     // Shift is part of the character for printable keys ('+', '?', 'A'), so it is ignored there.

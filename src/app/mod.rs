@@ -21,7 +21,8 @@ pub use update::{form_return as form_return_mode, update};
 
 use crate::catalog::Summary;
 use crate::i18n::Lang;
-use crate::model::{Block, BlockPos, Idea, Session, Timer, Timestamp};
+use crate::model::{Block, BlockKind, BlockPos, Idea, Session, Timer, Timestamp};
+use crate::tally::{SessionRef, Tally};
 use crate::ui::theme::ThemeName;
 
 /// Which keys apply and what the screen shows.
@@ -49,6 +50,10 @@ pub enum Mode {
     Setup,
     /// The last save failed on the way out: quit anyway?
     ConfirmQuit,
+    /// The tallies on the wall: totals, per table and agency, One Agency One Innovation.
+    Tally,
+    /// The awards list for the closing ceremony.
+    Awards,
 }
 
 pub struct State {
@@ -151,6 +156,12 @@ pub struct Lab {
     /// A remove on the setup screen waits for a second press on the same row.
     pub setup_pending_remove: Option<usize>,
     pub form: Option<Form>,
+    /// The tally of this session and the save generation it was computed at; kept fresh only while a
+    /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
+    pub tally: Option<(u64, Tally)>,
+    pub tally_scroll: u16,
+    /// The page of the awards list on the wall.
+    pub awards_page: usize,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -249,6 +260,9 @@ impl Lab {
             setup_cursor: 0,
             setup_pending_remove: None,
             form: None,
+            tally: None,
+            tally_scroll: 0,
+            awards_page: 0,
         }
     }
 
@@ -261,6 +275,16 @@ impl Lab {
         self.selection.table = self.selection.table.min(tables - 1);
         let rows = self.index.per_group.get(self.selection.table).map_or(0, Vec::len);
         self.selection.row = self.selection.row.min(rows.saturating_sub(1));
+    }
+
+    /// The file name the tallies report this session under.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+
+    /// The tally as last computed (present whenever a screen that shows it is up).
+    pub fn tally(&self) -> Option<&Tally> {
+        self.tally.as_ref().map(|(_, t)| t)
     }
 
     /// The id of the idea selected on the board, if its table has any.
@@ -359,6 +383,23 @@ impl State {
         state.lab = Some(Lab::new(path, session));
         state.mode = Mode::Agenda;
         state
+    }
+
+    /// Recomputes what a screen needs and the state can derive, after every update: the tally while the
+    /// tally or awards screen (or an awards block) is up, and only when the session changed since.
+    pub fn sync_derived(&mut self) {
+        let mode = if self.mode == Mode::Help { self.help_from } else { self.mode };
+        let generation = self.save.generation;
+        let Some(lab) = self.lab.as_mut() else { return };
+        let shows_tally = matches!(mode, Mode::Tally | Mode::Awards) || lab.current().1.kind == BlockKind::Awards;
+        if !shows_tally {
+            return;
+        }
+        if lab.tally.as_ref().is_none_or(|(at, _)| *at != generation) {
+            let name = lab.file_name();
+            let tally = Tally::of(&[SessionRef::new(name, &lab.session)]);
+            lab.tally = Some((generation, tally));
+        }
     }
 
     /// The timer's "time is up" flash lasts this long after zero.

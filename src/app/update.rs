@@ -10,6 +10,12 @@ use crate::model::Timer;
 const NOTICE_SECS: i64 = 8;
 
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    let effects = dispatch(state, action);
+    state.sync_derived();
+    effects
+}
+
+fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::NextBlock => state.step_block(1),
         Action::PrevBlock => state.step_block(-1),
@@ -48,6 +54,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PrevField => state.step_field(-1),
         Action::Text(input) => state.text(input),
         Action::Paste(text) => state.paste(&text),
+        Action::OpenTally => state.open_report(Mode::Tally),
+        Action::OpenAwards => state.open_report(Mode::Awards),
+        Action::Export => vec![Effect::Export],
         Action::OpenSetup => state.open_setup(),
         Action::NewTable => state.new_table(),
         Action::AddMember => state.add_member(),
@@ -60,6 +69,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Terminate => vec![Effect::Quit { ask: false }],
         Action::QuitBlocked(failure) => state.quit_blocked(failure),
         Action::QuitAnyway => vec![Effect::QuitNow],
+        Action::Exported(result) => state.exported(result),
         Action::Tick(now) => state.tick(now),
         Action::ClockJumped { secs } => state.clock_jumped(secs),
         Action::Resize { width, height } => {
@@ -101,6 +111,7 @@ impl State {
         }
         lab.session.progress.block = block.id.clone();
         lab.plenary_table = 0;
+        lab.awards_page = 0;
         lab.overview_cursor = flat;
         self.time_up_at = None;
         self.changed()
@@ -134,9 +145,54 @@ impl State {
                     lab.selection.table = step(lab.selection.table);
                     lab.reindex();
                 }
+                // On an awards block the same keys page through the list read out at the ceremony.
+                _ if lab.current().1.kind == crate::model::BlockKind::Awards => {
+                    lab.awards_page = lab.awards_page.saturating_add_signed(delta);
+                }
                 _ => lab.plenary_table = step(lab.plenary_table),
             }
         }
+        vec![]
+    }
+
+    /// Says where the report files went, or why they could not be written.
+    fn exported(&mut self, result: Result<Vec<std::path::PathBuf>, String>) -> Vec<Effect> {
+        let lang = self.lang.code();
+        match result {
+            Ok(paths) => {
+                let dir = paths.first().and_then(|p| p.parent()).map(|d| d.display().to_string()).unwrap_or_default();
+                let names: Vec<String> = paths
+                    .iter()
+                    .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+                    .collect();
+                let dir = if dir.is_empty() { ".".to_string() } else { dir };
+                let text = t!("notice.exported", dir = dir, files = names.join(", "), locale = lang).into_owned();
+                self.notify(text, false)
+            }
+            Err(error) => self.notify(t!("notice.export_failed", error = error, locale = lang).into_owned(), true),
+        }
+    }
+
+    fn turn_awards_page(&mut self, delta: isize) {
+        if let Some(lab) = self.lab.as_mut() {
+            lab.awards_page = lab.awards_page.saturating_add_signed(delta);
+        }
+    }
+
+    /// The tally or awards screen, from the agenda or the board; `T`/`A` again closes it.
+    fn open_report(&mut self, mode: Mode) -> Vec<Effect> {
+        if self.lab.is_none() {
+            return vec![];
+        }
+        if self.mode == mode {
+            self.mode = Mode::Agenda;
+            return vec![];
+        }
+        if let Some(lab) = self.lab.as_mut() {
+            lab.tally_scroll = 0;
+            lab.awards_page = 0;
+        }
+        self.mode = mode;
         vec![]
     }
 
@@ -210,6 +266,12 @@ impl State {
                     lab.setup_pending_remove = None;
                 }
             }
+            Mode::Tally => {
+                if let Some(lab) = self.lab.as_mut() {
+                    lab.tally_scroll = lab.tally_scroll.saturating_add_signed(dy as i16);
+                }
+            }
+            Mode::Awards => self.turn_awards_page(dy.signum()),
             Mode::Agenda | Mode::PlanPath | Mode::Capture | Mode::Form | Mode::ConfirmQuit => {}
         }
         vec![]
@@ -219,6 +281,10 @@ impl State {
     fn page(&mut self, direction: isize) -> Vec<Effect> {
         if self.mode == Mode::Form {
             return self.cycle_suggestion(direction);
+        }
+        if self.mode == Mode::Awards {
+            self.turn_awards_page(direction);
+            return vec![];
         }
         self.cursor(0, 10 * direction)
     }
@@ -256,7 +322,7 @@ impl State {
             Mode::Capture => self.capture_confirm(),
             Mode::Form => self.form_confirm(),
             Mode::Trash => self.restore_selected(),
-            Mode::Agenda | Mode::Board | Mode::Setup | Mode::ConfirmQuit => vec![],
+            Mode::Agenda | Mode::Board | Mode::Setup | Mode::ConfirmQuit | Mode::Tally | Mode::Awards => vec![],
         }
     }
 
@@ -264,7 +330,7 @@ impl State {
         let return_mode = self.lab.as_ref().map_or(Mode::Agenda, |lab| lab.return_mode);
         match self.mode {
             Mode::PlanPath => self.mode = Mode::Start,
-            Mode::Overview | Mode::Board | Mode::Setup => self.mode = Mode::Agenda,
+            Mode::Overview | Mode::Board | Mode::Setup | Mode::Tally | Mode::Awards => self.mode = Mode::Agenda,
             Mode::Help => self.mode = self.help_from,
             Mode::Capture | Mode::Trash => self.mode = return_mode,
             Mode::Form => {

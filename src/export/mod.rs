@@ -70,12 +70,16 @@ pub fn write_export(
     }
 }
 
-/// Where an export goes without `-o`: the session's file name with the format's ending, in the current
-/// directory ("sessions/lab.json" → "lab.csv", "lab.tally.json"). Not next to the session: the sessions folder
-/// is scanned for `*.json` session files, and a report there would be listed as a broken session.
+/// Where an export goes without `-o`: next to the session file, with the format's ending
+/// ("sessions/lab.json" → "sessions/lab.csv", "sessions/lab.tally.json"). Folder scans skip `*.tally.json`, so
+/// the JSON tally is never taken for a session.
 pub fn default_file_name(session_path: &Path, format: ExportFormat) -> PathBuf {
     let stem = session_path.file_stem().map(|s| s.to_string_lossy().into_owned()).filter(|s| !s.is_empty());
-    PathBuf::from(format!("{}.{}", stem.as_deref().unwrap_or("session"), format.extension()))
+    let name = format!("{}.{}", stem.as_deref().unwrap_or("session"), format.extension());
+    match session_path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name),
+        _ => PathBuf::from(name),
+    }
 }
 
 /// Makes a cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
@@ -148,12 +152,13 @@ mod tests {
     }
 
     #[test]
-    fn default_names_sit_in_the_current_directory() {
+    fn default_names_sit_next_to_the_session() {
         let session = Path::new("sessions/2022-11-02-lab.json");
-        assert_eq!(default_file_name(session, ExportFormat::Csv), PathBuf::from("2022-11-02-lab.csv"));
-        assert_eq!(default_file_name(session, ExportFormat::Md), PathBuf::from("2022-11-02-lab.md"));
-        assert_eq!(default_file_name(session, ExportFormat::Xlsx), PathBuf::from("2022-11-02-lab.xlsx"));
-        assert_eq!(default_file_name(session, ExportFormat::Json), PathBuf::from("2022-11-02-lab.tally.json"));
+        assert_eq!(default_file_name(session, ExportFormat::Csv), PathBuf::from("sessions/2022-11-02-lab.csv"));
+        assert_eq!(default_file_name(session, ExportFormat::Md), PathBuf::from("sessions/2022-11-02-lab.md"));
+        assert_eq!(default_file_name(session, ExportFormat::Xlsx), PathBuf::from("sessions/2022-11-02-lab.xlsx"));
+        assert_eq!(default_file_name(session, ExportFormat::Json), PathBuf::from("sessions/2022-11-02-lab.tally.json"));
+        assert_eq!(default_file_name(Path::new("lab.json"), ExportFormat::Md), PathBuf::from("lab.md"));
         assert_eq!(default_file_name(Path::new(""), ExportFormat::Csv), PathBuf::from("session.csv"));
     }
 }

@@ -22,6 +22,8 @@ fn mode_title(mode: Mode) -> &'static str {
         Mode::Trash => "help.mode.trash",
         Mode::Setup => "help.mode.setup",
         Mode::ConfirmQuit => "help.mode.confirm_quit",
+        Mode::Tally => "help.mode.tally",
+        Mode::Awards => "help.mode.awards",
     }
 }
 

@@ -7,6 +7,7 @@ mod chrome;
 mod form;
 mod help;
 mod overview;
+mod report;
 mod screens;
 mod setup;
 mod start;
@@ -105,6 +106,8 @@ fn agenda(ctx: &Ctx, frame: &mut Frame, area: Rect, mode: Mode) {
         Mode::Board => board::board_screen(ctx, lab, frame, body),
         Mode::Trash => board::trash(ctx, lab, frame, body),
         Mode::Setup => setup::render(ctx, lab, frame, body),
+        Mode::Tally => report::tally_screen(ctx, lab, frame, body),
+        Mode::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
         _ => screens::render(ctx, lab, frame, body),
     }
     if let Some(bar) = bar {
@@ -191,6 +194,12 @@ pub fn countdown(secs: i64) -> String {
     let sign = if secs < 0 { "+" } else { "" };
     let s = secs.unsigned_abs();
     format!("{sign}{:02}:{:02}", s / 60, s % 60)
+}
+
+/// "1 idea", "3 ideas" ("1 ide", "3 ide").
+pub fn ideas_count(lang: Lang, count: usize) -> String {
+    let key = if count == 1 { "screen.idea_one" } else { "screen.ideas_short" };
+    t!(key, count = count, locale = lang.code()).into_owned()
 }
 
 pub fn stage_label(lang: Lang, stage: Stage) -> String {

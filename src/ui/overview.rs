@@ -48,7 +48,6 @@ fn marker(lab: &Lab, flat: usize) -> Marker {
 
 /// One block as a line: marker, time, title, stage label, idea count.
 fn block_line(ctx: &Ctx, lab: &Lab, flat: usize, block: &AgendaBlock, width: usize) -> Line<'static> {
-    let lang = ctx.lang.code();
     let mark = match marker(lab, flat) {
         Marker::Done => "✓",
         Marker::Now => "▶",
@@ -58,8 +57,7 @@ fn block_line(ctx: &Ctx, lab: &Lab, flat: usize, block: &AgendaBlock, width: usi
     let stage =
         if block.stage == Stage::None { String::new() } else { format!("[{}]", stage_label(ctx.lang, block.stage)) };
     let ideas = lab.index.per_block.get(&block.id).copied().unwrap_or(0);
-    let count =
-        if ideas > 0 { t!("screen.ideas_short", count = ideas, locale = lang).into_owned() } else { String::new() };
+    let count = if ideas > 0 { super::ideas_count(ctx.lang, ideas) } else { String::new() };
     let head = format!("{mark} {} ", block.start);
     let tail = [stage, count].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
     let tail = if tail.is_empty() { tail } else { format!(" {tail}") };

@@ -17,7 +17,8 @@ pub fn render(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     let (_, block) = lab.current();
     let area = area.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
     match block.kind {
-        BlockKind::Talk | BlockKind::Awards => talk(ctx, lab, block, frame, area),
+        BlockKind::Talk => talk(ctx, lab, block, frame, area),
+        BlockKind::Awards => awards_block(ctx, lab, block, frame, area),
         BlockKind::GroupWork => group_work(ctx, lab, block, frame, area),
         BlockKind::Plenary => plenary(ctx, lab, block, frame, area),
         BlockKind::Break => pause(ctx, lab, block, frame, area),
@@ -108,6 +109,21 @@ fn talk(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect
     banner(ctx, block, frame, banner_area);
     frame.render_widget(Paragraph::new(title).alignment(Alignment::Center).wrap(Wrap { trim: true }), title_area);
     timer_block(ctx, lab, frame, clock, 8);
+}
+
+/// The closing ceremony: the awards list, paged with ↑/↓, under the block's title and its timer.
+fn awards_block(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let [banner_area, title_area, list] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    banner(ctx, block, frame, banner_area);
+    let timer_text = timer_line(ctx, lab.timer_view(ctx.state.now));
+    let timer_w = timer_text.width() as u16;
+    let [title_left, title_right] =
+        Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(title_area);
+    frame
+        .render_widget(Paragraph::new(fit(&block.title, title_left.width as usize)).style(ctx.theme.title), title_left);
+    frame.render_widget(Paragraph::new(timer_text), title_right);
+    super::report::awards(ctx, lab, frame, list, lab.awards_page);
 }
 
 fn pause(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {

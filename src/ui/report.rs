@@ -1,0 +1,251 @@
+//! The tallies on the wall and the awards list read out at the closing ceremony. Both read the tally the
+//! state keeps fresh (`State::sync_derived`); nothing here counts ideas.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Gauge, Paragraph, Sparkline};
+use rust_i18n::t;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Ctx, fit};
+use crate::app::Lab;
+use crate::model::Stage;
+use crate::tally::{OneAgencyStatus, Tally, stage_label, status_label};
+
+/// The text after a bar: " 8 ★1".
+fn count_text(value: usize, flagship: usize) -> String {
+    if flagship > 0 { format!(" {value} ★{flagship}") } else { format!(" {value}") }
+}
+
+/// Columns to keep free after every bar of a chart, so equal values get equal bars.
+fn suffix_width(rows: impl Iterator<Item = (usize, usize)>) -> usize {
+    rows.map(|(value, flagship)| count_text(value, flagship).width()).max().unwrap_or(2) + 1
+}
+
+/// A horizontal bar: "Meja 1      ██████▌ 8 ★1". Eighths of a cell keep small differences visible.
+#[allow(clippy::too_many_arguments)]
+fn bar(
+    ctx: &Ctx,
+    label: &str,
+    label_w: usize,
+    value: usize,
+    max: usize,
+    width: usize,
+    flagship: usize,
+    suffix_w: usize,
+) -> Line<'static> {
+    let count = count_text(value, flagship);
+    let bar_w = width.saturating_sub(label_w + 1 + suffix_w);
+    let eighths = (value * bar_w * 8).checked_div(max).unwrap_or(0);
+    let mut bar = "█".repeat(eighths / 8);
+    if !eighths.is_multiple_of(8) {
+        bar.push(['▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8 - 1]);
+    }
+    let label = fit(label, label_w);
+    let pad = " ".repeat(label_w.saturating_sub(label.width()) + 1);
+    Line::from(vec![
+        Span::styled(format!("{label}{pad}"), ctx.theme.text),
+        Span::styled(bar, ctx.theme.ok),
+        Span::styled(count, ctx.theme.title),
+    ])
+}
+
+fn heading(ctx: &Ctx, key: &str) -> Line<'static> {
+    Line::styled(ctx.t(key), ctx.theme.accent)
+}
+
+fn per_table(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let max = tally.by_group.iter().map(|g| g.ideas).max().unwrap_or(0);
+    let label_w = tally.by_group.iter().map(|g| g.name.width()).max().unwrap_or(6).clamp(6, 20);
+    let suffix_w = suffix_width(tally.by_group.iter().map(|g| (g.ideas, g.flagship)));
+    let mut lines = vec![heading(ctx, "tally.per_table")];
+    lines.extend(tally.by_group.iter().map(|g| bar(ctx, &g.name, label_w, g.ideas, max, width, g.flagship, suffix_w)));
+    lines
+}
+
+fn per_agency(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let max = tally.by_agency.iter().map(|a| a.ideas).max().unwrap_or(0);
+    let no_agency = ctx.t("tally.no_agency");
+    let label_w = (width / 2).clamp(8, 28);
+    let suffix_w = suffix_width(tally.by_agency.iter().map(|a| (a.ideas, a.flagship)));
+    let mut lines = vec![heading(ctx, "tally.per_agency")];
+    if tally.by_agency.is_empty() {
+        lines.push(Line::styled(ctx.t("tally.nothing_yet"), ctx.theme.text));
+    }
+    lines.extend(tally.by_agency.iter().map(|a| {
+        let name = a.agency.as_deref().unwrap_or(&no_agency);
+        bar(ctx, name, label_w, a.ideas, max, width, a.flagship, suffix_w)
+    }));
+    lines
+}
+
+fn stages_and_days(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let lang = ctx.lang.code();
+    let stages: Vec<String> = Stage::ALL
+        .iter()
+        .filter(|&&s| tally.by_stage.get(s) > 0 || matches!(s, Stage::DrumUp | Stage::Diagnose))
+        .map(|&s| format!("{} {}", stage_label(s, ctx.lang), tally.by_stage.get(s)))
+        .collect();
+    let days: Vec<String> = tally
+        .by_day
+        .iter()
+        .enumerate()
+        .map(|(i, d)| format!("{} {}", t!("screen.day", n = i + 1, locale = lang), d.ideas))
+        .collect();
+    vec![
+        heading(ctx, "tally.per_stage"),
+        Line::styled(fit(&stages.join(" · "), width), ctx.theme.text),
+        heading(ctx, "tally.per_day"),
+        Line::styled(fit(&days.join(" · "), width), ctx.theme.text),
+    ]
+}
+
+/// One Agency One Innovation: every agency with its status in words and a mark, so colour is not the only cue.
+fn one_agency(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let lang = ctx.lang.code();
+    let mut lines = vec![heading(ctx, "tally.one_agency")];
+    if tally.one_agency_one_innovation.is_empty() {
+        lines.push(Line::styled(ctx.t("tally.no_roster"), ctx.theme.text));
+        return lines;
+    }
+    let with_flagship =
+        tally.one_agency_one_innovation.iter().filter(|a| a.status == OneAgencyStatus::HasFlagship).count();
+    let summary = t!(
+        "tally.one_agency_summary",
+        done = with_flagship,
+        all = tally.one_agency_one_innovation.len(),
+        locale = lang
+    );
+    lines.push(Line::styled(fit(&summary, width), ctx.theme.title));
+    for agency in &tally.one_agency_one_innovation {
+        let (mark, style) = match agency.status {
+            OneAgencyStatus::HasFlagship => ("★", ctx.theme.ok),
+            OneAgencyStatus::NoFlagship => ("○", ctx.theme.accent),
+            OneAgencyStatus::NoIdea => ("✗", ctx.theme.overtime),
+        };
+        let status = status_label(agency.status, ctx.lang);
+        let text = format!("{mark} {} — {status} ({})", agency.agency, super::ideas_count(ctx.lang, agency.ideas));
+        lines.push(Line::styled(fit(&text, width), style));
+    }
+    lines
+}
+
+pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let Some(tally) = lab.tally() else { return };
+    let lang = ctx.lang.code();
+    let [title_area, gauge_area, _, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)])
+            .areas(area);
+    let title = t!(
+        "tally.title",
+        count = tally.ideas,
+        target = tally.target,
+        percent = tally.percent_of_target(),
+        flagship = tally.flagship,
+        digital = tally.digital,
+        locale = lang
+    );
+    frame.render_widget(
+        Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.title),
+        title_area,
+    );
+    let ratio = if tally.target == 0 { 0.0 } else { (tally.ideas as f64 / tally.target as f64).min(1.0) };
+    let label = t!("screen.ideas_total", count = tally.ideas, target = tally.target, locale = lang).into_owned();
+    frame.render_widget(
+        Gauge::default()
+            .ratio(ratio)
+            .label(Span::styled(label, ctx.theme.title))
+            .gauge_style(ctx.theme.ok)
+            .use_unicode(true),
+        gauge_area,
+    );
+    let scroll = lab.tally_scroll;
+    if body.width >= 100 {
+        let [left, _, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Length(2), Constraint::Min(0)]).areas(body);
+        let w = left.width as usize;
+        let mut left_lines = per_table(ctx, tally, w);
+        left_lines.push(Line::raw(""));
+        left_lines.extend(stages_and_days(ctx, tally, w));
+        let spark_row = left_lines.len() as u16 + 1;
+        left_lines.push(Line::raw(""));
+        left_lines.push(heading(ctx, "tally.per_block"));
+        frame.render_widget(Paragraph::new(left_lines).scroll((scroll, 0)), left);
+        // The captures per block as a sparkline, under the stage and day counts, when it is in view.
+        let data: Vec<u64> = tally.by_block.iter().map(|b| b.ideas as u64).collect();
+        if let Some(y) =
+            (left.y + spark_row + 1).checked_sub(scroll).filter(|&y| y >= left.y && y + 2 <= left.y + left.height)
+        {
+            let spark = Rect { x: left.x, y, width: left.width.min(data.len() as u16).max(1), height: 2 };
+            frame.render_widget(Sparkline::default().data(&data).style(ctx.theme.ok), spark);
+        }
+        let rw = right.width as usize;
+        let mut right_lines = per_agency(ctx, tally, rw);
+        right_lines.push(Line::raw(""));
+        right_lines.extend(one_agency(ctx, tally, rw));
+        frame.render_widget(Paragraph::new(right_lines).scroll((scroll, 0)), right);
+    } else {
+        let w = body.width as usize;
+        let mut lines = per_table(ctx, tally, w);
+        lines.push(Line::raw(""));
+        lines.extend(per_agency(ctx, tally, w));
+        lines.push(Line::raw(""));
+        lines.extend(one_agency(ctx, tally, w));
+        lines.push(Line::raw(""));
+        lines.extend(stages_and_days(ctx, tally, w));
+        frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
+    }
+}
+
+/// Everyone credited with an idea, grouped by table and agency, with their counts, a page at a time.
+fn award_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let no_agency = ctx.t("tally.no_agency");
+    let mut lines = Vec::new();
+    let mut table: Option<&str> = None;
+    let mut agency: Option<Option<&str>> = None;
+    for author in &tally.authors {
+        if table != Some(author.table.as_str()) {
+            table = Some(author.table.as_str());
+            agency = None;
+            lines.push(Line::styled(fit(&author.table, width), ctx.theme.accent));
+        }
+        if agency != Some(author.agency.as_deref()) {
+            agency = Some(author.agency.as_deref());
+            let name = author.agency.as_deref().unwrap_or(&no_agency);
+            lines.push(Line::styled(fit(&format!("   {name}"), width), ctx.theme.title));
+        }
+        let count = super::ideas_count(ctx.lang, author.ideas);
+        let name_w = width.saturating_sub(count.width() + 8);
+        let name = fit(&author.name, name_w);
+        let dots = " ".repeat(name_w.saturating_sub(name.width()) + 2);
+        lines.push(Line::from(vec![
+            Span::styled(format!("      {name}{dots}"), ctx.theme.text),
+            Span::styled(count, ctx.theme.ok),
+        ]));
+    }
+    lines
+}
+
+/// The awards list with a heading and its page; `page` is clamped to the pages there are.
+pub fn awards(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, page: usize) {
+    let Some(tally) = lab.tally() else { return };
+    let lang = ctx.lang.code();
+    let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+    let lines = award_lines(ctx, tally, list.width as usize);
+    let per_page = (list.height as usize).max(1);
+    let pages = lines.len().div_ceil(per_page).max(1);
+    let page = page.min(pages - 1);
+    let title = t!("awards.title", people = tally.authors.len(), page = page + 1, pages = pages, locale = lang);
+    frame.render_widget(
+        Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.accent),
+        title_area,
+    );
+    if tally.authors.is_empty() {
+        frame.render_widget(Paragraph::new(format!(" {}", ctx.t("awards.nobody"))).style(ctx.theme.text), list);
+        return;
+    }
+    let shown: Vec<Line> = lines.into_iter().skip(page * per_page).take(per_page).collect();
+    frame.render_widget(Paragraph::new(shown).style(Style::default()), list);
+}
