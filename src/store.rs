@@ -68,6 +68,8 @@ pub enum SaveError {
     Invalid { path: PathBuf, problem: Problem },
     #[error("{}", t!("save.encode", path = .path.display(), error = .message))]
     Encode { path: PathBuf, message: String },
+    #[error("{}", t!("save.changed_elsewhere", path = .path.display()))]
+    ChangedElsewhere { path: PathBuf },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -351,6 +353,72 @@ pub fn create(path: &Path, session: &Session) -> Result<(), SaveError> {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Noticing other programs
+
+/// What identifies one version of a file on disk: each of our saves is a new file (a rename), so any other
+/// program's write or replacement changes at least one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl FileStamp {
+    pub fn of(path: &Path) -> io::Result<FileStamp> {
+        let meta = fs::metadata(path)?;
+        Ok(FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino())
+            },
+        })
+    }
+}
+
+/// How a guarded save went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guarded {
+    /// Written over the version we knew.
+    Saved(FileStamp),
+    /// The file had been deleted by another program; it was written again.
+    Recreated(FileStamp),
+}
+
+impl Guarded {
+    pub fn stamp(self) -> FileStamp {
+        match self {
+            Guarded::Saved(s) | Guarded::Recreated(s) => s,
+        }
+    }
+}
+
+/// Saves only over the version of the file we know (`expected`): if another program changed or replaced it
+/// since, nothing is overwritten and [`SaveError::ChangedElsewhere`] says so; if it was deleted, it is
+/// written again. Returns the new version's stamp for the next save.
+pub fn save_guarded(
+    disk: &dyn Disk,
+    path: &Path,
+    session: &Session,
+    expected: Option<FileStamp>,
+) -> Result<Guarded, SaveError> {
+    let recreated = match (FileStamp::of(path), expected) {
+        (Ok(now), Some(known)) if now != known => {
+            return Err(SaveError::ChangedElsewhere { path: path.to_path_buf() });
+        }
+        (Err(e), Some(_)) if e.kind() == io::ErrorKind::NotFound => true,
+        _ => false,
+    };
+    save_with(disk, path, session)?;
+    let stamp = FileStamp::of(path).map_err(|source| SaveError::Io { path: path.to_path_buf(), source })?;
+    Ok(if recreated { Guarded::Recreated(stamp) } else { Guarded::Saved(stamp) })
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The one-writer lock
 
 /// An exclusive advisory lock on a session, held while a process may write it. The lock lives on a hidden
@@ -398,14 +466,17 @@ pub struct OpenSession {
     pub path: PathBuf,
     pub session: Session,
     pub lock: SessionLock,
+    /// The file as it was loaded, to notice another program changing it before we save over it.
+    pub stamp: Option<FileStamp>,
 }
 
 impl OpenSession {
     /// Locks, then loads. A second writer gets [`LockError::Busy`] at once.
     pub fn open(path: &Path) -> Result<OpenSession, OpenError> {
         let lock = SessionLock::acquire(path)?;
+        let stamp = FileStamp::of(path).ok();
         let session = load(path)?;
-        Ok(OpenSession { path: path.to_path_buf(), session, lock })
+        Ok(OpenSession { path: path.to_path_buf(), session, lock, stamp })
     }
 
     pub fn save(&self) -> Result<(), SaveError> {

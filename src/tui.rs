@@ -60,13 +60,28 @@ pub enum RunError {
 enum Event {
     Term(TermEvent),
     Signal,
-    Saved { generation: u64, result: Result<Timestamp, SaveFailure> },
+    Saved {
+        generation: u64,
+        result: Result<Timestamp, SaveFailure>,
+    },
+    /// The session file had been deleted by another program and was written again.
+    Recreated(PathBuf),
 }
 
 /// What the loop does after an effect.
 enum Flow {
     Continue,
     Exit(Result<(), RunError>),
+}
+
+/// What the background writer is asked to do.
+enum WriterMsg {
+    /// A session was opened: this is the version of its file on disk, to save over and only over it.
+    Track {
+        path: PathBuf,
+        stamp: Option<store::FileStamp>,
+    },
+    Save(SaveJob),
 }
 
 struct SaveJob {
@@ -195,7 +210,7 @@ struct Runtime {
     lock: Option<SessionLock>,
     tx: Sender<Event>,
     rx: Receiver<Event>,
-    writer: Sender<SaveJob>,
+    writer: Sender<WriterMsg>,
     /// The newest generation handed to the writer.
     sent_generation: u64,
     in_flight: bool,
@@ -229,6 +244,7 @@ impl Runtime {
         let opened = OpenSession::open(path)?;
         self.lock = Some(opened.lock);
         self.sent_generation = 0;
+        let _ = self.writer.send(WriterMsg::Track { path: opened.path.clone(), stamp: opened.stamp });
         app::update(state, Action::SessionOpened { path: opened.path, session: Box::new(opened.session) });
         Ok(())
     }
@@ -255,6 +271,7 @@ impl Runtime {
                 Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],
                 Ok(Event::Term(_)) => vec![],
                 Ok(Event::Signal) => vec![Action::Terminate],
+                Ok(Event::Recreated(path)) => vec![Action::FileRecreated(path)],
                 Ok(Event::Saved { generation, result }) => {
                     self.in_flight = false;
                     self.schedule_retry(result.is_err());
@@ -275,7 +292,7 @@ impl Runtime {
             for action in clock_actions.into_iter().chain(actions) {
                 redraw = true;
                 for effect in app::update(state, action) {
-                    if let Flow::Exit(result) = self.perform(state, effect, clock)? {
+                    if let Flow::Exit(result) = self.perform(state, effect)? {
                         return result;
                     }
                 }
@@ -319,7 +336,7 @@ impl Runtime {
     }
 
     /// Carries out one effect.
-    fn perform(&mut self, state: &mut State, effect: Effect, clock: &Clock) -> Result<Flow, RunError> {
+    fn perform(&mut self, state: &mut State, effect: Effect) -> Result<Flow, RunError> {
         match effect {
             Effect::Save => {
                 if self.save_due.is_none() {
@@ -351,7 +368,7 @@ impl Runtime {
                     app::update(state, Action::Exported(result));
                 }
             }
-            Effect::Quit { ask } => return Ok(self.shut_down(state, clock, ask)),
+            Effect::Quit { ask } => return Ok(self.shut_down(state, ask)),
             Effect::QuitNow => {
                 let failure = state.quit_blocked.take();
                 let result = match (failure, state.lab.as_ref()) {
@@ -383,14 +400,48 @@ impl Runtime {
                 session: Box::new(lab.session.clone()),
             };
             self.sent_generation = state.save.generation;
-            self.in_flight = self.writer.send(job).is_ok();
+            self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok();
         }
         self.save_due = None;
     }
 
-    /// Waits for the writer, then writes whatever is still unsaved on this thread. If that fails, the session
-    /// goes to an emergency copy; with `ask` the coach is asked before leaving, else the error says where.
-    fn shut_down(&mut self, state: &mut State, clock: &Clock, ask: bool) -> Flow {
+    /// Lets the writer finish, then has it write whatever is still unsaved (through the same guarded save, so
+    /// a file another program changed is not overwritten on the way out either). If that fails, the session is
+    /// in the emergency copy; with `ask` the coach is asked before leaving, else the error says where.
+    fn shut_down(&mut self, state: &mut State, ask: bool) -> Flow {
+        self.wait_for_writer(state);
+        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
+        if !state.save.is_pending() && state.save.error.is_none() {
+            return Flow::Exit(Ok(()));
+        }
+        let job = SaveJob {
+            generation: state.save.generation,
+            path: lab.path.clone(),
+            session: Box::new(lab.session.clone()),
+        };
+        self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok();
+        self.wait_for_writer(state);
+        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
+        let Some(failure) = state.save.error.clone() else {
+            if state.save.is_pending() {
+                let error = t!("run.writer_gone").into_owned();
+                return Flow::Exit(Err(RunError::NotSaved { path: lab.path.clone(), error }));
+            }
+            return Flow::Exit(Ok(()));
+        };
+        if ask {
+            app::update(state, Action::QuitBlocked(failure));
+            return Flow::Continue;
+        }
+        let path = lab.path.clone();
+        Flow::Exit(Err(match failure.emergency {
+            Some(copy) => RunError::SavedElsewhere { path, copy, error: failure.message },
+            None => RunError::NotSaved { path, error: failure.message },
+        }))
+    }
+
+    /// Blocks until the save in flight (if any) has reported, for at most ten seconds.
+    fn wait_for_writer(&mut self, state: &mut State) {
         while self.in_flight {
             match self.rx.recv_timeout(Duration::from_secs(10)) {
                 Ok(Event::Saved { generation, result }) => {
@@ -401,25 +452,6 @@ impl Runtime {
                 Err(_) => break,
             }
         }
-        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
-        if !state.save.is_pending() && state.save.error.is_none() {
-            return Flow::Exit(Ok(()));
-        }
-        let error = match store::save(&lab.path, &lab.session) {
-            Ok(()) => return Flow::Exit(Ok(())),
-            Err(e) => e.to_string(),
-        };
-        let mut copy = state.save.error.as_ref().and_then(|f| f.emergency.clone());
-        let emergency = write_emergency_copy(&lab.path, &lab.session, clock.now(), &mut copy);
-        let path = lab.path.clone();
-        if ask {
-            app::update(state, Action::QuitBlocked(SaveFailure { message: error, emergency }));
-            return Flow::Continue;
-        }
-        Flow::Exit(Err(match emergency {
-            Some(copy) => RunError::SavedElsewhere { path, copy, error },
-            None => RunError::NotSaved { path, error },
-        }))
     }
 }
 
@@ -483,21 +515,41 @@ fn spawn_signals(tx: Sender<Event>) {
 }
 
 /// The background writer: saves the newest job it has, skipping older ones queued behind it, so bursts of
-/// changes cost one write and typing never waits for the disk.
-fn spawn_writer(events: Sender<Event>) -> Sender<SaveJob> {
-    let (tx, rx) = mpsc::channel::<SaveJob>();
+/// changes cost one write and typing never waits for the disk. It saves only over the version of the file it
+/// knows; when a save fails (disk full, folder gone, file changed by another program) it writes the emergency
+/// copy and reports both.
+fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
+    let (tx, rx) = mpsc::channel::<WriterMsg>();
     thread::spawn(move || {
+        let mut stamps: std::collections::HashMap<PathBuf, Option<store::FileStamp>> = Default::default();
         // One emergency copy per streak of failed saves, rewritten with the newest state each time.
         let mut emergency: Option<PathBuf> = None;
-        while let Ok(mut job) = rx.recv() {
+        while let Ok(msg) = rx.recv() {
+            let mut job = match msg {
+                WriterMsg::Track { path, stamp } => {
+                    stamps.insert(path, stamp);
+                    continue;
+                }
+                WriterMsg::Save(job) => job,
+            };
             while let Ok(newer) = rx.try_recv() {
-                job = newer;
+                match newer {
+                    WriterMsg::Track { path, stamp } => {
+                        stamps.insert(path, stamp);
+                    }
+                    WriterMsg::Save(newer) => job = newer,
+                }
             }
             let offset = job.session.plan.utc_offset.fixed();
             let now = crate::clock::now_in(offset);
-            let result = match store::save(&job.path, &job.session) {
-                Ok(()) => {
+            let expected = stamps.get(&job.path).copied().flatten();
+            let result = match store::save_guarded(&store::RealDisk, &job.path, &job.session, expected) {
+                Ok(outcome) => {
+                    stamps.insert(job.path.clone(), Some(outcome.stamp()));
                     emergency = None;
+                    if matches!(outcome, store::Guarded::Recreated(_)) {
+                        let _ = events.send(Event::Recreated(job.path.clone()));
+                    }
                     Ok(now)
                 }
                 Err(e) => {

@@ -91,6 +91,8 @@ pub enum Action {
     /// The last save failed while quitting: ask before leaving.
     QuitBlocked(SaveFailure),
     QuitAnyway,
+    /// Another program had deleted the session file; the writer wrote it again.
+    FileRecreated(PathBuf),
     /// The report files were written (their paths), or why not.
     Exported(Result<Vec<PathBuf>, String>),
     Terminate,

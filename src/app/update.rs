@@ -70,6 +70,10 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::QuitBlocked(failure) => state.quit_blocked(failure),
         Action::QuitAnyway => vec![Effect::QuitNow],
         Action::Exported(result) => state.exported(result),
+        Action::FileRecreated(path) => {
+            let text = t!("notice.recreated", path = path.display(), locale = state.lang.code()).into_owned();
+            state.notify(text, false)
+        }
         Action::Tick(now) => state.tick(now),
         Action::ClockJumped { secs } => state.clock_jumped(secs),
         Action::Resize { width, height } => {
