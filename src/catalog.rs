@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::model::Timestamp;
 use crate::store::{self, LoadError};
+use crate::tally::{LeftOut, SessionRef, Tally, TallyBuilder};
 
 #[derive(Debug)]
 pub struct Entry {
@@ -93,26 +94,47 @@ pub fn scan(dir: &Path) -> std::io::Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Loads many session files, in order, spreading the work over the machine's cores (a year of labs is a
-/// thousand files: reading and parsing them is the whole cost of a tally).
-pub fn load_all(paths: &[PathBuf]) -> Vec<Result<crate::model::Session, LoadError>> {
+/// Tallies many session files, loading and counting each one and dropping it before the next, so a year of
+/// labs (a thousand files) never sits in memory at once; the cores each take a consecutive run of files and
+/// their tallies are merged in order, so the result is the one a single pass gives. Files that fail to load
+/// are listed in `left_out`, in order.
+pub fn tally_files(paths: &[PathBuf]) -> Tally {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len().max(1));
-    if threads <= 1 {
-        return paths.iter().map(|p| store::load(p)).collect();
-    }
-    let chunk = paths.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(|p| store::load(p)).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(results) => results,
-                // A loader thread only panics on a bug; keep going with the panic re-raised here.
+    let count = |run: &[PathBuf]| {
+        let mut builder = TallyBuilder::new();
+        for path in run {
+            match store::load(path) {
+                Ok(session) => builder.add(SessionRef::new(file_name(path), &session)),
+                Err(e) => builder.left_out(LeftOut { path: path.display().to_string(), error: e.to_string() }),
+            }
+        }
+        builder
+    };
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let mut runs = paths.chunks(chunk);
+    let first = runs.next().unwrap_or(&[]);
+    let builders: Vec<TallyBuilder> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = runs.map(|run| scope.spawn(move || count(run))).collect();
+        // The calling thread counts the first run while the others count theirs.
+        let mut all = vec![count(first)];
+        for helper in helpers {
+            match helper.join() {
+                Ok(builder) => all.push(builder),
+                // Counting only panics on a bug; re-raise it here.
                 Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+            }
+        }
+        all
+    });
+    let mut builders = builders.into_iter();
+    let mut whole = builders.next().unwrap_or_default();
+    for builder in builders {
+        whole.merge(builder);
+    }
+    whole.finish()
+}
+
+/// The name a session is reported under: its file name.
+pub fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }

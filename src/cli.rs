@@ -14,7 +14,6 @@ use crate::export::ExportFormat;
 use crate::model::text::{ellipsize, inert, slug};
 use crate::model::{Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
-use crate::tally::{LeftOut, SessionRef, Tally};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -369,33 +368,22 @@ pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 /// errors (exit 1) while the rest are still counted.
 pub fn tally(paths: &[PathBuf], format: TallyFormat, out: &mut dyn Write) -> Result<(), CliError> {
     let files = expand_paths(paths)?;
-    let loaded = catalog::load_all(&files);
-    let mut sessions = Vec::new();
-    let mut left_out = Vec::new();
-    for (path, result) in files.iter().zip(&loaded) {
-        match result {
-            Ok(session) => sessions.push(SessionRef::new(file_name(path), session)),
-            Err(e) => left_out.push(LeftOut { path: path.display().to_string(), error: e.to_string() }),
-        }
-    }
-    let mut tally = Tally::of(&sessions);
-    let failed = left_out.len();
-    tally.left_out = left_out;
+    let tally = catalog::tally_files(&files);
+    let failed = tally.left_out.len();
     let lang = crate::i18n::Lang::current();
     match format {
         TallyFormat::Text => write!(out, "{}", crate::tally::to_text(&tally, lang))?,
         TallyFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &tally).map_err(|e| CliError::Output(io::Error::other(e)))?;
-            writeln!(out)?;
+            // Pretty JSON is written in many small pieces: buffer them (stdout is line-buffered).
+            let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+            serde_json::to_writer_pretty(&mut buffered, &tally).map_err(|e| CliError::Output(io::Error::other(e)))?;
+            writeln!(buffered)?;
+            buffered.flush()?;
         }
         TallyFormat::Csv => write!(out, "{}", crate::tally::to_csv(&tally, lang))?,
         TallyFormat::Md => write!(out, "{}", crate::tally::to_markdown(&tally, lang))?,
     }
     if failed == 0 { Ok(()) } else { Err(CliError::SomeFailed(failed)) }
-}
-
-fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -426,7 +414,7 @@ pub fn write_report(
     excel: bool,
 ) -> Result<(), CliError> {
     let lang = crate::i18n::Lang::current();
-    let bytes = crate::export::write_export(session, &file_name(session_path), format, lang, excel)
+    let bytes = crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
         .map_err(|e| CliError::Export { path: target.to_path_buf(), message: e.to_string() })?;
     ensure_parent(target)?;
     store::write_atomic(&store::RealDisk, target, &bytes, store::Publish::Replace)?;

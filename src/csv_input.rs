@@ -11,6 +11,13 @@ pub(crate) fn delimiter(bytes: &[u8]) -> u8 {
     [b',', b';', b'\t'].into_iter().max_by_key(|&d| (count(d), d == b',')).unwrap_or(b',')
 }
 
+/// True for a UTF-16 file (a UTF-16 byte-order mark, or a NUL among the first bytes, as ASCII text in UTF-16
+/// has): spreadsheet apps offer "Unicode text" next to "CSV UTF-8", and it must be refused by name, not read
+/// as garbage columns.
+pub(crate) fn is_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) || bytes.iter().take(4).any(|&b| b == 0)
+}
+
 /// Line numbers from byte offsets: the csv crate's own line count skips blank lines, and people look for the
 /// line their editor or spreadsheet shows. Counting forward from the previous record keeps the whole file O(n).
 pub(crate) struct Lines<'a> {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
-use crate::csv_input::{Lines, delimiter};
+use crate::csv_input::{Lines, delimiter, is_utf16};
 use rust_i18n::t;
 
 use crate::i18n::Lang;
@@ -99,6 +99,9 @@ fn optional(text: String) -> Option<String> {
 /// Messages are in the current language (`Lang::make_current`).
 pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedIdea>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if is_utf16(bytes) {
+        return Err(vec![RowError { line: 1, message: t!("import.utf16").into_owned() }]);
+    }
     let mut reader =
         ReaderBuilder::new().delimiter(delimiter(bytes)).has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();

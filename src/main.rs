@@ -152,8 +152,10 @@ struct IdeaAddArgs {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let lang = innolab::help::lang_from_args(&args);
+    // `args_os`: an argument that is not UTF-8 must reach clap (a usage error), not panic here.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lossy: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let lang = innolab::help::lang_from_args(&lossy);
     lang.make_current();
     let matches = innolab::help::localize(Cli::command(), lang).get_matches_from(&args);
     let cli = match Cli::from_arg_matches(&matches) {

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use rust_i18n::t;
 
-use crate::csv_input::{Lines, delimiter};
+use crate::csv_input::{Lines, delimiter, is_utf16};
+use crate::model::text::inert;
 use crate::model::{Member, Role, Session};
 
 /// A participant read from the file, not yet placed.
@@ -62,6 +63,9 @@ fn error(line: usize, message: impl Into<String>) -> RowError {
 /// (English or Indonesian, any order).
 pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if is_utf16(bytes) {
+        return Err(vec![error(1, t!("roster.csv.utf16"))]);
+    }
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter(bytes)).has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();
@@ -75,12 +79,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let mut problems = Vec::new();
     for (i, cell) in header.iter().enumerate() {
         let cell = String::from_utf8_lossy(cell);
+        // The header came from outside: shown quoted and inert, so it can never act on the terminal.
+        let shown = || format!("{:?}", inert(cell.trim()));
         match column(&cell) {
             Some(c) if columns.insert(c, i).is_some() => {
-                problems.push(error(1, t!("roster.csv.duplicate_column", column = cell.trim())))
+                problems.push(error(1, t!("roster.csv.duplicate_column", column = shown())))
             }
             Some(_) => {}
-            None => problems.push(error(1, t!("roster.csv.unknown_column", column = cell.trim()))),
+            None => problems.push(error(1, t!("roster.csv.unknown_column", column = shown()))),
         }
     }
     for required in [Column::Table, Column::Name, Column::Agency, Column::Role] {
@@ -150,14 +156,17 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
 pub fn apply(session: &mut Session, rows: Vec<RosterRow>) -> RosterSummary {
     let mut summary = RosterSummary::default();
     for row in rows {
-        let table = match session.resolve_group(&row.table).map(|g| g.id.clone()) {
+        // A number past the last table creates "Meja N"; later rows with the same number find it by that name
+        // (its position in the room is another number), so one table is created, not one per row.
+        let name = match row.table.parse::<u32>() {
+            Ok(n) => format!("Meja {n}"),
+            Err(_) => row.table.clone(),
+        };
+        let found = session.resolve_group(&row.table).or_else(|| session.resolve_group(&name));
+        let table = match found.map(|g| g.id.clone()) {
             Some(id) => session.groups.iter().position(|g| g.id == id).unwrap_or(0),
             None => {
                 summary.tables_created += 1;
-                let name = match row.table.parse::<u32>() {
-                    Ok(n) => format!("Meja {n}"),
-                    Err(_) => row.table.clone(),
-                };
                 session.add_group(Some(&name))
             }
         };
@@ -230,6 +239,26 @@ mod tests {
         assert_eq!(lines, vec![2, 3, 4, 7, 8], "{errors:?}");
         assert!(errors[0].message.contains("unknown role"));
         assert!(errors[3].message.contains("line 6"), "{}", errors[3].message);
+    }
+
+    #[test]
+    fn a_new_table_number_creates_one_table_for_all_its_rows() {
+        let mut s = session();
+        let csv = b"table,name,agency,role\n99,Budi,DPMPTSP,head\n99,Rina,Dinkes,staff\n0,Ani,X,staff\n0,Eka,Y,staff\n";
+        let summary = apply(&mut s, parse(csv).unwrap());
+        assert_eq!(summary, RosterSummary { added: 4, updated: 0, tables_created: 2 });
+        assert_eq!(s.groups[6].name, "Meja 99");
+        assert_eq!(s.groups[6].members.len(), 2);
+        assert_eq!(s.groups[7].name, "Meja 0");
+        assert_eq!(s.groups[7].members.len(), 2);
+    }
+
+    #[test]
+    fn hostile_headers_are_reported_inert_and_utf16_by_name() {
+        let errors = parse(b"table,name,agency,role,\x1b]0;x\x07\n").unwrap_err();
+        assert!(errors[0].message.contains("\"\u{FFFD}]0;x\u{FFFD}\""), "{errors:?}");
+        let utf16: Vec<u8> = "table,name\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert!(parse(&utf16).unwrap_err()[0].message.contains("UTF-16"));
     }
 
     #[test]

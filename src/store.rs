@@ -1,6 +1,7 @@
 //! The session file on disk: load (decode, check the version, validate), atomic durable save, and the
 //! one-writer lock. A file that fails to load is only ever read, never rewritten or "repaired".
 
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rust_i18n::t;
 use serde::de::DeserializeOwned;
 
+use crate::model::text::inert;
 use crate::model::validate::{plan_problems, session_problems};
 use crate::model::{Plan, Problem, SCHEMA_VERSION, Session};
 
@@ -33,26 +35,34 @@ pub enum LoadError {
     Newer { path: PathBuf, found: u64 },
     #[error("{}", t!("load.shape", path = .path.display(), line = .line, column = .column, at = .at, message = .message))]
     Shape { path: PathBuf, line: usize, column: usize, at: String, message: String },
-    #[error("{}", invalid_line(.path, .problems))]
-    Invalid { path: PathBuf, problems: Vec<Problem> },
+    /// `lines` holds the 1-based line of each problem in the file (same order as `problems`).
+    #[error("{}", invalid_line(.path, .problems, .lines))]
+    Invalid { path: PathBuf, problems: Vec<Problem>, lines: Vec<usize> },
 }
 
-fn invalid_line(path: &Path, problems: &[Problem]) -> String {
+fn invalid_line(path: &Path, problems: &[Problem], lines: &[usize]) -> String {
     let first = problems.first().map(ToString::to_string).unwrap_or_default();
+    let line = lines.first().copied().unwrap_or(1);
     if problems.len() > 1 {
-        t!("load.invalid_more", path = path.display(), problem = first, more = problems.len() - 1).into_owned()
+        let more = problems.len() - 1;
+        t!("load.invalid_more", path = path.display(), line = line, problem = first, more = more).into_owned()
     } else {
-        t!("load.invalid", path = path.display(), problem = first).into_owned()
+        t!("load.invalid", path = path.display(), line = line, problem = first).into_owned()
     }
 }
 
 impl LoadError {
-    /// One line per problem, each naming the file (for `validate`); other errors are a single line.
+    /// One line per problem, each naming the file and line (for `validate`); other errors are a single line.
     pub fn lines(&self) -> Vec<String> {
         match self {
-            LoadError::Invalid { path, problems } => {
-                problems.iter().map(|p| t!("load.invalid", path = path.display(), problem = p).into_owned()).collect()
-            }
+            LoadError::Invalid { path, problems, lines } => problems
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let line = lines.get(i).copied().unwrap_or(1);
+                    t!("load.invalid", path = path.display(), line = line, problem = p).into_owned()
+                })
+                .collect(),
             other => vec![other.to_string()],
         }
     }
@@ -158,7 +168,7 @@ pub fn decode_session(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
     }
     let problems = session_problems(&session);
     if !problems.is_empty() {
-        return Err(LoadError::Invalid { path: path.to_path_buf(), problems });
+        return Err(invalid(path, text, problems));
     }
     Ok(session)
 }
@@ -171,9 +181,172 @@ pub fn decode_plan(path: &Path, bytes: &[u8]) -> Result<Plan, LoadError> {
     };
     let problems = plan_problems(&plan);
     if !problems.is_empty() {
-        return Err(LoadError::Invalid { path: path.to_path_buf(), problems });
+        return Err(invalid(path, text, problems));
     }
     Ok(plan)
+}
+
+/// A decoded file that breaks invariants, with the line of each problem so the user can find it.
+fn invalid(path: &Path, text: &str, problems: Vec<Problem>) -> LoadError {
+    let wanted: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    let lines = json_lines(text, &wanted);
+    LoadError::Invalid { path: path.to_path_buf(), problems, lines }
+}
+
+/// The 1-based line of the value at each JSON path in `wanted` (written as `validate` writes them:
+/// `plan.days[1].blocks[0].id`), found in one pass over `text` (valid JSON). A field that is absent from the
+/// file (a default) gets the line of its nearest enclosing value.
+fn json_lines(text: &str, wanted: &[&str]) -> Vec<usize> {
+    let mut prefixes: HashSet<&str> = HashSet::new();
+    for path in wanted {
+        let mut p = *path;
+        while prefixes.insert(p) && !p.is_empty() {
+            p = parent_path(p);
+        }
+    }
+    let mut found: HashMap<String, usize> = HashMap::new();
+    walk_json(text.as_bytes(), |path, line| {
+        if prefixes.contains(path) {
+            found.entry(path.to_string()).or_insert(line);
+        }
+    });
+    wanted
+        .iter()
+        .map(|path| {
+            let mut p = *path;
+            loop {
+                if let Some(&line) = found.get(p) {
+                    return line;
+                }
+                if p.is_empty() {
+                    return 1;
+                }
+                p = parent_path(p);
+            }
+        })
+        .collect()
+}
+
+/// `a.b[2]` → `a.b`, `a.b` → `a`, `a` → ``.
+fn parent_path(path: &str) -> &str {
+    match path.rfind(['.', '[']) {
+        Some(i) => &path[..i],
+        None => "",
+    }
+}
+
+/// Calls `visit(path, line)` at the start of every value in `bytes` (valid JSON), with its path written as
+/// `validate` writes it. Iterative, so nesting depth costs no stack; stops at anything unexpected.
+fn walk_json(bytes: &[u8], mut visit: impl FnMut(&str, usize)) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Expect {
+        Value,
+        FirstElement,
+        KeyOrEnd,
+        CommaOrEnd,
+    }
+    // Each open container: whether it is an array, the length of its own path, its next element index.
+    let mut open: Vec<(bool, usize, usize)> = Vec::new();
+    let mut path = String::new();
+    let mut line = 1;
+    let mut i = 0;
+    let mut expect = Expect::Value;
+    loop {
+        while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii_whitespace()) {
+            line += usize::from(b == b'\n');
+            i += 1;
+        }
+        let Some(&b) = bytes.get(i) else { return };
+        match expect {
+            Expect::FirstElement if b == b']' => {
+                open.pop();
+                i += 1;
+                expect = Expect::CommaOrEnd;
+            }
+            Expect::FirstElement => {
+                path.push_str("[0]");
+                expect = Expect::Value;
+            }
+            Expect::Value => {
+                visit(&path, line);
+                match b {
+                    b'{' => {
+                        open.push((false, path.len(), 0));
+                        expect = Expect::KeyOrEnd;
+                        i += 1;
+                    }
+                    b'[' => {
+                        open.push((true, path.len(), 0));
+                        expect = Expect::FirstElement;
+                        i += 1;
+                    }
+                    b'"' => {
+                        i = skip_string(bytes, i);
+                        expect = Expect::CommaOrEnd;
+                    }
+                    _ => {
+                        while bytes.get(i).is_some_and(|b| !b",]} \t\r\n".contains(b)) {
+                            i += 1;
+                        }
+                        expect = Expect::CommaOrEnd;
+                    }
+                }
+            }
+            Expect::KeyOrEnd if b == b'}' => {
+                open.pop();
+                i += 1;
+                expect = Expect::CommaOrEnd;
+            }
+            Expect::KeyOrEnd if b == b'"' => {
+                let end = skip_string(bytes, i);
+                let key = bytes.get(i + 1..end.saturating_sub(1)).unwrap_or_default();
+                let base = open.last().map_or(0, |o| o.1);
+                path.truncate(base);
+                if base > 0 {
+                    path.push('.');
+                }
+                path.push_str(&String::from_utf8_lossy(key));
+                i = end;
+                while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b':') {
+                    line += usize::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+                expect = Expect::Value;
+            }
+            Expect::CommaOrEnd => {
+                let Some(top) = open.last_mut() else { return };
+                match b {
+                    b',' if top.0 => {
+                        top.2 += 1;
+                        path.truncate(top.1);
+                        path.push_str(&format!("[{}]", top.2));
+                        expect = Expect::Value;
+                    }
+                    b',' => expect = Expect::KeyOrEnd,
+                    b'}' | b']' => {
+                        path.truncate(top.1);
+                        open.pop();
+                    }
+                    _ => return,
+                }
+                i += 1;
+            }
+            Expect::KeyOrEnd => return,
+        }
+    }
+}
+
+/// The index just past the string starting at `start` (a quote).
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        i += match b {
+            b'\\' => 2,
+            b'"' => return i + 1,
+            _ => 1,
+        };
+    }
+    bytes.len()
 }
 
 /// Explains why `text` did not decode: syntax first, then (for sessions) the schema version, then the first
@@ -192,7 +365,7 @@ fn diagnose(path: &Path, text: &str, is_session: bool) -> LoadError {
             Some(v) => match v.as_u64() {
                 Some(found) if found > u64::from(SCHEMA_VERSION) => return LoadError::Newer { path, found },
                 Some(found) if found == u64::from(SCHEMA_VERSION) => {}
-                _ => return LoadError::BadVersion { path, found: v.to_string() },
+                _ => return LoadError::BadVersion { path, found: inert(&v.to_string()).into_owned() },
             },
         }
         shape_error::<Session>(path, text)
@@ -206,9 +379,10 @@ fn shape_error<T: DeserializeOwned>(path: PathBuf, text: &str) -> LoadError {
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(_) => LoadError::Syntax { path, line: 0, column: 0, message: "unexpected decoder disagreement".into() },
         Err(e) => {
+            // The path holds the file's own keys: made inert, so a key can never act on the terminal.
             let at = match e.path().to_string() {
                 top if top == "." => t!("load.top_level").into_owned(),
-                at => at,
+                at => inert(&at).into_owned(),
             };
             let inner = e.into_inner();
             LoadError::Shape { path, line: inner.line(), column: inner.column(), at, message: bare_message(&inner) }
@@ -216,13 +390,15 @@ fn shape_error<T: DeserializeOwned>(path: PathBuf, text: &str) -> LoadError {
     }
 }
 
-/// serde_json's message without its " at line L column C" suffix (we print the position ourselves).
+/// serde_json's message without its " at line L column C" suffix (we print the position ourselves), made
+/// inert: it can quote the file ("unknown field `…`"), and the error must stay one harmless line.
 fn bare_message(e: &serde_json::Error) -> String {
     let full = e.to_string();
-    match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full,
-    }
+    let bare = match full.rfind(" at line ") {
+        Some(i) => &full[..i],
+        None => &full,
+    };
+    inert(bare).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -352,6 +528,20 @@ pub fn create(path: &Path, session: &Session) -> Result<(), SaveError> {
     write_atomic(&RealDisk, path, &bytes, Publish::NoClobber)
 }
 
+/// Removes temp files a killed writer of this session left behind (`.NAME.PID.N.tmp`). Only called with the
+/// lock held, so no other process can be writing one; the session file itself is never touched.
+fn remove_stale_temps(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir_of(path)) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Noticing other programs
 
@@ -474,6 +664,7 @@ impl OpenSession {
     /// Locks, then loads. A second writer gets [`LockError::Busy`] at once.
     pub fn open(path: &Path) -> Result<OpenSession, OpenError> {
         let lock = SessionLock::acquire(path)?;
+        remove_stale_temps(path);
         let stamp = FileStamp::of(path).ok();
         let session = load(path)?;
         Ok(OpenSession { path: path.to_path_buf(), session, lock, stamp })
@@ -481,5 +672,24 @@ impl OpenSession {
 
     pub fn save(&self) -> Result<(), SaveError> {
         save(&self.path, &self.session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lines_finds_values_and_falls_back_to_the_enclosing_one() {
+        let text = "{\n  \"a\": [\n    {\"b\": 1},\n    {\n      \"b\": \"x\\\"y\",\n      \"c\": []\n    }\n  ],\n  \"d\": {}\n}\n";
+        let wanted = ["a[1].b", "a[0].b", "a[1].c", "d.missing", "", "a[5]"];
+        assert_eq!(json_lines(text, &wanted), vec![5, 3, 6, 9, 1, 2]);
+    }
+
+    #[test]
+    fn invalid_files_name_the_line_of_each_problem() {
+        let text = "{\"title\": \"x\",\n \"days\": [{\"date\": \"2022-11-02\", \"blocks\": []}]}";
+        let err = decode_plan(Path::new("p.json"), text.as_bytes()).unwrap_err();
+        assert_eq!(err.lines(), vec!["p.json: line 2: days[0].blocks: this day has no blocks".to_string()]);
     }
 }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use rust_i18n::t;
@@ -197,6 +198,12 @@ impl StageCounts {
         }
     }
 
+    fn add(&mut self, other: &StageCounts) {
+        for stage in Stage::ALL {
+            *self.slot(stage) += other.get(stage);
+        }
+    }
+
     fn slot(&mut self, stage: Stage) -> &mut usize {
         match stage {
             Stage::DrumUp => &mut self.drum_up,
@@ -229,6 +236,12 @@ impl FormCounts {
             Some(Form::PublicService) => self.public_service,
             Some(Form::OtherAffairs) => self.other_affairs,
             None => self.unspecified,
+        }
+    }
+
+    fn add(&mut self, other: &FormCounts) {
+        for form in Self::ROWS {
+            *self.slot(form) += other.get(form);
         }
     }
 
@@ -273,56 +286,156 @@ impl PartialEq for Caseless<'_> {
 
 impl Eq for Caseless<'_> {}
 
-/// Feeds the hasher the lower-cased UTF-8 bytes in fixed 64-byte chunks, so equal names give the same calls
-/// whatever path produced the bytes (the ASCII fast path or full Unicode case folding).
-struct ChunkedBytes<'h, H: Hasher> {
+/// Feeds the hasher the lower-cased UTF-8 bytes as little-endian 8-byte words (the last one zero-padded), then
+/// the byte count, so equal names give the same calls whatever path produced the bytes (the ASCII fast path
+/// or full Unicode case folding).
+struct FoldedWords<'h, H: Hasher> {
     state: &'h mut H,
-    buf: [u8; 64],
+    word: u64,
     len: usize,
 }
 
-impl<H: Hasher> ChunkedBytes<'_, H> {
-    fn push(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.len == self.buf.len() {
-                self.state.write(&self.buf);
-                self.len = 0;
-            }
-            self.buf[self.len] = b;
-            self.len += 1;
+impl<H: Hasher> FoldedWords<'_, H> {
+    fn push(&mut self, byte: u8) {
+        self.word |= u64::from(byte) << (8 * (self.len % 8));
+        self.len += 1;
+        if self.len.is_multiple_of(8) {
+            self.state.write_u64(self.word);
+            self.word = 0;
         }
     }
 
     fn finish(self) {
-        self.state.write(&self.buf[..self.len]);
-        self.state.write_u8(0xFF);
+        if !self.len.is_multiple_of(8) {
+            self.state.write_u64(self.word);
+        }
+        self.state.write_usize(self.len);
     }
 }
 
 impl Hash for Caseless<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut out = ChunkedBytes { state, buf: [0; 64], len: 0 };
         if self.0.is_ascii() {
-            for chunk in self.0.as_bytes().chunks(64) {
-                let mut lower = [0u8; 64];
-                for (l, b) in lower.iter_mut().zip(chunk) {
-                    *l = b.to_ascii_lowercase();
-                }
-                out.push(&lower[..chunk.len()]);
+            let bytes = self.0.as_bytes();
+            let mut chunks = bytes.chunks_exact(8);
+            for chunk in &mut chunks {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                state.write_u64(u64::from_le_bytes(word).to_ascii_lower_word());
             }
+            let rest = chunks.remainder();
+            if !rest.is_empty() {
+                state.write_u64(tail_word(rest).to_ascii_lower_word());
+            }
+            state.write_usize(bytes.len());
         } else {
+            let mut out = FoldedWords { state, word: 0, len: 0 };
             let mut utf8 = [0u8; 4];
             for c in self.folded() {
-                out.push(c.encode_utf8(&mut utf8).as_bytes());
+                for &b in c.encode_utf8(&mut utf8).as_bytes() {
+                    out.push(b);
+                }
             }
+            out.finish();
         }
-        out.finish();
     }
 }
 
+/// Up to eight bytes as a little-endian word, zero-padded (a loop: cheaper than a variable-length copy).
+fn tail_word(bytes: &[u8]) -> u64 {
+    bytes.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b))
+}
+
+/// ASCII lower-casing of eight bytes at once (every byte must be ASCII): sets bit 5 of each byte in `A..=Z`.
+trait AsciiLowerWord {
+    fn to_ascii_lower_word(self) -> u64;
+}
+
+impl AsciiLowerWord for u64 {
+    fn to_ascii_lower_word(self) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        // Per byte (all < 0x80): the high bit of (b + 0x3F) is set when b >= 'A', of (b + 0x25) when b > 'Z'.
+        let at_least_a = self.wrapping_add(ONES * (0x80 - u64::from(b'A')));
+        let above_z = self.wrapping_add(ONES * (0x80 - u64::from(b'Z') - 1));
+        let upper = (at_least_a & !above_z) & (ONES * 0x80);
+        self | (upper >> 2)
+    }
+}
+
+/// The hasher of the tally's lookup tables: a multiply-fold over 8-byte words, keyed once per process. Far
+/// cheaper than SipHash on the short names a tally looks up several times per idea; the per-process key keeps
+/// the bucket layout unpredictable to whoever writes a session file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FastState {
+    seed: u64,
+}
+
+impl Default for FastState {
+    fn default() -> Self {
+        static SEED: OnceLock<u64> = OnceLock::new();
+        FastState { seed: *SEED.get_or_init(|| RandomState::new().hash_one(0x1a6_u64) | 1) }
+    }
+}
+
+impl BuildHasher for FastState {
+    type Hasher = FastHasher;
+    fn build_hasher(&self) -> FastHasher {
+        FastHasher(self.seed)
+    }
+}
+
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let product = u128::from(self.0 ^ word) * u128::from(K);
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            self.add(tail_word(rest) ^ ((rest.len() as u64) << 60));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A hash map with [`FastState`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, FastState>;
+
 /// Orders names case-insensitively, then exactly (so the order never depends on hash-map iteration).
 fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
-    Caseless(a).folded().cmp(Caseless(b).folded()).then_with(|| a.cmp(b))
+    let folded = if a.is_ascii() && b.is_ascii() {
+        // The same order as below for ASCII, without decoding characters.
+        a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    } else {
+        Caseless(a).folded().cmp(Caseless(b).folded())
+    };
+    folded.then_with(|| a.cmp(b))
 }
 
 /// A trimmed, non-empty name, or None.
@@ -350,29 +463,51 @@ pub(crate) struct BlockAt<'a> {
 /// Hash lookups of a session's tables, blocks and roster. Shared by the tally and the exports so that an
 /// idea's agency is decided by exactly one rule everywhere.
 pub(crate) struct SessionIndex<'a> {
-    groups: HashMap<&'a str, usize>,
-    blocks: HashMap<&'a str, usize>,
+    groups: FastMap<&'a str, usize>,
+    blocks: FastMap<&'a str, usize>,
     pub block_list: Vec<BlockAt<'a>>,
-    members_at_table: HashMap<(usize, Caseless<'a>), &'a Member>,
-    members_anywhere: HashMap<Caseless<'a>, (usize, &'a Member)>,
+    members_at_table: FastMap<(usize, Caseless<'a>), &'a Member>,
+    members_anywhere: FastMap<Caseless<'a>, (usize, &'a Member)>,
 }
 
 impl<'a> SessionIndex<'a> {
     pub fn new(session: &'a Session) -> Self {
-        let groups = session.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
-        let mut block_list = Vec::with_capacity(session.plan.block_count());
+        let mut index = SessionIndex::empty();
+        index.rebuild(session);
+        index
+    }
+
+    fn empty() -> Self {
+        SessionIndex {
+            groups: FastMap::default(),
+            blocks: FastMap::default(),
+            block_list: Vec::new(),
+            members_at_table: FastMap::default(),
+            members_anywhere: FastMap::default(),
+        }
+    }
+
+    /// Makes this the index of `session`, reusing the tables' memory (a tally indexes session after session).
+    fn rebuild(&mut self, session: &'a Session) {
+        let SessionIndex { groups, blocks, block_list, members_at_table, members_anywhere } = self;
+        groups.clear();
+        for (i, group) in session.groups.iter().enumerate() {
+            // Later duplicates replace earlier ones, as `collect` into a map does.
+            groups.insert(group.id.as_str(), i);
+        }
+        block_list.clear();
         for (day, d) in session.plan.days.iter().enumerate() {
             for block in &d.blocks {
                 block_list.push(BlockAt { block, flat: block_list.len(), day, date: d.date });
             }
         }
-        let mut blocks = HashMap::with_capacity(block_list.len());
-        for at in &block_list {
+        blocks.clear();
+        for at in block_list.iter() {
             // A validated plan has unique block ids; on a duplicate the first one wins, as in find_block.
             blocks.entry(at.block.id.as_str()).or_insert(at.flat);
         }
-        let mut members_at_table = HashMap::new();
-        let mut members_anywhere = HashMap::new();
+        members_at_table.clear();
+        members_anywhere.clear();
         for (g, group) in session.groups.iter().enumerate() {
             for member in &group.members {
                 let name = Caseless(member.name.trim());
@@ -380,7 +515,6 @@ impl<'a> SessionIndex<'a> {
                 members_anywhere.entry(name).or_insert((g, member));
             }
         }
-        SessionIndex { groups, blocks, block_list, members_at_table, members_anywhere }
     }
 
     pub fn group_index(&self, id: &str) -> Option<usize> {
@@ -425,7 +559,7 @@ struct AgencyAcc<'a> {
 #[derive(Default)]
 struct AgencyBook<'a> {
     list: Vec<AgencyAcc<'a>>,
-    index: HashMap<Caseless<'a>, usize>,
+    index: FastMap<Caseless<'a>, usize>,
 }
 
 impl<'a> AgencyBook<'a> {
@@ -450,21 +584,64 @@ struct AuthorAcc<'a> {
     ideas: usize,
 }
 
-impl Tally {
-    /// Tallies the live ideas of `sessions`, in one pass over the ideas with hash lookups keyed by borrowed
-    /// names. `left_out` starts empty; the caller fills it with the files that failed to load.
-    pub fn of(sessions: &[SessionRef<'_>]) -> Tally {
+/// What a run of consecutive sessions contributes to a tally. Runs are counted on separate threads when
+/// there is much to count (a year of labs) and merged in order, so the result is the one a single pass gives.
+struct Part<'a> {
+    /// Filled for the run's sessions: totals, stage and form counts, the per-session lists and the authors.
+    tally: Tally,
+    agencies: AgencyBook<'a>,
+    no_agency: (usize, usize),
+    days: BTreeMap<NaiveDate, usize>,
+}
+
+/// Below this many ideas a tally is counted on the calling thread (the TUI's one session is well below).
+const PARALLEL_FROM_IDEAS: usize = 20_000;
+
+/// Consecutive runs of `sessions` with about the same number of ideas each, one per core when the sessions
+/// hold enough ideas to be worth a thread; else one run.
+fn runs(sessions: &[SessionRef<'_>]) -> Vec<std::ops::Range<usize>> {
+    let total: usize = sessions.iter().map(|s| s.session.ideas.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(sessions.len()).min(8);
+    if threads <= 1 || total < PARALLEL_FROM_IDEAS {
+        let all = 0..sessions.len();
+        return vec![all];
+    }
+    let mut runs = Vec::with_capacity(threads);
+    let (mut start, mut seen) = (0, 0);
+    for (i, sref) in sessions.iter().enumerate() {
+        seen += sref.session.ideas.len();
+        if seen * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
+            runs.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    runs.push(start..sessions.len());
+    runs
+}
+
+impl<'a> Part<'a> {
+    /// Tallies `sessions[run]`, in one pass over their ideas with hash lookups keyed by borrowed names.
+    fn count(sessions: &[SessionRef<'a>], run: std::ops::Range<usize>) -> Part<'a> {
         let mut tally = Tally::default();
+        // The per-session lists' final sizes are known: reserve them, rather than grow and copy.
+        let mine = &sessions[run.clone()];
+        tally.sessions.reserve_exact(mine.len());
+        tally.by_group.reserve(mine.iter().map(|s| s.session.groups.len()).sum());
+        tally.by_block.reserve_exact(mine.iter().map(|s| s.session.plan.block_count()).sum());
         let mut agencies = AgencyBook::default();
         let mut no_agency = (0usize, 0usize);
-        let mut authors: Vec<AuthorAcc<'_>> = Vec::new();
-        let mut author_index: HashMap<(usize, Caseless<'_>), usize> = HashMap::new();
+        let mut authors: Vec<AuthorAcc<'a>> = Vec::new();
+        // The awards list is per session: this session's authors, by name, to their place in `authors`.
+        let mut author_index: FastMap<Caseless<'a>, usize> = FastMap::default();
         let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
         let mut credited: Vec<&str> = Vec::new();
 
-        for (si, sref) in sessions.iter().enumerate() {
+        let mut index = SessionIndex::empty();
+        for (si, sref) in (run.start..).zip(mine) {
             let session = sref.session;
-            let index = SessionIndex::new(session);
+            index.rebuild(session);
+            author_index.clear();
             for member in session.groups.iter().flat_map(|g| &g.members) {
                 if let Some(agency) = present(member.agency.as_deref()) {
                     agencies.slot(agency);
@@ -522,7 +699,7 @@ impl Tally {
                     }
                     credited.push(name);
                     let next = authors.len();
-                    let i = *author_index.entry((si, Caseless(name))).or_insert(next);
+                    let i = *author_index.entry(Caseless(name)).or_insert(next);
                     if i == next {
                         let member = index.member(name, group);
                         let at = member.map(|(g, _)| g).or(group);
@@ -589,52 +766,22 @@ impl Tally {
             }
         }
 
-        tally.by_day = days.into_iter().map(|(date, ideas)| DayTally { date, ideas }).collect();
-
-        let mut known = agencies.list;
-        known.sort_by(|a, b| name_order(a.name, b.name));
-        let mut with_ideas: Vec<&AgencyAcc<'_>> = known.iter().filter(|a| a.ideas > 0).collect();
-        with_ideas.sort_by(|a, b| b.ideas.cmp(&a.ideas).then_with(|| name_order(a.name, b.name)));
-        tally.by_agency = with_ideas
-            .into_iter()
-            .map(|a| AgencyTally { agency: Some(a.name.to_string()), ideas: a.ideas, flagship: a.flagship })
-            .collect();
-        if no_agency.0 > 0 {
-            tally.by_agency.push(AgencyTally { agency: None, ideas: no_agency.0, flagship: no_agency.1 });
-        }
-        for a in &known {
-            let status = match (a.ideas, a.flagship) {
-                (0, _) => OneAgencyStatus::NoIdea,
-                (_, 0) => OneAgencyStatus::NoFlagship,
-                _ => OneAgencyStatus::HasFlagship,
-            };
-            if a.ideas == 0 {
-                tally.agencies_without_ideas.push(a.name.to_string());
-            }
-            if a.flagship == 0 {
-                tally.agencies_without_flagship.push(a.name.to_string());
-            }
-            tally.one_agency_one_innovation.push(AgencyStatus {
-                agency: a.name.to_string(),
-                ideas: a.ideas,
-                flagship: a.flagship,
-                status,
+        // Authors were added session by session, so sorting each session's run is the same as sorting all.
+        for run in authors.chunk_by_mut(|a, b| a.session == b.session) {
+            run.sort_by(|a, b| {
+                a.group
+                    .unwrap_or(usize::MAX)
+                    .cmp(&b.group.unwrap_or(usize::MAX))
+                    .then_with(|| a.group_id.cmp(b.group_id))
+                    .then_with(|| match (a.agency, b.agency) {
+                        (Some(x), Some(y)) => name_order(x, y),
+                        (Some(_), None) => std::cmp::Ordering::Less,
+                        (None, Some(_)) => std::cmp::Ordering::Greater,
+                        (None, None) => std::cmp::Ordering::Equal,
+                    })
+                    .then_with(|| name_order(a.name, b.name))
             });
         }
-
-        authors.sort_by(|a, b| {
-            a.session
-                .cmp(&b.session)
-                .then_with(|| a.group.unwrap_or(usize::MAX).cmp(&b.group.unwrap_or(usize::MAX)))
-                .then_with(|| a.group_id.cmp(b.group_id))
-                .then_with(|| match (a.agency, b.agency) {
-                    (Some(x), Some(y)) => name_order(x, y),
-                    (Some(_), None) => std::cmp::Ordering::Less,
-                    (None, Some(_)) => std::cmp::Ordering::Greater,
-                    (None, None) => std::cmp::Ordering::Equal,
-                })
-                .then_with(|| name_order(a.name, b.name))
-        });
         tally.authors = authors
             .into_iter()
             .map(|a| AuthorTally {
@@ -646,7 +793,180 @@ impl Tally {
                 ideas: a.ideas,
             })
             .collect();
+        Part { tally, agencies, no_agency, days }
+    }
+}
+
+/// An agency name owned by a [`TallyBuilder`], compared and hashed like [`Caseless`].
+#[derive(Debug, Clone)]
+struct CaselessOwned(String);
+
+impl PartialEq for CaselessOwned {
+    fn eq(&self, other: &Self) -> bool {
+        Caseless(&self.0) == Caseless(&other.0)
+    }
+}
+
+impl Eq for CaselessOwned {}
+
+impl Hash for CaselessOwned {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        Caseless(&self.0).hash(state);
+    }
+}
+
+/// A tally built a run of sessions at a time from what each run contributes, holding only owned names, so a
+/// session can be dropped as soon as it is counted: a year of labs never has to sit in memory at once.
+/// Runs are added in order (and builders of later runs merged in order), so the result is the one a single
+/// pass over all sessions gives.
+#[derive(Default)]
+pub struct TallyBuilder {
+    tally: Tally,
+    /// Agencies in first-seen order: (name as first spelled, ideas, flagship).
+    agencies: Vec<(String, usize, usize)>,
+    index: FastMap<CaselessOwned, usize>,
+    no_agency: (usize, usize),
+    days: BTreeMap<NaiveDate, usize>,
+}
+
+impl TallyBuilder {
+    pub fn new() -> TallyBuilder {
+        TallyBuilder::default()
+    }
+
+    /// Counts one session (it may be dropped afterwards).
+    pub fn add(&mut self, session: SessionRef<'_>) {
+        let one = [session];
+        self.absorb_part(Part::count(&one, 0..1));
+    }
+
+    /// A file that could not be loaded, named in every rendering.
+    pub fn left_out(&mut self, left_out: LeftOut) {
+        self.tally.left_out.push(left_out);
+    }
+
+    fn slot(&mut self, name: &str) -> usize {
+        let next = self.agencies.len();
+        let key = CaselessOwned(name.to_string());
+        let i = *self.index.entry(key).or_insert(next);
+        if i == next {
+            self.agencies.push((name.to_string(), 0, 0));
+        }
+        i
+    }
+
+    /// Adds the tallies of the sessions that follow those already added.
+    fn absorb(
+        &mut self,
+        part: Tally,
+        agencies: impl Iterator<Item = (String, usize, usize)>,
+        no_agency: (usize, usize),
+        days: BTreeMap<NaiveDate, usize>,
+    ) {
+        let whole = &mut self.tally;
+        whole.sessions.extend(part.sessions);
+        whole.by_group.extend(part.by_group);
+        whole.by_block.extend(part.by_block);
+        whole.ideas += part.ideas;
+        whole.flagship += part.flagship;
+        whole.digital += part.digital;
+        whole.target += part.target;
+        whole.by_stage.add(&part.by_stage);
+        whole.by_form.add(&part.by_form);
+        whole.left_out.extend(part.left_out);
+        for (date, ideas) in days {
+            *self.days.entry(date).or_default() += ideas;
+        }
+        self.no_agency.0 += no_agency.0;
+        self.no_agency.1 += no_agency.1;
+        for (name, ideas, flagship) in agencies {
+            let i = self.slot(&name);
+            self.agencies[i].1 += ideas;
+            self.agencies[i].2 += flagship;
+        }
+        // An agency is spelled as first seen over all sessions: an earlier run may have seen it first.
+        let mut authors = part.authors;
+        for author in &mut authors {
+            if let Some(agency) = author.agency.as_mut() {
+                let i = self.slot(agency);
+                if self.agencies[i].0 != *agency {
+                    agency.clone_from(&self.agencies[i].0);
+                }
+            }
+        }
+        self.tally.authors.extend(authors);
+    }
+
+    fn absorb_part(&mut self, part: Part<'_>) {
+        let agencies = part.agencies.list.into_iter().map(|a| (a.name.to_string(), a.ideas, a.flagship));
+        self.absorb(part.tally, agencies, part.no_agency, part.days);
+    }
+
+    /// Adds a builder of the sessions that follow this one's.
+    pub fn merge(&mut self, next: TallyBuilder) {
+        self.absorb(next.tally, next.agencies.into_iter(), next.no_agency, next.days);
+    }
+
+    /// The cross-session lists: days, agencies and One Agency One Innovation.
+    pub fn finish(self) -> Tally {
+        let TallyBuilder { mut tally, agencies, no_agency, days, .. } = self;
+        tally.by_day = days.into_iter().map(|(date, ideas)| DayTally { date, ideas }).collect();
+
+        let mut known = agencies;
+        known.sort_by(|a, b| name_order(&a.0, &b.0));
+        let mut with_ideas: Vec<&(String, usize, usize)> = known.iter().filter(|a| a.1 > 0).collect();
+        with_ideas.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name_order(&a.0, &b.0)));
+        tally.by_agency = with_ideas
+            .into_iter()
+            .map(|a| AgencyTally { agency: Some(a.0.clone()), ideas: a.1, flagship: a.2 })
+            .collect();
+        if no_agency.0 > 0 {
+            tally.by_agency.push(AgencyTally { agency: None, ideas: no_agency.0, flagship: no_agency.1 });
+        }
+        for (name, ideas, flagship) in known {
+            let status = match (ideas, flagship) {
+                (0, _) => OneAgencyStatus::NoIdea,
+                (_, 0) => OneAgencyStatus::NoFlagship,
+                _ => OneAgencyStatus::HasFlagship,
+            };
+            if ideas == 0 {
+                tally.agencies_without_ideas.push(name.clone());
+            }
+            if flagship == 0 {
+                tally.agencies_without_flagship.push(name.clone());
+            }
+            tally.one_agency_one_innovation.push(AgencyStatus { agency: name, ideas, flagship, status });
+        }
         tally
+    }
+}
+
+impl Tally {
+    /// Tallies the live ideas of `sessions`. `left_out` starts empty; the caller fills it with the files that
+    /// failed to load.
+    pub fn of(sessions: &[SessionRef<'_>]) -> Tally {
+        let runs = runs(sessions);
+        let parts = if runs.len() <= 1 {
+            vec![Part::count(sessions, 0..sessions.len())]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> =
+                    runs.into_iter().map(|run| scope.spawn(move || Part::count(sessions, run))).collect();
+                handles
+                    .into_iter()
+                    .map(|handle| match handle.join() {
+                        Ok(part) => part,
+                        // Counting only panics on a bug; re-raise it here.
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        let mut builder = TallyBuilder::new();
+        for part in parts {
+            builder.absorb_part(part);
+        }
+        builder.finish()
     }
 
     /// Ideas as a whole percentage of the target (0 when there is no target).
@@ -1244,6 +1564,123 @@ mod tests {
         let long_other = long_ascii.replacen('k', "\u{212A}", 1);
         let set: HashSet<Caseless<'_>> = [long_ascii.as_str(), long_other.as_str()].into_iter().map(Caseless).collect();
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn word_lowering_matches_byte_lowering() {
+        for b in 0u8..0x80 {
+            let word = u64::from_le_bytes([b, b'Q', b'z', b'@', b'[', b, b'`', b'{']);
+            let expected =
+                u64::from_le_bytes([b, b'Q', b'z', b'@', b'[', b, b'`', b'{'].map(|c| c.to_ascii_lowercase()));
+            assert_eq!(word.to_ascii_lower_word(), expected, "byte {b:#x}");
+        }
+    }
+
+    #[test]
+    fn caseless_names_hash_alike_in_the_tally_maps() {
+        let mut map: FastMap<Caseless<'_>, usize> = FastMap::default();
+        let long_ascii = "Dinas Komunikasi dan Informatika".repeat(2);
+        let long_other = long_ascii.replacen('k', "\u{212A}", 1).to_uppercase();
+        for name in ["Dinas Kesehatan", "DINAS KESEHATAN", "kota", "\u{212A}OTA", &long_ascii, &long_other, "12345678"]
+        {
+            *map.entry(Caseless(name)).or_default() += 1;
+        }
+        assert_eq!(map.len(), 4);
+        assert_eq!(map.get(&Caseless("dinas kesehatan")), Some(&2));
+        assert_eq!(map.get(&Caseless("KOTA")), Some(&2));
+        assert_eq!(map.get(&Caseless(&long_ascii.to_lowercase())), Some(&2));
+    }
+
+    /// Sessions big enough to be counted in parallel, spelling the same agencies differently in different
+    /// runs (so the first spelling must come from the earliest run), with authors at and away from their tables.
+    fn many_sessions() -> Vec<Session> {
+        use crate::model::{Idea, Plan, Role, roster::member};
+        let spellings = ["DINAS SOSIAL", "Dinas Sosial", "dinas sosial", "Bappeda", "BAPPEDA", "Disdukcapil"];
+        (0..12)
+            .map(|s| {
+                let start = NaiveDate::from_ymd_opt(2022, 1, 3).unwrap() + chrono::Duration::days(7 * s);
+                let plan = Plan::builtin(start);
+                let now = chrono::DateTime::parse_from_rfc3339("2022-01-03T08:00:00+07:00").unwrap();
+                let mut session = Session::new(plan, now);
+                if s % 3 == 2 {
+                    session.groups[1].members.push(member("Budi", Some(spellings[(s as usize) % 6]), Role::Head, true));
+                }
+                session.groups[2].members.push(member("Rina", Some("Dinas Kesehatan"), Role::Staff, true));
+                let blocks: Vec<String> = session.plan.blocks().map(|(_, b)| b.id.clone()).collect();
+                for i in 0..2500u64 {
+                    let g = (i as usize * 7 + s as usize) % session.groups.len();
+                    session.ideas.push(Idea {
+                        id: i + 1,
+                        group: session.groups[g].id.clone(),
+                        agency: (i % 5 == 0).then(|| spellings[((i / 5) as usize + s as usize) % 6].to_string()),
+                        author: match i % 4 {
+                            0 => Some("Budi".into()),
+                            1 => Some("rina; Budi".into()),
+                            2 => Some(format!("Tamu {}", i % 9)),
+                            _ => None,
+                        },
+                        title: format!("Ide {i}"),
+                        detail: None,
+                        stage: Stage::ALL[i as usize % 6],
+                        block: blocks[i as usize % blocks.len()].clone(),
+                        form: None,
+                        digital: i % 3 == 0,
+                        flagship: i % 17 == 0,
+                        created_at: now,
+                        updated_at: now,
+                        deleted: i % 11 == 0,
+                    });
+                }
+                session
+            })
+            .collect()
+    }
+
+    #[test]
+    fn counting_in_parallel_gives_the_one_pass_tally() {
+        let sessions = many_sessions();
+        let refs: Vec<SessionRef<'_>> =
+            sessions.iter().enumerate().map(|(i, s)| SessionRef::new(format!("s{i}.json"), s)).collect();
+        let counted = |run: std::ops::Range<usize>| {
+            let mut builder = TallyBuilder::new();
+            builder.absorb_part(Part::count(&refs, run));
+            builder
+        };
+        let one_pass = counted(0..refs.len()).finish();
+        // Every way of cutting the sessions into runs, including the one `Tally::of` picks, whether the runs
+        // are absorbed by one builder or counted by builders of their own and merged in order.
+        for cuts in [vec![1], vec![5], vec![11], vec![2, 7], vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]] {
+            let mut bounds = vec![0];
+            bounds.extend(cuts);
+            bounds.push(refs.len());
+            let mut absorbed = TallyBuilder::new();
+            for w in bounds.windows(2) {
+                absorbed.absorb_part(Part::count(&refs, w[0]..w[1]));
+            }
+            assert_eq!(absorbed.finish(), one_pass, "runs cut at {bounds:?}");
+            let mut builders = bounds.windows(2).map(|w| counted(w[0]..w[1]));
+            let mut merged = builders.next().unwrap();
+            for builder in builders {
+                merged.merge(builder);
+            }
+            assert_eq!(merged.finish(), one_pass, "builders merged at {bounds:?}");
+        }
+        // One session at a time, each dropped once counted (as `catalog::tally_files` does).
+        let mut streamed = TallyBuilder::new();
+        for (i, session) in sessions.iter().enumerate() {
+            let copy = session.clone();
+            streamed.add(SessionRef::new(format!("s{i}.json"), &copy));
+        }
+        assert_eq!(streamed.finish(), one_pass);
+        assert!(runs(&refs).len() > 1 || std::thread::available_parallelism().map_or(1, |n| n.get()) == 1);
+        assert_eq!(Tally::of(&refs), one_pass);
+        // The last session alone spells the agency another way than the first one, which wins.
+        let spelled = |t: &Tally, name: &str| t.by_agency.iter().any(|a| a.agency.as_deref() == Some(name));
+        assert!(spelled(&counted(11..12).finish(), "DINAS SOSIAL"));
+        assert!(spelled(&one_pass, "Dinas Sosial") && !spelled(&one_pass, "DINAS SOSIAL"));
+        assert!(
+            one_pass.authors.iter().any(|a| a.agency.as_deref() == Some("Dinas Sosial") && a.session == "s11.json")
+        );
     }
 
     #[test]

@@ -161,11 +161,15 @@ fn restore_terminal() {
 }
 
 /// Wall-clock time that advances with the monotonic clock, so a running timer never jumps when the
-/// system clock is changed; a change is detected, reported and folded in.
+/// system clock is changed; a change is detected, reported and folded in. The two time sources are
+/// functions so a test can move the wall clock.
 struct Clock {
     base_wall: DateTime<Utc>,
-    base_mono: Instant,
+    base_mono: Duration,
     pinned: bool,
+    wall: Box<dyn Fn() -> DateTime<Utc>>,
+    /// Monotonic time since the clock started.
+    mono: Box<dyn Fn() -> Duration>,
 }
 
 /// A difference between the wall clock and the monotonic clock bigger than this is a clock change.
@@ -173,14 +177,20 @@ const JUMP_SECS: i64 = 2;
 
 impl Clock {
     fn start() -> Clock {
-        let pinned = crate::clock::is_pinned();
-        let base_wall = crate::clock::now_in(Utc.fix()).with_timezone(&Utc);
-        Clock { base_wall, base_mono: Instant::now(), pinned }
+        let started = Instant::now();
+        let mut clock = Clock::with_sources(Box::new(Utc::now), Box::new(move || started.elapsed()));
+        clock.pinned = crate::clock::is_pinned();
+        clock.base_wall = crate::clock::now_in(Utc.fix()).with_timezone(&Utc);
+        clock
+    }
+
+    fn with_sources(wall: Box<dyn Fn() -> DateTime<Utc>>, mono: Box<dyn Fn() -> Duration>) -> Clock {
+        Clock { base_wall: wall(), base_mono: mono(), pinned: false, wall, mono }
     }
 
     fn precise_now(&self) -> Timestamp {
-        let elapsed = chrono::Duration::from_std(self.base_mono.elapsed()).unwrap_or_default();
-        (self.base_wall + elapsed).fixed_offset()
+        let elapsed = (self.mono)().saturating_sub(self.base_mono);
+        (self.base_wall + chrono::Duration::from_std(elapsed).unwrap_or_default()).fixed_offset()
     }
 
     /// Now in whole seconds, as the session file stores times.
@@ -194,11 +204,11 @@ impl Clock {
         if self.pinned {
             return None;
         }
-        let wall = Utc::now();
+        let wall = (self.wall)();
         let drift = (wall - self.precise_now().with_timezone(&Utc)).num_seconds();
         if drift.abs() > JUMP_SECS {
             self.base_wall = wall;
-            self.base_mono = Instant::now();
+            self.base_mono = (self.mono)();
             return Some(drift);
         }
         None
@@ -265,21 +275,10 @@ impl Runtime {
                 redraw = false;
             }
             let timeout = self.next_wake(state, clock);
-            let actions = match self.rx.recv_timeout(timeout) {
-                Ok(Event::Term(TermEvent::Key(key))) => keymap::action_for(state.mode, key).into_iter().collect(),
-                Ok(Event::Term(TermEvent::Paste(text))) => vec![Action::Paste(text)],
-                Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],
-                Ok(Event::Term(_)) => vec![],
-                Ok(Event::Signal) => vec![Action::Terminate],
-                Ok(Event::Recreated(path)) => vec![Action::FileRecreated(path)],
-                Ok(Event::Saved { generation, result }) => {
-                    self.in_flight = false;
-                    self.schedule_retry(result.is_err());
-                    vec![Action::SaveFinished { generation, result }]
-                }
-                Err(RecvTimeoutError::Timeout) => vec![],
-                Err(RecvTimeoutError::Disconnected) => vec![Action::Terminate],
-            };
+            // Everything already queued is handled before the next frame: a burst (a paste, a resize storm, a
+            // held key) costs one frame, not one each.
+            let mut events = vec![self.rx.recv_timeout(timeout)];
+            events.extend(std::iter::from_fn(|| self.rx.try_recv().ok()).map(Ok));
             let mut clock_actions = Vec::new();
             if let Some(secs) = clock.check_jump() {
                 clock_actions.push(Action::ClockJumped { secs });
@@ -289,15 +288,53 @@ impl Runtime {
                 last_second = now.timestamp();
                 clock_actions.push(Action::Tick(now));
             }
-            for action in clock_actions.into_iter().chain(actions) {
-                redraw = true;
-                for effect in app::update(state, action) {
-                    if let Flow::Exit(result) = self.perform(state, effect)? {
-                        return result;
-                    }
+            redraw |= !clock_actions.is_empty();
+            if let Flow::Exit(result) = self.apply(state, clock_actions)? {
+                return result;
+            }
+            for event in events {
+                // Keys are read in the mode the previous event left, so translate one event at a time.
+                let actions = self.actions_for(state, event);
+                redraw |= !actions.is_empty();
+                if let Flow::Exit(result) = self.apply(state, actions)? {
+                    return result;
                 }
             }
             self.maybe_send_save(state);
+        }
+    }
+
+    /// Runs actions through `update` and carries out their effects, stopping when one ends the app.
+    fn apply(&mut self, state: &mut State, actions: Vec<Action>) -> Result<Flow, RunError> {
+        for action in actions {
+            for effect in app::update(state, action) {
+                if let Flow::Exit(result) = self.perform(state, effect)? {
+                    return Ok(Flow::Exit(result));
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// What one event means for the app, read in the current mode.
+    fn actions_for(&mut self, state: &State, event: Result<Event, RecvTimeoutError>) -> Vec<Action> {
+        match event {
+            Ok(Event::Term(TermEvent::Key(key))) => {
+                debug_panic_trigger(&key);
+                keymap::action_for(state.mode, key).into_iter().collect()
+            }
+            Ok(Event::Term(TermEvent::Paste(text))) => vec![Action::Paste(text)],
+            Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],
+            Ok(Event::Term(_)) => vec![],
+            Ok(Event::Signal) => vec![Action::Terminate],
+            Ok(Event::Recreated(path)) => vec![Action::FileRecreated(path)],
+            Ok(Event::Saved { generation, result }) => {
+                self.in_flight = false;
+                self.schedule_retry(result.is_err());
+                vec![Action::SaveFinished { generation, result }]
+            }
+            Err(RecvTimeoutError::Timeout) => vec![],
+            Err(RecvTimeoutError::Disconnected) => vec![Action::Terminate],
         }
     }
 
@@ -492,6 +529,16 @@ pub fn write_emergency_copy(
     written
 }
 
+/// Debug builds only: with `INNOLAB_DEBUG_PANIC` set, F12 panics, so a test can prove a panic restores the
+/// terminal and leaves the last saved file intact. Release builds have no such key.
+fn debug_panic_trigger(key: &crossterm::event::KeyEvent) {
+    #[cfg(debug_assertions)]
+    if key.code == crossterm::event::KeyCode::F(12) && std::env::var_os("INNOLAB_DEBUG_PANIC").is_some() {
+        panic!("debug panic requested with F12 (INNOLAB_DEBUG_PANIC is set)");
+    }
+    let _ = key;
+}
+
 fn spawn_input(tx: Sender<Event>) {
     thread::spawn(move || {
         while let Ok(event) = event::read() {
@@ -563,4 +610,73 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
         }
     });
     tx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use chrono::NaiveDate;
+
+    use crate::model::{Plan, Session};
+
+    type Hand<T> = Rc<Cell<T>>;
+
+    /// A clock whose wall and monotonic times the test moves.
+    fn fake_clock(start: DateTime<Utc>) -> (Clock, Hand<DateTime<Utc>>, Hand<Duration>) {
+        let wall = Rc::new(Cell::new(start));
+        let mono = Rc::new(Cell::new(Duration::ZERO));
+        let (w, m) = (wall.clone(), mono.clone());
+        (Clock::with_sources(Box::new(move || w.get()), Box::new(move || m.get())), wall, mono)
+    }
+
+    fn advance(wall: &Cell<DateTime<Utc>>, mono: &Cell<Duration>, secs: u64) {
+        wall.set(wall.get() + chrono::Duration::seconds(secs as i64));
+        mono.set(mono.get() + Duration::from_secs(secs));
+    }
+
+    #[test]
+    fn wall_clock_jumps_are_detected_and_the_timer_keeps_its_time() {
+        let start = DateTime::parse_from_rfc3339("2022-11-03T06:00:00Z").unwrap().with_timezone(&Utc);
+        let (mut clock, wall, mono) = fake_clock(start);
+        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let session = Session::new(plan, clock.now());
+        let mut state = State::with_session(Lang::En, ThemeName::Projector, clock.now(), "lab.json".into(), session);
+        app::update(&mut state, Action::ToggleTimer);
+        let step = |clock: &mut Clock, state: &mut State| {
+            if let Some(secs) = clock.check_jump() {
+                app::update(state, Action::ClockJumped { secs });
+            }
+            app::update(state, Action::Tick(clock.now()));
+            state.lab.as_ref().unwrap().timer_view(state.now).remaining
+        };
+        advance(&wall, &mono, 10);
+        assert_eq!(clock.check_jump(), None, "a steady clock is not a jump");
+        assert_eq!(step(&mut clock, &mut state), 30 * 60 - 10);
+        // The system clock is set an hour forward while one second passes.
+        wall.set(wall.get() + chrono::Duration::seconds(3600));
+        advance(&wall, &mono, 1);
+        assert_eq!(step(&mut clock, &mut state), 30 * 60 - 11);
+        assert!(state.notice.as_ref().is_some_and(|n| n.text.contains("+60")));
+        assert_eq!(clock.now().with_timezone(&Utc), wall.get(), "the clock follows the new wall time");
+        // And two hours back.
+        wall.set(wall.get() - chrono::Duration::seconds(7200));
+        advance(&wall, &mono, 1);
+        assert_eq!(step(&mut clock, &mut state), 30 * 60 - 12);
+        assert!(state.notice.as_ref().is_some_and(|n| n.text.contains("-120")));
+        // A saved deadline after the jumps still gives the same remaining time on a restart.
+        let timer = state.lab.as_ref().unwrap().session.progress.timer.clone();
+        assert_eq!(timer.remaining_at(clock.now()), 30 * 60 - 12);
+    }
+
+    #[test]
+    fn a_pinned_clock_never_jumps() {
+        let start = DateTime::parse_from_rfc3339("2022-11-03T06:00:00Z").unwrap().with_timezone(&Utc);
+        let (mut clock, wall, _) = fake_clock(start);
+        clock.pinned = true;
+        wall.set(start + chrono::Duration::seconds(9999));
+        assert_eq!(clock.check_jump(), None);
+    }
 }

@@ -233,8 +233,11 @@ fn validate_reports_ok_or_each_problem() {
     let out = run(dir.path(), &["validate", good.to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("duplicate-group-ids.json: groups[1].id: duplicate id \"meja-1\""), "{err}");
-    assert!(err.contains("duplicate-group-ids.json: ideas[1].group: refers to table group \"meja-2\""), "{err}");
+    assert!(err.contains("duplicate-group-ids.json: line 307: groups[1].id: duplicate id \"meja-1\""), "{err}");
+    assert!(
+        err.contains("duplicate-group-ids.json: line 350: ideas[1].group: refers to table group \"meja-2\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -276,7 +279,10 @@ fn plan_check_reports_problems_with_positions() {
     fs::write(dir.path().join("p.json"), r#"{"title": "x", "days": [{"date": "2022-11-02", "blocks": [{"id": "a", "start": "09:00", "end": "08:00", "title": "t", "stage": "none", "kind": "talk"}]}]}"#).unwrap();
     let out = run(dir.path(), &["plan", "check", "p.json"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stderr(&out), "innolab: p.json: days[0].blocks[0].end: ends at 08:00, not after its start 09:00\n");
+    assert_eq!(
+        stderr(&out),
+        "innolab: p.json: line 1: days[0].blocks[0].end: ends at 08:00, not after its start 09:00\n"
+    );
     fs::write(dir.path().join("q.json"), r#"{"title": "x", "days": [], "tables": "six"}"#).unwrap();
     let out = run(dir.path(), &["plan", "check", "q.json"]);
     assert!(

@@ -4,116 +4,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-pub struct Pty {
-    parser: vt100::Parser,
-    /// Every byte the app wrote, to check what it sent to the terminal.
-    raw: Vec<u8>,
-    output: Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    _master: Box<dyn portable_pty::MasterPty + Send>,
-}
-
-impl Pty {
-    pub fn spawn(dir: &Path, args: &[&str], cols: u16, rows: u16) -> Pty {
-        Pty::spawn_with_env(dir, args, cols, rows, &[])
-    }
-
-    pub fn spawn_with_env(dir: &Path, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
-        let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(common::BIN);
-        cmd.args(args);
-        cmd.cwd(dir);
-        cmd.env("LANG", "C");
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("INNOLAB_NOW", common::NOW);
-        cmd.env_remove("INNOLAB_SESSIONS");
-        for (key, value) in env {
-            cmd.env(key, value);
-        }
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let (tx, output) = mpsc::channel();
-        // Keep draining the pty, or the child blocks on a full buffer.
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                    break;
-                }
-            }
-        });
-        let size = |n: u16| std::num::NonZeroU16::new(n).unwrap();
-        Pty {
-            parser: vt100::Parser::new(size(rows), size(cols), 0),
-            raw: Vec::new(),
-            output,
-            writer,
-            child,
-            _master: pair.master,
-        }
-    }
-
-    fn pump(&mut self, wait: Duration) {
-        if let Ok(bytes) = self.output.recv_timeout(wait) {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-        while let Ok(bytes) = self.output.try_recv() {
-            self.parser.process(&bytes);
-            self.raw.extend_from_slice(&bytes);
-        }
-    }
-
-    pub fn screen(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    /// Waits until the screen satisfies `done`, failing with the screen after 10 s.
-    pub fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) {
-        let start = Instant::now();
-        loop {
-            self.pump(Duration::from_millis(50));
-            if done(&self.screen()) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "timed out waiting for {what}; screen:\n{}",
-                self.screen()
-            );
-        }
-    }
-
-    pub fn send(&mut self, text: &str) {
-        self.writer.write_all(text.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // Let the app read each key as its own event.
-        std::thread::sleep(Duration::from_millis(60));
-    }
-
-    /// Waits for the process to end; returns its success and whether the alternate screen was left.
-    pub fn wait_exit(&mut self) -> (bool, bool) {
-        let start = Instant::now();
-        loop {
-            self.pump(Duration::from_millis(50));
-            if let Some(status) = self.child.try_wait().unwrap() {
-                self.pump(Duration::from_millis(100));
-                return (status.success(), !self.parser.screen().alternate_screen());
-            }
-            assert!(start.elapsed() < Duration::from_secs(10), "the app did not exit; screen:\n{}", self.screen());
-        }
-    }
-}
+use common::pty::Pty;
 
 const RIGHT: &str = "\x1b[C";
 const LEFT: &str = "\x1b[D";
@@ -176,8 +70,8 @@ fn the_start_screen_creates_a_session() {
 }
 
 #[test]
-fn sigterm_and_sighup_save_and_restore_the_terminal() {
-    for signal in ["-TERM", "-HUP"] {
+fn sigterm_sighup_and_sigint_save_and_restore_the_terminal() {
+    for signal in ["-TERM", "-HUP", "-INT"] {
         let dir = tempfile::tempdir().unwrap();
         let path = common::new_session(dir.path());
         let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 80, 24);
@@ -313,7 +207,7 @@ fn a_hostile_paste_is_inert() {
     assert!(screen.contains("Day 2 · 13:00–15:00 · DIAGNOSE"), "the header is intact:\n{screen}");
     assert!(screen.contains("Curah Ide Inovasi per OPD"), "the screen was not cleared:\n{screen}");
     let written = &app.raw[before..];
-    for forbidden in [&b"\x1b]"[..], b"\x1bP", b"\x9b", "\u{202e}".as_bytes()] {
+    for forbidden in [&b"\x1b]"[..], b"\x1bP", "\u{9b}".as_bytes(), "\u{202e}".as_bytes()] {
         assert!(!written.windows(forbidden.len()).any(|w| w == forbidden), "the app wrote {forbidden:?}");
     }
     app.send("q");
@@ -349,4 +243,54 @@ fn a_lost_folder_keeps_the_app_running_and_the_data_in_an_emergency_copy() {
     assert_eq!(copy.ideas[0].title, "Ide yang tidak boleh hilang");
     assert!(app.screen().contains(&*copies[0].to_string_lossy()), "the exit message says where:\n{}", app.screen());
     let _ = path;
+}
+
+#[test]
+fn hostile_text_already_in_the_file_is_shown_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = on_curah_ide(dir.path());
+    // A hand-edited or foreign file: the loader accepts any text, so rendering alone must keep it inert.
+    let mut session = innolab::store::load(&path).unwrap();
+    let now = session.created_at;
+    let hostile = [
+        "\x1b]0;TITLE-HIJACK\x07\x1b]2;x\x07judul",
+        "\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\",
+        "\x1b]52;c;cGF5bG9hZA==\x07clip",
+        "\x1bP+q544e\x1b\\dcs",
+        "\u{9b}2J\u{9d}0;c1\u{9c}",
+        "\u{202e}kiri\u{2066}\u{200d}\0nul",
+        "\x1b[2J\x1b[H\x1b[31mmerah",
+    ];
+    for (i, title) in hostile.iter().enumerate() {
+        let id = session.add_idea(
+            innolab::model::NewIdea { group: format!("meja-{}", i % 6 + 1), title: "x".into(), ..Default::default() },
+            now,
+        );
+        session.idea_mut(id).unwrap().title = (*title).to_string();
+    }
+    session.plan.title = "\x1b]0;pwned\x07Lab".into();
+    innolab::store::save(&path, &session).unwrap();
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 120, 30);
+    app.wait_for("the board", |s| s.contains("Ideas 7 / 50"));
+    app.send("\r");
+    for _ in 0..6 {
+        app.send("\x1b[C");
+    }
+    app.send("T");
+    app.wait_for("the tally", |s| s.contains("Tally"));
+    let screen = app.screen();
+    assert!(screen.contains("Day 2 · 13:00–15:00 · DIAGNOSE"), "{screen}");
+    for forbidden in [
+        &b"\x1b]"[..],
+        b"\x1bP",
+        "\u{9b}".as_bytes(),
+        "\u{9d}".as_bytes(),
+        b"TITLE-HIJACK\x07",
+        "\u{202e}".as_bytes(),
+        b"\x00",
+    ] {
+        assert!(!app.raw.windows(forbidden.len()).any(|w| w == forbidden), "the app wrote {forbidden:?}");
+    }
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
 }

@@ -22,7 +22,7 @@ pub use update::{form_return as form_return_mode, update};
 use crate::catalog::Summary;
 use crate::i18n::Lang;
 use crate::model::{Block, BlockKind, BlockPos, Idea, Session, Timer, Timestamp};
-use crate::tally::{SessionRef, Tally};
+use crate::tally::{FastMap, SessionRef, Tally};
 use crate::ui::theme::ThemeName;
 
 /// Which keys apply and what the screen shows.
@@ -195,24 +195,59 @@ pub struct IdeaIndex {
     pub per_block: HashMap<String, usize>,
     /// For each table (same order as `session.groups`), indices into `session.ideas`, newest first.
     pub per_group: Vec<Vec<usize>>,
+    /// Deleted ideas, indices into `session.ideas`, most recently changed first (the trash).
+    pub trash: Vec<usize>,
 }
 
 impl IdeaIndex {
+    /// One pass over the ideas. It runs after every change to them (each captured idea), so it is kept tight:
+    /// blocks are counted by slot and named once at the end, and ideas come in runs from the same block.
     pub fn build(session: &Session) -> IdeaIndex {
-        let mut index = IdeaIndex { per_group: vec![Vec::new(); session.groups.len()], ..Default::default() };
-        let group_pos: HashMap<&str, usize> =
-            session.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let mut per_group = vec![Vec::new(); session.groups.len()];
+        let mut group_pos: FastMap<&str, usize> =
+            FastMap::with_capacity_and_hasher(session.groups.len(), Default::default());
+        for (i, group) in session.groups.iter().enumerate() {
+            // As `collect` into a map: a later duplicate id wins.
+            group_pos.insert(group.id.as_str(), i);
+        }
+        let mut block_slot: FastMap<&str, usize> = FastMap::default();
+        let mut block_counts: Vec<(&str, usize)> = Vec::new();
+        let mut previous: Option<(&str, usize)> = None;
+        let mut trash = Vec::new();
+        let mut live = 0;
         for (i, idea) in session.ideas.iter().enumerate().rev() {
             if !idea.is_live() {
+                trash.push(i);
                 continue;
             }
-            index.live += 1;
-            *index.per_block.entry(idea.block.clone()).or_default() += 1;
+            live += 1;
+            let block = idea.block.as_str();
+            let slot = match previous {
+                Some((id, slot)) if id == block => slot,
+                _ => {
+                    let next = block_counts.len();
+                    let slot = *block_slot.entry(block).or_insert(next);
+                    if slot == next {
+                        block_counts.push((block, 0));
+                    }
+                    previous = Some((block, slot));
+                    slot
+                }
+            };
+            block_counts[slot].1 += 1;
             if let Some(&g) = group_pos.get(idea.group.as_str()) {
-                index.per_group[g].push(i);
+                per_group[g].push(i);
             }
         }
-        index
+        // Oldest first, then sorted stably: the same order as sorting the deleted ideas in file order.
+        trash.reverse();
+        let ideas = &session.ideas;
+        trash.sort_by(|&a, &b| {
+            let (a, b) = (&ideas[a], &ideas[b]);
+            b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id))
+        });
+        let per_block = block_counts.into_iter().map(|(id, count)| (id.to_string(), count)).collect();
+        IdeaIndex { live, per_block, per_group, trash }
     }
 }
 
@@ -293,11 +328,9 @@ impl Lab {
         Some(self.session.ideas[i].id)
     }
 
-    /// Deleted ideas, most recently changed first (the trash).
+    /// Deleted ideas, most recently changed first (the trash), from the index: no sort per frame or key.
     pub fn trash(&self) -> Vec<&Idea> {
-        let mut deleted: Vec<&Idea> = self.session.ideas.iter().filter(|i| i.deleted).collect();
-        deleted.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(b.id.cmp(&a.id)));
-        deleted
+        self.index.trash.iter().filter_map(|&i| self.session.ideas.get(i)).collect()
     }
 
     /// The newest idea, while it is still new enough to highlight.

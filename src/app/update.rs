@@ -259,7 +259,7 @@ impl State {
             Mode::Board => self.move_selection(dx, dy),
             Mode::Trash => {
                 if let Some(lab) = self.lab.as_mut() {
-                    let n = lab.trash().len();
+                    let n = lab.index.trash.len();
                     lab.trash_cursor = lab.trash_cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
                 }
             }

@@ -10,6 +10,9 @@ use super::plan::Plan;
 use super::session::Session;
 use super::text::MAX_TEXT_BYTES;
 
+/// The most table groups a plan may start a session with (a room, not a stadium).
+pub const MAX_TABLES: u32 = 100;
+
 /// One broken invariant, at a JSON path such as `ideas[3].group`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -34,6 +37,7 @@ pub enum ProblemKind {
     TimerRunningWithoutDeadline,
     TimerPausedWithoutRemaining,
     TooLong { bytes: usize },
+    TooManyTables { max: u32 },
 }
 
 impl fmt::Display for Problem {
@@ -59,6 +63,7 @@ impl fmt::Display for ProblemKind {
             ProblemKind::UnknownBlock { id } => t!("problem.unknown_block", id = format!("{id:?}")),
             ProblemKind::TimerRunningWithoutDeadline => t!("problem.timer_no_deadline"),
             ProblemKind::TimerPausedWithoutRemaining => t!("problem.timer_no_remaining"),
+            ProblemKind::TooManyTables { max } => t!("problem.too_many_tables", max = max),
             ProblemKind::TooLong { bytes } => {
                 t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024))
             }
@@ -102,6 +107,10 @@ impl Checker {
         self.text(|| format!("{prefix}coach"), &plan.coach);
         if plan.target_ideas == 0 {
             self.push(format!("{prefix}target_ideas"), ProblemKind::TargetZero);
+        }
+        if plan.tables > MAX_TABLES {
+            // A new session creates this many tables at once: a typo must not exhaust memory.
+            self.push(format!("{prefix}tables"), ProblemKind::TooManyTables { max: MAX_TABLES });
         }
         if plan.days.is_empty() {
             self.push(format!("{prefix}days"), ProblemKind::NoDays);
@@ -273,6 +282,16 @@ mod tests {
         plan.days[2].blocks.swap(0, 1);
         let paths: Vec<String> = plan_problems(&plan).into_iter().map(|p| p.path).collect();
         assert_eq!(paths, vec!["target_ideas", "days[0].blocks[1].end", "days[1].date", "days[2].blocks[1].start"]);
+    }
+
+    #[test]
+    fn a_plan_cannot_ask_for_millions_of_tables() {
+        let mut plan = session().plan;
+        plan.tables = MAX_TABLES;
+        assert!(plan_problems(&plan).is_empty());
+        plan.tables = u32::MAX;
+        let problems: Vec<(String, ProblemKind)> = plan_problems(&plan).into_iter().map(|p| (p.path, p.kind)).collect();
+        assert_eq!(problems, vec![("tables".into(), ProblemKind::TooManyTables { max: MAX_TABLES })]);
     }
 
     #[test]

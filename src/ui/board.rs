@@ -2,10 +2,11 @@
 //! that scrolls within its table), the capture bar, and the trash of deleted ideas.
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
@@ -39,9 +40,34 @@ pub fn board(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, selection: Opt
     }
 }
 
-fn idea_line(idea: &Idea, width: usize, style: Style) -> Line<'static> {
+fn idea_text(idea: &Idea, width: usize) -> String {
     let mark = if idea.flagship { "★ " } else { "• " };
-    Line::styled(fit(&format!("{mark}{}", idea.title), width), style)
+    fit(&format!("{mark}{}", idea.title), width)
+}
+
+/// A character that is a whole grapheme one cell wide whatever follows it here: printable ASCII, and the
+/// board's marks and ellipsis (none of them joins with a neighbour that is also one of these).
+fn single_cell(c: char) -> bool {
+    matches!(c, ' '..='~' | '•' | '★' | '…')
+}
+
+/// Draws `text` on the first row of `area` exactly as `Paragraph::new(Line::styled(text, style))` does (same
+/// cells, same styles). The board is the screen whose text grows with the session, so its usual lines (typed
+/// on a keyboard, with the marks) skip grapheme segmentation: each character is one cell. Anything else goes
+/// through the paragraph.
+fn draw_line(buf: &mut Buffer, area: Rect, text: &str, style: Style) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if !text.chars().all(single_cell) {
+        Paragraph::new(Line::styled(text, style)).render(area, buf);
+        return;
+    }
+    let start = buf.index_of(area.x, area.y);
+    for (cell, c) in buf.content[start..start + usize::from(area.width)].iter_mut().zip(text.chars()) {
+        cell.set_char(c).set_style(style);
+    }
 }
 
 fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_row: Option<usize>) {
@@ -57,24 +83,19 @@ fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_
     let height = inner.height as usize;
     let skip = selected_row.map_or(0, |row| (row + 1).saturating_sub(height));
     let fresh = lab.fresh_idea(ctx.state.now);
-    let lines: Vec<Line> = ideas
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .take(height)
-        .map(|(row, &i)| {
-            let idea = &lab.session.ideas[i];
-            let style = if selected_row == Some(row) {
-                ctx.theme.selected
-            } else if fresh == Some(idea.id) {
-                ctx.theme.highlight
-            } else {
-                ctx.theme.text
-            };
-            idea_line(idea, inner.width as usize, style)
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines), inner);
+    let rows = ideas.iter().enumerate().skip(skip).take(height);
+    for (y, (row, &i)) in (inner.y..).zip(rows) {
+        let idea = &lab.session.ideas[i];
+        let style = if selected_row == Some(row) {
+            ctx.theme.selected
+        } else if fresh == Some(idea.id) {
+            ctx.theme.highlight
+        } else {
+            ctx.theme.text
+        };
+        let text = idea_text(idea, inner.width as usize);
+        draw_line(frame.buffer_mut(), Rect { y, height: 1, ..inner }, &text, style);
+    }
 }
 
 /// Board mode: the board, and the selected idea in full on the last line.
@@ -157,7 +178,8 @@ pub fn capture_bar(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
 
 /// Deleted ideas, newest deletion first, to restore.
 pub fn trash(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
-    let deleted = lab.trash();
+    // Straight from the index: only the rows in view are looked at.
+    let deleted = &lab.index.trash;
     let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     let title = t!("trash.title", count = deleted.len(), locale = ctx.lang.code());
     frame.render_widget(
@@ -169,9 +191,50 @@ pub fn trash(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         return;
     }
     super::cursor_list(ctx, frame, list, deleted.len(), lab.trash_cursor, |i| {
-        let idea = deleted[i];
+        let Some(idea) = deleted.get(i).and_then(|&at| lab.session.ideas.get(at)) else {
+            return (String::new(), ctx.theme.text);
+        };
         let table = lab.session.group(&idea.group).map(|g| g.name.as_str()).unwrap_or("");
         let when = idea.updated_at.with_timezone(&lab.offset()).format("%H:%M");
         (format!(" #{} · {table} · {} · {when}", idea.id, idea.title), ctx.theme.text)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::{Color, Modifier};
+
+    /// `draw_line` must leave exactly the cells a one-line paragraph leaves, on any text and width.
+    #[test]
+    fn draw_line_matches_a_paragraph() {
+        let base = Style::default().bg(Color::Blue);
+        let style = Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+        let texts = [
+            "",
+            "• Antrean online puskesmas",
+            "★ Izin usaha mikro cukup dengan NIK dan tanda tangan elektronik…",
+            "• ~!@#$%^&*()_+{}|:\"<>?`-=[];',./",
+            "• 数字 kartu pelajar terpadu",
+            "• Lapor jalan rusak 🚧 dengan foto",
+            "• e\u{301}ka",
+            "★\u{FE0F} bintang",
+            "• \u{FFFD}[2J",
+        ];
+        for text in texts {
+            for width in [0u16, 1, 2, 5, 12, 40] {
+                let area = Rect::new(0, 0, 42, 3);
+                let mut expected = Buffer::empty(area);
+                let mut actual = Buffer::empty(area);
+                for buf in [&mut expected, &mut actual] {
+                    buf.set_style(area, base);
+                    buf.set_string(0, 1, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", base);
+                }
+                let row = Rect::new(1, 1, width, 1);
+                Paragraph::new(Line::styled(text, style)).render(row, &mut expected);
+                draw_line(&mut actual, row, text, style);
+                assert_eq!(actual, expected, "{text:?} at width {width}");
+            }
+        }
+    }
 }

@@ -246,11 +246,13 @@ fn plenary(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: R
         frame.render_widget(Paragraph::new(ctx.t("screen.no_ideas_yet")).style(ctx.theme.text), list_area);
         return;
     }
-    // Oldest first, numbered as the table presents them.
+    // Oldest first, numbered as the table presents them. Each idea takes at least a row, so no more ideas
+    // than rows can show: only those are built, whatever the table holds.
     let lines: Vec<Line> = ideas
         .iter()
         .rev()
         .enumerate()
+        .take(list_area.height as usize)
         .map(|(n, &i)| {
             Line::from(vec![
                 Span::styled(format!("{:>2}. ", n + 1), ctx.theme.accent),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary with a pinned clock and English messages.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

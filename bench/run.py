@@ -1,0 +1,299 @@
+#!/usr/bin/env python3
+"""Measurement helpers for bench/compare.sh. Standard library only (the CI image has python3, nothing more).
+
+  run.py race ROUNDS NAME CMD [NAME CMD ...]   run each command ROUNDS times, alternated (one of each per round,
+                                               after one untimed warm-up each), stdout to a new file; print the
+                                               median, min and max wall time of each and its ratio to the first
+  run.py tally-race ROUNDS BIN PARSE DIR       the side-by-side race of `BIN tally --format json DIR`, the bare
+                                               parse (PARSE DIR), bench/tally_equiv.py and bench/tally.jq, with
+                                               the issue's targets checked
+  run.py canon TALLY.json DIR                  innolab's tally JSON as the counts the jq and Python programs print
+  run.py same A.json B.json ...                exit 1 unless every file holds the same JSON value
+  run.py first-frame ROUNDS BIN FILE           spawn `BIN run FILE` in a 200x60 pseudo-terminal; time to the end of
+                                               its first screen (the first burst of output)
+  run.py idle SECONDS BIN FILE                 start the timer (key t), then the CPU the process uses over SECONDS
+  run.py rss BIN FILE                          resident memory after the first frame and after capturing an idea
+The TUI runs with LANG=C, TERM=xterm-256color and INNOLAB_NOW pinned unless the environment sets them."""
+
+import fcntl
+import json
+import os
+import pty
+import re
+import select
+import shlex
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+
+COLS, ROWS = 200, 60
+
+
+def race(rounds, pairs):
+    names = [n for n, _ in pairs]
+    argv = {n: shlex.split(c) for n, c in pairs}
+    times = {n: [] for n in names}
+
+    def run(n):
+        # Output goes to a fresh file, as `innolab tally --format json sessions/ > rekap.json` does.
+        with tempfile.TemporaryFile() as out:
+            start = time.perf_counter()
+            subprocess.run(argv[n], stdout=out, check=True)
+            return time.perf_counter() - start
+
+    for n in names:  # warm-up: page cache, binary loaded
+        run(n)
+    for r in range(rounds):
+        order = names if r % 2 == 0 else list(reversed(names))
+        for n in order:
+            times[n].append(run(n))
+    base = statistics.median(times[names[0]])
+    print(f"{'command':<28} {'median':>10} {'min':>10} {'max':>10}   ratio to {names[0]}")
+    for n in names:
+        med = statistics.median(times[n])
+        print(f"{n:<28} {fmt(med):>10} {fmt(min(times[n])):>10} {fmt(max(times[n])):>10}   {med / base:8.2f}x")
+    return {n: statistics.median(times[n]) for n in names}
+
+
+def tally_race(rounds, binary, parse_only, folder):
+    bench = os.path.dirname(os.path.abspath(__file__))
+    files = " ".join(shlex.quote(os.path.join(folder, n)) for n in session_names(folder))
+    medians = race(rounds, [
+        ("innolab tally --format json", f"{shlex.quote(binary)} tally --format json {shlex.quote(folder)}"),
+        ("serde_json parse, 1 core", f"{shlex.quote(parse_only)} {shlex.quote(folder)}"),
+        ("python3 tally_equiv.py", f"python3 {shlex.quote(os.path.join(bench, 'tally_equiv.py'))} {shlex.quote(folder)}"),
+        ("jq -s tally.jq", f"jq -s -S -c -f {shlex.quote(os.path.join(bench, 'tally.jq'))} {files}"),
+    ])
+    ours, parse, python, jq = medians.values()
+    print()
+    verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
+    print(f"innolab vs jq:        {jq / ours:6.1f}x faster   (target >= 20x)  {verdict(jq / ours >= 20)}")
+    print(f"innolab vs python:    {python / ours:6.1f}x faster   (target >= 3x)   {verdict(python / ours >= 3)}")
+    print(f"innolab / bare parse: {ours / parse:6.2f}x         (target <= 1.5x) {verdict(ours / parse <= 1.5)}")
+
+
+def fmt(secs):
+    return f"{secs * 1000:.1f} ms" if secs < 10 else f"{secs:.2f} s"
+
+
+def session_names(folder):
+    return sorted(n for n in os.listdir(folder)
+                  if n.endswith(".json") and not n.startswith(".") and not n.endswith(".tally.json")
+                  and ".emergency-" not in n)
+
+
+def canon(tally_path, folder):
+    with open(tally_path, encoding="utf-8") as f:
+        tally = json.load(f)
+    position = {name: i for i, name in enumerate(session_names(folder))}
+    by_group = {}
+    for g in tally["by_group"]:
+        if g["ideas"]:
+            by_group[f"{position[g['session']]}|{g['group']}"] = g["ideas"]
+    by_agency = {}
+    for a in tally["by_agency"]:
+        key = (a["agency"] or "").lower()
+        by_agency[key] = by_agency.get(key, 0) + a["ideas"]
+    counts = {"ideas": tally["ideas"], "flagship": tally["flagship"], "digital": tally["digital"],
+              "by_stage": {k: v for k, v in tally["by_stage"].items() if v}, "by_group": by_group,
+              "by_agency": by_agency}
+    json.dump(counts, sys.stdout, sort_keys=True)
+    print()
+
+
+def same(paths):
+    values = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            values.append(json.load(f))
+    for p, v in zip(paths[1:], values[1:]):
+        if v != values[0]:
+            diff = [k for k in set(v) | set(values[0]) if v.get(k) != values[0].get(k)]
+            print(f"{p} differs from {paths[0]} in {sorted(diff)}")
+            return 1
+    return 0
+
+
+class Tui:
+    """`BIN run FILE` in a pseudo-terminal of COLS x ROWS, with its output drained as it comes."""
+
+    def __init__(self, binary, session_file):
+        env = dict(os.environ)
+        env.setdefault("LANG", "C")
+        env.setdefault("TERM", "xterm-256color")
+        env.setdefault("INNOLAB_NOW", "2022-11-03T13:42:10+07:00")
+        self.spawned_at = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+            os.execve(binary, [binary, "run", session_file], env)
+        self.pid, self.fd = pid, fd
+        self.output = bytearray()
+        self.last_byte_at = None
+
+    def pump(self, seconds):
+        """Reads whatever comes for `seconds`; returns True if anything did."""
+        got = False
+        end = time.perf_counter() + seconds
+        while True:
+            left = end - time.perf_counter()
+            if left <= 0:
+                return got
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                return got
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return got
+            if not chunk:
+                return got
+            got = True
+            self.output += chunk
+            self.last_byte_at = time.perf_counter()
+
+    def first_frame(self, quiet=0.05, limit=10.0):
+        """Seconds from spawn to the last byte of the first burst of output (the first screen)."""
+        deadline = time.perf_counter() + limit
+        while not self.output and time.perf_counter() < deadline:
+            self.pump(0.01)
+        while time.perf_counter() < deadline and self.pump(quiet):
+            pass
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", bytes(self.output)).decode("utf-8", "replace")
+        if "Day" not in text:
+            raise SystemExit(f"no agenda screen in the first output: {text[:300]!r}")
+        return self.last_byte_at - self.spawned_at
+
+    def send(self, keys):
+        os.write(self.fd, keys)
+
+    def cpu_ns(self):
+        with open(f"/proc/{self.pid}/schedstat") as f:
+            return int(f.read().split()[0])
+
+    def cpu_ticks(self):
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    def memory(self):
+        found = {}
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("VmRSS", "VmHWM"):
+                    found[key] = int(value.split()[0]) / 1024
+        return found
+
+    def quit(self):
+        self.send(b"q")
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            self.pump(0.05)
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                return status
+        os.kill(self.pid, signal.SIGTERM)
+        return os.waitpid(self.pid, 0)[1]
+
+
+def fresh_copy(session_file):
+    """A private copy per run, in a new temporary folder: the TUI takes a lock and saves beside the file."""
+    folder = tempfile.mkdtemp(prefix="innolab-bench-")
+    target = os.path.join(folder, os.path.basename(session_file))
+    with open(session_file, "rb") as src, open(target, "wb") as dst:
+        dst.write(src.read())
+    return target
+
+
+def first_frame(rounds, binary, session_file):
+    times = []
+    for _ in range(rounds):
+        copy = fresh_copy(session_file)
+        tui = Tui(binary, copy)
+        times.append(tui.first_frame())
+        tui.quit()
+        shutil.rmtree(os.path.dirname(copy))
+    print(f"first frame: median {fmt(statistics.median(times))}, min {fmt(min(times))}, "
+          f"max {fmt(max(times))} over {rounds} starts")
+
+
+def idle(seconds, binary, session_file):
+    copy = fresh_copy(session_file)
+    tui = Tui(binary, copy)
+    tui.first_frame()
+    tui.send(b"t")  # start the timer: the screen now changes every second
+    tui.pump(2.0)   # let the start's save go through
+    ns0, ticks0, t0 = tui.cpu_ns(), tui.cpu_ticks(), time.perf_counter()
+    drawn_before = len(tui.output)
+    while time.perf_counter() - t0 < seconds:
+        tui.pump(min(1.0, seconds - (time.perf_counter() - t0)))
+    ns1, ticks1, t1 = tui.cpu_ns(), tui.cpu_ticks(), time.perf_counter()
+    drawn = len(tui.output) - drawn_before
+    status = tui.quit()
+    shutil.rmtree(os.path.dirname(copy))
+    wall = t1 - t0
+    hz = os.sysconf("SC_CLK_TCK")
+    print(f"idle with the timer running, {wall:.1f} s: {100 * (ns1 - ns0) / 1e9 / wall:.3f}% of a core "
+          f"(schedstat), {100 * (ticks1 - ticks0) / hz / wall:.2f}% (utime+stime ticks); {drawn} bytes drawn; "
+          f"exit status {status}")
+
+
+def rss(binary, session_file):
+    copy = fresh_copy(session_file)
+    tui = Tui(binary, copy)
+    tui.first_frame()
+    tui.pump(0.5)
+    after_start = tui.memory()
+    # Capture one idea (table 1, a title, Enter), close the bar, and let the background save run.
+    tui.send(b"1")
+    tui.pump(0.2)
+    tui.send(b"Posyandu keliling")
+    tui.pump(0.2)
+    tui.send(b"\r")
+    tui.pump(0.2)
+    tui.send(b"\x1b")
+    tui.pump(2.0)
+    after_capture = tui.memory()
+    status = tui.quit()
+    shutil.rmtree(os.path.dirname(copy))
+    print(f"resident memory: {after_start['VmRSS']:.1f} MiB after the first frame, "
+          f"{after_capture['VmRSS']:.1f} MiB after capturing an idea and saving; "
+          f"peak (VmHWM) {after_capture['VmHWM']:.1f} MiB; exit status {status}")
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        print(__doc__)
+        return 2
+    cmd, rest = args[0], args[1:]
+    if cmd == "race":
+        rounds, pairs = int(rest[0]), list(zip(rest[1::2], rest[2::2]))
+        race(rounds, pairs)
+    elif cmd == "tally-race":
+        tally_race(int(rest[0]), rest[1], rest[2], rest[3])
+    elif cmd == "canon":
+        canon(rest[0], rest[1])
+    elif cmd == "same":
+        return same(rest)
+    elif cmd == "first-frame":
+        first_frame(int(rest[0]), rest[1], rest[2])
+    elif cmd == "idle":
+        idle(float(rest[0]), rest[1], rest[2])
+    elif cmd == "rss":
+        rss(rest[0], rest[1])
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
