@@ -119,10 +119,7 @@ fn board_state(screen: &str) -> Option<(usize, bool)> {
 #[test]
 fn the_tui_killed_while_ideas_are_typed_never_loses_an_acknowledged_idea() {
     let dir = tempfile::tempdir().unwrap();
-    let path = common::new_session(dir.path());
-    let mut session = innolab::store::load(&path).unwrap();
-    session.progress.block = "d2-curah-ide".into();
-    innolab::store::save(&path, &session).unwrap();
+    let path = common::new_session_on_group_work(dir.path());
     let mut rng = Rng(seed() ^ 0x7u64);
     let wanted = kills_wanted(100);
     let mut acknowledged: Vec<(u64, String)> = Vec::new();

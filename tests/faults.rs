@@ -12,15 +12,6 @@ use std::time::{Duration, Instant};
 
 use common::pty::Pty;
 
-/// A session on the group-work block, in `dir`.
-fn session_in(dir: &Path) -> PathBuf {
-    let path = common::new_session(dir);
-    let mut session = innolab::store::load(&path).unwrap();
-    session.progress.block = "d2-curah-ide".into();
-    innolab::store::save(&path, &session).unwrap();
-    path
-}
-
 fn spawn(room: &Path, tmp: &Path) -> Pty {
     let mut app = Pty::spawn_with_env(room, &["run", "lab.json"], 110, 30, &[("TMPDIR", tmp.to_str().unwrap())]);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
@@ -76,7 +67,7 @@ fn a_full_disk_keeps_the_app_running_then_saving_resumes() {
         return;
     }
     let _cleanup = Cleanup(vec![("umount".into(), vec![room_str.clone()])]);
-    let path = session_in(&room);
+    let path = common::new_session_on_group_work(&room);
     let mut app = spawn(&room, &tmp);
     // Another program fills the disk.
     let filler = room.join("filler.bin");
@@ -104,7 +95,7 @@ fn a_read_only_folder_keeps_the_app_running_then_saving_resumes() {
     let tmp = dir.path().join("tmp");
     fs::create_dir_all(&room).unwrap();
     fs::create_dir_all(&tmp).unwrap();
-    let path = session_in(&room);
+    let path = common::new_session_on_group_work(&room);
     let mut app = spawn(&room, &tmp);
     let room_str = room.to_str().unwrap().to_string();
     // Immutable even for root (plain permissions do not stop root, who runs CI here).
@@ -127,7 +118,7 @@ fn a_read_only_folder_keeps_the_app_running_then_saving_resumes() {
 #[test]
 fn a_session_file_deleted_by_another_program_is_written_again() {
     let dir = tempfile::tempdir().unwrap();
-    let path = session_in(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
     let mut app = spawn(dir.path(), dir.path());
     fs::remove_file(&path).unwrap();
     add_idea(&mut app, 1, "Ide setelah berkas dihapus");
@@ -142,7 +133,7 @@ fn a_session_file_replaced_by_another_program_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     let room = dir.path().join("room");
     fs::create_dir_all(&room).unwrap();
-    let path = session_in(&room);
+    let path = common::new_session_on_group_work(&room);
     let mut app = spawn(&room, dir.path());
     add_idea(&mut app, 1, "Ide pertama");
     app.wait_for("the first save", |s| s.contains("Ideas 1 / 50") && s.contains("Saved "));
@@ -174,7 +165,7 @@ fn a_session_file_replaced_by_another_program_is_never_overwritten() {
 #[test]
 fn a_panic_restores_the_terminal_and_the_last_saved_file_stays_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let path = session_in(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
     let mut app = Pty::spawn_with_env(dir.path(), &["run", "lab.json"], 100, 30, &[("INNOLAB_DEBUG_PANIC", "1")]);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
     add_idea(&mut app, 1, "Ide sebelum panik");
@@ -196,7 +187,7 @@ fn a_panic_restores_the_terminal_and_the_last_saved_file_stays_whole() {
 #[test]
 fn resize_storms_never_break_the_app_and_leave_no_garbage() {
     let dir = tempfile::tempdir().unwrap();
-    let path = session_in(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
     let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
     let mut seed: u32 = 0x5eed;

@@ -118,18 +118,10 @@ fn type_idea(app: &mut Pty, table: u8, title: &str) {
     app.send("\r");
 }
 
-fn on_curah_ide(dir: &Path) -> std::path::PathBuf {
-    let path = common::new_session(dir);
-    let mut session = innolab::store::load(&path).unwrap();
-    session.progress.block = "d2-curah-ide".into();
-    innolab::store::save(&path, &session).unwrap();
-    path
-}
-
 #[test]
 fn ten_ideas_for_three_tables_survive_a_restart_and_undo_reaches_the_disk() {
     let dir = tempfile::tempdir().unwrap();
-    let path = on_curah_ide(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
     let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
     let ideas = [
@@ -191,7 +183,7 @@ fn ten_ideas_for_three_tables_survive_a_restart_and_undo_reaches_the_disk() {
 #[test]
 fn a_hostile_paste_is_inert() {
     let dir = tempfile::tempdir().unwrap();
-    let path = on_curah_ide(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
     let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
     app.send("a");
@@ -222,7 +214,7 @@ fn a_lost_folder_keeps_the_app_running_and_the_data_in_an_emergency_copy() {
     let dir = tempfile::tempdir().unwrap();
     let room = dir.path().join("room");
     std::fs::create_dir(&room).unwrap();
-    let path = on_curah_ide(&room);
+    let path = common::new_session_on_group_work(&room);
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
     let mut app = Pty::spawn_with_env(&room, &["run", "lab.json"], 100, 30, &[("TMPDIR", tmp.to_str().unwrap())]);
@@ -248,7 +240,7 @@ fn a_lost_folder_keeps_the_app_running_and_the_data_in_an_emergency_copy() {
 #[test]
 fn hostile_text_already_in_the_file_is_shown_inert() {
     let dir = tempfile::tempdir().unwrap();
-    let path = on_curah_ide(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
     // A hand-edited or foreign file: the loader accepts any text, so rendering alone must keep it inert.
     let mut session = innolab::store::load(&path).unwrap();
     let now = session.created_at;

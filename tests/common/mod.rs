@@ -39,6 +39,15 @@ pub fn new_session(dir: &Path) -> PathBuf {
     dir.join("lab.json")
 }
 
+/// A session from the built-in plan in `dir`, on the group-work block where ideas are captured (day 2).
+pub fn new_session_on_group_work(dir: &Path) -> PathBuf {
+    let path = new_session(dir);
+    let mut session = innolab::store::load(&path).unwrap();
+    session.progress.block = "d2-curah-ide".into();
+    innolab::store::save(&path, &session).unwrap();
+    path
+}
+
 /// The session schema printed by `innolab schema`, compiled.
 pub fn schema_validator() -> jsonschema::Validator {
     let out = Command::new(BIN).arg("schema").output().expect("runs");
