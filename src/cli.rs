@@ -308,6 +308,16 @@ pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<u64, CliError> {
     Ok(id)
 }
 
+/// A file whose rows were refused: one line per bad row (file and line), then what that means (`summary`).
+fn refused_rows(file: &Path, errors: &[crate::import::RowError], summary: &str) -> CliError {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .map(|e| t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned())
+        .collect();
+    lines.push(t!(summary, path = file.display(), count = errors.len()).into_owned());
+    CliError::Rows(lines)
+}
+
 /// Imports participants from a roster CSV under the lock: every row checked first, then all placed and saved
 /// (or, with `dry_run`, only counted).
 pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) -> Result<(), CliError> {
@@ -315,16 +325,7 @@ pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Writ
     let mut open = OpenSession::open(path)?;
     let rows = match crate::roster_import::parse(&bytes) {
         Ok(rows) => rows,
-        Err(errors) => {
-            let mut lines: Vec<String> = errors
-                .iter()
-                .map(|e| {
-                    t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned()
-                })
-                .collect();
-            lines.push(t!("roster.cli.nothing_imported", path = file.display(), count = errors.len()).into_owned());
-            return Err(CliError::Rows(lines));
-        }
+        Err(errors) => return Err(refused_rows(file, &errors, "roster.cli.nothing_imported")),
     };
     let summary = crate::roster_import::apply(&mut open.session, rows);
     let key = if dry_run { "roster.cli.dry_run" } else { "roster.cli.done" };
@@ -428,16 +429,7 @@ pub fn import_ideas(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write
     let lang = crate::i18n::Lang::current();
     let ideas = match crate::import::parse_ideas_csv(&bytes, &open.session) {
         Ok(ideas) => ideas,
-        Err(errors) => {
-            let mut lines: Vec<String> = errors
-                .iter()
-                .map(|e| {
-                    t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned()
-                })
-                .collect();
-            lines.push(t!("import.cli.nothing_imported", path = file.display(), count = errors.len()).into_owned());
-            return Err(CliError::Rows(lines));
-        }
+        Err(errors) => return Err(refused_rows(file, &errors, "import.cli.nothing_imported")),
     };
     if dry_run {
         write!(out, "{}", crate::import::describe(&ideas, &open.session, lang))?;

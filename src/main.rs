@@ -57,14 +57,7 @@ enum Command {
         #[arg(long)]
         excel: bool,
     },
-    Import {
-        #[arg(value_name = "SESSION")]
-        session: PathBuf,
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(CsvImportArgs),
     Roster {
         #[command(subcommand)]
         command: RosterCommand,
@@ -74,14 +67,18 @@ enum Command {
 
 #[derive(Subcommand)]
 enum RosterCommand {
-    Import {
-        #[arg(value_name = "SESSION")]
-        session: PathBuf,
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Import(CsvImportArgs),
+}
+
+/// A CSV to bring into a session: ideas (`import`) or participants (`roster import`).
+#[derive(Args)]
+struct CsvImportArgs {
+    #[arg(value_name = "SESSION")]
+    session: PathBuf,
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Args, Default)]
@@ -236,11 +233,11 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
             let written = cli::export(&path, format, output.as_deref(), excel)?;
             writeln!(out, "{}", written.display())?;
         }
-        Command::Import { session, file, dry_run } => {
+        Command::Import(CsvImportArgs { session, file, dry_run }) => {
             let path = cli::resolve_session_path(sessions, &session);
             cli::import_ideas(&path, &file, dry_run, out)?;
         }
-        Command::Roster { command: RosterCommand::Import { session, file, dry_run } } => {
+        Command::Roster { command: RosterCommand::Import(CsvImportArgs { session, file, dry_run }) } => {
             let path = cli::resolve_session_path(sessions, &session);
             cli::roster_import(&path, &file, dry_run, out)?;
         }

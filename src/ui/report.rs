@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Gauge, Paragraph, Sparkline};
+use ratatui::widgets::{Paragraph, Sparkline};
 use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
@@ -151,16 +151,7 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.title),
         title_area,
     );
-    let ratio = if tally.target == 0 { 0.0 } else { (tally.ideas as f64 / tally.target as f64).min(1.0) };
-    let label = t!("screen.ideas_total", count = tally.ideas, target = tally.target, locale = lang).into_owned();
-    frame.render_widget(
-        Gauge::default()
-            .ratio(ratio)
-            .label(Span::styled(label, ctx.theme.title))
-            .gauge_style(ctx.theme.ok)
-            .use_unicode(true),
-        gauge_area,
-    );
+    frame.render_widget(super::screens::ideas_gauge(ctx, tally.ideas, tally.target), gauge_area);
     let scroll = lab.tally_scroll;
     if body.width >= 100 {
         let [left, _, right] =

@@ -79,6 +79,27 @@ fn timer_block(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, max_scale: u
     frame.render_widget(Paragraph::new(timer_line(ctx, timer)).alignment(Alignment::Center), twin);
 }
 
+/// One line: the block's title on the left, the timer's text twin on the right.
+fn title_with_timer(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
+    let timer_text = timer_line(ctx, lab.timer_view(ctx.state.now));
+    let timer_w = timer_text.width() as u16;
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(area);
+    frame.render_widget(Paragraph::new(fit(&block.title, left.width as usize)).style(ctx.theme.title), left);
+    frame.render_widget(Paragraph::new(timer_text), right);
+}
+
+/// "Ideas 37 / 50" on a bar filled to the share of the target reached (full past the target).
+pub fn ideas_gauge(ctx: &Ctx, ideas: usize, target: u64) -> Gauge<'static> {
+    let lang = ctx.lang.code();
+    let ratio = if target == 0 { 0.0 } else { (ideas as f64 / target as f64).min(1.0) };
+    let label = t!("screen.ideas_total", count = ideas, target = target, locale = lang).into_owned();
+    Gauge::default()
+        .ratio(ratio)
+        .label(Span::styled(label, ctx.theme.title))
+        .gauge_style(ctx.theme.ok)
+        .use_unicode(true)
+}
+
 /// Title (and speaker) in bold, centred and wrapped; returns the rows it needs at this width.
 fn title_text(ctx: &Ctx, block: &AgendaBlock) -> Text<'static> {
     let mut lines = vec![Line::styled(safe(&block.title).into_owned(), ctx.theme.title)];
@@ -116,13 +137,7 @@ fn awards_block(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, ar
     let [banner_area, title_area, list] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
     banner(ctx, block, frame, banner_area);
-    let timer_text = timer_line(ctx, lab.timer_view(ctx.state.now));
-    let timer_w = timer_text.width() as u16;
-    let [title_left, title_right] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(title_area);
-    frame
-        .render_widget(Paragraph::new(fit(&block.title, title_left.width as usize)).style(ctx.theme.title), title_left);
-    frame.render_widget(Paragraph::new(timer_text), title_right);
+    title_with_timer(ctx, lab, block, frame, title_area);
     super::report::awards(ctx, lab, frame, list, lab.awards_page);
 }
 
@@ -191,19 +206,10 @@ fn group_work(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area
 fn total(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, timer: Option<TimerView>) {
     let target = lab.session.plan.target_ideas.max(1);
     let live = lab.index.live;
-    let label = t!("screen.ideas_total", count = live, target = target, locale = ctx.lang.code()).into_owned();
     let timer_text = timer.map(|t| timer_line(ctx, t));
     let timer_w = timer_text.as_ref().map_or(0, |l| l.width() as u16 + 2);
     let [gauge_area, timer_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(area);
-    let ratio = (live as f64 / f64::from(target)).min(1.0);
-    frame.render_widget(
-        Gauge::default()
-            .ratio(ratio)
-            .label(Span::styled(label, ctx.theme.title))
-            .gauge_style(ctx.theme.ok)
-            .use_unicode(true),
-        gauge_area,
-    );
+    frame.render_widget(ideas_gauge(ctx, live, u64::from(target)), gauge_area);
     if let Some(line) = timer_text {
         frame.render_widget(Paragraph::new(line).alignment(Alignment::Right), timer_area);
     }
@@ -216,14 +222,7 @@ fn plenary(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: R
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(2), Constraint::Min(0)])
             .areas(area);
     banner(ctx, block, frame, banner_area);
-    let timer = lab.timer_view(ctx.state.now);
-    let timer_text = timer_line(ctx, timer);
-    let timer_w = timer_text.width() as u16;
-    let [title_left, title_right] =
-        Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(title_area);
-    frame
-        .render_widget(Paragraph::new(fit(&block.title, title_left.width as usize)).style(ctx.theme.title), title_left);
-    frame.render_widget(Paragraph::new(timer_text), title_right);
+    title_with_timer(ctx, lab, block, frame, title_area);
 
     let groups = &lab.session.groups;
     let Some(group) = groups.get(lab.plenary_table.min(groups.len().saturating_sub(1))) else { return };
