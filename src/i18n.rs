@@ -49,9 +49,24 @@ impl Lang {
     }
 }
 
+/// The locale key of a message about `count` things: `BASE.one` for exactly one, else `BASE.other`. English
+/// needs both ("1 participant", "2 participants"); Indonesian does not inflect, so its two keys read alike
+/// ("1 peserta", "2 peserta"). Both files carry both keys (tests/locales.rs checks every key exists in both).
+pub fn plural_key(base: &str, count: u64) -> String {
+    let form = if count == 1 { "one" } else { "other" };
+    format!("{base}.{form}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_keys_pick_one_only_for_exactly_one() {
+        assert_eq!(plural_key("x.ideas", 1), "x.ideas.one");
+        assert_eq!(plural_key("x.ideas", 0), "x.ideas.other");
+        assert_eq!(plural_key("x.ideas", 2), "x.ideas.other");
+    }
 
     #[test]
     fn lang_var_picks_indonesian_only_for_id() {
