@@ -443,10 +443,7 @@ fn present(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
 }
 
-/// The people named in an idea's author field: "Budi; dr. Rina" credits both.
-pub fn author_names(author: &str) -> impl Iterator<Item = &str> {
-    author.split(';').map(str::trim).filter(|name| !name.is_empty())
-}
+pub use crate::model::agency::author_names;
 
 // ---------------------------------------------------------------------------------------------------------
 // Lookups into one session, built once so tallying stays O(ideas)
@@ -1681,6 +1678,18 @@ mod tests {
         assert!(
             one_pass.authors.iter().any(|a| a.agency.as_deref() == Some("Dinas Sosial") && a.session == "s11.json")
         );
+    }
+
+    /// The index's hash lookups and the model's plain rule give every idea the same agency.
+    #[test]
+    fn the_index_and_the_model_agree_on_every_agency() {
+        for session in many_sessions().iter().take(3) {
+            let index = SessionIndex::new(session);
+            for idea in &session.ideas {
+                let group = index.group_index(&idea.group);
+                assert_eq!(index.agency_of(idea, group), session.agency_of(idea), "idea {}", idea.id);
+            }
+        }
     }
 
     #[test]

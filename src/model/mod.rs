@@ -1,6 +1,7 @@
 //! The domain: plan, table groups, ideas and the session that ties them together, with their invariants.
 //! Plain data and pure functions; nothing here knows about the terminal or the disk.
 
+pub mod agency;
 pub mod group;
 pub mod idea;
 pub mod plan;
@@ -9,6 +10,7 @@ pub mod session;
 pub mod text;
 pub mod validate;
 
+pub use agency::FlagshipConflict;
 pub use group::{Member, Role, TableGroup};
 pub use idea::{Form, Idea, Timestamp};
 pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
