@@ -1,5 +1,5 @@
 //! Where the time of `innolab tally --format json DIR` goes, phase by phase, in one process: listing the
-//! files, loading and counting them (all cores, each session dropped once counted), the pretty JSON.
+//! files (each told apart by what it is on disk, and named), loading and counting them (all cores, each session dropped once counted), the pretty JSON.
 //! `cargo run --release --example tally_phases -- DIR` (BENCHMARKS.md, note 3).
 
 use std::path::PathBuf;
@@ -12,15 +12,15 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let start = Instant::now();
-    let files = match innolab::catalog::session_files(&dir, false) {
-        Ok(files) => files,
-        Err(e) => {
-            eprintln!("{}: {e}", dir.display());
+    let gathered = match innolab::catalog::gather(std::slice::from_ref(&dir)) {
+        Ok(gathered) => gathered,
+        Err((path, e)) => {
+            eprintln!("{}: {e}", path.display());
             return ExitCode::FAILURE;
         }
     };
     let listed = start.elapsed();
-    let tally = innolab::catalog::tally_files(&files);
+    let tally = innolab::catalog::tally_files(&gathered);
     let counted = start.elapsed();
     let json = match serde_json::to_vec_pretty(&tally) {
         Ok(json) => json,
@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let json_done = start.elapsed();
     println!(
         "{} files: list {:.1?}, load and count {:.1?}, JSON ({:.1} MB) {:.1?}; total {:.1?}",
-        files.len(),
+        gathered.files.len(),
         listed,
         counted - listed,
         json.len() as f64 / 1e6,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::model::Timestamp;
 use crate::store::{self, LoadError};
-use crate::tally::{LeftOut, SessionRef, Tally, TallyBuilder};
+use crate::tally::{LeftOut, SessionRef, SkipReason, SkippedFile, Tally, TallyBuilder};
 
 #[derive(Debug)]
 pub struct Entry {
@@ -94,18 +94,142 @@ pub fn scan(dir: &Path) -> std::io::Result<Vec<Entry>> {
     Ok(entries)
 }
 
+/// A session file to tally and the name its rows carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyFile {
+    pub path: PathBuf,
+    /// Its path relative to the folder all the files share ("2022/lab.json"), so that two `lab.json` in
+    /// different folders can be told apart; just the file name when they all sit in one folder.
+    pub name: String,
+}
+
+/// The files a tally will count, and those named more than once and counted once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gathered {
+    pub files: Vec<TallyFile>,
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// The session files named on a command line: files as given, folders expanded to their session files
+/// (emergency copies and `*.tally.json` skipped, so nothing is counted twice). A file reached twice, by any
+/// spelling (`sessions/` and `./sessions/x.json`, a symlink or a hard link), is counted once: files are told
+/// apart by what they are on disk, not by how they were named.
+pub fn gather(paths: &[PathBuf]) -> Result<Gathered, (PathBuf, std::io::Error)> {
+    let mut given = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            given.extend(session_files(path, false).map_err(|e| (path.clone(), e))?);
+        } else {
+            given.push(path.clone());
+        }
+    }
+    let mut seen: Vec<(FileId, usize)> = Vec::new();
+    let mut kept: Vec<PathBuf> = Vec::new();
+    let mut skipped = Vec::new();
+    for path in given {
+        // A file that cannot be identified (missing, unreadable) is kept: loading it names the problem.
+        let Some(id) = FileId::of(&path) else {
+            kept.push(path);
+            continue;
+        };
+        match seen.iter().find(|(known, _)| *known == id) {
+            Some(&(_, first)) => {
+                let same_as = kept[first].display().to_string();
+                skipped.push(SkippedFile { path: path.display().to_string(), why: SkipReason::Duplicate { same_as } });
+            }
+            None => {
+                seen.push((id, kept.len()));
+                kept.push(path);
+            }
+        }
+    }
+    let absolute: Vec<PathBuf> = kept.iter().map(|p| lexically_absolute(p)).collect();
+    let common = common_folder(&absolute);
+    let files = kept
+        .into_iter()
+        .zip(&absolute)
+        .map(|(path, abs)| {
+            let name = match (&common, abs.strip_prefix(common.as_deref().unwrap_or(Path::new("")))) {
+                (Some(_), Ok(rel)) if !rel.as_os_str().is_empty() => {
+                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+                }
+                _ => file_name(&path),
+            };
+            TallyFile { path, name }
+        })
+        .collect();
+    Ok(Gathered { files, skipped })
+}
+
+/// What a file is on disk: device and inode (symlinks followed), so two names of one file compare equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    #[cfg(unix)]
+    fn of(path: &Path) -> Option<FileId> {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileId(meta.dev(), meta.ino()))
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path) -> Option<FileId> {
+        use std::hash::{Hash, Hasher};
+        let canonical = std::fs::canonicalize(path).ok()?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        canonical.hash(&mut hasher);
+        Some(FileId(0, hasher.finish()))
+    }
+}
+
+/// `path` made absolute, with `.` and `..` resolved by name (not by following links): for naming only.
+fn lexically_absolute(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The deepest folder that holds every one of `paths`.
+fn common_folder(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut common: Option<PathBuf> = None;
+    for path in paths {
+        let folder = path.parent()?.to_path_buf();
+        common = Some(match common {
+            None => folder,
+            Some(so_far) => {
+                let shared: PathBuf =
+                    so_far.components().zip(folder.components()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect();
+                shared
+            }
+        });
+    }
+    common
+}
+
 /// Tallies many session files, loading and counting each one and dropping it before the next, so a year of
 /// labs (a thousand files) never sits in memory at once; the cores each take a consecutive run of files and
 /// their tallies are merged in order, so the result is the one a single pass gives. Files that fail to load
 /// are listed in `left_out`, in order.
-pub fn tally_files(paths: &[PathBuf]) -> Tally {
+pub fn tally_files(gathered: &Gathered) -> Tally {
+    let paths = &gathered.files;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len().max(1));
-    let count = |run: &[PathBuf]| {
+    let count = |run: &[TallyFile]| {
         let mut builder = TallyBuilder::new();
-        for path in run {
-            match store::load(path) {
-                Ok(session) => builder.add(SessionRef::new(file_name(path), &session)),
-                Err(e) => builder.left_out(LeftOut { path: path.display().to_string(), error: e.to_string() }),
+        for file in run {
+            match store::load(&file.path) {
+                Ok(session) => builder.add(SessionRef::new(file.name.clone(), &session)),
+                Err(e) => builder.left_out(LeftOut { path: file.path.display().to_string(), error: e.to_string() }),
             }
         }
         builder
@@ -131,7 +255,9 @@ pub fn tally_files(paths: &[PathBuf]) -> Tally {
     for builder in builders {
         whole.merge(builder);
     }
-    whole.finish()
+    let mut tally = whole.finish();
+    tally.skipped = gathered.skipped.clone();
+    tally
 }
 
 /// The name a session is reported under: its file name.

@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::catalog;
 use crate::clock;
 use crate::export::ExportFormat;
+use crate::i18n::plural_key;
 use crate::model::text::{ellipsize, inert, slug};
 use crate::model::{Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
@@ -41,6 +42,19 @@ pub enum CliError {
     /// Some files failed; each was already reported on its own line.
     #[error("{}", t!("cli.some_failed", count = .0))]
     SomeFailed(usize),
+    /// The readiness check found open items (each already printed); `failed` files could not be loaded.
+    #[error("{}", not_ready_line(*.open, *.failed))]
+    NotReady { open: usize, failed: usize },
+}
+
+fn not_ready_line(open: usize, failed: usize) -> String {
+    let failed_line = t!("cli.some_failed", count = failed);
+    let open_line = t!(&plural_key("check.cli.open", open as u64), count = open);
+    match (open, failed) {
+        (_, 0) => open_line.into_owned(),
+        (0, _) => failed_line.into_owned(),
+        _ => format!("{open_line}; {failed_line}"),
+    }
 }
 
 impl CliError {
@@ -349,27 +363,15 @@ pub fn schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Session)).unwrap_or_default()
 }
 
-/// The session files named on the command line: files as given, folders expanded to their session files
-/// (emergency copies and JSON tallies skipped, so nothing is counted twice).
-pub fn expand_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            files.extend(
-                catalog::session_files(path, false).map_err(|source| CliError::Io { path: path.clone(), source })?,
-            );
-        } else {
-            files.push(path.clone());
-        }
-    }
-    Ok(files)
-}
-
 /// `innolab tally`: every loadable session aggregated; a file that fails is named in the output and in the
-/// errors (exit 1) while the rest are still counted.
-pub fn tally(paths: &[PathBuf], format: TallyFormat, out: &mut dyn Write) -> Result<(), CliError> {
-    let files = expand_paths(paths)?;
-    let tally = catalog::tally_files(&files);
+/// errors (exit 1) while the rest are still counted. A file named twice is counted once and named on stderr.
+pub fn tally(paths: &[PathBuf], format: TallyFormat, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+    let gathered = catalog::gather(paths).map_err(|(path, source)| CliError::Io { path, source })?;
+    if !gathered.skipped.is_empty() {
+        let count = gathered.skipped.len();
+        writeln!(err, "innolab: {}", t!(&plural_key("tally.cli.duplicates", count as u64), count = count))?;
+    }
+    let tally = catalog::tally_files(&gathered);
     let failed = tally.left_out.len();
     let lang = crate::i18n::Lang::current();
     match format {
@@ -385,6 +387,34 @@ pub fn tally(paths: &[PathBuf], format: TallyFormat, out: &mut dyn Write) -> Res
         TallyFormat::Md => write!(out, "{}", crate::tally::to_markdown(&tally, lang))?,
     }
     if failed == 0 { Ok(()) } else { Err(CliError::SomeFailed(failed)) }
+}
+
+/// `innolab check`: the readiness check of each session (files and folders, each file once): what is still
+/// open before the awards and the report. Fails (exit 1) while anything is open or a file does not load.
+pub fn check(paths: &[PathBuf], out: &mut dyn Write) -> Result<(), CliError> {
+    let gathered = catalog::gather(paths).map_err(|(path, source)| CliError::Io { path, source })?;
+    let lang = crate::i18n::Lang::current();
+    let (mut open, mut failed) = (0, 0);
+    for file in &gathered.files {
+        let shown = inert(&file.path.display().to_string()).into_owned();
+        let session = match store::load(&file.path) {
+            Ok(session) => session,
+            Err(e) => {
+                failed += 1;
+                for line in e.lines() {
+                    writeln!(out, "{}", inert(&line))?;
+                }
+                continue;
+            }
+        };
+        let findings = crate::tally::readiness::check(&session);
+        open += findings.len();
+        writeln!(out, "{shown}: {}", crate::tally::readiness::headline(findings.len(), lang))?;
+        for finding in &findings {
+            writeln!(out, "- {}", inert(&finding.sentence(lang)))?;
+        }
+    }
+    if open == 0 && failed == 0 { Ok(()) } else { Err(CliError::NotReady { open, failed }) }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

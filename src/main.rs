@@ -41,6 +41,10 @@ enum Command {
         #[command(subcommand)]
         command: IdeaCommand,
     },
+    Check {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
     Tally {
         #[arg(long, value_enum, default_value_t = TallyFormat::Text)]
         format: TallyFormat,
@@ -227,7 +231,11 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
             )?;
             writeln!(out, "{id}")?;
         }
-        Command::Tally { format, paths } => cli::tally(&paths, format, out)?,
+        Command::Check { paths } => {
+            let paths: Vec<PathBuf> = paths.iter().map(|p| cli::resolve_session_path(sessions, p)).collect();
+            cli::check(&paths, out)?;
+        }
+        Command::Tally { format, paths } => cli::tally(&paths, format, out, &mut std::io::stderr())?,
         Command::Export { session, format, output, excel } => {
             let path = cli::resolve_session_path(sessions, &session);
             let written = cli::export(&path, format, output.as_deref(), excel)?;

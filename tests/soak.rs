@@ -16,6 +16,7 @@ use innolab::i18n::Lang;
 use innolab::model::validate::session_problems;
 use innolab::model::{BlockKind, ClockTime, Plan, Role, Session, Timestamp};
 use innolab::store;
+use innolab::tally::readiness::Finding;
 use innolab::ui::{self, theme::ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -113,6 +114,13 @@ impl Lab {
         assert_eq!(loaded, session, "after action {}: the saved file differs from the session", self.actions);
         let problems = session_problems(&loaded);
         assert!(problems.is_empty(), "after action {}: {problems:?}", self.actions);
+        // Whatever the coach did on the board, One Agency One Innovation holds: no flagship without an agency,
+        // never two in one agency.
+        let broken: Vec<_> = innolab::tally::readiness::check(&loaded)
+            .into_iter()
+            .filter(|f| matches!(f, Finding::SeveralFlagships { .. } | Finding::FlagshipWithoutAgency { .. }))
+            .collect();
+        assert!(broken.is_empty(), "after action {}: {broken:?}", self.actions);
         let lab = self.state.lab.as_ref().unwrap();
         assert_eq!(lab.index.live, session.ideas.iter().filter(|i| !i.deleted).count());
         self.terminal.draw(|frame| ui::view(&self.state, frame)).unwrap();
@@ -138,12 +146,25 @@ impl Lab {
             self.act(Action::CursorRight);
         }
         self.act(Action::CursorDown);
-        self.act(Action::ToggleFlagship);
         self.act(Action::EditIdea);
         self.act(Action::NextField);
         self.act(Action::PrevField);
         self.type_text(" (rev)");
+        // The agency (the fourth field), so the idea may be its agency's flagship.
+        for _ in 0..3 {
+            self.act(Action::NextField);
+        }
+        self.type_text(["Dinas Kesehatan", "DPMPTSP", "Dinas PUPR"][round % 3]);
         self.act(Action::Confirm);
+        if self.state.mode == Mode::Form {
+            // A flagship whose new agency has one already: the second Enter moves the star.
+            self.act(Action::Confirm);
+        }
+        self.act(Action::ToggleFlagship);
+        if self.state.mode == Mode::ConfirmFlagship {
+            // The agency has a flagship: move the star every other round, keep it otherwise.
+            self.act(if round.is_multiple_of(2) { Action::Confirm } else { Action::Back });
+        }
         self.act(Action::MoveIdea);
         self.act(Action::Confirm);
         self.act(Action::CursorLeft);

@@ -69,7 +69,15 @@ pub struct Field {
     pub key: FieldKey,
     pub value: FieldValue,
     /// Values PgUp/PgDn put into a text field (table members for the author, roster agencies for the agency).
-    pub suggestions: Vec<String>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// A value PgUp/PgDn can put into a text field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub value: String,
+    /// A participant marked absent: offered last and marked so on screen.
+    pub absent: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +87,9 @@ pub struct Form {
     pub focus: usize,
     /// Why the last confirm was refused (an empty title, a table that still has ideas …).
     pub error: Option<String>,
+    /// The idea whose flagship star a second Enter moves to this one (the coach was told, see
+    /// `flagship.form_taken`); any other key forgets it.
+    pub flagship_move: Option<u64>,
 }
 
 /// The longest title the capture bar and forms accept; longer pastes are cut (the file allows more, for
@@ -153,7 +164,7 @@ impl Field {
     }
 
     pub fn with_suggestions(mut self, suggestions: Vec<String>) -> Field {
-        self.suggestions = suggestions;
+        self.suggestions = suggestions.into_iter().map(|value| Suggestion { value, absent: false }).collect();
         self
     }
 
@@ -164,7 +175,7 @@ impl Field {
 
 impl Form {
     pub fn new(purpose: FormPurpose, fields: Vec<Field>) -> Form {
-        Form { purpose, fields, focus: 0, error: None }
+        Form { purpose, fields, focus: 0, error: None, flagship_move: None }
     }
 
     pub fn field(&self, key: FieldKey) -> Option<&Field> {
@@ -232,6 +243,7 @@ impl Form {
             }
         }
         self.error = None;
+        self.flagship_move = None;
     }
 
     pub fn paste(&mut self, pasted: &str) -> bool {
@@ -254,9 +266,12 @@ impl Form {
         let FieldValue::Text(area) = &field.value else { return None };
         let current = text::clean_line(&input_text(area));
         let n = field.suggestions.len() as isize;
-        let at =
-            field.suggestions.iter().position(|s| *s == current).map_or(if delta > 0 { -1 } else { 0 }, |i| i as isize);
-        let next = field.suggestions[(at + delta).rem_euclid(n) as usize].clone();
+        let at = field
+            .suggestions
+            .iter()
+            .position(|s| s.value == current)
+            .map_or(if delta > 0 { -1 } else { 0 }, |i| i as isize);
+        let next = field.suggestions[(at + delta).rem_euclid(n) as usize].value.clone();
         field.value = FieldValue::Text(Box::new(text_input(&next, false)));
         Some(next)
     }

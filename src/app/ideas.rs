@@ -4,10 +4,10 @@
 use ratatui_textarea::{Input, Key};
 use rust_i18n::t;
 
-use super::form::{self, Field, FieldKey, Form, FormPurpose, MAX_INPUT_CHARS};
-use super::{Change, Effect, Lab, Mode, State, UNDO_DEPTH};
+use super::form::{self, Field, FieldKey, Form, FormPurpose, MAX_INPUT_CHARS, Suggestion};
+use super::{Change, Effect, FlagshipMove, Lab, Mode, State, UNDO_DEPTH};
 use crate::i18n::Lang;
-use crate::model::{Form as IdeaForm, Idea, NewIdea, text};
+use crate::model::{FlagshipConflict, Form as IdeaForm, Idea, NewIdea, text};
 
 impl State {
     /// Opens the capture bar, on `table` (0-based) when given.
@@ -105,7 +105,7 @@ impl State {
             return vec![];
         }
         let Some(group) = lab.session.groups.get(lab.capture_table).map(|g| g.id.clone()) else { return vec![] };
-        add_idea(lab, NewIdea { group, title, ..Default::default() }, now);
+        add_idea(lab, NewIdea { group, title, ..Default::default() }, now, None);
         lab.capture = form::text_input("", false);
         self.changed()
     }
@@ -180,8 +180,55 @@ impl State {
         vec![]
     }
 
+    /// `f` on the board: takes the star off a flagship, or makes the idea its agency's flagship. One Agency,
+    /// One Innovation: a flagship needs an agency, and when the agency has one already the coach is asked
+    /// before the star moves.
     pub(super) fn toggle_flagship(&mut self) -> Vec<Effect> {
-        self.change_selected(|idea| idea.flagship = !idea.flagship)
+        let lang = self.lang;
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let Some(idea) = lab.selected_idea().and_then(|id| lab.session.idea(id)).cloned() else { return vec![] };
+        if idea.flagship {
+            return self.change_selected(|idea| idea.flagship = false);
+        }
+        let candidate = Idea { flagship: true, ..idea.clone() };
+        match lab.session.flagship_conflict(&candidate) {
+            None => self.change_selected(|idea| idea.flagship = true),
+            Some(FlagshipConflict::NoAgency) => {
+                let text = t!("flagship.no_agency", id = idea.id, locale = lang.code()).into_owned();
+                self.notify(text, true)
+            }
+            Some(FlagshipConflict::Taken { agency, holder }) => {
+                lab.pending_flagship = Some(FlagshipMove { to: idea.id, from: holder, agency });
+                self.mode = Mode::ConfirmFlagship;
+                vec![]
+            }
+        }
+    }
+
+    /// Enter on "move the star?": the agency's flagship loses the star and the selected idea gets it, in one
+    /// undoable step.
+    pub(super) fn confirm_flagship_move(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        self.mode = Mode::Board;
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let Some(pending) = lab.pending_flagship.take() else { return vec![] };
+        let (Some(to), Some(from)) = (lab.session.idea(pending.to).cloned(), lab.session.idea(pending.from).cloned())
+        else {
+            return vec![];
+        };
+        let change =
+            Change::one(to.clone(), Idea { flagship: true, ..to }).and(from.clone(), Idea { flagship: false, ..from });
+        record(lab, change, now);
+        self.changed()
+    }
+
+    /// Esc on "move the star?": nothing changes.
+    pub(super) fn keep_flagship(&mut self) -> Vec<Effect> {
+        if let Some(lab) = self.lab.as_mut() {
+            lab.pending_flagship = None;
+        }
+        self.mode = Mode::Board;
+        vec![]
     }
 
     pub(super) fn delete_selected(&mut self) -> Vec<Effect> {
@@ -199,7 +246,7 @@ impl State {
         let Some(before) = lab.selected_idea().and_then(|id| lab.session.idea(id)).cloned() else { return vec![] };
         let mut after = before.clone();
         change(&mut after);
-        record(lab, Change { before, after }, now);
+        record(lab, Change::one(before, after), now);
         self.changed()
     }
 
@@ -210,7 +257,7 @@ impl State {
             let text = t!("notice.nothing_to_undo", locale = self.lang.code()).into_owned();
             return self.notify(text, false);
         };
-        put(lab, change.before.clone(), now);
+        put(lab, &change.before, now);
         lab.history.redo.push(change);
         self.changed()
     }
@@ -222,7 +269,7 @@ impl State {
             let text = t!("notice.nothing_to_redo", locale = self.lang.code()).into_owned();
             return self.notify(text, false);
         };
-        put(lab, change.after.clone(), now);
+        put(lab, &change.after, now);
         lab.history.undo.push(change);
         self.changed()
     }
@@ -244,7 +291,7 @@ impl State {
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let Some(before) = lab.trash().get(lab.trash_cursor).map(|i| (*i).clone()) else { return vec![] };
         let after = Idea { deleted: false, ..before.clone() };
-        record(lab, Change { before, after }, now);
+        record(lab, Change::one(before, after), now);
         lab.trash_cursor = lab.trash_cursor.min(lab.trash().len().saturating_sub(1));
         self.changed()
     }
@@ -294,7 +341,7 @@ impl State {
                 match (lab.session.idea(id).cloned(), group) {
                     (Some(before), Some(group)) if before.group != group => {
                         let after = Idea { group, ..before.clone() };
-                        record(lab, Change { before, after }, now);
+                        record(lab, Change::one(before, after), now);
                         select_idea(lab, id);
                         Ok(true)
                     }
@@ -323,12 +370,18 @@ impl State {
     }
 }
 
-/// Adds an idea as an undoable change, highlights it, and keeps the board's selection on it.
-fn add_idea(lab: &mut Lab, new: NewIdea, now: crate::model::Timestamp) -> u64 {
+/// Adds an idea as an undoable change (with `also`, the change of another idea in the same step: the old
+/// flagship losing its star), highlights it, and keeps the board's selection on it.
+fn add_idea(lab: &mut Lab, new: NewIdea, now: crate::model::Timestamp, also: Option<(Idea, Idea)>) -> u64 {
     let id = lab.session.add_idea(new, now.with_timezone(&lab.offset()));
     if let Some(after) = lab.session.idea(id).cloned() {
         let before = Idea { deleted: true, ..after.clone() };
-        push_history(lab, Change { before, after });
+        let mut change = Change::one(before, after);
+        if let Some((before, after)) = also {
+            put(lab, std::slice::from_ref(&after), now);
+            change = change.and(before, after);
+        }
+        push_history(lab, change);
     }
     lab.last_added = Some((id, now));
     lab.reindex();
@@ -347,7 +400,7 @@ fn select_idea(lab: &mut Lab, id: u64) {
 
 /// Applies a change made now and remembers it for undo; a new change clears what could be redone.
 fn record(lab: &mut Lab, change: Change, now: crate::model::Timestamp) {
-    put(lab, change.after.clone(), now);
+    put(lab, &change.after, now);
     push_history(lab, change);
 }
 
@@ -359,11 +412,13 @@ fn push_history(lab: &mut Lab, change: Change) {
     }
 }
 
-/// Replaces the idea with the same id by `idea`, stamped with the time of the change.
-fn put(lab: &mut Lab, mut idea: Idea, now: crate::model::Timestamp) {
-    idea.updated_at = now.with_timezone(&lab.offset());
-    if let Some(slot) = lab.session.idea_mut(idea.id) {
-        *slot = idea;
+/// Replaces each idea with the same id by its new version, stamped with the time of the change.
+fn put(lab: &mut Lab, ideas: &[Idea], now: crate::model::Timestamp) {
+    let at = now.with_timezone(&lab.offset());
+    for idea in ideas {
+        if let Some(slot) = lab.session.idea_mut(idea.id) {
+            *slot = Idea { updated_at: at, ..idea.clone() };
+        }
     }
     lab.reindex();
 }
@@ -396,11 +451,17 @@ fn form_group(lab: &Lab) -> String {
     lab.session.groups.get(index).map(|g| g.id.clone()).unwrap_or_default()
 }
 
-/// The author field suggests the members of the table chosen in the form.
+/// The author field suggests the members of the table chosen in the form: those present first, then those
+/// marked absent, who are marked as such (an absent person credited with an idea would be called up at the
+/// ceremony).
 fn refresh_author_suggestions(lab: &mut Lab) {
     let group = form_group(lab);
-    let members: Vec<String> =
-        lab.session.group(&group).map(|g| g.members.iter().map(|m| m.name.clone()).collect()).unwrap_or_default();
+    let mut members: Vec<Suggestion> = lab
+        .session
+        .group(&group)
+        .map(|g| g.members.iter().map(|m| Suggestion { value: m.name.clone(), absent: !m.present }).collect())
+        .unwrap_or_default();
+    members.sort_by_key(|s| s.absent);
     if let Some(form) = lab.form.as_mut()
         && let Some(field) = form.fields.iter_mut().find(|f| f.key == FieldKey::Author)
     {
@@ -434,10 +495,53 @@ fn idea_from_form(lab: &Lab, form: &Form, lang: Lang) -> Result<NewIdea, String>
     })
 }
 
+/// The flagship rule for an idea typed into a form: a flagship needs an agency, and when its agency has one
+/// already, the first Enter says so and a second Enter moves the star. Returns the idea that loses the star
+/// (before and after), if any.
+fn flagship_rule(lab: &mut Lab, form: &Form, candidate: &Idea, lang: Lang) -> Result<Option<(Idea, Idea)>, String> {
+    let l = lang.code();
+    match lab.session.flagship_conflict(candidate) {
+        None => Ok(None),
+        Some(FlagshipConflict::NoAgency) => Err(t!("flagship.form_no_agency", locale = l).into_owned()),
+        Some(FlagshipConflict::Taken { agency, holder }) => {
+            let Some(old) = lab.session.idea(holder).cloned() else { return Ok(None) };
+            if form.flagship_move == Some(holder) {
+                return Ok(Some((old.clone(), Idea { flagship: false, ..old })));
+            }
+            if let Some(form) = lab.form.as_mut() {
+                form.flagship_move = Some(holder);
+            }
+            let title = text::ellipsize(&old.title, 40).into_owned();
+            Err(t!("flagship.form_taken", agency = agency, id = holder, title = title, locale = l).into_owned())
+        }
+    }
+}
+
 fn apply_new_idea(lab: &mut Lab, form: &Form, now: crate::model::Timestamp, lang: Lang) -> Result<bool, String> {
     let new = idea_from_form(lab, form, lang)?;
+    let moved = if new.flagship {
+        let candidate = Idea {
+            id: lab.session.next_idea_id(),
+            group: new.group.clone(),
+            agency: new.agency.clone(),
+            author: new.author.clone(),
+            title: new.title.clone(),
+            detail: None,
+            stage: crate::model::Stage::None,
+            block: String::new(),
+            form: None,
+            digital: false,
+            flagship: true,
+            created_at: now,
+            updated_at: now,
+            deleted: false,
+        };
+        flagship_rule(lab, form, &candidate, lang)?
+    } else {
+        None
+    };
     lab.capture_table = lab.session.groups.iter().position(|g| g.id == new.group).unwrap_or(lab.capture_table);
-    add_idea(lab, new, now);
+    add_idea(lab, new, now, moved);
     lab.capture = form::text_input("", false);
     Ok(true)
 }
@@ -459,6 +563,17 @@ fn apply_edit(lab: &mut Lab, form: &Form, id: u64, now: crate::model::Timestamp,
     if after == before {
         return Ok(false);
     }
-    record(lab, Change { before, after }, now);
+    // Checked when the star is new or the idea's agency changes; an untouched flagship is left as it is.
+    let agency_changed = lab.session.agency_of(&before) != lab.session.agency_of(&after);
+    let moved = if after.flagship && (!before.flagship || agency_changed) {
+        flagship_rule(lab, form, &after, lang)?
+    } else {
+        None
+    };
+    let mut change = Change::one(before, after);
+    if let Some((old_before, old_after)) = moved {
+        change = change.and(old_before, old_after);
+    }
+    record(lab, change, now);
     Ok(true)
 }

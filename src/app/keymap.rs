@@ -194,6 +194,11 @@ pub static CONFIRM_QUIT: &[Binding] = &[
     bind(&[ch('n'), key(KeyCode::Esc)], Action::Back, "help.key.stay", Some("hint.stay")),
 ];
 
+pub static CONFIRM_FLAGSHIP: &[Binding] = &[
+    bind(&[key(KeyCode::Enter), ch('y')], Action::Confirm, "help.key.move_star", Some("hint.move_star")),
+    bind(&[key(KeyCode::Esc), ch('n')], Action::Back, "help.key.keep_star", Some("hint.keep_star")),
+];
+
 pub static OVERVIEW: &[Binding] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.cursor_up", None),
     bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.cursor_down", Some("hint.choose")),
@@ -229,13 +234,14 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Trash => TRASH,
         Mode::Setup => SETUP,
         Mode::ConfirmQuit => CONFIRM_QUIT,
+        Mode::ConfirmFlagship => CONFIRM_FLAGSHIP,
         Mode::Tally => TALLY,
         Mode::Awards => AWARDS,
     }
 }
 
 /// Every mode, for checks over the whole keymap.
-pub const ALL_MODES: [Mode; 13] = [
+pub const ALL_MODES: [Mode; 14] = [
     Mode::Tally,
     Mode::Awards,
     Mode::Start,
@@ -249,6 +255,7 @@ pub const ALL_MODES: [Mode; 13] = [
     Mode::Trash,
     Mode::Setup,
     Mode::ConfirmQuit,
+    Mode::ConfirmFlagship,
 ];
 
 /// Modes listed in the help overlay, in the order a coach meets them.

@@ -50,6 +50,8 @@ pub enum Mode {
     Setup,
     /// The last save failed on the way out: quit anyway?
     ConfirmQuit,
+    /// The agency already has a flagship: move the star to the selected idea?
+    ConfirmFlagship,
     /// The tallies on the wall: totals, per table and agency, One Agency One Innovation.
     Tally,
     /// The awards list for the closing ceremony.
@@ -156,6 +158,8 @@ pub struct Lab {
     /// A remove on the setup screen waits for a second press on the same row.
     pub setup_pending_remove: Option<usize>,
     pub form: Option<Form>,
+    /// The star move waiting for the coach's answer (Mode::ConfirmFlagship).
+    pub pending_flagship: Option<FlagshipMove>,
     /// The tally of this session and the save generation it was computed at; kept fresh only while a
     /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
     pub tally: Option<(u64, Tally)>,
@@ -170,12 +174,37 @@ pub struct Selection {
     pub row: usize,
 }
 
-/// One undoable change to an idea: its state before and after. An added idea's "before" is the same idea
-/// deleted, so undoing an add leaves a tombstone and its id is never reused.
+/// One undoable step: the ideas it changed, each as it was before and after (in the same order). Moving the
+/// flagship star changes two ideas in one step. An added idea's "before" is the same idea deleted, so undoing
+/// an add leaves a tombstone and its id is never reused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
-    pub before: Idea,
-    pub after: Idea,
+    pub before: Vec<Idea>,
+    pub after: Vec<Idea>,
+}
+
+impl Change {
+    /// A step that changes one idea.
+    pub fn one(before: Idea, after: Idea) -> Change {
+        Change { before: vec![before], after: vec![after] }
+    }
+
+    /// Adds the change of one more idea to this step.
+    pub fn and(mut self, before: Idea, after: Idea) -> Change {
+        self.before.push(before);
+        self.after.push(after);
+        self
+    }
+}
+
+/// Marking an idea as flagship when its agency already has one: the star moves only once the coach says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagshipMove {
+    /// The idea that would get the star.
+    pub to: u64,
+    /// The agency's flagship now, which would lose it.
+    pub from: u64,
+    pub agency: String,
 }
 
 /// Undo and redo stacks of idea changes, newest last.
@@ -295,6 +324,7 @@ impl Lab {
             setup_cursor: 0,
             setup_pending_remove: None,
             form: None,
+            pending_flagship: None,
             tally: None,
             tally_scroll: 0,
             awards_page: 0,

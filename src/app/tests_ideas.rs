@@ -164,10 +164,14 @@ fn a_form_with_an_empty_title_is_refused_and_stays_open() {
     assert_eq!(s.mode, Mode::Capture);
 }
 
+/// Four captured ideas, each given an agency of its own (so each may become a flagship), on the board.
 fn with_ideas() -> State {
     let mut s = state();
     for (table, title) in [(1, "A1"), (2, "B1"), (2, "B2"), (3, "C1")] {
         capture(&mut s, table, title);
+    }
+    for idea in &mut s.lab.as_mut().unwrap().session.ideas {
+        idea.agency = Some(format!("OPD {}", idea.title));
     }
     update(&mut s, Action::Back);
     update(&mut s, Action::OpenBoard);
@@ -364,4 +368,109 @@ fn a_failed_last_save_asks_before_quitting() {
     assert_eq!((s.mode, s.quit_blocked.is_none()), (Mode::Agenda, true));
     update(&mut s, Action::QuitBlocked(SaveFailure { message: "x".into(), emergency: None }));
     assert_eq!(update(&mut s, Action::QuitAnyway), vec![Effect::QuitNow]);
+}
+
+/// Focuses `key` in the open form.
+fn focus(s: &mut State, key: FieldKey) {
+    while s.lab.as_ref().and_then(|l| l.form.as_ref()).and_then(Form::focused_key) != Some(key) {
+        update(s, Action::NextField);
+    }
+}
+
+fn space() -> Action {
+    Action::Text(Input { key: Key::Char(' '), ..Default::default() })
+}
+
+#[test]
+fn a_flagship_needs_an_agency() {
+    let mut s = with_ideas();
+    s.lab.as_mut().unwrap().session.idea_mut(1).unwrap().agency = None;
+    let before = session(&s).clone();
+    assert_eq!(update(&mut s, Action::ToggleFlagship), vec![], "A1 has no agency: nothing saved");
+    assert_eq!(*session(&s), before);
+    assert_eq!(s.mode, Mode::Board);
+    let notice = s.notice.as_ref().unwrap();
+    assert!(notice.is_error && notice.text.starts_with("Idea #1 has no agency"), "{}", notice.text);
+    // Its author's agency from the roster is enough.
+    s.lab.as_mut().unwrap().session.idea_mut(1).unwrap().author = Some("Rina".into());
+    assert_eq!(update(&mut s, Action::ToggleFlagship), vec![Effect::Save]);
+    assert!(session(&s).idea(1).unwrap().flagship);
+}
+
+#[test]
+fn a_second_flagship_of_an_agency_asks_before_the_star_moves() {
+    let mut s = with_ideas();
+    for idea in &mut s.lab.as_mut().unwrap().session.ideas {
+        idea.agency = Some("Dinas Kesehatan".into());
+    }
+    update(&mut s, Action::ToggleFlagship); // A1 becomes the flagship
+    assert!(session(&s).idea(1).unwrap().flagship);
+    update(&mut s, Action::CursorRight); // B2
+    assert_eq!(update(&mut s, Action::ToggleFlagship), vec![], "asks first");
+    assert_eq!(s.mode, Mode::ConfirmFlagship);
+    assert_eq!(lab(&s).pending_flagship, Some(FlagshipMove { to: 3, from: 1, agency: "Dinas Kesehatan".into() }));
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode, Mode::Board);
+    assert!(session(&s).idea(1).unwrap().flagship && !session(&s).idea(3).unwrap().flagship, "Esc keeps it");
+
+    update(&mut s, Action::ToggleFlagship);
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
+    assert_eq!(s.mode, Mode::Board);
+    assert!(!session(&s).idea(1).unwrap().flagship && session(&s).idea(3).unwrap().flagship, "the star moved");
+    assert_eq!(session(&s).live_ideas().filter(|i| i.flagship).count(), 1);
+    update(&mut s, Action::Undo);
+    assert!(session(&s).idea(1).unwrap().flagship && !session(&s).idea(3).unwrap().flagship, "one undo, both back");
+    update(&mut s, Action::Redo);
+    assert!(!session(&s).idea(1).unwrap().flagship && session(&s).idea(3).unwrap().flagship);
+}
+
+#[test]
+fn the_details_form_keeps_one_flagship_per_agency() {
+    let mut s = with_ideas();
+    for idea in &mut s.lab.as_mut().unwrap().session.ideas {
+        idea.agency = Some("Dinas Kesehatan".into());
+    }
+    update(&mut s, Action::ToggleFlagship); // A1
+    update(&mut s, Action::CursorRight);
+    update(&mut s, Action::EditIdea); // B2
+    focus(&mut s, FieldKey::Flagship);
+    update(&mut s, space());
+    assert_eq!(update(&mut s, Action::Confirm), vec![], "the first Enter explains");
+    let error = lab(&s).form.as_ref().and_then(|f| f.error.clone()).unwrap();
+    assert!(error.starts_with("Dinas Kesehatan already has a flagship: #1 \"A1\""), "{error}");
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save], "the second moves the star");
+    assert!(!session(&s).idea(1).unwrap().flagship && session(&s).idea(3).unwrap().flagship);
+
+    // A flagship typed in the capture details with no agency is refused with the reason.
+    update(&mut s, Action::OpenCapture);
+    run(&mut s, typed("Tanpa OPD"));
+    update(&mut s, Action::OpenDetails);
+    focus(&mut s, FieldKey::Flagship);
+    update(&mut s, space());
+    assert_eq!(update(&mut s, Action::Confirm), vec![]);
+    assert!(lab(&s).form.as_ref().and_then(|f| f.error.as_deref()).is_some_and(|e| e.starts_with("A flagship needs")));
+    // Any key after the warning forgets a pending move: the next Enter warns again instead of moving.
+    focus(&mut s, FieldKey::Agency);
+    run(&mut s, typed("Dinas Kesehatan"));
+    assert_eq!(update(&mut s, Action::Confirm), vec![]);
+    update(&mut s, Action::NextField);
+    update(&mut s, Action::PrevField);
+    run(&mut s, typed(" "));
+    assert_eq!(update(&mut s, Action::Confirm), vec![], "warned again after typing");
+    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
+    let flagships: Vec<u64> = session(&s).live_ideas().filter(|i| i.flagship).map(|i| i.id).collect();
+    assert_eq!(flagships, vec![5], "the new idea has the star, B2 lost it");
+}
+
+#[test]
+fn absent_members_are_offered_last_and_marked() {
+    let mut s = with_ideas();
+    let lab_mut = s.lab.as_mut().unwrap();
+    lab_mut.session.groups[1].members[0].present = false; // Budi
+    update(&mut s, Action::CursorRight);
+    update(&mut s, Action::EditIdea);
+    let form = lab(&s).form.as_ref().unwrap();
+    let author = form.field(FieldKey::Author).unwrap();
+    let offered: Vec<(&str, bool)> = author.suggestions.iter().map(|x| (x.value.as_str(), x.absent)).collect();
+    assert_eq!(offered, [("Rina", false), ("Budi", true)]);
 }

@@ -276,7 +276,7 @@ impl State {
                 }
             }
             Mode::Awards => self.turn_awards_page(dy.signum()),
-            Mode::Agenda | Mode::PlanPath | Mode::Capture | Mode::Form | Mode::ConfirmQuit => {}
+            Mode::Agenda | Mode::PlanPath | Mode::Capture | Mode::Form | Mode::ConfirmQuit | Mode::ConfirmFlagship => {}
         }
         vec![]
     }
@@ -326,6 +326,7 @@ impl State {
             Mode::Capture => self.capture_confirm(),
             Mode::Form => self.form_confirm(),
             Mode::Trash => self.restore_selected(),
+            Mode::ConfirmFlagship => self.confirm_flagship_move(),
             Mode::Agenda | Mode::Board | Mode::Setup | Mode::ConfirmQuit | Mode::Tally | Mode::Awards => vec![],
         }
     }
@@ -345,6 +346,7 @@ impl State {
                 self.quit_blocked = None;
                 self.mode = Mode::Agenda;
             }
+            Mode::ConfirmFlagship => return self.keep_flagship(),
             Mode::Start | Mode::Agenda => {}
         }
         vec![]

@@ -73,6 +73,7 @@ pub fn report(session: &Session, name: &str, lang: Lang) -> String {
         let _ = writeln!(out, "- **{}:** {}", escape_cell(label), escape_cell(value));
     }
     let _ = writeln!(out, "\n{}\n", tally::totals_markdown(&tally, lang));
+    tally::markdown_readiness(&mut out, &tally, 2, lang);
 
     tally::markdown_body(&mut out, &tally, 2, lang);
     ideas_by_table(&mut out, session, lang);

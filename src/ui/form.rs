@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use rust_i18n::t;
 
 use super::{Ctx, fit};
-use crate::app::{FieldKey, FieldValue, Form, FormPurpose, Lab, SaveFailure};
+use crate::app::{FieldKey, FieldValue, FlagshipMove, Form, FormPurpose, Lab, SaveFailure};
 
 const LABEL_WIDTH: u16 = 14;
 
@@ -98,7 +98,13 @@ pub fn render(ctx: &Ctx, lab: &Lab, form: &Form, frame: &mut Frame, area: Rect) 
     if let Some(field) = focused.filter(|f| !f.suggestions.is_empty())
         && hint_area.y < bottom
     {
-        let list = field.suggestions.iter().map(String::as_str).collect::<Vec<_>>().join(", ");
+        let absent = ctx.t("form.absent_mark");
+        let list = field
+            .suggestions
+            .iter()
+            .map(|s| if s.absent { format!("{} {absent}", s.value) } else { s.value.clone() })
+            .collect::<Vec<_>>()
+            .join(", ");
         let hint = t!("form.suggestions", list = list, locale = ctx.lang.code());
         frame.render_widget(Paragraph::new(fit(&hint, inner.width as usize)).style(ctx.theme.text), hint_area);
     }
@@ -132,4 +138,35 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
+/// The agency already has a flagship: which one, and whether the star should move to the selected idea.
+pub fn confirm_flagship(ctx: &Ctx, lab: &Lab, pending: &FlagshipMove, frame: &mut Frame, area: Rect) {
+    let lang = ctx.lang.code();
+    let width = area.width.clamp(30, 90);
+    let text_w = width.saturating_sub(4) as usize;
+    let title_of = |id: u64| lab.session.idea(id).map(|i| i.title.as_str()).unwrap_or_default();
+    let current = format!("★ #{} \"{}\"", pending.from, title_of(pending.from));
+    let lines = vec![
+        Line::styled(fit(&t!("flagship.confirm_has", agency = pending.agency, locale = lang), text_w), ctx.theme.text),
+        Line::styled(fit(&current, text_w), ctx.theme.title),
+        Line::raw(""),
+        Line::styled(
+            fit(&t!("flagship.confirm_move", id = pending.to, title = title_of(pending.to), locale = lang), text_w),
+            ctx.theme.accent,
+        ),
+        Line::raw(""),
+        Line::styled(fit(&ctx.t("flagship.confirm_keys"), text_w), ctx.theme.text),
+    ];
+    let popup = centered(area, width, 8);
+    frame.render_widget(Clear, popup);
+    let heading = fit(&ctx.t("flagship.confirm_title"), width.saturating_sub(2) as usize);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.theme.accent)
+        .style(ctx.theme.base)
+        .title(Span::styled(heading, ctx.theme.accent));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(lines), inner);
 }

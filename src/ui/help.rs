@@ -22,6 +22,7 @@ fn mode_title(mode: Mode) -> &'static str {
         Mode::Trash => "help.mode.trash",
         Mode::Setup => "help.mode.setup",
         Mode::ConfirmQuit => "help.mode.confirm_quit",
+        Mode::ConfirmFlagship => "help.mode.confirm_flagship",
         Mode::Tally => "help.mode.tally",
         Mode::Awards => "help.mode.awards",
     }

@@ -12,7 +12,7 @@ use unicode_width::UnicodeWidthStr;
 use super::{Ctx, fit};
 use crate::app::Lab;
 use crate::model::Stage;
-use crate::tally::{OneAgencyStatus, Tally, stage_label, status_label};
+use crate::tally::{OneAgencyStatus, Tally, readiness, stage_label, status_label};
 
 /// The text after a bar: " 8 ★1".
 fn count_text(value: usize, flagship: usize) -> String {
@@ -132,10 +132,33 @@ fn one_agency(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// One line saying whether the session is ready for the awards, and what is open: it stays in view.
+fn readiness_line(ctx: &Ctx, tally: &Tally, width: usize) -> Line<'static> {
+    let open = tally.readiness.len();
+    if open == 0 {
+        return Line::styled(fit(&format!("✓ {}", readiness::headline(0, ctx.lang)), width), ctx.theme.ok);
+    }
+    let findings: Vec<readiness::Finding> = tally.readiness.iter().map(|item| item.finding.clone()).collect();
+    let text = format!("⚠ {}: {}", readiness::headline(open, ctx.lang), readiness::summary(&findings, ctx.lang));
+    Line::styled(fit(&text, width), ctx.theme.accent)
+}
+
+/// The readiness check item by item, under its heading (each cut to the width; the CLI's `check` has them whole).
+fn readiness_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let mut lines = vec![heading(ctx, "readiness.title")];
+    let intro = readiness::intro(tally.readiness.len(), ctx.lang);
+    let style = if tally.readiness.is_empty() { ctx.theme.ok } else { ctx.theme.title };
+    lines.push(Line::styled(fit(&intro, width), style));
+    for line in readiness::wall_lines(tally.readiness.iter().map(|item| &item.finding), ctx.lang) {
+        lines.push(Line::styled(fit(&format!("• {line}"), width), ctx.theme.text));
+    }
+    lines
+}
+
 pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     let Some(tally) = lab.tally() else { return };
     let lang = ctx.lang.code();
-    let [title_area, gauge_area, _, body] =
+    let [title_area, gauge_area, readiness_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)])
             .areas(area);
     let title = t!(
@@ -152,6 +175,7 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         title_area,
     );
     frame.render_widget(super::screens::ideas_gauge(ctx, tally.ideas, tally.target), gauge_area);
+    frame.render_widget(Paragraph::new(readiness_line(ctx, tally, area.width as usize)), readiness_area);
     let scroll = lab.tally_scroll;
     if body.width >= 100 {
         let [left, _, right] =
@@ -176,6 +200,8 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         let mut right_lines = per_agency(ctx, tally, rw);
         right_lines.push(Line::raw(""));
         right_lines.extend(one_agency(ctx, tally, rw));
+        right_lines.push(Line::raw(""));
+        right_lines.extend(readiness_lines(ctx, tally, rw));
         frame.render_widget(Paragraph::new(right_lines).scroll((scroll, 0)), right);
     } else {
         let w = body.width as usize;
@@ -186,6 +212,8 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         lines.extend(one_agency(ctx, tally, w));
         lines.push(Line::raw(""));
         lines.extend(stages_and_days(ctx, tally, w));
+        lines.push(Line::raw(""));
+        lines.extend(readiness_lines(ctx, tally, w));
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
     }
 }
@@ -193,7 +221,14 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
 /// Everyone credited with an idea, grouped by table and agency, with their counts, a page at a time.
 fn award_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
     let no_agency = ctx.t("tally.no_agency");
-    let mut lines = Vec::new();
+    let absent = ctx.t("form.absent_mark");
+    // What is still open comes first, so it is settled before the names are read out.
+    let mut lines = if tally.readiness.is_empty() {
+        vec![readiness_line(ctx, tally, width)]
+    } else {
+        readiness_lines(ctx, tally, width)
+    };
+    lines.push(Line::raw(""));
     let mut table: Option<&str> = None;
     let mut agency: Option<Option<&str>> = None;
     for author in &tally.authors {
@@ -209,7 +244,8 @@ fn award_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
         }
         let count = super::ideas_count(ctx.lang, author.ideas);
         let name_w = width.saturating_sub(count.width() + 8);
-        let name = fit(&author.name, name_w);
+        let shown = if author.absent { format!("{} {absent}", author.name) } else { author.name.clone() };
+        let name = fit(&shown, name_w);
         let dots = " ".repeat(name_w.saturating_sub(name.width()) + 2);
         lines.push(Line::from(vec![
             Span::styled(format!("      {name}{dots}"), ctx.theme.text),

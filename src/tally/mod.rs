@@ -11,6 +11,8 @@ use rust_i18n::t;
 use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
+pub mod readiness;
+
 use crate::export::markdown::escape_cell;
 use crate::export::neutralise_formula;
 use crate::i18n::Lang;
@@ -66,6 +68,18 @@ pub struct Tally {
     pub authors: Vec<AuthorTally>,
     /// Files the caller could not load; they are named in every rendering.
     pub left_out: Vec<LeftOut>,
+    /// Files the caller was given but did not count (the same file named twice); named in every rendering.
+    pub skipped: Vec<SkippedFile>,
+    /// What is still open before the awards and the report, session by session (see `readiness::check`).
+    pub readiness: Vec<ReadinessItem>,
+}
+
+/// An open item of one session's readiness check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReadinessItem {
+    pub session: String,
+    #[serde(flatten)]
+    pub finding: readiness::Finding,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -158,6 +172,25 @@ pub struct AuthorTally {
     /// That table's name.
     pub table: String,
     pub ideas: usize,
+    /// Whether the roster knows them (else their table and agency come from their ideas).
+    pub on_roster: bool,
+    /// On the roster and marked absent: the readiness check names them before the ceremony.
+    pub absent: bool,
+}
+
+/// A file named on the command line that the tally did not count, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    #[serde(flatten)]
+    pub why: SkipReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The same file as one already counted (`same_as`, as it was named).
+    Duplicate { same_as: String },
 }
 
 /// A file that was meant to be tallied but could not be loaded.
@@ -428,7 +461,7 @@ impl Hasher for FastHasher {
 pub(crate) type FastMap<K, V> = HashMap<K, V, FastState>;
 
 /// Orders names case-insensitively, then exactly (so the order never depends on hash-map iteration).
-fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
     let folded = if a.is_ascii() && b.is_ascii() {
         // The same order as below for ASCII, without decoding characters.
         a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
@@ -535,7 +568,7 @@ impl<'a> SessionIndex<'a> {
     }
 
     /// The roster entry for an author: at the idea's table first, else anywhere in the room.
-    fn member(&self, name: &str, group: Option<usize>) -> Option<(usize, &'a Member)> {
+    pub fn member(&self, name: &str, group: Option<usize>) -> Option<(usize, &'a Member)> {
         let key = Caseless(name);
         group
             .and_then(|g| self.members_at_table.get(&(g, key)).map(|m| (g, *m)))
@@ -579,6 +612,8 @@ struct AuthorAcc<'a> {
     table: &'a str,
     agency: Option<&'a str>,
     ideas: usize,
+    on_roster: bool,
+    absent: bool,
 }
 
 /// What a run of consecutive sessions contributes to a tally. Runs are counted on separate threads when
@@ -638,6 +673,11 @@ impl<'a> Part<'a> {
         for (si, sref) in (run.start..).zip(mine) {
             let session = sref.session;
             index.rebuild(session);
+            tally.readiness.extend(
+                readiness::check_indexed(session, &index)
+                    .into_iter()
+                    .map(|finding| ReadinessItem { session: sref.name.clone(), finding }),
+            );
             author_index.clear();
             for member in session.groups.iter().flat_map(|g| &g.members) {
                 if let Some(agency) = present(member.agency.as_deref()) {
@@ -706,7 +746,19 @@ impl<'a> Part<'a> {
                         };
                         let roster_agency = member.and_then(|(_, m)| present(m.agency.as_deref()));
                         let agency = roster_agency.map(|a| agencies.slot(a).name).or(agency);
-                        authors.push(AuthorAcc { session: si, name, group: at, group_id, table, agency, ideas: 0 });
+                        let on_roster = member.is_some();
+                        let absent = member.is_some_and(|(_, m)| !m.present);
+                        authors.push(AuthorAcc {
+                            session: si,
+                            name,
+                            group: at,
+                            group_id,
+                            table,
+                            agency,
+                            ideas: 0,
+                            on_roster,
+                            absent,
+                        });
                     }
                     let acc = &mut authors[i];
                     acc.ideas += 1;
@@ -788,6 +840,8 @@ impl<'a> Part<'a> {
                 group: a.group_id.to_string(),
                 table: a.table.to_string(),
                 ideas: a.ideas,
+                on_roster: a.on_roster,
+                absent: a.absent,
             })
             .collect();
         Part { tally, agencies, no_agency, days }
@@ -871,6 +925,8 @@ impl TallyBuilder {
         whole.by_stage.add(&part.by_stage);
         whole.by_form.add(&part.by_form);
         whole.left_out.extend(part.left_out);
+        whole.skipped.extend(part.skipped);
+        whole.readiness.extend(part.readiness);
         for (date, ideas) in days {
             *self.days.entry(date).or_default() += ideas;
         }
@@ -1270,25 +1326,85 @@ fn text_section(out: &mut String, section: &Section, lang: Lang) {
     write_text_table(out, &header, &rows, &section.numeric);
 }
 
-/// The tally for a terminal: a totals line, then one aligned table per section, then the files left out.
-/// Every name is made inert, so a hostile session file cannot drive the terminal.
+/// A titled list of sentences (the readiness check, files left out or skipped); each rendering makes them safe.
+struct ListSection {
+    title: String,
+    intro: Option<String>,
+    items: Vec<String>,
+}
+
+/// What is still open before the awards, first in every report so the organisers see it before the numbers.
+fn readiness_section(tally: &Tally, lang: Lang) -> ListSection {
+    let several = tally.several_sessions();
+    ListSection {
+        title: t!("readiness.title", locale = lang.code()).into_owned(),
+        intro: Some(readiness::intro(tally.readiness.len(), lang)),
+        items: tally
+            .readiness
+            .iter()
+            .map(|item| {
+                let sentence = item.finding.sentence(lang);
+                if several { format!("{}: {sentence}", item.session) } else { sentence }
+            })
+            .collect(),
+    }
+}
+
+/// The files that were named but not counted: left out (failed to load) and skipped (named twice).
+fn file_sections(tally: &Tally, lang: Lang) -> Vec<ListSection> {
+    let l = lang.code();
+    let mut sections = Vec::new();
+    if !tally.left_out.is_empty() {
+        sections.push(ListSection {
+            title: t!("report.left_out", locale = l).into_owned(),
+            intro: None,
+            items: tally.left_out.iter().map(LeftOut::line).collect(),
+        });
+    }
+    if !tally.skipped.is_empty() {
+        sections.push(ListSection {
+            title: t!("report.skipped", locale = l).into_owned(),
+            intro: None,
+            items: tally
+                .skipped
+                .iter()
+                .map(|file| match &file.why {
+                    SkipReason::Duplicate { same_as } => {
+                        t!("report.skipped_duplicate", path = file.path, same_as = same_as, locale = l).into_owned()
+                    }
+                })
+                .collect(),
+        });
+    }
+    sections
+}
+
+fn text_list(out: &mut String, section: &ListSection) {
+    let _ = write!(out, "\n{}\n{}\n", section.title, "-".repeat(section.title.width()));
+    if let Some(intro) = &section.intro {
+        let _ = writeln!(out, "{}", inert(intro));
+    }
+    for item in &section.items {
+        let _ = writeln!(out, "- {}", inert(item));
+    }
+}
+
+/// The tally for a terminal: a totals line, the readiness check, then one aligned table per section, then the
+/// files left out or skipped. Every name is made inert, so a hostile session file cannot drive the terminal.
 pub fn to_text(tally: &Tally, lang: Lang) -> String {
     let mut out = String::new();
     out.push_str(&t!("report.tally", locale = lang.code()).to_uppercase());
     out.push('\n');
     out.push_str(&totals_line(tally, lang));
     out.push('\n');
+    text_list(&mut out, &readiness_section(tally, lang));
     text_section(&mut out, &sessions_section(tally, lang), lang);
     for section in body_sections(tally, lang) {
         text_section(&mut out, &section, lang);
     }
     text_section(&mut out, &awards_section(tally, lang), lang);
-    if !tally.left_out.is_empty() {
-        let title = t!("report.left_out", locale = lang.code());
-        let _ = write!(out, "\n{title}\n{}\n", "-".repeat(title.width()));
-        for file in &tally.left_out {
-            let _ = writeln!(out, "{}", inert(&file.line()));
-        }
+    for section in file_sections(tally, lang) {
+        text_list(&mut out, &section);
     }
     out
 }
@@ -1359,16 +1475,31 @@ pub fn to_markdown(tally: &Tally, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", escape_cell(&t!("report.tally", locale = lang.code())));
     let _ = writeln!(out, "{}\n", escape_cell(&totals_line(tally, lang)));
+    markdown_readiness(&mut out, tally, 2, lang);
     markdown_section(&mut out, &sessions_section(tally, lang), 2, lang);
     markdown_body(&mut out, tally, 2, lang);
-    if !tally.left_out.is_empty() {
-        let _ = writeln!(out, "## {}\n", escape_cell(&t!("report.left_out", locale = lang.code())));
-        for file in &tally.left_out {
-            let _ = writeln!(out, "- {}", escape_cell(&file.line()));
-        }
-        out.push('\n');
+    for section in file_sections(tally, lang) {
+        markdown_list(&mut out, &section, 2);
     }
     out
+}
+
+fn markdown_list(out: &mut String, section: &ListSection, level: usize) {
+    let _ = writeln!(out, "{} {}\n", "#".repeat(level), escape_cell(&section.title));
+    if let Some(intro) = &section.intro {
+        let _ = writeln!(out, "{}\n", escape_cell(intro));
+    }
+    for item in &section.items {
+        let _ = writeln!(out, "- {}", escape_cell(item));
+    }
+    if !section.items.is_empty() {
+        out.push('\n');
+    }
+}
+
+/// The readiness check at heading `level`, for the top of the tally and of the session report.
+pub(crate) fn markdown_readiness(out: &mut String, tally: &Tally, level: usize, lang: Lang) {
+    markdown_list(out, &readiness_section(tally, lang), level);
 }
 
 pub(crate) fn totals_markdown(tally: &Tally, lang: Lang) -> String {
@@ -1398,6 +1529,8 @@ pub const CSV_COLUMNS: [&str; 9] =
 /// | `one_agency_one_innovation` | | agency | agency | agency | ideas | flagship | | status key |
 /// | `author` | file | table id | person | agency | ideas | | | |
 /// | `left_out` | | path | error | | | | | |
+/// | `skipped` | | path | the file it duplicates | | | | | `duplicate` |
+/// | `readiness` | file | idea id, if about an idea | the open item, in words | agency, if about one | | | | kind |
 ///
 /// Keys are stable and English; names are in `lang`. Text cells are made inert and neutralised against
 /// formula injection, since this file is opened in spreadsheets.
@@ -1520,6 +1653,26 @@ pub fn to_csv(tally: &Tally, lang: Lang) -> String {
     }
     for f in &tally.left_out {
         rows.push(["left_out".into(), e(), f.path.clone(), f.error.clone(), e(), e(), e(), e(), e()]);
+    }
+    for f in &tally.skipped {
+        let SkipReason::Duplicate { same_as } = &f.why;
+        rows.push(["skipped".into(), e(), f.path.clone(), same_as.clone(), e(), e(), e(), e(), "duplicate".into()]);
+    }
+    for item in &tally.readiness {
+        let finding = &item.finding;
+        let key = finding.idea().map(|id| id.to_string()).unwrap_or_default();
+        let agency = finding.agency().unwrap_or_default().to_string();
+        rows.push([
+            "readiness".into(),
+            item.session.clone(),
+            key,
+            finding.sentence(lang),
+            agency,
+            e(),
+            e(),
+            e(),
+            finding.key().into(),
+        ]);
     }
 
     match write_csv(&rows) {
