@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::catalog;
 use crate::clock;
 use crate::export::ExportFormat;
-use crate::i18n::plural_key;
+use crate::i18n::{count_of, plural_key};
 use crate::model::text::{ellipsize, inert, slug};
 use crate::model::{Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
@@ -40,7 +40,7 @@ pub enum CliError {
     #[error("{}", .0.join("; "))]
     Rows(Vec<String>),
     /// Some files failed; each was already reported on its own line.
-    #[error("{}", t!("cli.some_failed", count = .0))]
+    #[error("{}", t!(&plural_key("cli.some_failed", *.0 as u64), count = .0))]
     SomeFailed(usize),
     /// The readiness check found open items (each already printed); `failed` files could not be loaded.
     #[error("{}", not_ready_line(*.open, *.failed))]
@@ -48,7 +48,7 @@ pub enum CliError {
 }
 
 fn not_ready_line(open: usize, failed: usize) -> String {
-    let failed_line = t!("cli.some_failed", count = failed);
+    let failed_line = t!(&plural_key("cli.some_failed", failed as u64), count = failed);
     let open_line = t!(&plural_key("check.cli.open", open as u64), count = open);
     match (open, failed) {
         (_, 0) => open_line.into_owned(),
@@ -347,12 +347,13 @@ pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Writ
         open.session.updated_at = clock::now_in(open.session.plan.utc_offset.fixed());
         open.save()?;
     }
+    let lang = crate::i18n::Lang::current();
     let line = t!(
         key,
         path = path.display(),
-        added = summary.added,
+        added = count_of("count.participants", summary.added as u64, lang),
         updated = summary.updated,
-        tables = summary.tables_created
+        tables = count_of("count.tables", summary.tables_created as u64, lang)
     );
     writeln!(out, "{line}")?;
     Ok(())

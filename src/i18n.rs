@@ -57,6 +57,12 @@ pub fn plural_key(base: &str, count: u64) -> String {
     format!("{base}.{form}")
 }
 
+/// "1 participant", "3 participants" ("1 peserta", "3 peserta"): `count` with the noun of `base`
+/// (`count.<noun>.one` / `.other` in the locale files), in `lang`.
+pub fn count_of(base: &str, count: u64, lang: Lang) -> String {
+    rust_i18n::t!(&plural_key(base, count), count = count, locale = lang.code()).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

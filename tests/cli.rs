@@ -358,11 +358,11 @@ fn roster_import_fills_the_tables_or_changes_nothing() {
     let before = fs::read(&path).unwrap();
     let out = run(dir.path(), &["roster", "import", "lab.json", "peserta.csv", "--dry-run"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("would add 4 participants, update 0, create 1 tables"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("would add 4 participants, update 0, create 1 table ("), "{}", stdout(&out));
     assert_eq!(fs::read(&path).unwrap(), before, "a dry run writes nothing");
     let out = run(dir.path(), &["roster", "import", "lab.json", "peserta.csv"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "lab.json: 4 participants added, 0 updated, 1 tables created\n");
+    assert_eq!(stdout(&out), "lab.json: 4 participants added, 0 updated, 1 table created\n");
     let s = innolab::store::load(&path).unwrap();
     assert_eq!(s.groups[0].members.len(), 2);
     assert_eq!(s.groups[0].members[1].role, innolab::model::Role::Representative);

@@ -169,7 +169,7 @@ fn tally_names_a_broken_file_exits_1_and_still_counts_the_rest() {
     assert_eq!(tally["left_out"][0]["path"], "labs/broken.json");
     assert_eq!(tally["sessions"].as_array().unwrap().len(), 2);
     assert_eq!(tally["ideas"], independent_counts(&[&a, &dir.path().join("labs/kesehatan.json")]).0);
-    assert!(stderr(&out).contains("1 file(s) failed"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 file failed"), "{}", stderr(&out));
     let text = stdout(&run(dir.path(), &["tally", "labs"]));
     assert!(text.contains("labs/broken.json: line 1, column 20: not valid JSON"), "{text}");
 }

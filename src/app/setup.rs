@@ -132,9 +132,10 @@ impl State {
 }
 
 pub fn roster_error(error: &RosterError, lang: Lang) -> String {
+    let ideas = |n: usize| crate::i18n::count_of("count.ideas", n as u64, lang);
     let lang = lang.code();
     match error {
-        RosterError::TableHasIdeas { ideas } => t!("roster.error.table_has_ideas", count = ideas, locale = lang),
+        RosterError::TableHasIdeas { ideas: n } => t!("roster.error.table_has_ideas", ideas = ideas(*n), locale = lang),
         RosterError::LastTable => t!("roster.error.last_table", locale = lang),
         RosterError::EmptyName => t!("roster.error.empty_name", locale = lang),
         RosterError::NotFound => t!("roster.error.not_found", locale = lang),

@@ -354,7 +354,7 @@ fn a_table_with_ideas_cannot_be_removed() {
     update(&mut s, Action::Back);
     update(&mut s, Action::OpenSetup);
     assert_eq!(run(&mut s, [Action::RemoveRow, Action::RemoveRow]), vec![]);
-    assert!(s.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("1 ideas")));
+    assert!(s.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("This table has 1 idea (")));
     assert_eq!(session(&s).groups.len(), 6);
 }
 

@@ -204,8 +204,7 @@ pub fn countdown(secs: i64) -> String {
 
 /// "1 idea", "3 ideas" ("1 ide", "3 ide").
 pub fn ideas_count(lang: Lang, count: usize) -> String {
-    let key = if count == 1 { "screen.idea_one" } else { "screen.ideas_short" };
-    t!(key, count = count, locale = lang.code()).into_owned()
+    crate::i18n::count_of("count.ideas", count as u64, lang)
 }
 
 pub fn stage_label(lang: Lang, stage: Stage) -> String {

@@ -11,6 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, fit};
 use crate::app::Lab;
+use crate::i18n::plural_key;
 use crate::model::Stage;
 use crate::tally::{OneAgencyStatus, Tally, readiness, stage_label, status_label};
 
@@ -162,7 +163,7 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)])
             .areas(area);
     let title = t!(
-        "tally.title",
+        &plural_key("tally.title", tally.ideas as u64),
         count = tally.ideas,
         target = tally.target,
         percent = tally.percent_of_target(),
@@ -264,7 +265,9 @@ pub fn awards(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, page: usize) 
     let per_page = (list.height as usize).max(1);
     let pages = lines.len().div_ceil(per_page).max(1);
     let page = page.min(pages - 1);
-    let title = t!("awards.title", people = tally.authors.len(), page = page + 1, pages = pages, locale = lang);
+    let people = tally.authors.len();
+    let title =
+        t!(&plural_key("awards.title", people as u64), people = people, page = page + 1, pages = pages, locale = lang);
     frame.render_widget(
         Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.accent),
         title_area,

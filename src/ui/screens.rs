@@ -231,7 +231,7 @@ fn plenary(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: R
     let heading = t!(
         "screen.plenary_table",
         table = fit(&group.name, 40),
-        count = ideas.len(),
+        ideas = super::ideas_count(ctx.lang, ideas.len()),
         n = g + 1,
         of = groups.len(),
         locale = lang
