@@ -1246,6 +1246,16 @@ fn body_sections(tally: &Tally, lang: Lang) -> Vec<Section> {
     vec![per_table, per_agency, per_stage, per_day, per_form, oaoi]
 }
 
+/// An awardee's name as the awards list shows it: marked when the roster says they are absent, so nobody is
+/// called up in vain.
+fn awardee_name(author: &AuthorTally, lang: Lang) -> String {
+    if author.absent {
+        format!("{} {}", author.name, t!("form.absent_mark", locale = lang.code()))
+    } else {
+        author.name.clone()
+    }
+}
+
 /// The awards list as a table (the markdown groups it by table and agency instead).
 fn awards_section(tally: &Tally, lang: Lang) -> Section {
     let l = lang.code();
@@ -1258,7 +1268,7 @@ fn awards_section(tally: &Tally, lang: Lang) -> Section {
             .iter()
             .map(|a| {
                 let agency = a.agency.clone().unwrap_or_else(|| no_agency_label(lang));
-                vec![a.name.clone(), agency, a.table.clone(), a.ideas.to_string()]
+                vec![awardee_name(a, lang), agency, a.table.clone(), a.ideas.to_string()]
             })
             .collect(),
         numeric: vec![false, false, false, true],
@@ -1448,7 +1458,7 @@ fn markdown_awards(out: &mut String, tally: &Tally, level: usize, lang: Lang) {
             let mut names = Vec::new();
             while i < tally.authors.len() && same_table(&tally.authors[i]) && &tally.authors[i].agency == agency {
                 let a = &tally.authors[i];
-                names.push(format!("{} ({})", escape_cell(&a.name), a.ideas));
+                names.push(format!("{} ({})", escape_cell(&awardee_name(a, lang)), a.ideas));
                 i += 1;
             }
             let agency = match agency {
