@@ -1,6 +1,7 @@
 //! The headless commands an organiser scripts (`new`, `list`, `plan`, `validate`, `idea add`, `schema`).
 //! Each takes plain arguments, writes its output to the given writer and returns a typed error.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -13,7 +14,7 @@ use crate::clock;
 use crate::export::ExportFormat;
 use crate::i18n::{count_of, plural_key};
 use crate::model::text::{ellipsize, inert, slug};
-use crate::model::{Form, NewIdea, Plan, Session, Stage, UtcOffset};
+use crate::model::{DuplicateKey, FlagshipConflict, Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,8 @@ pub enum CliError {
     UnknownGroup { path: PathBuf, group: String, available: String },
     #[error("{}", t!("cli.unknown_block", path = .path.display(), block = inert(.block), available = .available))]
     UnknownBlock { path: PathBuf, block: String, available: String },
+    #[error("{}", t!("ideas.cli.ambiguous_block", path = .path.display(), block = inert(.block), ids = .ids))]
+    AmbiguousBlock { path: PathBuf, block: String, ids: String },
     #[error("{}", t!("cli.empty_title"))]
     EmptyTitle,
     #[error("{}", t!("cli.io", path = .path.display(), error = .source))]
@@ -42,6 +45,10 @@ pub enum CliError {
     /// Some files failed; each was already reported on its own line.
     #[error("{}", t!(&plural_key("cli.some_failed", *.0 as u64), count = .0))]
     SomeFailed(usize),
+    #[error("{}", t!("ideas.cli.no_agency", path = .path.display()))]
+    FlagshipNoAgency { path: PathBuf },
+    #[error("{}", t!("ideas.cli.flagship_taken", path = .path.display(), agency = inert(.agency), id = .holder, title = inert(.title)))]
+    FlagshipTaken { path: PathBuf, agency: String, holder: u64, title: String },
     /// The readiness check found open items (each already printed); `failed` files could not be loaded.
     #[error("{}", not_ready_line(*.open, *.failed))]
     NotReady { open: usize, failed: usize },
@@ -276,12 +283,43 @@ pub struct IdeaArgs {
     pub digital: bool,
     pub flagship: bool,
     pub stage: Option<Stage>,
-    /// The agenda block it came from (default: the current block).
+    /// The agenda block it came from (default: [`Session::default_capture_block`]).
     pub block: Option<String>,
+    /// Add it even when a live idea has the same table, title and author.
+    pub allow_duplicates: bool,
+    /// With `flagship`: take the star from the agency's current flagship.
+    pub replace_flagship: bool,
 }
 
-/// Appends one idea under the lock, saves atomically, and returns its id.
-pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<u64, CliError> {
+/// What `idea add` did: the id to print, and the notes for stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdeaAdded {
+    /// The new idea's id, or the existing one's when it was a duplicate.
+    pub id: u64,
+    /// One line each, already translated.
+    pub notes: Vec<String>,
+}
+
+/// Where an idea with no `--block` goes, said in words: `block d2-curah-ide "Curah Ide" (day 2, Diagnose)`.
+fn block_words(session: &Session, block_id: &str) -> String {
+    let lang = crate::i18n::Lang::current();
+    match session.plan.find_block(block_id) {
+        Some((pos, block)) => t!(
+            "ideas.cli.block",
+            id = block.id,
+            title = inert(&block.title),
+            day = pos.day + 1,
+            stage = crate::tally::stage_label(block.stage, lang)
+        )
+        .into_owned(),
+        None => inert(block_id).into_owned(),
+    }
+}
+
+/// Appends one idea under the lock, saves atomically, and returns its id. An idea the session already has
+/// (same table, title and author) is not added again: its id comes back with a note, so a retried script is
+/// harmless. A flagship follows One Agency One Innovation.
+pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<IdeaAdded, CliError> {
     if crate::model::text::clean_line(&args.title).is_empty() {
         return Err(CliError::EmptyTitle);
     }
@@ -292,34 +330,68 @@ pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<u64, CliError> {
             session.groups.iter().map(|g| format!("{} ({})", inert(&g.name), g.id)).collect::<Vec<_>>().join(", ");
         return Err(CliError::UnknownGroup { path: path.to_path_buf(), group: args.group, available });
     };
-    let block = match &args.block {
-        Some(wanted) => match session.plan.find_block(wanted.trim()) {
-            Some((_, block)) => Some(block.id.clone()),
-            None => {
+    let mut notes = Vec::new();
+    let (block, defaulted) = match &args.block {
+        Some(wanted) => match session.plan.find_block_named(wanted) {
+            Ok((_, block)) => (block.id.clone(), false),
+            Err(ids) if ids.is_empty() => {
                 let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
                 return Err(CliError::UnknownBlock { path: path.to_path_buf(), block: wanted.clone(), available });
             }
+            Err(ids) => {
+                let ids = ids.join(", ");
+                return Err(CliError::AmbiguousBlock { path: path.to_path_buf(), block: wanted.clone(), ids });
+            }
         },
-        None => None,
+        None => match session.default_capture_block() {
+            Some((_, block)) => (block.id.clone(), true),
+            None => (session.progress.block.clone(), true),
+        },
     };
+    let new = NewIdea {
+        group,
+        title: args.title,
+        agency: args.agency,
+        author: args.author,
+        detail: args.detail,
+        form: args.form,
+        digital: args.digital,
+        flagship: args.flagship,
+        stage: args.stage,
+        block: Some(block.clone()),
+    };
+    if !args.allow_duplicates
+        && let Some(id) = session.find_duplicate(&new)
+    {
+        notes.push(t!("ideas.cli.duplicate", id = id).into_owned());
+        return Ok(IdeaAdded { id, notes });
+    }
     let now = clock::now_in(session.plan.utc_offset.fixed());
-    let id = session.add_idea(
-        NewIdea {
-            group,
-            title: args.title,
-            agency: args.agency,
-            author: args.author,
-            detail: args.detail,
-            form: args.form,
-            digital: args.digital,
-            flagship: args.flagship,
-            stage: args.stage,
-            block,
-        },
-        now,
-    );
+    let id = session.add_idea(new, now);
+    if args.flagship
+        && let Some(idea) = session.idea(id).cloned()
+    {
+        match session.flagship_conflict(&idea) {
+            None => {}
+            Some(FlagshipConflict::NoAgency) => return Err(CliError::FlagshipNoAgency { path: path.to_path_buf() }),
+            Some(FlagshipConflict::Taken { agency, holder }) => {
+                if !args.replace_flagship {
+                    let title = session.idea(holder).map(|old| old.title.clone()).unwrap_or_default();
+                    return Err(CliError::FlagshipTaken { path: path.to_path_buf(), agency, holder, title });
+                }
+                if let Some(old) = session.idea_mut(holder) {
+                    old.flagship = false;
+                    old.updated_at = now;
+                }
+                notes.push(t!("ideas.cli.star_moved", agency = inert(&agency), from = holder, to = id).into_owned());
+            }
+        }
+    }
+    if defaulted {
+        notes.insert(0, t!("ideas.cli.filed_under", id = id, block = block_words(session, &block)).into_owned());
+    }
     open.save()?;
-    Ok(id)
+    Ok(IdeaAdded { id, notes })
 }
 
 /// A file whose rows were refused: one line per bad row (file and line), then what that means (`summary`).
@@ -328,7 +400,8 @@ fn refused_rows(file: &Path, errors: &[crate::import::RowError], summary: &str) 
         .iter()
         .map(|e| t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned())
         .collect();
-    lines.push(t!(summary, path = file.display(), count = errors.len()).into_owned());
+    let problems = count_of("count.problems", errors.len() as u64, crate::i18n::Lang::current());
+    lines.push(t!(summary, path = file.display(), problems = problems).into_owned());
     CliError::Rows(lines)
 }
 
@@ -453,28 +526,124 @@ pub fn write_report(
     Ok(())
 }
 
-/// `innolab import`: ideas from a CSV, all or none, under the lock; with `dry_run` only shown.
-pub fn import_ideas(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) -> Result<(), CliError> {
+/// How `innolab import` files and filters the rows.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// The block of every row without its own (`block` column); default `Session::default_capture_block`.
+    pub block: Option<String>,
+    /// The stage of every row without its own (`stage` column); default the block's stage.
+    pub stage: Option<Stage>,
+    /// Keep rows that repeat a live idea (same table, title and author) or an earlier row.
+    pub allow_duplicates: bool,
+}
+
+/// What a repeated row repeats.
+enum Seen {
+    Idea(u64),
+    Row(usize),
+}
+
+/// `innolab import`: ideas from a CSV, all or none, under the lock; with `dry_run` only shown. A row that
+/// repeats an idea of the session or an earlier row is skipped and named on `err`, so importing the same
+/// sheet twice adds nothing the second time.
+pub fn import_ideas(
+    path: &Path,
+    file: &Path,
+    options: &ImportOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
     let bytes = std::fs::read(file).map_err(|source| CliError::Io { path: file.to_path_buf(), source })?;
     let mut open = OpenSession::open(path)?;
     let lang = crate::i18n::Lang::current();
-    let ideas = match crate::import::parse_ideas_csv(&bytes, &open.session) {
-        Ok(ideas) => ideas,
+    let session = &open.session;
+    let flag_block = match options.block.as_deref() {
+        None => None,
+        Some(wanted) => match session.plan.find_block_named(wanted) {
+            Ok((_, block)) => Some(block.id.clone()),
+            Err(ids) if ids.is_empty() => {
+                let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
+                return Err(CliError::UnknownBlock { path: path.to_path_buf(), block: wanted.into(), available });
+            }
+            Err(ids) => {
+                let ids = ids.join(", ");
+                return Err(CliError::AmbiguousBlock { path: path.to_path_buf(), block: wanted.into(), ids });
+            }
+        },
+    };
+    let rows = match crate::import::parse_ideas_csv(&bytes, session) {
+        Ok(rows) => rows,
         Err(errors) => return Err(refused_rows(file, &errors, "import.cli.nothing_imported")),
     };
-    if dry_run {
-        write!(out, "{}", crate::import::describe(&ideas, &open.session, lang))?;
-        writeln!(out, "{}", t!("import.cli.dry_run", path = path.display(), count = ideas.len()))?;
+    let default_block = flag_block.clone().or_else(|| session.default_capture_block().map(|(_, b)| b.id.clone()));
+    let mut defaulted = false;
+    let mut seen: HashMap<DuplicateKey, Seen> =
+        session.live_ideas().map(|idea| (DuplicateKey::of_idea(idea), Seen::Idea(idea.id))).collect();
+    let (mut kept, mut skipped) = (Vec::new(), Vec::new());
+    for mut row in rows {
+        let by_default = row.idea.block.is_none() && flag_block.is_none();
+        if row.idea.block.is_none() {
+            row.idea.block = default_block.clone();
+        }
+        if row.idea.stage.is_none() {
+            row.idea.stage = options.stage;
+        }
+        let key = DuplicateKey::of(&row.idea.group, &row.idea.title, row.idea.author.as_deref());
+        match seen.get(&key) {
+            Some(first) if !options.allow_duplicates => {
+                let shown = inert(&file.display().to_string()).into_owned();
+                skipped.push(match first {
+                    Seen::Idea(id) => {
+                        let (table, title) = session
+                            .idea(*id)
+                            .map(|i| (session.group(&i.group).map_or(i.group.as_str(), |g| &g.name), i.title.as_str()))
+                            .unwrap_or_default();
+                        t!(
+                            "import.skipped_idea",
+                            path = shown,
+                            line = row.line,
+                            id = id,
+                            table = inert(table),
+                            title = inert(title)
+                        )
+                    }
+                    Seen::Row(line) => t!("import.skipped_row", path = shown, line = row.line, other = line),
+                });
+            }
+            _ => {
+                seen.entry(key).or_insert(Seen::Row(row.line));
+                defaulted |= by_default;
+                kept.push(row);
+            }
+        }
+    }
+    for line in &skipped {
+        writeln!(err, "innolab: {line}")?;
+    }
+    if defaulted && let Some(block) = &default_block {
+        writeln!(err, "innolab: {}", t!("import.cli.filed_under", block = block_words(session, block)))?;
+    }
+    let ideas = count_of("count.ideas", kept.len() as u64, lang);
+    let duplicates = match skipped.len() {
+        0 => String::new(),
+        n => format!("; {}", t!(&plural_key("import.cli.skipped", n as u64), count = n)),
+    };
+    if options.dry_run {
+        write!(out, "{}", crate::import::describe(&kept, session, lang))?;
+        writeln!(out, "{}{duplicates}", t!("import.cli.dry_run", path = path.display(), ideas = ideas))?;
         return Ok(());
     }
     let now = clock::now_in(open.session.plan.utc_offset.fixed());
-    let ids: Vec<u64> = ideas.into_iter().map(|imported| open.session.add_idea(imported.idea, now)).collect();
-    open.save()?;
+    let ids: Vec<u64> = kept.into_iter().map(|imported| open.session.add_idea(imported.idea, now)).collect();
+    if !ids.is_empty() {
+        open.save()?;
+    }
     let range = match (ids.first(), ids.last()) {
-        (Some(a), Some(b)) if a != b => format!("#{a}–#{b}"),
-        (Some(a), _) => format!("#{a}"),
+        (Some(a), Some(b)) if a != b => format!(" (#{a}–#{b})"),
+        (Some(a), _) => format!(" (#{a})"),
         _ => String::new(),
     };
-    writeln!(out, "{}", t!("import.cli.done", path = path.display(), count = ids.len(), ids = range))?;
+    writeln!(out, "{}{duplicates}", t!("import.cli.done", path = path.display(), ideas = ideas, ids = range))?;
     Ok(())
 }

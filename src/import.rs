@@ -10,10 +10,10 @@ use rust_i18n::t;
 
 use crate::i18n::Lang;
 use crate::model::text::{clean_line, clean_multiline, inert};
-use crate::model::{Form, NewIdea, Session};
+use crate::model::{Form, NewIdea, Session, Stage};
 
-/// One idea read from the file, ready for `Session::add_idea`. Stage and block are left to the caller (by
-/// default the session's current block).
+/// One idea read from the file, ready for `Session::add_idea`. Its block and stage are the row's own when the
+/// file has them; otherwise the caller decides (`--block`, `--stage`, else `Session::default_capture_block`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedIdea {
     /// The 1-based line of the file its row starts on.
@@ -46,6 +46,8 @@ enum Column {
     Form,
     Digital,
     Detail,
+    Block,
+    Stage,
 }
 
 impl Column {
@@ -60,6 +62,8 @@ impl Column {
             "form" | "bentuk" => Column::Form,
             "digital" => Column::Digital,
             "detail" | "uraian" => Column::Detail,
+            "block" | "blok" | "sesi" => Column::Block,
+            "stage" | "tahap" => Column::Stage,
             _ => return None,
         })
     }
@@ -73,6 +77,8 @@ impl Column {
             Column::Form => "form",
             Column::Digital => "digital",
             Column::Detail => "detail",
+            Column::Block => "block",
+            Column::Stage => "stage",
         }
     }
 }
@@ -177,13 +183,25 @@ fn read_header(header: &ByteRecord, line: usize) -> Result<Vec<Column>, Vec<RowE
     }
 }
 
+/// A stage as a file may spell it: its key (`diagnose`, `drum-up`) or its name in either language
+/// ("Desain", "Umum"), case ignored.
+pub fn parse_stage(text: &str) -> Option<Stage> {
+    if let Ok(stage) = text.parse::<Stage>() {
+        return Some(stage);
+    }
+    let wanted = text.trim().to_lowercase();
+    Stage::ALL.into_iter().find(|&stage| {
+        [Lang::Id, Lang::En].iter().any(|&lang| crate::tally::stage_label(stage, lang).to_lowercase() == wanted)
+    })
+}
+
 /// One row as a new idea, or every problem in it.
 fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Result<NewIdea, Vec<String>> {
     let mut problems = Vec::new();
     if record.len() > columns.len() && record.iter().skip(columns.len()).any(|f| !f.trim_ascii().is_empty()) {
         problems.push(t!("import.too_many_cells", found = record.len(), expected = columns.len()).into_owned());
     }
-    let mut cells: [&str; 7] = [""; 7];
+    let mut cells: [&str; 9] = [""; 9];
     for (column, cell) in columns.iter().zip(record.iter()) {
         match std::str::from_utf8(cell) {
             Ok(text) => cells[*column as usize] = text,
@@ -223,6 +241,25 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
             Err(message) => problems.push(inert(&message).into_owned()),
         }
     }
+    let block = cell(Column::Block).trim();
+    if !block.is_empty() {
+        match session.plan.find_block_named(block) {
+            Ok((_, found)) => idea.block = Some(found.id.clone()),
+            Err(ids) if ids.is_empty() => {
+                problems.push(t!("import.unknown_block", value = format!("{:?}", inert(block))).into_owned());
+            }
+            Err(ids) => problems.push(
+                t!("import.ambiguous_block", value = format!("{:?}", inert(block)), ids = ids.join(", ")).into_owned(),
+            ),
+        }
+    }
+    let stage = cell(Column::Stage).trim();
+    if !stage.is_empty() {
+        match parse_stage(stage) {
+            Some(stage) => idea.stage = Some(stage),
+            None => problems.push(t!("import.bad_stage", value = format!("{:?}", inert(stage))).into_owned()),
+        }
+    }
     match yes_no(cell(Column::Digital)) {
         Some(digital) => idea.digital = digital,
         None => {
@@ -233,18 +270,23 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
     if problems.is_empty() { Ok(idea) } else { Err(problems) }
 }
 
-/// What an import would add, for `--dry-run`: one line per idea with its line in the file, table and title.
-/// Everything shown is made inert, since the file came from outside.
+/// What an import would add, for `--dry-run`: one line per idea with its line in the file, table, title and
+/// block. Everything shown is made inert, since the file came from outside.
 pub fn describe(ideas: &[ImportedIdea], session: &Session, lang: Lang) -> String {
     let mut out = String::new();
     for imported in ideas {
         let table = session.group(&imported.idea.group).map_or(imported.idea.group.as_str(), |g| g.name.as_str());
+        let block = match imported.idea.block.as_deref() {
+            Some(block) => format!(" · {}", t!("import.in_block", block = inert(block), locale = lang.code())),
+            None => String::new(),
+        };
         out.push_str(&t!(
             "import.would_add",
             locale = lang.code(),
             line = imported.line,
             table = inert(table),
-            title = inert(&imported.idea.title)
+            title = inert(&imported.idea.title),
+            block = block
         ));
         out.push('\n');
     }
@@ -275,6 +317,16 @@ mod tests {
     }
 
     #[test]
+    fn stages_parse_by_key_or_name_in_either_language() {
+        assert_eq!(parse_stage("diagnose"), Some(Stage::Diagnose));
+        assert_eq!(parse_stage("Drum-up"), Some(Stage::DrumUp));
+        assert_eq!(parse_stage("desain"), Some(Stage::Design));
+        assert_eq!(parse_stage("UMUM"), Some(Stage::None));
+        assert_eq!(parse_stage("General"), Some(Stage::None));
+        assert_eq!(parse_stage("dreaming"), None);
+    }
+
+    #[test]
     fn yes_no_in_both_languages() {
         for yes in ["yes", "YA", " true ", "1", "y"] {
             assert_eq!(yes_no(yes), Some(true), "{yes}");
@@ -292,6 +344,8 @@ mod tests {
         assert_eq!(Column::from_header("OPD"), Some(Column::Agency));
         assert_eq!(Column::from_header("Penggagas"), Some(Column::Author));
         assert_eq!(Column::from_header("uraian"), Some(Column::Detail));
+        assert_eq!(Column::from_header("Sesi"), Some(Column::Block));
+        assert_eq!(Column::from_header("tahap"), Some(Column::Stage));
         assert_eq!(Column::from_header("notes"), None);
     }
 }

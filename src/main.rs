@@ -61,7 +61,7 @@ enum Command {
         #[arg(long)]
         excel: bool,
     },
-    Import(CsvImportArgs),
+    Import(IdeaImportArgs),
     Roster {
         #[command(subcommand)]
         command: RosterCommand,
@@ -83,6 +83,19 @@ struct CsvImportArgs {
     file: PathBuf,
     #[arg(long)]
     dry_run: bool,
+}
+
+/// A CSV of ideas to bring into a session, and where its rows go.
+#[derive(Args)]
+struct IdeaImportArgs {
+    #[command(flatten)]
+    csv: CsvImportArgs,
+    #[arg(long, value_name = "ID")]
+    block: Option<String>,
+    #[arg(long, value_name = "S")]
+    stage: Option<Stage>,
+    #[arg(long)]
+    allow_duplicates: bool,
 }
 
 #[derive(Args, Default)]
@@ -150,6 +163,10 @@ struct IdeaAddArgs {
     stage: Option<Stage>,
     #[arg(long, value_name = "ID")]
     block: Option<String>,
+    #[arg(long)]
+    allow_duplicates: bool,
+    #[arg(long, requires = "flagship")]
+    replace_flagship: bool,
 }
 
 fn main() -> ExitCode {
@@ -214,7 +231,7 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
         Command::Validate { files } => cli::validate(&files, out, &mut std::io::stderr())?,
         Command::Idea { command: IdeaCommand::Add(a) } => {
             let path = cli::resolve_session_path(sessions, &a.session);
-            let id = cli::idea_add(
+            let added = cli::idea_add(
                 &path,
                 IdeaArgs {
                     group: a.group,
@@ -227,9 +244,15 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
                     flagship: a.flagship,
                     stage: a.stage,
                     block: a.block,
+                    allow_duplicates: a.allow_duplicates,
+                    replace_flagship: a.replace_flagship,
                 },
             )?;
-            writeln!(out, "{id}")?;
+            writeln!(out, "{}", added.id)?;
+            let mut err = std::io::stderr().lock();
+            for note in added.notes {
+                writeln!(err, "innolab: {note}")?;
+            }
         }
         Command::Check { paths } => {
             let paths: Vec<PathBuf> = paths.iter().map(|p| cli::resolve_session_path(sessions, p)).collect();
@@ -241,9 +264,15 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
             let written = cli::export(&path, format, output.as_deref(), excel)?;
             writeln!(out, "{}", written.display())?;
         }
-        Command::Import(CsvImportArgs { session, file, dry_run }) => {
+        Command::Import(IdeaImportArgs {
+            csv: CsvImportArgs { session, file, dry_run },
+            block,
+            stage,
+            allow_duplicates,
+        }) => {
             let path = cli::resolve_session_path(sessions, &session);
-            cli::import_ideas(&path, &file, dry_run, out)?;
+            let options = cli::ImportOptions { dry_run, block, stage, allow_duplicates };
+            cli::import_ideas(&path, &file, &options, out, &mut std::io::stderr())?;
         }
         Command::Roster { command: RosterCommand::Import(CsvImportArgs { session, file, dry_run }) } => {
             let path = cli::resolve_session_path(sessions, &session);

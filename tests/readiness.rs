@@ -92,7 +92,10 @@ fn every_report_starts_with_the_readiness_check() {
     assert!(readiness < text.find("Per table").unwrap(), "{text}");
     assert!(text.contains("- #2 \"Posyandu keliling\" (Meja 1): its author Rina is marked absent\n"), "{text}");
     assert!(!text.contains('\u{1b}'), "a hostile title stays inert");
-    assert!(text.contains("\nRina (absent)  Dinas Kesehatan  Meja 1      1\n"), "the awards list marks who is absent: {text}");
+    assert!(
+        text.contains("\nRina (absent)  Dinas Kesehatan  Meja 1      1\n"),
+        "the awards list marks who is absent: {text}"
+    );
 
     let md = ok(dir.path(), &["tally", "--format", "md", "lab.json"]);
     assert!(md.find("## Readiness for the awards").unwrap() < md.find("## Per table").unwrap(), "{md}");

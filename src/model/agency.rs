@@ -74,7 +74,9 @@ impl Session {
     pub fn flagship_conflict(&self, idea: &Idea) -> Option<FlagshipConflict> {
         let Some(agency) = self.agency_of(idea) else { return Some(FlagshipConflict::NoAgency) };
         let holder = self.flagships_of(agency, idea.id).next()?;
-        Some(FlagshipConflict::Taken { agency: agency.to_string(), holder: holder.id })
+        // Named as the flagship's own agency is spelled (the roster's spelling, usually).
+        let agency = self.agency_of(holder).unwrap_or(agency).to_string();
+        Some(FlagshipConflict::Taken { agency, holder: holder.id })
     }
 }
 
@@ -135,7 +137,7 @@ mod tests {
         };
         assert_eq!(
             check(&s, candidate),
-            Some(FlagshipConflict::Taken { agency: "dinas kesehatan".into(), holder: first })
+            Some(FlagshipConflict::Taken { agency: "Dinas Kesehatan".into(), holder: first })
         );
         assert_eq!(check(&s, orphan), Some(FlagshipConflict::NoAgency));
         assert_eq!(check(&s, first), None, "an idea never conflicts with itself");

@@ -319,6 +319,22 @@ impl Plan {
         self.blocks().find(|(_, block)| block.id == id)
     }
 
+    /// A block named by a person: its id, else its title (case-insensitive). `Err` holds the ids of every block
+    /// with that title when there are several, and nothing when none matches.
+    pub fn find_block_named(&self, wanted: &str) -> Result<(BlockPos, &Block), Vec<String>> {
+        let wanted = wanted.trim();
+        if let Some(found) = self.find_block(wanted) {
+            return Ok(found);
+        }
+        let folded = wanted.to_lowercase();
+        let titled: Vec<(BlockPos, &Block)> =
+            self.blocks().filter(|(_, b)| b.title.trim().to_lowercase() == folded).collect();
+        match titled.as_slice() {
+            [one] => Ok(*one),
+            several => Err(several.iter().map(|(_, b)| b.id.clone()).collect()),
+        }
+    }
+
     pub fn block_at(&self, pos: BlockPos) -> Option<&Block> {
         self.days.get(pos.day)?.blocks.get(pos.index)
     }

@@ -122,6 +122,29 @@ pub struct NewIdea {
     pub block: Option<String>,
 }
 
+/// What makes two ideas the same idea for duplicate checks: table, title and author, each trimmed, inner
+/// runs of white space made one space, and case folded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DuplicateKey {
+    group: String,
+    title: String,
+    author: String,
+}
+
+impl DuplicateKey {
+    pub fn of(group: &str, title: &str, author: Option<&str>) -> DuplicateKey {
+        let fold = |text: &str| {
+            let clean = text::clean_line(text);
+            clean.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+        };
+        DuplicateKey { group: group.to_string(), title: fold(title), author: fold(author.unwrap_or_default()) }
+    }
+
+    pub fn of_idea(idea: &Idea) -> DuplicateKey {
+        DuplicateKey::of(&idea.group, &idea.title, idea.author.as_deref())
+    }
+}
+
 impl Session {
     /// A fresh session of `plan`: its numbered tables, no ideas, on the first block with its timer paused.
     /// The plan must have at least one block (a validated plan does).
@@ -193,6 +216,30 @@ impl Session {
     /// The block on the wall, and its position. A validated session always has one.
     pub fn current_block(&self) -> Option<(BlockPos, &Block)> {
         self.plan.find_block(&self.progress.block)
+    }
+
+    /// The block an idea typed in outside the room (`idea add`, `import`) is filed under when none is named:
+    /// the block on the wall if it captures ideas, else the latest idea-capturing block before it (the room
+    /// has moved on to a break or a plenary), else the plan's first idea-capturing block (a session not started
+    /// yet stands on registration), else the block on the wall (a plan with no such block).
+    pub fn default_capture_block(&self) -> Option<(BlockPos, &Block)> {
+        let current = self.current_block();
+        let current_flat = current.map_or(0, |(pos, _)| self.plan.flat_index(pos));
+        let blocks: Vec<(BlockPos, &Block)> = self.plan.blocks().collect();
+        if let Some(found) = current.filter(|(_, b)| b.captures_ideas) {
+            return Some(found);
+        }
+        let before = blocks[..current_flat.min(blocks.len())].iter().rev().find(|(_, b)| b.captures_ideas);
+        let first = || blocks.iter().find(|(_, b)| b.captures_ideas);
+        before.or_else(first).copied().or(current)
+    }
+
+    /// A live idea that `new` would repeat: the same table, the same title and the same author, compared as
+    /// people retype them (case and spacing ignored; no author matches no author). Re-running an import or
+    /// retrying `idea add` must not add the idea twice.
+    pub fn find_duplicate(&self, new: &NewIdea) -> Option<u64> {
+        let key = DuplicateKey::of(&new.group, &new.title, new.author.as_deref());
+        self.live_ideas().find(|idea| DuplicateKey::of_idea(idea) == key).map(|idea| idea.id)
     }
 
     /// Adds a captured idea with the current block and stage and returns its id. Text is cleaned as untrusted.
@@ -278,6 +325,55 @@ mod tests {
         assert_eq!(idea.block, "d2-curah-ide");
         assert_eq!(idea.stage, Stage::Diagnose);
         assert_eq!(idea.agency, None);
+    }
+
+    #[test]
+    fn ideas_typed_in_later_default_to_an_idea_capturing_block() {
+        let mut s = session();
+        let block = |s: &Session| s.default_capture_block().map(|(_, b)| b.id.clone()).unwrap();
+        // A new session stands on registration: the plan's first idea-capturing block.
+        assert_eq!(s.progress.block, "d1-registrasi");
+        assert_eq!(block(&s), "d1-coaching-komitmen");
+        // On a capturing block: that block.
+        s.progress.block = "d2-akar-masalah".into();
+        assert_eq!(block(&s), "d2-akar-masalah");
+        // On a break or a plenary: the latest capturing block before it.
+        s.progress.block = "d2-ishoma".into();
+        assert_eq!(block(&s), "d2-akar-masalah");
+        s.progress.block = "d3-penutupan".into();
+        assert_eq!(block(&s), "d3-inovasi-unggulan");
+        // A plan with no capturing block keeps the block on the wall.
+        for day in &mut s.plan.days {
+            for b in &mut day.blocks {
+                b.captures_ideas = false;
+            }
+        }
+        assert_eq!(block(&s), "d3-penutupan");
+    }
+
+    #[test]
+    fn duplicates_ignore_case_and_spacing_but_not_table_or_author() {
+        let mut s = session();
+        let now = s.created_at;
+        let new = |group: &str, title: &str, author: Option<&str>| NewIdea {
+            group: group.into(),
+            title: title.into(),
+            author: author.map(Into::into),
+            ..Default::default()
+        };
+        let id = s.add_idea(new("meja-1", "Bank  Sampah RW", Some("Budi")), now);
+        assert_eq!(s.find_duplicate(&new("meja-1", " bank sampah\trw ", Some("BUDI "))), Some(id));
+        assert_eq!(s.find_duplicate(&new("meja-2", "Bank Sampah RW", Some("Budi"))), None, "another table");
+        assert_eq!(s.find_duplicate(&new("meja-1", "Bank Sampah RW", None)), None, "no author is another author");
+        assert_eq!(s.find_duplicate(&new("meja-1", "Bank Sampah", Some("Budi"))), None);
+        let plain = s.add_idea(new("meja-3", "Posyandu", None), now);
+        assert_eq!(s.find_duplicate(&new("meja-3", "POSYANDU", Some("  "))), Some(plain), "empty author is none");
+        s.idea_mut(id).unwrap().deleted = true;
+        assert_eq!(
+            s.find_duplicate(&new("meja-1", "Bank Sampah RW", Some("Budi"))),
+            None,
+            "deleted ideas do not count"
+        );
     }
 
     #[test]
