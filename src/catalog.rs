@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::export::{ExportFormat, Identified};
 use crate::model::Timestamp;
 use crate::store::{self, LoadError};
 use crate::tally::{LeftOut, SessionRef, SkipReason, SkippedFile, Tally, TallyBuilder};
@@ -72,10 +73,16 @@ pub fn session_files(dir: &Path, with_copies: bool) -> std::io::Result<Vec<PathB
 
 /// Every session file in `dir`, emergency copies included (so the coach can open one to recover):
 /// loadable ones newest change first, then broken ones by name. A missing directory is an empty list.
+/// Exports left among the sessions (a `tally --format json > sessions/rekap.json`, or the previous layout's
+/// exports) are not sessions, broken or otherwise: they are left out here and named by [`exports_among`].
 pub fn scan(dir: &Path) -> std::io::Result<Vec<Entry>> {
     let mut entries = Vec::new();
     for path in session_files(dir, true)? {
-        let summary = store::load(&path).map(|s| Summary {
+        let loaded = store::load(&path);
+        if loaded.is_err() && export_kind(&path).is_some() {
+            continue;
+        }
+        let summary = loaded.map(|s| Summary {
             title: s.plan.title.clone(),
             first_date: s.plan.first_date(),
             last_date: s.plan.last_date(),
@@ -217,6 +224,38 @@ fn common_folder(paths: &[PathBuf]) -> Option<PathBuf> {
     common
 }
 
+/// What export a file is, when it is one (by its content; see `export::identify`).
+pub fn export_kind(path: &Path) -> Option<ExportFormat> {
+    match crate::export::identify(path) {
+        Ok(Identified::Export(format)) => Some(format),
+        _ => None,
+    }
+}
+
+/// The innolab exports sitting in `dir` among the sessions (`*.json`, `*.csv`, `*.md`, `*.xlsx`), by name.
+pub fn exports_among(dir: &Path) -> std::io::Result<Vec<(PathBuf, ExportFormat)>> {
+    let read = match std::fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut found = Vec::new();
+    for item in read {
+        let path = item?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let candidate = [".json", ".csv", ".md", ".xlsx"].iter().any(|ext| name.ends_with(ext));
+        if candidate
+            && !name.starts_with('.')
+            && path.is_file()
+            && let Some(format) = export_kind(&path)
+        {
+            found.push((path, format));
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found)
+}
+
 /// Tallies many session files, loading and counting each one and dropping it before the next, so a year of
 /// labs (a thousand files) never sits in memory at once; the cores each take a consecutive run of files and
 /// their tallies are merged in order, so the result is the one a single pass gives. Files that fail to load
@@ -227,9 +266,13 @@ pub fn tally_files(gathered: &Gathered) -> Tally {
     let count = |run: &[TallyFile]| {
         let mut builder = TallyBuilder::new();
         for file in run {
+            let path = file.path.display().to_string();
             match store::load(&file.path) {
                 Ok(session) => builder.add(SessionRef::new(file.name.clone(), &session)),
-                Err(e) => builder.left_out(LeftOut { path: file.path.display().to_string(), error: e.to_string() }),
+                Err(e) => match export_kind(&file.path) {
+                    Some(format) => builder.skipped(SkippedFile { path, why: SkipReason::Export { format } }),
+                    None => builder.left_out(LeftOut { path, error: e.to_string() }),
+                },
             }
         }
         builder
@@ -256,7 +299,7 @@ pub fn tally_files(gathered: &Gathered) -> Tally {
         whole.merge(builder);
     }
     let mut tally = whole.finish();
-    tally.skipped = gathered.skipped.clone();
+    tally.skipped.splice(0..0, gathered.skipped.iter().cloned());
     tally
 }
 

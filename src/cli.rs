@@ -11,8 +11,8 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::catalog;
 use crate::clock;
-use crate::export::ExportFormat;
-use crate::i18n::{count_of, plural_key};
+use crate::export::{ExportFormat, Identified};
+use crate::i18n::{Lang, count_of, plural_key};
 use crate::model::text::{ellipsize, inert, slug};
 use crate::model::{DuplicateKey, FlagshipConflict, Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
@@ -39,6 +39,9 @@ pub enum CliError {
     Output(io::Error),
     #[error("{}", t!("cli.export", path = .path.display(), error = .message))]
     Export { path: PathBuf, message: String },
+    /// An export would have written over something that is not an earlier export of its kind.
+    #[error("{}", .0)]
+    ExportRefused(String),
     /// A file's rows were refused; one line each, already translated.
     #[error("{}", .0.join("; "))]
     Rows(Vec<String>),
@@ -170,9 +173,9 @@ fn ensure_parent(path: &Path) -> Result<(), CliError> {
 /// Prints the session files of `sessions`, newest change first, as an aligned table.
 pub fn list(sessions: &Path, out: &mut dyn Write) -> Result<(), CliError> {
     let entries = catalog::scan(sessions).map_err(|source| CliError::Io { path: sessions.to_path_buf(), source })?;
+    let exports = catalog::exports_among(sessions).unwrap_or_default();
     if entries.is_empty() {
-        writeln!(out, "{}", t!("list.none", dir = sessions.display()))?;
-        return Ok(());
+        writeln!(out, "{}", t!("list.none", dir = inert(&sessions.display().to_string())))?;
     }
     let header = [t!("list.file"), t!("list.title"), t!("list.dates"), t!("list.ideas"), t!("list.changed")]
         .map(|h| h.into_owned());
@@ -187,14 +190,14 @@ pub fn list(sessions: &Path, out: &mut dyn Write) -> Result<(), CliError> {
                     _ => String::new(),
                 };
                 rows.push([
-                    entry.path.display().to_string(),
+                    inert(&entry.path.display().to_string()).into_owned(),
                     ellipsize(&inert(&s.title), 48).into_owned(),
                     dates,
                     format!("{}/{}", s.ideas, s.target),
                     s.updated_at.format("%Y-%m-%d %H:%M").to_string(),
                 ]);
             }
-            Err(e) => failed.push(e.to_string()),
+            Err(e) => failed.push(inert(&e.to_string()).into_owned()),
         }
     }
     if !rows.is_empty() {
@@ -202,6 +205,9 @@ pub fn list(sessions: &Path, out: &mut dyn Write) -> Result<(), CliError> {
     }
     for line in &failed {
         writeln!(out, "{line}")?;
+    }
+    for (path, format) in &exports {
+        writeln!(out, "{}", not_a_session(path, *format, Lang::current()))?;
     }
     if failed.is_empty() { Ok(()) } else { Err(CliError::SomeFailed(failed.len())) }
 }
@@ -256,21 +262,32 @@ pub fn plan_check(path: &Path, out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Checks each session file: prints "ok" for good ones, every problem (one line each) for the others.
+/// Checks each session file: prints "ok" for good ones, every problem (one line each) for the others. An
+/// innolab export given by mistake (`sessions/*.json` meeting a tally) is named for what it is and skipped.
 pub fn validate(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+    let lang = Lang::current();
     let mut failed = 0;
     for path in paths {
         match store::load(path) {
-            Ok(_) => writeln!(out, "{}", t!("validate.ok", path = path.display()))?,
-            Err(e) => {
-                failed += 1;
-                for line in e.lines() {
-                    writeln!(err, "{line}")?;
+            Ok(_) => writeln!(out, "{}", t!("validate.ok", path = inert(&path.display().to_string())))?,
+            Err(e) => match catalog::export_kind(path) {
+                Some(format) => writeln!(out, "{}", not_a_session(path, format, lang))?,
+                None => {
+                    failed += 1;
+                    for line in e.lines() {
+                        writeln!(err, "{}", inert(&line))?;
+                    }
                 }
-            }
+            },
         }
     }
     if failed == 0 { Ok(()) } else { Err(CliError::SomeFailed(failed)) }
+}
+
+/// "sessions/rekap.json: an innolab tally (JSON), not a session; skipped".
+fn not_a_session(path: &Path, format: ExportFormat, lang: Lang) -> String {
+    let shown = inert(&path.display().to_string()).into_owned();
+    t!("export.not_a_session", path = shown, what = format.described(lang)).into_owned()
 }
 
 pub struct IdeaArgs {
@@ -502,28 +519,109 @@ pub enum TallyFormat {
     Md,
 }
 
-/// `innolab export`: writes one report file (atomically, owner-only) and returns where.
-pub fn export(path: &Path, format: ExportFormat, output: Option<&Path>, excel: bool) -> Result<PathBuf, CliError> {
+/// `innolab export`: writes one report file (atomically, owner-only) in `lang` and returns where: `output`,
+/// or the exports folder beside the session.
+pub fn export(
+    path: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+    excel: bool,
+    lang: Lang,
+) -> Result<PathBuf, CliError> {
     let session = store::load(path)?;
     let target = output.map_or_else(|| crate::export::default_file_name(path, format), Path::to_path_buf);
-    write_report(&session, path, format, &target, excel)?;
+    write_report(&session, path, format, &target, excel, lang)?;
     Ok(target)
 }
 
-/// Writes one export of `session` to `target`, replacing an earlier export there.
+/// Writes one export of `session` to `target`. It never writes over the session itself, another session, a
+/// file innolab holds open, or anything that is not an earlier innolab export of the same kind (see
+/// [`export_target`]); a new file is published without clobbering what may appear meanwhile.
 pub fn write_report(
     session: &Session,
     session_path: &Path,
     format: ExportFormat,
     target: &Path,
     excel: bool,
+    lang: Lang,
 ) -> Result<(), CliError> {
-    let lang = crate::i18n::Lang::current();
+    let publish = export_target(session_path, target, format, lang)?;
     let bytes = crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
         .map_err(|e| CliError::Export { path: target.to_path_buf(), message: e.to_string() })?;
-    ensure_parent(target)?;
-    store::write_atomic(&store::RealDisk, target, &bytes, store::Publish::Replace)?;
+    ensure_private_parent(target)?;
+    store::write_atomic(&store::RealDisk, target, &bytes, publish)?;
     Ok(())
+}
+
+/// How an export may be written at `target`: as a new file, or over an earlier export of the same kind.
+/// Anything else there is refused with one line saying what it is.
+fn export_target(
+    session_path: &Path,
+    target: &Path,
+    format: ExportFormat,
+    lang: Lang,
+) -> Result<store::Publish, CliError> {
+    let l = lang.code();
+    let shown = inert(&target.display().to_string()).into_owned();
+    let refuse = |line: std::borrow::Cow<'_, str>| Err(CliError::ExportRefused(line.into_owned()));
+    let meta = match std::fs::metadata(target) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(store::Publish::NoClobber),
+        Err(source) => return Err(CliError::Io { path: target.to_path_buf(), source }),
+    };
+    if meta.is_dir() {
+        return refuse(t!("export.refuse.folder", path = shown, locale = l));
+    }
+    if same_file(&meta, session_path) {
+        return refuse(t!("export.refuse.same", path = shown, locale = l));
+    }
+    if let Some(holder) = store::lock_holder(target) {
+        let pid = holder.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
+        return refuse(t!("export.refuse.locked", path = shown, pid = pid, locale = l));
+    }
+    let found =
+        crate::export::identify(target).map_err(|source| CliError::Io { path: target.to_path_buf(), source })?;
+    let wanted = format.described(lang);
+    match found {
+        Identified::Export(kind) if kind == format => Ok(store::Publish::Replace),
+        Identified::Session => refuse(t!("export.refuse.session", path = shown, locale = l)),
+        Identified::Export(kind) => refuse(t!(
+            "export.refuse.other_export",
+            path = shown,
+            found = kind.described(lang),
+            wanted = wanted,
+            locale = l
+        )),
+        Identified::Unknown => refuse(t!("export.refuse.unknown", path = shown, wanted = wanted, locale = l)),
+    }
+}
+
+/// Whether `meta` (of a file) and `other` are the same file on disk, however each is named.
+fn same_file(meta: &std::fs::Metadata, other: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(other).is_ok_and(|o| o.dev() == meta.dev() && o.ino() == meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// Creates the folder an export goes to when it is missing, readable by its owner only: reports hold
+/// participants' names, as sessions do.
+fn ensure_private_parent(path: &Path) -> Result<(), CliError> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) else { return Ok(()) };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(parent).map_err(|source| CliError::Io { path: parent.to_path_buf(), source })
 }
 
 /// How `innolab import` files and filters the rows.

@@ -187,7 +187,8 @@ fn main() -> ExitCode {
         Err(lines) => {
             let mut stderr = std::io::stderr().lock();
             for line in lines {
-                let _ = writeln!(stderr, "innolab: {line}");
+                // Lines quote file names and file contents: nothing in them may act on the terminal.
+                let _ = writeln!(stderr, "innolab: {}", innolab::model::text::inert(&line));
             }
             ExitCode::FAILURE
         }
@@ -210,11 +211,11 @@ fn run_tui(sessions: PathBuf, lang: Lang, args: RunArgs) -> Result<(), Vec<Strin
 fn run(command: Command, sessions: PathBuf, lang: Lang) -> Result<(), Vec<String>> {
     match command {
         Command::Run(args) => run_tui(sessions, lang, args),
-        command => run_headless(command, &sessions).map_err(|e| e.lines()),
+        command => run_headless(command, &sessions, lang).map_err(|e| e.lines()),
     }
 }
 
-fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliError> {
+fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
     let out: &mut dyn Write = &mut stdout;
     match command {
@@ -261,7 +262,7 @@ fn run_headless(command: Command, sessions: &std::path::Path) -> Result<(), CliE
         Command::Tally { format, paths } => cli::tally(&paths, format, out, &mut std::io::stderr())?,
         Command::Export { session, format, output, excel } => {
             let path = cli::resolve_session_path(sessions, &session);
-            let written = cli::export(&path, format, output.as_deref(), excel)?;
+            let written = cli::export(&path, format, output.as_deref(), excel, lang)?;
             writeln!(out, "{}", written.display())?;
         }
         Command::Import(IdeaImportArgs {

@@ -650,6 +650,25 @@ impl SessionLock {
     }
 }
 
+/// Whether another process holds innolab's lock on `path` (its `.NAME.lock` beside it): `Some` with the
+/// holder's process id when known. Never creates a lock file; a file without one is not locked.
+pub fn lock_holder(path: &Path) -> Option<Option<u32>> {
+    let lock = SessionLock::lock_path(path);
+    let mut file = OpenOptions::new().read(true).write(true).open(lock).ok()?;
+    match file.try_lock() {
+        Ok(()) => {
+            let _ = file.unlock();
+            None
+        }
+        Err(fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            Some(holder.trim().parse().ok())
+        }
+        Err(fs::TryLockError::Error(_)) => None,
+    }
+}
+
 /// A session opened for writing: the lock is held for as long as this value lives.
 #[derive(Debug)]
 pub struct OpenSession {

@@ -399,9 +399,9 @@ impl Runtime {
                     app::update(state, Action::OpenFailed(e.to_string()));
                 }
             },
-            Effect::Export => {
+            Effect::Export { lang } => {
                 if let Some(lab) = state.lab.as_ref() {
-                    let result = export_all(&lab.path, &lab.session);
+                    let result = export_all(&lab.path, &lab.session, lang);
                     app::update(state, Action::Exported(result));
                 }
             }
@@ -492,14 +492,15 @@ impl Runtime {
     }
 }
 
-/// The report files the export key writes next to the session: the workbook, the laporan, the ideas as CSV
-/// (with a byte-order mark, as spreadsheet apps need) and the tally as JSON.
-fn export_all(path: &Path, session: &Session) -> Result<Vec<PathBuf>, String> {
+/// The report files the export key writes to the exports folder beside the session, in the screen's
+/// language: the workbook, the laporan, the ideas as CSV (laid out for an Indonesian-locale spreadsheet app)
+/// and the tally as JSON.
+fn export_all(path: &Path, session: &Session, lang: crate::i18n::Lang) -> Result<Vec<PathBuf>, String> {
     use crate::export::{ExportFormat, default_file_name};
     let mut written = Vec::new();
     for format in [ExportFormat::Xlsx, ExportFormat::Md, ExportFormat::Csv, ExportFormat::Json] {
         let target = default_file_name(path, format);
-        cli::write_report(session, path, format, &target, true).map_err(|e| e.to_string())?;
+        cli::write_report(session, path, format, &target, true, lang).map_err(|e| e.to_string())?;
         written.push(target);
     }
     Ok(written)

@@ -175,16 +175,38 @@ fn tally_names_a_broken_file_exits_1_and_still_counts_the_rest() {
 }
 
 #[test]
-fn folders_skip_emergency_copies_and_tally_files() {
+fn folders_skip_emergency_copies_and_exports() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = lab_year(dir.path());
     fs::copy(&a, dir.path().join("labs/cilegon.emergency-20221103-101010.json")).unwrap();
-    run(dir.path(), &["export", "labs/cilegon.json", "--format", "json"]);
-    assert!(dir.path().join("labs/cilegon.tally.json").exists());
+    let out = run(dir.path(), &["export", "labs/cilegon.json", "--format", "json"]);
+    assert_eq!(stdout(&out), "labs/exports/cilegon.tally.json\n", "exports have a folder of their own");
+    // A tally saved among the sessions under any name, and the previous layout's NAME.tally.json.
+    fs::copy(dir.path().join("labs/exports/cilegon.tally.json"), dir.path().join("labs/rekap.json")).unwrap();
+    fs::copy(dir.path().join("labs/exports/cilegon.tally.json"), dir.path().join("labs/cilegon.tally.json")).unwrap();
     let out = run(dir.path(), &["tally", "--format", "json", "labs"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let tally: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(tally["sessions"].as_array().unwrap().len(), 2, "no double counting");
+    assert_eq!(tally["left_out"].as_array().unwrap().len(), 0, "an export is not a broken session");
+    assert_eq!(
+        tally["skipped"][0],
+        serde_json::json!({"path": "labs/rekap.json", "reason": "export", "format": "json"})
+    );
+    // validate and list say what it is, without failing.
+    let out = run(dir.path(), &["validate", "labs/cilegon.json", "labs/rekap.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "labs/cilegon.json: ok\nlabs/rekap.json: an innolab tally (JSON), not a session; skipped\n"
+    );
+    let out = run(dir.path(), &["--sessions", "labs", "list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).ends_with("labs/rekap.json: an innolab tally (JSON), not a session; skipped\n"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -193,10 +215,10 @@ fn export_csv_reads_back_with_every_live_idea_and_inert_formulas() {
     let (a, _) = lab_year(dir.path());
     let out = run(dir.path(), &["export", "labs/cilegon.json", "--format", "csv", "--excel"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "labs/cilegon.csv\n");
-    let bytes = fs::read(dir.path().join("labs/cilegon.csv")).unwrap();
+    assert_eq!(stdout(&out), "labs/exports/cilegon.csv\n");
+    let bytes = fs::read(dir.path().join("labs/exports/cilegon.csv")).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
-    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(&bytes[3..]);
     let headers = reader.headers().unwrap().clone();
     let title_col = headers.iter().position(|h| h == "title").unwrap();
     let table_col = headers.iter().position(|h| h == "table").unwrap();
@@ -209,8 +231,10 @@ fn export_csv_reads_back_with_every_live_idea_and_inert_formulas() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(dir.path().join("labs/cilegon.csv")).unwrap().permissions().mode();
+        let mode = fs::metadata(dir.path().join("labs/exports/cilegon.csv")).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, "reports hold participants' names");
+        let mode = fs::metadata(dir.path().join("labs/exports")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "so does their folder");
     }
 }
 
@@ -225,7 +249,7 @@ fn export_xlsx_reads_back_with_the_same_counts() {
     let ideas = book.worksheet_range("Ideas").unwrap();
     assert_eq!(ideas.height() - 1, independent_counts(&[&a]).0);
     let cells: Vec<String> = ideas.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
-    assert!(cells.contains(&"'=HYPERLINK(\"http://evil\")".to_string()));
+    assert!(cells.contains(&"=HYPERLINK(\"http://evil\")".to_string()), "as typed: a string cell is never run");
     let per_table = book.worksheet_range("Per table").unwrap();
     let counted: f64 = per_table
         .rows()
@@ -247,11 +271,11 @@ fn export_md_and_json() {
     lab_year(dir.path());
     let out = run(dir.path(), &["export", "labs/cilegon.json", "--format", "md"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    insta::assert_snapshot!("export_md", fs::read_to_string(dir.path().join("labs/cilegon.md")).unwrap());
+    insta::assert_snapshot!("export_md", fs::read_to_string(dir.path().join("labs/exports/cilegon.md")).unwrap());
     let out = run(dir.path(), &["export", "labs/cilegon.json", "--format", "json"]);
     assert!(out.status.success());
     let exported: Value =
-        serde_json::from_slice(&fs::read(dir.path().join("labs/cilegon.tally.json")).unwrap()).unwrap();
+        serde_json::from_slice(&fs::read(dir.path().join("labs/exports/cilegon.tally.json")).unwrap()).unwrap();
     let tally: Value =
         serde_json::from_slice(&run(dir.path(), &["tally", "--format", "json", "labs/cilegon.json"]).stdout).unwrap();
     assert_eq!(exported, tally);

@@ -64,7 +64,7 @@ impl Lab {
     fn act(&mut self, action: Action) {
         let effects = update(&mut self.state, action);
         self.bells += effects.iter().filter(|e| **e == Effect::Bell).count();
-        if effects.contains(&Effect::Export) {
+        if effects.iter().any(|e| matches!(e, Effect::Export { .. })) {
             update(&mut self.state, Action::Exported(Ok(vec![PathBuf::from("lab.xlsx")])));
         }
         self.actions += 1;

@@ -114,6 +114,7 @@ pub enum Effect {
     Quit { ask: bool },
     /// Exit now: the coach has seen that the last save failed and where the emergency copy is.
     QuitNow,
-    /// Write the report files (xlsx, md, csv, tally json) next to the session file.
-    Export,
+    /// Write the report files (xlsx, md, csv, tally json) to the exports folder beside the session, in the
+    /// language on the screen.
+    Export { lang: crate::i18n::Lang },
 }

@@ -319,3 +319,12 @@ fn the_schedule_compares_now_with_the_block() {
     update(&mut s, Action::Tick(at("2022-11-05T09:00:00+07:00")));
     assert_eq!(lab(&s).schedule(s.now), Schedule::OtherDay);
 }
+
+/// `E` writes the reports in the language on the screen, not the one innolab started in.
+#[test]
+fn the_reports_follow_the_language_on_the_screen() {
+    let mut s = state();
+    assert_eq!(update(&mut s, Action::Export), vec![Effect::Export { lang: Lang::En }]);
+    update(&mut s, Action::ToggleLanguage);
+    assert_eq!(update(&mut s, Action::Export), vec![Effect::Export { lang: Lang::Id }]);
+}

@@ -56,7 +56,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Paste(text) => state.paste(&text),
         Action::OpenTally => state.open_report(Mode::Tally),
         Action::OpenAwards => state.open_report(Mode::Awards),
-        Action::Export => vec![Effect::Export],
+        Action::Export => vec![Effect::Export { lang: state.lang }],
         Action::OpenSetup => state.open_setup(),
         Action::NewTable => state.new_table(),
         Action::AddMember => state.add_member(),

@@ -61,6 +61,8 @@ pub fn report(session: &Session, name: &str, lang: Lang) -> String {
     let tally = Tally::of(&[SessionRef::new(name, session)]);
     let mut out = String::new();
 
+    // Invisible when rendered; it tells a later export that this file is one it may replace.
+    let _ = writeln!(out, "{}", super::identify::MD_MARKER);
     let _ = writeln!(out, "# {}\n", escape_cell(&plan.title));
     let facts = [
         (t!("report.organiser", locale = l), plan.organiser.clone()),

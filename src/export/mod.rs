@@ -2,6 +2,7 @@
 //! markdown report, an Excel workbook and the tally JSON. Writers return bytes; the caller writes them to disk.
 
 pub mod csv;
+pub mod identify;
 pub mod json;
 pub mod markdown;
 pub mod xlsx;
@@ -18,7 +19,8 @@ use crate::model::{Block, Idea, Session};
 use crate::tally::{Caseless, SessionIndex};
 
 /// The file formats of `innolab export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     /// One row per idea, every field (for spreadsheets and scripts)
     Csv,
@@ -39,6 +41,18 @@ impl ExportFormat {
             ExportFormat::Json => "tally.json",
             ExportFormat::Xlsx => "xlsx",
         }
+    }
+
+    /// What an export of this format is, in words: "an innolab tally (JSON)".
+    pub fn described(self, lang: Lang) -> String {
+        let l = lang.code();
+        match self {
+            ExportFormat::Csv => t!("export.kind.csv", locale = l),
+            ExportFormat::Md => t!("export.kind.md", locale = l),
+            ExportFormat::Json => t!("export.kind.json", locale = l),
+            ExportFormat::Xlsx => t!("export.kind.xlsx", locale = l),
+        }
+        .into_owned()
     }
 }
 
@@ -70,26 +84,53 @@ pub fn write_export(
     }
 }
 
-/// Where an export goes without `-o`: next to the session file, with the format's ending
-/// ("sessions/lab.json" → "sessions/lab.csv", "sessions/lab.tally.json"). Folder scans skip `*.tally.json`, so
-/// the JSON tally is never taken for a session.
+pub use identify::{Identified, identify};
+
+/// The folder exports go to without `-o`, beside the sessions: `sessions/exports/`. A folder of their own,
+/// so that `innolab validate sessions/*.json` and a tally of `sessions/` only ever meet sessions.
+pub const EXPORTS_DIR: &str = "exports";
+
+/// Where an export goes without `-o`: the exports folder beside the session file, with the format's ending
+/// ("sessions/lab.json" → "sessions/exports/lab.csv", "sessions/exports/lab.tally.json").
 pub fn default_file_name(session_path: &Path, format: ExportFormat) -> PathBuf {
     let stem = session_path.file_stem().map(|s| s.to_string_lossy().into_owned()).filter(|s| !s.is_empty());
     let name = format!("{}.{}", stem.as_deref().unwrap_or("session"), format.extension());
     match session_path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.join(name),
-        _ => PathBuf::from(name),
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(EXPORTS_DIR).join(name),
+        _ => Path::new(EXPORTS_DIR).join(name),
     }
 }
 
-/// Makes a cell that a spreadsheet would run as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return) plain text by putting a `'` in front; any other text is returned as it is. Idea titles
-/// come from the room and from imported files, so "=HYPERLINK(…)" must never become a live formula.
+/// Makes CSV text that a spreadsheet would run as a formula plain text: a `'` goes before a formula start
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) at the beginning, and after every `,`, `;` or line break
+/// (and any spaces), since a reader that splits the file on the other separator, or does not honour the
+/// quotes, would start a cell there. Any other text is returned as it is. Idea titles come from the room and from imported
+/// files, so "=HYPERLINK(…)" and "Bank sampah;=1+1" must never become live formulas.
 pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
-    match text.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{text}")),
-        _ => Cow::Borrowed(text),
+    let starts_formula = |b: u8| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r');
+    let bytes = text.as_bytes();
+    // Where a cell could start: the beginning, and after each separator and the spaces that follow it.
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b',' | b';' | b'\n' | b'\r') {
+            let next = bytes[i + 1..].iter().position(|&c| c != b' ').map_or(bytes.len(), |p| i + 1 + p);
+            starts.push(next);
+        }
     }
+    starts.retain(|&at| bytes.get(at).copied().is_some_and(starts_formula));
+    if starts.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + starts.len());
+    let mut from = 0;
+    for at in starts {
+        // Every position is just before an ASCII byte, so on a character boundary.
+        out.push_str(&text[from..at]);
+        out.push('\'');
+        from = at;
+    }
+    out.push_str(&text[from..]);
+    Cow::Owned(out)
 }
 
 /// One live idea with the names it refers to, as every export shows it.
@@ -146,19 +187,28 @@ mod tests {
         for hostile in ["=1+1", "+62 812", "-5%", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(neutralise_formula(hostile), format!("'{hostile}"));
         }
-        for plain in ["SIP online", "", "1+1", " =x", "'quoted", "ÉLAN"] {
+        for plain in ["SIP online", "", "1+1", " =x", "'quoted", "ÉLAN", "a, b; c", "Rp 5.000,00"] {
             assert!(matches!(neutralise_formula(plain), Cow::Borrowed(t) if t == plain));
         }
+        assert_eq!(
+            neutralise_formula("Bank sampah;=1+1;=cmd|' /C calc'!A0;"),
+            "Bank sampah;'=1+1;'=cmd|' /C calc'!A0;"
+        );
+        assert_eq!(neutralise_formula("=a,  -5%;@x"), "'=a,  '-5%;'@x");
+        assert_eq!(neutralise_formula("é,\tx"), "é,'\tx");
+        assert_eq!(neutralise_formula("'\r@SUM(A1)\n=1"), "'\r'@SUM(A1)\n'=1");
+        assert_eq!(neutralise_formula("two\nlines"), "two\nlines");
     }
 
     #[test]
-    fn default_names_sit_next_to_the_session() {
+    fn default_names_sit_in_the_exports_folder_beside_the_session() {
         let session = Path::new("sessions/2022-11-02-lab.json");
-        assert_eq!(default_file_name(session, ExportFormat::Csv), PathBuf::from("sessions/2022-11-02-lab.csv"));
-        assert_eq!(default_file_name(session, ExportFormat::Md), PathBuf::from("sessions/2022-11-02-lab.md"));
-        assert_eq!(default_file_name(session, ExportFormat::Xlsx), PathBuf::from("sessions/2022-11-02-lab.xlsx"));
-        assert_eq!(default_file_name(session, ExportFormat::Json), PathBuf::from("sessions/2022-11-02-lab.tally.json"));
-        assert_eq!(default_file_name(Path::new("lab.json"), ExportFormat::Md), PathBuf::from("lab.md"));
-        assert_eq!(default_file_name(Path::new(""), ExportFormat::Csv), PathBuf::from("session.csv"));
+        let at = |format| default_file_name(session, format);
+        assert_eq!(at(ExportFormat::Csv), PathBuf::from("sessions/exports/2022-11-02-lab.csv"));
+        assert_eq!(at(ExportFormat::Md), PathBuf::from("sessions/exports/2022-11-02-lab.md"));
+        assert_eq!(at(ExportFormat::Xlsx), PathBuf::from("sessions/exports/2022-11-02-lab.xlsx"));
+        assert_eq!(at(ExportFormat::Json), PathBuf::from("sessions/exports/2022-11-02-lab.tally.json"));
+        assert_eq!(default_file_name(Path::new("lab.json"), ExportFormat::Md), PathBuf::from("exports/lab.md"));
+        assert_eq!(default_file_name(Path::new(""), ExportFormat::Csv), PathBuf::from("exports/session.csv"));
     }
 }

@@ -5,15 +5,29 @@ use std::borrow::Cow;
 
 use chrono::{Datelike, NaiveDate, Timelike};
 use rust_i18n::t;
-use rust_xlsxwriter::{ColNum, ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ColNum, DocProperties, ExcelDateTime, Format, RowNum, Workbook, Worksheet, XlsxError};
 
-use super::{idea_rows, neutralise_formula};
+use super::idea_rows;
+use super::identify::XLSX_MARKER;
 use crate::i18n::Lang;
 use crate::model::{Session, Stage, Timestamp};
-use crate::tally::{FormCounts, SessionRef, Tally, form_label, stage_label, status_label};
+use crate::tally::{FormCounts, SessionRef, Tally, form_label, readiness, stage_label, status_label};
 
-/// The sheet names, in order. English in every language, so scripts and tests can find them.
-pub const SHEETS: [&str; 6] = ["Ideas", "Per table", "Per agency", "One agency one innovation", "Awards", "Summary"];
+/// The sheets, in order, by their locale keys: what is still open first, then the ideas and the tallies.
+const SHEETS: [&str; 7] = [
+    "xlsx.sheet.readiness",
+    "xlsx.sheet.ideas",
+    "xlsx.sheet.per_table",
+    "xlsx.sheet.per_agency",
+    "xlsx.sheet.oaoi",
+    "xlsx.sheet.awards",
+    "xlsx.sheet.summary",
+];
+
+/// The sheet names in `lang`, in order.
+pub fn sheet_names(lang: Lang) -> Vec<String> {
+    SHEETS.iter().map(|key| t!(*key, locale = lang.code()).into_owned()).collect()
+}
 
 /// The most UTF-16 units Excel keeps in one cell; longer text is cut and ends with "…".
 pub const MAX_CELL_UNITS: usize = 32_767;
@@ -24,11 +38,12 @@ struct Formats {
     datetime: Format,
 }
 
-/// The workbook's bytes. Typed cells: ids, days and counts are numbers; `digital` and `flagship` are
-/// booleans (TRUE/FALSE, so a filter works); `date` is an Excel date and `created_at`/`updated_at` Excel
-/// date-times in the lab's local time (Excel has no time zones; the CSV keeps the offset). The Ideas sheet has
-/// the CSV's columns; the other sheets have headers in `lang`. Header rows are bold and frozen, columns sized.
-/// Text is always written as text, never as a formula, and formula-looking text is neutralised.
+/// The workbook's bytes, every sheet name and header in `lang`. Typed cells: ids, days and counts are
+/// numbers; `digital` and `flagship` are booleans (TRUE/FALSE, so a filter works); `date` is an Excel date and
+/// `created_at`/`updated_at` Excel date-times in the lab's local time (Excel has no time zones; the CSV keeps
+/// the offset). The Ideas sheet has the CSV's columns. Header rows are bold and frozen, columns sized. Text is
+/// written as string cells, which a spreadsheet never runs as a formula, so it is stored exactly as typed
+/// ("=1+1", "-5% biaya"). The document carries innolab's property, so a later export knows it may replace it.
 pub fn workbook(session: &Session, name: &str, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let tally = Tally::of(&[SessionRef::new(name, session)]);
     let formats = Formats {
@@ -37,12 +52,16 @@ pub fn workbook(session: &Session, name: &str, lang: Lang) -> Result<Vec<u8>, Xl
         datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
     };
     let mut book = Workbook::new();
-    ideas_sheet(book.add_worksheet().set_name(SHEETS[0])?, session, lang, &formats)?;
-    per_table_sheet(book.add_worksheet().set_name(SHEETS[1])?, &tally, lang, &formats)?;
-    per_agency_sheet(book.add_worksheet().set_name(SHEETS[2])?, &tally, lang, &formats)?;
-    oaoi_sheet(book.add_worksheet().set_name(SHEETS[3])?, &tally, lang, &formats)?;
-    awards_sheet(book.add_worksheet().set_name(SHEETS[4])?, &tally, lang, &formats)?;
-    summary_sheet(book.add_worksheet().set_name(SHEETS[5])?, &tally, lang, &formats)?;
+    let (key, value) = XLSX_MARKER;
+    book.set_properties(&DocProperties::new().set_title(&session.plan.title).set_custom_property(key, value));
+    let names = sheet_names(lang);
+    readiness_sheet(book.add_worksheet().set_name(&names[0])?, &tally, lang, &formats)?;
+    ideas_sheet(book.add_worksheet().set_name(&names[1])?, session, lang, &formats)?;
+    per_table_sheet(book.add_worksheet().set_name(&names[2])?, &tally, lang, &formats)?;
+    per_agency_sheet(book.add_worksheet().set_name(&names[3])?, &tally, lang, &formats)?;
+    oaoi_sheet(book.add_worksheet().set_name(&names[4])?, &tally, lang, &formats)?;
+    awards_sheet(book.add_worksheet().set_name(&names[5])?, &tally, lang, &formats)?;
+    summary_sheet(book.add_worksheet().set_name(&names[6])?, &tally, lang, &formats)?;
     book.save_to_buffer()
 }
 
@@ -50,12 +69,11 @@ fn row_number(index: usize) -> Result<RowNum, XlsxError> {
     RowNum::try_from(index).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
-/// Text as it goes into a cell: neutralised, and cut to what Excel can hold.
+/// Text as it goes into a cell: as typed, cut to what Excel can hold.
 fn cell_text(text: &str) -> Cow<'_, str> {
-    let text = neutralise_formula(text);
     // A UTF-8 byte count is never below the UTF-16 unit count, so short text needs no counting.
     if text.len() <= MAX_CELL_UNITS {
-        return text;
+        return Cow::Borrowed(text);
     }
     let mut units = 0;
     let mut end = 0;
@@ -153,8 +171,35 @@ fn labels(keys: &[&str], lang: Lang) -> Vec<String> {
     keys.iter().map(|k| label(k, lang)).collect()
 }
 
+/// The readiness check: one row per open item (its words, the idea's id, the agency), or one row saying
+/// nothing is open.
+fn readiness_sheet(sheet: &mut Worksheet, tally: &Tally, lang: Lang, f: &Formats) -> Result<(), XlsxError> {
+    let l = lang.code();
+    let names =
+        [t!("xlsx.col.open_item", locale = l), t!("xlsx.col.idea", locale = l), t!("report.col.agency", locale = l)];
+    header(sheet, &names, f)?;
+    if tally.readiness.is_empty() {
+        text(sheet, 1, 0, &readiness::headline(0, lang))?;
+    }
+    for (i, item) in tally.readiness.iter().enumerate() {
+        let row = row_number(i + 1)?;
+        text(sheet, row, 0, &item.finding.sentence(lang))?;
+        if let Some(id) = item.finding.idea() {
+            number(sheet, row, 1, usize::try_from(id).unwrap_or(usize::MAX))?;
+        }
+        text(sheet, row, 2, item.finding.agency().unwrap_or_default())?;
+    }
+    size_columns(sheet);
+    Ok(())
+}
+
 fn ideas_sheet(sheet: &mut Worksheet, session: &Session, lang: Lang, f: &Formats) -> Result<(), XlsxError> {
-    header(sheet, &super::csv::COLUMNS, f)?;
+    let label = |column: &str| {
+        let key = format!("xlsx.col.{column}");
+        t!(&key, locale = lang.code()).into_owned()
+    };
+    let names: Vec<String> = super::csv::COLUMNS.iter().map(|c| label(c)).collect();
+    header(sheet, &names, f)?;
     let rows = idea_rows(session);
     for (i, r) in rows.iter().enumerate() {
         let row = row_number(i + 1)?;
@@ -232,13 +277,16 @@ fn oaoi_sheet(sheet: &mut Worksheet, tally: &Tally, lang: Lang, f: &Formats) -> 
 }
 
 fn awards_sheet(sheet: &mut Worksheet, tally: &Tally, lang: Lang, f: &Formats) -> Result<(), XlsxError> {
-    header(sheet, &labels(&["name", "agency", "table", "ideas"], lang), f)?;
+    let mut names = labels(&["name", "agency", "table", "ideas"], lang);
+    names.push(t!("xlsx.col.absent", locale = lang.code()).into_owned());
+    header(sheet, &names, f)?;
     for (i, a) in tally.authors.iter().enumerate() {
         let row = row_number(i + 1)?;
         text(sheet, row, 0, &a.name)?;
         text(sheet, row, 1, a.agency.as_deref().unwrap_or_default())?;
         text(sheet, row, 2, &a.table)?;
         number(sheet, row, 3, a.ideas)?;
+        sheet.write_boolean(row, 4, a.absent)?;
     }
     size_columns(sheet);
     Ok(())
@@ -284,8 +332,23 @@ mod tests {
         let cut = cell_text(&long);
         assert!(cut.encode_utf16().count() <= MAX_CELL_UNITS);
         assert!(cut.ends_with('…'));
-        assert_eq!(cell_text("=cmd"), "'=cmd");
+        assert_eq!(cell_text("=cmd"), "=cmd", "a string cell is never a formula: the text stays as typed");
         assert_eq!(cell_text("ok"), "ok");
+    }
+
+    #[test]
+    fn every_sheet_and_column_has_a_name_in_both_languages() {
+        for lang in [Lang::En, Lang::Id] {
+            for name in sheet_names(lang) {
+                assert!(!name.starts_with("xlsx.") && name.len() <= 31, "{name}");
+                assert!(!name.contains(['[', ']', ':', '*', '?', '/', '\\']), "{name}");
+            }
+            for column in super::super::csv::COLUMNS {
+                let key = format!("xlsx.col.{column}");
+                assert_ne!(t!(&key, locale = lang.code()), key, "{key} in {}", lang.code());
+            }
+        }
+        assert_eq!(sheet_names(Lang::Id)[1], "Ide");
     }
 
     #[test]

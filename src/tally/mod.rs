@@ -14,7 +14,6 @@ use unicode_width::UnicodeWidthStr;
 pub mod readiness;
 
 use crate::export::markdown::escape_cell;
-use crate::export::neutralise_formula;
 use crate::i18n::Lang;
 use crate::model::text::inert;
 use crate::model::{Block, Form, Idea, Member, Session, Stage};
@@ -191,6 +190,8 @@ pub struct SkippedFile {
 pub enum SkipReason {
     /// The same file as one already counted (`same_as`, as it was named).
     Duplicate { same_as: String },
+    /// Not a session but an innolab export (a tally saved among the sessions, say).
+    Export { format: crate::export::ExportFormat },
 }
 
 /// A file that was meant to be tallied but could not be loaded.
@@ -896,6 +897,11 @@ impl TallyBuilder {
         self.tally.left_out.push(left_out);
     }
 
+    /// A file that was given but is not counted, named in every rendering.
+    pub fn skipped(&mut self, skipped: SkippedFile) {
+        self.tally.skipped.push(skipped);
+    }
+
     fn slot(&mut self, name: &str) -> usize {
         let next = self.agencies.len();
         let key = CaselessOwned(name.to_string());
@@ -1382,6 +1388,10 @@ fn file_sections(tally: &Tally, lang: Lang) -> Vec<ListSection> {
                     SkipReason::Duplicate { same_as } => {
                         t!("report.skipped_duplicate", path = file.path, same_as = same_as, locale = l).into_owned()
                     }
+                    SkipReason::Export { format } => {
+                        let what = format.described(lang);
+                        t!("export.not_a_session", path = file.path, what = what, locale = l).into_owned()
+                    }
                 })
                 .collect(),
         });
@@ -1539,7 +1549,7 @@ pub const CSV_COLUMNS: [&str; 9] =
 /// | `one_agency_one_innovation` | | agency | agency | agency | ideas | flagship | | status key |
 /// | `author` | file | table id | person | agency | ideas | | | |
 /// | `left_out` | | path | error | | | | | |
-/// | `skipped` | | path | the file it duplicates | | | | | `duplicate` |
+/// | `skipped` | | path | the file it duplicates, or the export's kind | | | | | `duplicate` or `export` |
 /// | `readiness` | file | idea id, if about an idea | the open item, in words | agency, if about one | | | | kind |
 ///
 /// Keys are stable and English; names are in `lang`. Text cells are made inert and neutralised against
@@ -1665,8 +1675,11 @@ pub fn to_csv(tally: &Tally, lang: Lang) -> String {
         rows.push(["left_out".into(), e(), f.path.clone(), f.error.clone(), e(), e(), e(), e(), e()]);
     }
     for f in &tally.skipped {
-        let SkipReason::Duplicate { same_as } = &f.why;
-        rows.push(["skipped".into(), e(), f.path.clone(), same_as.clone(), e(), e(), e(), e(), "duplicate".into()]);
+        let (name, status) = match &f.why {
+            SkipReason::Duplicate { same_as } => (same_as.clone(), "duplicate"),
+            SkipReason::Export { format } => (format.extension().to_string(), "export"),
+        };
+        rows.push(["skipped".into(), e(), f.path.clone(), name, e(), e(), e(), e(), status.into()]);
     }
     for item in &tally.readiness {
         let finding = &item.finding;
@@ -1694,15 +1707,13 @@ pub fn to_csv(tally: &Tally, lang: Lang) -> String {
 }
 
 fn write_csv(rows: &[[String; 9]]) -> Result<Vec<u8>, ::csv::Error> {
-    let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
-    writer.write_record(CSV_COLUMNS)?;
+    use crate::export::csv::{finish, spreadsheet_writer, write_row};
+    let mut writer = spreadsheet_writer(false);
+    write_row(&mut writer, CSV_COLUMNS)?;
     for row in rows {
-        for cell in row {
-            writer.write_field(neutralise_formula(&inert(cell)).as_bytes())?;
-        }
-        writer.write_record(None::<&[u8]>)?;
+        write_row(&mut writer, row.iter().map(|cell| inert(cell)).collect::<Vec<_>>().iter().map(|c| c.as_ref()))?;
     }
-    writer.into_inner().map_err(|e| ::csv::Error::from(e.into_error()))
+    finish(writer)
 }
 
 #[cfg(test)]
