@@ -68,6 +68,11 @@ fn not_ready_line(open: usize, failed: usize) -> String {
 }
 
 impl CliError {
+    /// The reader of the output went away (`innolab tally … | head`): nothing is wrong, nothing to say.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
     /// The lines to print on stderr: one per problem.
     pub fn lines(&self) -> Vec<String> {
         match self {
@@ -470,7 +475,8 @@ pub fn tally(paths: &[PathBuf], format: TallyFormat, out: &mut dyn Write, err: &
         TallyFormat::Json => {
             // Pretty JSON is written in many small pieces: buffer them (stdout is line-buffered).
             let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
-            serde_json::to_writer_pretty(&mut buffered, &tally).map_err(|e| CliError::Output(io::Error::other(e)))?;
+            // io::Error::from keeps the kind of an I/O failure, so a closed pipe stays a closed pipe.
+            serde_json::to_writer_pretty(&mut buffered, &tally).map_err(|e| CliError::Output(io::Error::from(e)))?;
             writeln!(buffered)?;
             buffered.flush()?;
         }

@@ -54,3 +54,37 @@ impl<'a> Lines<'a> {
         self.line
     }
 }
+
+/// The 1-based line where a quoted cell opens that the file never closes, if one does. The csv reader takes
+/// the rest of the file into such a cell without complaint, which would merge rows silently. A quote only
+/// opens a cell at its start, as the reader sees it; `""` inside a quoted cell is a quote.
+pub(crate) fn unclosed_quote(bytes: &[u8], delimiter: u8) -> Option<usize> {
+    let (mut line, mut opened_at) = (1, None);
+    let mut at_cell_start = true;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match opened_at {
+            Some(_) if b == b'"' && bytes.get(i + 1) == Some(&b'"') => i += 1,
+            Some(_) if b == b'"' => opened_at = None,
+            None if b == b'"' && at_cell_start => opened_at = Some(line),
+            _ => {}
+        }
+        line += usize::from(b == b'\n');
+        at_cell_start = opened_at.is_none() && (b == delimiter || b == b'\n' || b == b'\r');
+        i += 1;
+    }
+    opened_at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(unclosed_quote(b"table,title\n1,\"Bank sampah\n2,Posyandu\n", b','), Some(2));
+        assert_eq!(unclosed_quote(b"a;b\n1;\"x\"\"y\"\n2;\"multi\nline\"\n", b';'), None);
+        assert_eq!(unclosed_quote(b"a,b\n1,say \"hi\n2,x\n", b','), None, "a quote inside a cell is text");
+        assert_eq!(unclosed_quote(b"a,b\n1,x\n\n3,\"open \"\" still\n", b','), Some(4));
+    }
+}

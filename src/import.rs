@@ -5,7 +5,7 @@ use std::fmt;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
-use crate::csv_input::{Lines, delimiter, is_utf16};
+use crate::csv_input::{Lines, delimiter, is_utf16, unclosed_quote};
 use rust_i18n::t;
 
 use crate::i18n::Lang;
@@ -107,6 +107,9 @@ pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedId
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if is_utf16(bytes) {
         return Err(vec![RowError { line: 1, message: t!("import.utf16").into_owned() }]);
+    }
+    if let Some(line) = unclosed_quote(bytes, delimiter(bytes)) {
+        return Err(vec![RowError { line, message: t!("csv.unclosed_quote").into_owned() }]);
     }
     let mut reader =
         ReaderBuilder::new().delimiter(delimiter(bytes)).has_headers(false).flexible(true).from_reader(bytes);

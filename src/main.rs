@@ -211,7 +211,11 @@ fn run_tui(sessions: PathBuf, lang: Lang, args: RunArgs) -> Result<(), Vec<Strin
 fn run(command: Command, sessions: PathBuf, lang: Lang) -> Result<(), Vec<String>> {
     match command {
         Command::Run(args) => run_tui(sessions, lang, args),
-        command => run_headless(command, &sessions, lang).map_err(|e| e.lines()),
+        command => match run_headless(command, &sessions, lang) {
+            // `innolab tally … | head`: the reader has all it wanted; exit quietly, as other tools do.
+            Err(e) if e.is_broken_pipe() => Ok(()),
+            result => result.map_err(|e| e.lines()),
+        },
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rust_i18n::t;
 
-use crate::csv_input::{Lines, delimiter, is_utf16};
+use crate::csv_input::{Lines, delimiter, is_utf16, unclosed_quote};
 use crate::model::text::inert;
 use crate::model::{Member, Role, Session};
 
@@ -65,6 +65,9 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if is_utf16(bytes) {
         return Err(vec![error(1, t!("roster.csv.utf16"))]);
+    }
+    if let Some(line) = unclosed_quote(bytes, delimiter(bytes)) {
+        return Err(vec![error(line, t!("csv.unclosed_quote"))]);
     }
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter(bytes)).has_headers(false).flexible(true).from_reader(bytes);

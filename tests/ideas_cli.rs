@@ -186,3 +186,26 @@ fn import_refuses_unknown_or_ambiguous_blocks_and_stages() {
     assert!(stderr(&out).starts_with("innolab: lab.json: no block \"nowhere\" in the plan"), "{}", stderr(&out));
     assert_eq!(fs::read(&path).unwrap(), before);
 }
+
+/// A quote that is never closed would merge every row after it into one cell: both importers refuse the
+/// file and name the line where the quote opens.
+#[test]
+fn an_unclosed_quote_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_session(dir.path());
+    let before = fs::read(&path).unwrap();
+    fs::write(dir.path().join("ide.csv"), "table,title\n1,SIP online\n2,\"Bank sampah\n3,Posyandu\n").unwrap();
+    let out = run(dir.path(), &["import", "lab.json", "ide.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("innolab: ide.csv: line 3: a quoted cell starts on this line and is never closed"),
+        "{}",
+        stderr(&out)
+    );
+    fs::write(dir.path().join("peserta.csv"), "table,name,agency,role\n1,\"Budi,DPMPTSP,head\n2,Ani,X,staff\n")
+        .unwrap();
+    let out = run(dir.path(), &["roster", "import", "lab.json", "peserta.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("innolab: peserta.csv: line 2: a quoted cell starts"), "{}", stderr(&out));
+    assert_eq!(fs::read(&path).unwrap(), before);
+}

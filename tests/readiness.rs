@@ -175,3 +175,38 @@ fn a_file_reached_twice_is_counted_once_and_rows_name_their_folder() {
     let json: Value = serde_json::from_str(&ok(d, &["tally", "--format", "json", "2023/lab.json"])).unwrap();
     assert_eq!(json["sessions"][0]["session"], "lab.json");
 }
+
+/// `innolab tally … | head`: when the reader stops early, the tally exits quietly, in every format.
+#[test]
+fn a_closed_pipe_ends_the_tally_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let path = new_session(dir.path());
+    let mut session = innolab::store::load(&path).unwrap();
+    let now = session.created_at;
+    for i in 0..3000 {
+        let new = innolab::model::NewIdea {
+            group: format!("meja-{}", i % 6 + 1),
+            title: format!("Ide {i} dengan judul yang cukup panjang untuk mengisi keluaran"),
+            author: Some(format!("Peserta {i}")),
+            ..Default::default()
+        };
+        session.add_idea(new, now);
+    }
+    innolab::store::save(&path, &session).unwrap();
+    for format in ["text", "json", "csv", "md"] {
+        let mut child = innolab(dir.path())
+            .args(["tally", "--format", format, "lab.json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(stderr(&out), "", "{format}: no \"Broken pipe\"");
+        assert!(out.status.success(), "{format}: {:?}", out.status);
+    }
+}

@@ -63,11 +63,12 @@ pub fn ellipsize(text: &str, max_chars: usize) -> Cow<'_, str> {
     }
 }
 
-/// A file-name-safe slug from a title: ASCII letters and digits, words joined by '-', at most 60 bytes.
+/// A file-name-safe slug from a title: letters transliterated to ASCII (`deunicode`: "ünïcødé" → "unicode",
+/// "数字" → "shu-zi"), ASCII letters and digits kept, words joined by '-', at most 60 bytes.
 /// It can never contain a path separator or "..", so a title can never steer where a file is written.
 pub fn slug(title: &str) -> String {
     let mut out = String::new();
-    for c in title.chars() {
+    for c in deunicode::deunicode(title).chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -130,6 +131,9 @@ mod tests {
         assert_eq!(slug("Executive Laboratorium Inovasi 2022"), "executive-laboratorium-inovasi-2022");
         assert_eq!(slug("../../etc/passwd"), "etc-passwd");
         assert_eq!(slug("..."), "lab");
+        assert_eq!(slug("Lab ünïcødé Kota"), "lab-unicode-kota");
+        assert_eq!(slug("Café ∕ ‥ ⁄"), "cafe");
+        assert!(slug(&"数".repeat(100)).len() <= 60);
         assert!(slug(&"x".repeat(500)).len() <= 60);
     }
 }
