@@ -97,6 +97,18 @@ fn every_report_starts_with_the_readiness_check() {
         "the awards list marks who is absent: {text}"
     );
 
+    // Over several sessions: one line per session with what is open, counted by kind.
+    ok(dir.path(), &["new", "--start-date", "2023-11-02", "-o", "ready.json"]);
+    let both = ok(dir.path(), &["tally", "lab.json", "ready.json"]);
+    assert!(
+        both.contains(
+            "7 open items in 1 session (innolab check FILE lists them one by one):\n\
+             - lab.json: 1 idea without an author, 1 author not on the roster, 1 absent author, \
+             1 idea without an agency, 2 agencies without a flagship, 1 agency without an idea\n"
+        ),
+        "{both}"
+    );
+
     let md = ok(dir.path(), &["tally", "--format", "md", "lab.json"]);
     assert!(md.find("## Readiness for the awards").unwrap() < md.find("## Per table").unwrap(), "{md}");
     assert!(md.contains("- \\#2 \"Posyandu keliling\" (Meja 1): its author Rina is marked absent\n"), "{md}");

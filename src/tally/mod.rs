@@ -76,7 +76,8 @@ pub struct Tally {
 /// An open item of one session's readiness check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReadinessItem {
-    pub session: String,
+    /// Shared by the session's items: a year of labs can have tens of thousands.
+    pub session: std::sync::Arc<str>,
     #[serde(flatten)]
     pub finding: readiness::Finding,
 }
@@ -674,10 +675,11 @@ impl<'a> Part<'a> {
         for (si, sref) in (run.start..).zip(mine) {
             let session = sref.session;
             index.rebuild(session);
+            let name: std::sync::Arc<str> = sref.name.as_str().into();
             tally.readiness.extend(
                 readiness::check_indexed(session, &index)
                     .into_iter()
-                    .map(|finding| ReadinessItem { session: sref.name.clone(), finding }),
+                    .map(|finding| ReadinessItem { session: name.clone(), finding }),
             );
             author_index.clear();
             for member in session.groups.iter().flat_map(|g| &g.members) {
@@ -1349,21 +1351,34 @@ struct ListSection {
     items: Vec<String>,
 }
 
-/// What is still open before the awards, first in every report so the organisers see it before the numbers.
+/// What is still open before the awards, first in every report so the organisers see it before the numbers:
+/// item by item for one session; for several, one line per session that has open items, what kinds and how
+/// many (a year of labs would otherwise bury the numbers under its items; `innolab check` lists them, and the
+/// JSON and CSV carry every one).
 fn readiness_section(tally: &Tally, lang: Lang) -> ListSection {
-    let several = tally.several_sessions();
-    ListSection {
-        title: t!("readiness.title", locale = lang.code()).into_owned(),
-        intro: Some(readiness::intro(tally.readiness.len(), lang)),
-        items: tally
-            .readiness
-            .iter()
-            .map(|item| {
-                let sentence = item.finding.sentence(lang);
-                if several { format!("{}: {sentence}", item.session) } else { sentence }
-            })
-            .collect(),
+    let title = t!("readiness.title", locale = lang.code()).into_owned();
+    if !tally.several_sessions() {
+        let items = tally.readiness.iter().map(|item| item.finding.sentence(lang)).collect();
+        return ListSection { title, intro: Some(readiness::intro(tally.readiness.len(), lang)), items };
     }
+    let per_session: Vec<&[ReadinessItem]> = tally.readiness.chunk_by(|a, b| a.session == b.session).collect();
+    let intro = match tally.readiness.len() {
+        0 => readiness::intro(0, lang),
+        open => t!(
+            &crate::i18n::plural_key("readiness.open_in_sessions", open as u64),
+            count = open,
+            sessions = crate::i18n::count_of("count.sessions", per_session.len() as u64, lang),
+            locale = lang.code()
+        )
+        .into_owned(),
+    };
+    let items = per_session
+        .into_iter()
+        .map(|items| {
+            format!("{}: {}", items[0].session, readiness::summary(items.iter().map(|item| &item.finding), lang))
+        })
+        .collect();
+    ListSection { title, intro: Some(intro), items }
 }
 
 /// The files that were named but not counted: left out (failed to load) and skipped (named twice).
@@ -1687,7 +1702,7 @@ pub fn to_csv(tally: &Tally, lang: Lang) -> String {
         let agency = finding.agency().unwrap_or_default().to_string();
         rows.push([
             "readiness".into(),
-            item.session.clone(),
+            item.session.to_string(),
             key,
             finding.sentence(lang),
             agency,

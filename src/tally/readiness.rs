@@ -69,7 +69,10 @@ pub(crate) fn check_indexed(session: &Session, index: &SessionIndex<'_>) -> Vec<
         }
     }
     let mut ideas: Vec<&Idea> = session.live_ideas().collect();
-    ideas.sort_by_key(|idea| idea.id);
+    // Files hold ideas in id order; only a hand-edited one needs sorting.
+    if !ideas.is_sorted_by_key(|idea| idea.id) {
+        ideas.sort_by_key(|idea| idea.id);
+    }
     let mut credited: Vec<&str> = Vec::new();
     for idea in ideas {
         let group = index.group_index(&idea.group);
@@ -288,7 +291,7 @@ pub fn intro(open: usize, lang: Lang) -> String {
 
 /// How many items of each kind, in the order [`check`] lists them: "2 ideas without an author, 1 absent
 /// author". For a one-line summary on the wall.
-pub fn summary(findings: &[Finding], lang: Lang) -> String {
+pub fn summary<'a>(findings: impl IntoIterator<Item = &'a Finding>, lang: Lang) -> String {
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     for finding in findings {
         match counts.iter_mut().find(|(key, _)| *key == finding.key()) {

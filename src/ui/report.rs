@@ -139,8 +139,8 @@ fn readiness_line(ctx: &Ctx, tally: &Tally, width: usize) -> Line<'static> {
     if open == 0 {
         return Line::styled(fit(&format!("✓ {}", readiness::headline(0, ctx.lang)), width), ctx.theme.ok);
     }
-    let findings: Vec<readiness::Finding> = tally.readiness.iter().map(|item| item.finding.clone()).collect();
-    let text = format!("⚠ {}: {}", readiness::headline(open, ctx.lang), readiness::summary(&findings, ctx.lang));
+    let findings = tally.readiness.iter().map(|item| &item.finding);
+    let text = format!("⚠ {}: {}", readiness::headline(open, ctx.lang), readiness::summary(findings, ctx.lang));
     Line::styled(fit(&text, width), ctx.theme.accent)
 }
 
