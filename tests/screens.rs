@@ -210,6 +210,20 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     app::update(&mut board, Action::CursorRight);
     app::update(&mut board, Action::CursorDown);
     app::update(&mut board, Action::ToggleFlagship);
+    // The selected idea's agency has a flagship already: the board asks before the star moves.
+    let mut confirm_flagship = on_block("d2-curah-ide", lang);
+    {
+        let lab = confirm_flagship.lab.as_mut().unwrap();
+        for idea in &mut lab.session.ideas {
+            idea.agency = Some("Dinas Kesehatan".into());
+            idea.flagship = false;
+        }
+        lab.session.ideas[0].flagship = true;
+    }
+    app::update(&mut confirm_flagship, Action::OpenBoard);
+    app::update(&mut confirm_flagship, Action::CursorRight);
+    app::update(&mut confirm_flagship, Action::ToggleFlagship);
+    assert_eq!(confirm_flagship.mode, innolab::app::Mode::ConfirmFlagship);
     let mut trash = on_block("d2-curah-ide", lang);
     app::update(&mut trash, Action::OpenBoard);
     app::update(&mut trash, Action::DeleteIdea);
@@ -260,6 +274,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         ("trash", trash),
         ("setup", setup),
         ("confirm_quit", confirm_quit),
+        ("confirm_flagship", confirm_flagship),
         ("save_failed", save_failed),
         ("tally", tally),
         ("awards_screen", awards_screen),
