@@ -581,25 +581,38 @@ impl<'a> SessionIndex<'a> {
 // ---------------------------------------------------------------------------------------------------------
 // Counting
 
-struct AgencyAcc<'a> {
-    name: &'a str,
+/// An agency in an [`AgencyBook`]: its name as first spelled, and what is kept about it.
+pub(crate) struct AgencyAcc<'a, A> {
+    pub name: &'a str,
+    pub acc: A,
+}
+
+/// Ideas and flagships of one agency, for the tally.
+#[derive(Default)]
+pub(crate) struct AgencyCounts {
     ideas: usize,
     flagship: usize,
 }
 
-/// Agencies seen so far, in first-seen order (the roster first, so its spelling wins).
-#[derive(Default)]
-struct AgencyBook<'a> {
-    list: Vec<AgencyAcc<'a>>,
+/// Agencies seen so far, in first-seen order (the roster first, so its spelling wins), found by name in any
+/// case, each with what is kept about it (`A`).
+pub(crate) struct AgencyBook<'a, A = AgencyCounts> {
+    pub list: Vec<AgencyAcc<'a, A>>,
     index: FastMap<Caseless<'a>, usize>,
 }
 
-impl<'a> AgencyBook<'a> {
-    fn slot(&mut self, name: &'a str) -> &mut AgencyAcc<'a> {
+impl<A> Default for AgencyBook<'_, A> {
+    fn default() -> Self {
+        AgencyBook { list: Vec::new(), index: FastMap::default() }
+    }
+}
+
+impl<'a, A: Default> AgencyBook<'a, A> {
+    pub fn slot(&mut self, name: &'a str) -> &mut AgencyAcc<'a, A> {
         let next = self.list.len();
         let i = *self.index.entry(Caseless(name)).or_insert(next);
         if i == next {
-            self.list.push(AgencyAcc { name, ideas: 0, flagship: 0 });
+            self.list.push(AgencyAcc { name, acc: A::default() });
         }
         &mut self.list[i]
     }
@@ -663,7 +676,7 @@ impl<'a> Part<'a> {
         tally.sessions.reserve_exact(mine.len());
         tally.by_group.reserve(mine.iter().map(|s| s.session.groups.len()).sum());
         tally.by_block.reserve_exact(mine.iter().map(|s| s.session.plan.block_count()).sum());
-        let mut agencies = AgencyBook::default();
+        let mut agencies: AgencyBook<'a> = AgencyBook::default();
         let mut no_agency = (0usize, 0usize);
         let mut authors: Vec<AuthorAcc<'a>> = Vec::new();
         // The awards list is per session: this session's authors, by name, to their place in `authors`.
@@ -721,10 +734,10 @@ impl<'a> Part<'a> {
 
                 // The agency as first spelled (the roster's spelling when it has one), whatever case was typed.
                 let agency = index.agency_of(idea, group).map(|name| {
-                    let acc = agencies.slot(name);
-                    acc.ideas += 1;
-                    acc.flagship += flag;
-                    acc.name
+                    let agency = agencies.slot(name);
+                    agency.acc.ideas += 1;
+                    agency.acc.flagship += flag;
+                    agency.name
                 });
                 if agency.is_none() {
                     no_agency.0 += 1;
@@ -959,7 +972,7 @@ impl TallyBuilder {
     }
 
     fn absorb_part(&mut self, part: Part<'_>) {
-        let agencies = part.agencies.list.into_iter().map(|a| (a.name.to_string(), a.ideas, a.flagship));
+        let agencies = part.agencies.list.into_iter().map(|a| (a.name.to_string(), a.acc.ideas, a.acc.flagship));
         self.absorb(part.tally, agencies, part.no_agency, part.days);
     }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use rust_i18n::t;
 use serde::Serialize;
 
-use super::{Caseless, FastMap, SessionIndex, name_order};
+use super::{AgencyAcc, AgencyBook, Caseless, SessionIndex, name_order};
 use crate::i18n::{Lang, plural_key};
 use crate::model::agency::author_names;
 use crate::model::{Idea, Session};
@@ -40,29 +40,14 @@ pub fn check(session: &Session) -> Vec<Finding> {
 
 /// [`check`] with the session's lookups already built (the tally builds them once per session).
 pub(crate) fn check_indexed(session: &Session, index: &SessionIndex<'_>) -> Vec<Finding> {
-    struct AgencyAcc<'a> {
-        name: &'a str,
+    /// Per agency of this session: its ideas and the ids of its flagships.
+    #[derive(Default)]
+    struct Acc {
         ideas: usize,
         flagships: Vec<u64>,
     }
-    /// Agencies in first-seen order (the roster first, so its spelling wins), found by name in any case.
-    #[derive(Default)]
-    struct Agencies<'a> {
-        list: Vec<AgencyAcc<'a>>,
-        by_name: FastMap<Caseless<'a>, usize>,
-    }
-    impl<'a> Agencies<'a> {
-        fn slot(&mut self, name: &'a str) -> &mut AgencyAcc<'a> {
-            let next = self.list.len();
-            let i = *self.by_name.entry(Caseless(name)).or_insert(next);
-            if i == next {
-                self.list.push(AgencyAcc { name, ideas: 0, flagships: Vec::new() });
-            }
-            &mut self.list[i]
-        }
-    }
     let mut findings = Vec::new();
-    let mut agencies = Agencies::default();
+    let mut agencies: AgencyBook<'_, Acc> = AgencyBook::default();
     for member in session.groups.iter().flat_map(|g| &g.members) {
         if let Some(agency) = member.agency.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
             agencies.slot(agency);
@@ -100,7 +85,7 @@ pub(crate) fn check_indexed(session: &Session, index: &SessionIndex<'_>) -> Vec<
         }
         match index.agency_of(idea, group) {
             Some(agency) => {
-                let acc = agencies.slot(agency);
+                let acc = &mut agencies.slot(agency).acc;
                 acc.ideas += 1;
                 if idea.flagship {
                     acc.flagships.push(idea.id);
@@ -117,8 +102,8 @@ pub(crate) fn check_indexed(session: &Session, index: &SessionIndex<'_>) -> Vec<
     }
     let mut agencies = agencies.list;
     agencies.sort_by(|a, b| name_order(a.name, b.name));
-    for acc in agencies {
-        let agency = acc.name.to_string();
+    for AgencyAcc { name, acc } in agencies {
+        let agency = name.to_string();
         match (acc.ideas, acc.flagships.len()) {
             (0, _) => findings.push(Finding::AgencyWithoutIdea { agency }),
             (_, 0) => findings.push(Finding::AgencyWithoutFlagship { agency }),
