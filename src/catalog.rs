@@ -50,14 +50,8 @@ pub fn kind_of(path: &Path) -> FileKind {
 /// The session files of `dir` (and emergency copies when `with_copies`), sorted by name. A missing
 /// directory has none.
 pub fn session_files(dir: &Path, with_copies: bool) -> std::io::Result<Vec<PathBuf>> {
-    let read = match std::fs::read_dir(dir) {
-        Ok(read) => read,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
     let mut files = Vec::new();
-    for item in read {
-        let path = item?.path();
+    for path in entries(dir)? {
         let wanted = match kind_of(&path) {
             FileKind::Session => true,
             FileKind::EmergencyCopy => with_copies,
@@ -69,6 +63,15 @@ pub fn session_files(dir: &Path, with_copies: bool) -> std::io::Result<Vec<PathB
     }
     files.sort();
     Ok(files)
+}
+
+/// The paths in `dir`; a missing directory has none.
+fn entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    match std::fs::read_dir(dir) {
+        Ok(read) => read.map(|item| item.map(|e| e.path())).collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
 }
 
 /// Every session file in `dir`, emergency copies included (so the coach can open one to recover):
@@ -234,14 +237,8 @@ pub fn export_kind(path: &Path) -> Option<ExportFormat> {
 
 /// The innolab exports sitting in `dir` among the sessions (`*.json`, `*.csv`, `*.md`, `*.xlsx`), by name.
 pub fn exports_among(dir: &Path) -> std::io::Result<Vec<(PathBuf, ExportFormat)>> {
-    let read = match std::fs::read_dir(dir) {
-        Ok(read) => read,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
     let mut found = Vec::new();
-    for item in read {
-        let path = item?.path();
+    for path in entries(dir)? {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let candidate = [".json", ".csv", ".md", ".xlsx"].iter().any(|ext| name.ends_with(ext));
         if candidate

@@ -338,6 +338,21 @@ fn block_words(session: &Session, block_id: &str) -> String {
     }
 }
 
+/// The id of the block `--block` names (an id or a title); an unknown name lists the blocks, an ambiguous
+/// title the blocks it could mean.
+fn named_block(path: &Path, session: &Session, wanted: &str) -> Result<String, CliError> {
+    match session.plan.find_block_named(wanted) {
+        Ok((_, block)) => Ok(block.id.clone()),
+        Err(ids) if ids.is_empty() => {
+            let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
+            Err(CliError::UnknownBlock { path: path.to_path_buf(), block: wanted.into(), available })
+        }
+        Err(ids) => {
+            Err(CliError::AmbiguousBlock { path: path.to_path_buf(), block: wanted.into(), ids: ids.join(", ") })
+        }
+    }
+}
+
 /// Appends one idea under the lock, saves atomically, and returns its id. An idea the session already has
 /// (same table, title and author) is not added again: its id comes back with a note, so a retried script is
 /// harmless. A flagship follows One Agency One Innovation.
@@ -354,17 +369,7 @@ pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<IdeaAdded, CliError> {
     };
     let mut notes = Vec::new();
     let (block, defaulted) = match &args.block {
-        Some(wanted) => match session.plan.find_block_named(wanted) {
-            Ok((_, block)) => (block.id.clone(), false),
-            Err(ids) if ids.is_empty() => {
-                let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
-                return Err(CliError::UnknownBlock { path: path.to_path_buf(), block: wanted.clone(), available });
-            }
-            Err(ids) => {
-                let ids = ids.join(", ");
-                return Err(CliError::AmbiguousBlock { path: path.to_path_buf(), block: wanted.clone(), ids });
-            }
-        },
+        Some(wanted) => (named_block(path, session, wanted)?, false),
         None => match session.default_capture_block() {
             Some((_, block)) => (block.id.clone(), true),
             None => (session.progress.block.clone(), true),
@@ -662,20 +667,7 @@ pub fn import_ideas(
     let mut open = OpenSession::open(path)?;
     let lang = crate::i18n::Lang::current();
     let session = &open.session;
-    let flag_block = match options.block.as_deref() {
-        None => None,
-        Some(wanted) => match session.plan.find_block_named(wanted) {
-            Ok((_, block)) => Some(block.id.clone()),
-            Err(ids) if ids.is_empty() => {
-                let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
-                return Err(CliError::UnknownBlock { path: path.to_path_buf(), block: wanted.into(), available });
-            }
-            Err(ids) => {
-                let ids = ids.join(", ");
-                return Err(CliError::AmbiguousBlock { path: path.to_path_buf(), block: wanted.into(), ids });
-            }
-        },
-    };
+    let flag_block = options.block.as_deref().map(|wanted| named_block(path, session, wanted)).transpose()?;
     let rows = match crate::import::parse_ideas_csv(&bytes, session) {
         Ok(rows) => rows,
         Err(errors) => return Err(refused_rows(file, &errors, "import.cli.nothing_imported")),
