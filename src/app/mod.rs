@@ -162,7 +162,7 @@ pub struct Lab {
     pub pending_flagship: Option<FlagshipMove>,
     /// The tally of this session and the save generation it was computed at; kept fresh only while a
     /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
-    pub tally: Option<(u64, Tally)>,
+    pub tally: Option<TallyView>,
     pub tally_scroll: u16,
     /// The page of the awards list on the wall.
     pub awards_page: usize,
@@ -212,6 +212,35 @@ pub struct FlagshipMove {
 pub struct History {
     pub undo: Vec<Change>,
     pub redo: Vec<Change>,
+}
+
+/// The tally a screen shows, the save generation it was counted at, and its readiness check in words.
+pub struct TallyView {
+    pub generation: u64,
+    pub tally: Tally,
+    pub readiness: ReadinessText,
+}
+
+/// The readiness check worded for the wall in one language: made when the tally or the language changes, so
+/// drawing a frame never words thousands of open items.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadinessText {
+    pub lang: Lang,
+    /// "2 ideas without an author, 1 absent author".
+    pub summary: String,
+    /// One line per idea or agency with something open (see `readiness::wall_lines`).
+    pub lines: Vec<String>,
+}
+
+impl ReadinessText {
+    pub fn of(tally: &Tally, lang: Lang) -> ReadinessText {
+        let findings = || tally.readiness.iter().map(|item| &item.finding);
+        ReadinessText {
+            lang,
+            summary: crate::tally::readiness::summary(findings(), lang),
+            lines: crate::tally::readiness::wall_lines(findings(), lang),
+        }
+    }
 }
 
 /// How many changes undo can go back.
@@ -349,7 +378,12 @@ impl Lab {
 
     /// The tally as last computed (present whenever a screen that shows it is up).
     pub fn tally(&self) -> Option<&Tally> {
-        self.tally.as_ref().map(|(_, t)| t)
+        self.tally.as_ref().map(|view| &view.tally)
+    }
+
+    /// The readiness check as the screens word it, in the screen's language (present with the tally).
+    pub fn readiness_text(&self) -> Option<&ReadinessText> {
+        self.tally.as_ref().map(|view| &view.readiness)
     }
 
     /// The id of the idea selected on the board, if its table has any.
@@ -458,10 +492,19 @@ impl State {
         if !shows_tally {
             return;
         }
-        if lab.tally.as_ref().is_none_or(|(at, _)| *at != generation) {
-            let name = lab.file_name();
-            let tally = Tally::of(&[SessionRef::new(name, &lab.session)]);
-            lab.tally = Some((generation, tally));
+        let lang = self.lang;
+        match lab.tally.as_mut() {
+            Some(view) if view.generation == generation => {
+                if view.readiness.lang != lang {
+                    view.readiness = ReadinessText::of(&view.tally, lang);
+                }
+            }
+            _ => {
+                let name = lab.file_name();
+                let tally = Tally::of(&[SessionRef::new(name, &lab.session)]);
+                let readiness = ReadinessText::of(&tally, lang);
+                lab.tally = Some(TallyView { generation, tally, readiness });
+            }
         }
     }
 

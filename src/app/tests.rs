@@ -328,3 +328,21 @@ fn the_reports_follow_the_language_on_the_screen() {
     update(&mut s, Action::ToggleLanguage);
     assert_eq!(update(&mut s, Action::Export), vec![Effect::Export { lang: Lang::Id }]);
 }
+
+/// The tally screen's readiness words are made with the tally and again when the language changes, never
+/// while drawing.
+#[test]
+fn the_readiness_words_follow_the_tally_and_the_language() {
+    let mut s = state();
+    let idea = crate::model::NewIdea { group: "meja-1".into(), title: "Tanpa penggagas".into(), ..Default::default() };
+    let now = s.now;
+    s.lab.as_mut().unwrap().session.add_idea(idea, now);
+    update(&mut s, Action::OpenTally);
+    let text = lab(&s).readiness_text().unwrap().clone();
+    assert_eq!((text.lang, text.summary.as_str()), (Lang::En, "1 idea without an author, 1 idea without an agency"));
+    assert_eq!(text.lines, ["No author, no agency · #1 \"Tanpa penggagas\" (Meja 1)"]);
+    update(&mut s, Action::ToggleLanguage);
+    let text = lab(&s).readiness_text().unwrap();
+    assert_eq!(text.lang, Lang::Id);
+    assert_eq!(text.lines, ["Tanpa penggagas, tanpa OPD · #1 \"Tanpa penggagas\" (Meja 1)"]);
+}

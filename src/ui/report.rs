@@ -10,7 +10,7 @@ use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, fit};
-use crate::app::Lab;
+use crate::app::{Lab, ReadinessText};
 use crate::i18n::plural_key;
 use crate::model::Stage;
 use crate::tally::{OneAgencyStatus, Tally, readiness, stage_label, status_label};
@@ -134,30 +134,29 @@ fn one_agency(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
 }
 
 /// One line saying whether the session is ready for the awards, and what is open: it stays in view.
-fn readiness_line(ctx: &Ctx, tally: &Tally, width: usize) -> Line<'static> {
+fn readiness_line(ctx: &Ctx, tally: &Tally, text: &ReadinessText, width: usize) -> Line<'static> {
     let open = tally.readiness.len();
     if open == 0 {
         return Line::styled(fit(&format!("✓ {}", readiness::headline(0, ctx.lang)), width), ctx.theme.ok);
     }
-    let findings = tally.readiness.iter().map(|item| &item.finding);
-    let text = format!("⚠ {}: {}", readiness::headline(open, ctx.lang), readiness::summary(findings, ctx.lang));
-    Line::styled(fit(&text, width), ctx.theme.accent)
+    let line = format!("⚠ {}: {}", readiness::headline(open, ctx.lang), text.summary);
+    Line::styled(fit(&line, width), ctx.theme.accent)
 }
 
 /// The readiness check item by item, under its heading (each cut to the width; the CLI's `check` has them whole).
-fn readiness_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+fn readiness_lines(ctx: &Ctx, tally: &Tally, text: &ReadinessText, width: usize) -> Vec<Line<'static>> {
     let mut lines = vec![heading(ctx, "readiness.title")];
     let intro = readiness::intro(tally.readiness.len(), ctx.lang);
     let style = if tally.readiness.is_empty() { ctx.theme.ok } else { ctx.theme.title };
     lines.push(Line::styled(fit(&intro, width), style));
-    for line in readiness::wall_lines(tally.readiness.iter().map(|item| &item.finding), ctx.lang) {
+    for line in &text.lines {
         lines.push(Line::styled(fit(&format!("• {line}"), width), ctx.theme.text));
     }
     lines
 }
 
 pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
-    let Some(tally) = lab.tally() else { return };
+    let (Some(tally), Some(text)) = (lab.tally(), lab.readiness_text()) else { return };
     let lang = ctx.lang.code();
     let [title_area, gauge_area, readiness_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)])
@@ -176,7 +175,7 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         title_area,
     );
     frame.render_widget(super::screens::ideas_gauge(ctx, tally.ideas, tally.target), gauge_area);
-    frame.render_widget(Paragraph::new(readiness_line(ctx, tally, area.width as usize)), readiness_area);
+    frame.render_widget(Paragraph::new(readiness_line(ctx, tally, text, area.width as usize)), readiness_area);
     let scroll = lab.tally_scroll;
     if body.width >= 100 {
         let [left, _, right] =
@@ -202,7 +201,7 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         right_lines.push(Line::raw(""));
         right_lines.extend(one_agency(ctx, tally, rw));
         right_lines.push(Line::raw(""));
-        right_lines.extend(readiness_lines(ctx, tally, rw));
+        right_lines.extend(readiness_lines(ctx, tally, text, rw));
         frame.render_widget(Paragraph::new(right_lines).scroll((scroll, 0)), right);
     } else {
         let w = body.width as usize;
@@ -214,20 +213,20 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         lines.push(Line::raw(""));
         lines.extend(stages_and_days(ctx, tally, w));
         lines.push(Line::raw(""));
-        lines.extend(readiness_lines(ctx, tally, w));
+        lines.extend(readiness_lines(ctx, tally, text, w));
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
     }
 }
 
 /// Everyone credited with an idea, grouped by table and agency, with their counts, a page at a time.
-fn award_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+fn award_lines(ctx: &Ctx, tally: &Tally, text: &ReadinessText, width: usize) -> Vec<Line<'static>> {
     let no_agency = ctx.t("tally.no_agency");
     let absent = ctx.t("form.absent_mark");
     // What is still open comes first, so it is settled before the names are read out.
     let mut lines = if tally.readiness.is_empty() {
-        vec![readiness_line(ctx, tally, width)]
+        vec![readiness_line(ctx, tally, text, width)]
     } else {
-        readiness_lines(ctx, tally, width)
+        readiness_lines(ctx, tally, text, width)
     };
     lines.push(Line::raw(""));
     let mut table: Option<&str> = None;
@@ -258,10 +257,10 @@ fn award_lines(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
 
 /// The awards list with a heading and its page; `page` is clamped to the pages there are.
 pub fn awards(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, page: usize) {
-    let Some(tally) = lab.tally() else { return };
+    let (Some(tally), Some(text)) = (lab.tally(), lab.readiness_text()) else { return };
     let lang = ctx.lang.code();
     let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    let lines = award_lines(ctx, tally, list.width as usize);
+    let lines = award_lines(ctx, tally, text, list.width as usize);
     let per_page = (list.height as usize).max(1);
     let pages = lines.len().div_ceil(per_page).max(1);
     let page = page.min(pages - 1);
