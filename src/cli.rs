@@ -52,6 +52,9 @@ pub enum CliError {
     FlagshipNoAgency { path: PathBuf },
     #[error("{}", t!("ideas.cli.flagship_taken", path = .path.display(), agency = inert(.agency), id = .holder, title = inert(.title)))]
     FlagshipTaken { path: PathBuf, agency: String, holder: u64, title: String },
+    /// The session has used every idea id; nothing was added.
+    #[error("{}: {}", .path.display(), crate::model::IdsExhausted)]
+    IdsExhausted { path: PathBuf },
     /// The readiness check found open items (each already printed); `failed` files could not be loaded.
     #[error("{}", not_ready_line(*.open, *.failed))]
     NotReady { open: usize, failed: usize },
@@ -394,7 +397,7 @@ pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<IdeaAdded, CliError> {
         return Ok(IdeaAdded { id, notes });
     }
     let now = clock::now_in(session.plan.utc_offset.fixed());
-    let id = session.add_idea(new, now);
+    let id = session.add_idea(new, now).map_err(|_| CliError::IdsExhausted { path: path.to_path_buf() })?;
     if args.flagship
         && let Some(idea) = session.idea(id).cloned()
     {
@@ -731,7 +734,11 @@ pub fn import_ideas(
         return Ok(());
     }
     let now = clock::now_in(open.session.plan.utc_offset.fixed());
-    let ids: Vec<u64> = kept.into_iter().map(|imported| open.session.add_idea(imported.idea, now)).collect();
+    let ids = kept
+        .into_iter()
+        .map(|imported| open.session.add_idea(imported.idea, now))
+        .collect::<Result<Vec<u64>, _>>()
+        .map_err(|_| CliError::IdsExhausted { path: path.to_path_buf() })?;
     if !ids.is_empty() {
         open.save()?;
     }

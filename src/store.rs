@@ -35,19 +35,20 @@ pub enum LoadError {
     Newer { path: PathBuf, found: u64 },
     #[error("{}", t!("load.shape", path = .path.display(), line = .line, column = .column, at = .at, message = .message))]
     Shape { path: PathBuf, line: usize, column: usize, at: String, message: String },
-    /// `lines` holds the 1-based line of each problem in the file (same order as `problems`).
-    #[error("{}", invalid_line(.path, .problems, .lines))]
-    Invalid { path: PathBuf, problems: Vec<Problem>, lines: Vec<usize> },
+    /// `at` holds the 1-based line and column of each problem in the file (same order as `problems`).
+    #[error("{}", invalid_line(.path, .problems, .at))]
+    Invalid { path: PathBuf, problems: Vec<Problem>, at: Vec<(usize, usize)> },
 }
 
-fn invalid_line(path: &Path, problems: &[Problem], lines: &[usize]) -> String {
+fn invalid_line(path: &Path, problems: &[Problem], at: &[(usize, usize)]) -> String {
     let first = problems.first().map(ToString::to_string).unwrap_or_default();
-    let line = lines.first().copied().unwrap_or(1);
+    let (line, column) = at.first().copied().unwrap_or((1, 1));
     if problems.len() > 1 {
         let more = problems.len() - 1;
-        t!("load.invalid_more", path = path.display(), line = line, problem = first, more = more).into_owned()
+        t!("load.invalid_more", path = path.display(), line = line, column = column, problem = first, more = more)
+            .into_owned()
     } else {
-        t!("load.invalid", path = path.display(), line = line, problem = first).into_owned()
+        t!("load.invalid", path = path.display(), line = line, column = column, problem = first).into_owned()
     }
 }
 
@@ -55,12 +56,12 @@ impl LoadError {
     /// One line per problem, each naming the file and line (for `validate`); other errors are a single line.
     pub fn lines(&self) -> Vec<String> {
         match self {
-            LoadError::Invalid { path, problems, lines } => problems
+            LoadError::Invalid { path, problems, at } => problems
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
-                    let line = lines.get(i).copied().unwrap_or(1);
-                    t!("load.invalid", path = path.display(), line = line, problem = p).into_owned()
+                    let (line, column) = at.get(i).copied().unwrap_or((1, 1));
+                    t!("load.invalid", path = path.display(), line = line, column = column, problem = p).into_owned()
                 })
                 .collect(),
             other => vec![other.to_string()],
@@ -189,14 +190,14 @@ pub fn decode_plan(path: &Path, bytes: &[u8]) -> Result<Plan, LoadError> {
 /// A decoded file that breaks invariants, with the line of each problem so the user can find it.
 fn invalid(path: &Path, text: &str, problems: Vec<Problem>) -> LoadError {
     let wanted: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
-    let lines = json_lines(text, &wanted);
-    LoadError::Invalid { path: path.to_path_buf(), problems, lines }
+    let at = json_positions(text, &wanted);
+    LoadError::Invalid { path: path.to_path_buf(), problems, at }
 }
 
-/// The 1-based line of the value at each JSON path in `wanted` (written as `validate` writes them:
-/// `plan.days[1].blocks[0].id`), found in one pass over `text` (valid JSON). A field that is absent from the
-/// file (a default) gets the line of its nearest enclosing value.
-fn json_lines(text: &str, wanted: &[&str]) -> Vec<usize> {
+/// The 1-based line and column (in characters) of the value at each JSON path in `wanted` (written as
+/// `validate` writes them: `plan.days[1].blocks[0].id`), found in one pass over `text` (valid JSON). A field
+/// that is absent from the file (a default) gets the position of its nearest enclosing value.
+fn json_positions(text: &str, wanted: &[&str]) -> Vec<(usize, usize)> {
     let mut prefixes: HashSet<&str> = HashSet::new();
     for path in wanted {
         let mut p = *path;
@@ -204,10 +205,14 @@ fn json_lines(text: &str, wanted: &[&str]) -> Vec<usize> {
             p = parent_path(p);
         }
     }
-    let mut found: HashMap<String, usize> = HashMap::new();
-    walk_json(text.as_bytes(), |path, line| {
+    let mut found: HashMap<String, (usize, usize)> = HashMap::new();
+    let bytes = text.as_bytes();
+    walk_json(bytes, |path, line, line_start, at| {
         if prefixes.contains(path) {
-            found.entry(path.to_string()).or_insert(line);
+            found.entry(path.to_string()).or_insert_with(|| {
+                let column = String::from_utf8_lossy(&bytes[line_start..at]).chars().count() + 1;
+                (line, column)
+            });
         }
     });
     wanted
@@ -215,11 +220,11 @@ fn json_lines(text: &str, wanted: &[&str]) -> Vec<usize> {
         .map(|path| {
             let mut p = *path;
             loop {
-                if let Some(&line) = found.get(p) {
-                    return line;
+                if let Some(&at) = found.get(p) {
+                    return at;
                 }
                 if p.is_empty() {
-                    return 1;
+                    return (1, 1);
                 }
                 p = parent_path(p);
             }
@@ -235,9 +240,10 @@ fn parent_path(path: &str) -> &str {
     }
 }
 
-/// Calls `visit(path, line)` at the start of every value in `bytes` (valid JSON), with its path written as
-/// `validate` writes it. Iterative, so nesting depth costs no stack; stops at anything unexpected.
-fn walk_json(bytes: &[u8], mut visit: impl FnMut(&str, usize)) {
+/// Calls `visit(path, line, line_start, offset)` at the start of every value in `bytes` (valid JSON), with
+/// its path written as `validate` writes it, its 1-based line, and the byte offsets of that line's start and
+/// of the value. Iterative, so nesting depth costs no stack; stops at anything unexpected.
+fn walk_json(bytes: &[u8], mut visit: impl FnMut(&str, usize, usize, usize)) {
     #[derive(Clone, Copy, PartialEq)]
     enum Expect {
         Value,
@@ -249,11 +255,15 @@ fn walk_json(bytes: &[u8], mut visit: impl FnMut(&str, usize)) {
     let mut open: Vec<(bool, usize, usize)> = Vec::new();
     let mut path = String::new();
     let mut line = 1;
+    let mut line_start = 0;
     let mut i = 0;
     let mut expect = Expect::Value;
     loop {
         while let Some(&b) = bytes.get(i).filter(|b| b.is_ascii_whitespace()) {
-            line += usize::from(b == b'\n');
+            if b == b'\n' {
+                line += 1;
+                line_start = i + 1;
+            }
             i += 1;
         }
         let Some(&b) = bytes.get(i) else { return };
@@ -268,7 +278,7 @@ fn walk_json(bytes: &[u8], mut visit: impl FnMut(&str, usize)) {
                 expect = Expect::Value;
             }
             Expect::Value => {
-                visit(&path, line);
+                visit(&path, line, line_start, i);
                 match b {
                     b'{' => {
                         open.push((false, path.len(), 0));
@@ -308,7 +318,10 @@ fn walk_json(bytes: &[u8], mut visit: impl FnMut(&str, usize)) {
                 path.push_str(&String::from_utf8_lossy(key));
                 i = end;
                 while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace() || *b == b':') {
-                    line += usize::from(bytes[i] == b'\n');
+                    if bytes[i] == b'\n' {
+                        line += 1;
+                        line_start = i + 1;
+                    }
                     i += 1;
                 }
                 expect = Expect::Value;
@@ -702,13 +715,15 @@ mod tests {
     fn json_lines_finds_values_and_falls_back_to_the_enclosing_one() {
         let text = "{\n  \"a\": [\n    {\"b\": 1},\n    {\n      \"b\": \"x\\\"y\",\n      \"c\": []\n    }\n  ],\n  \"d\": {}\n}\n";
         let wanted = ["a[1].b", "a[0].b", "a[1].c", "d.missing", "", "a[5]"];
-        assert_eq!(json_lines(text, &wanted), vec![5, 3, 6, 9, 1, 2]);
+        let lines: Vec<usize> = json_positions(text, &wanted).into_iter().map(|(line, _)| line).collect();
+        assert_eq!(lines, vec![5, 3, 6, 9, 1, 2]);
+        assert_eq!(json_positions(text, &["a[1].b", "a[0].b", "a[0]"]), vec![(5, 12), (3, 11), (3, 5)]);
     }
 
     #[test]
     fn invalid_files_name_the_line_of_each_problem() {
         let text = "{\"title\": \"x\",\n \"days\": [{\"date\": \"2022-11-02\", \"blocks\": []}]}";
         let err = decode_plan(Path::new("p.json"), text.as_bytes()).unwrap_err();
-        assert_eq!(err.lines(), vec!["p.json: line 2: days[0].blocks: this day has no blocks".to_string()]);
+        assert_eq!(err.lines(), vec!["p.json: line 2, column 44: days[0].blocks: this day has no blocks".to_string()]);
     }
 }

@@ -233,9 +233,9 @@ fn validate_reports_ok_or_each_problem() {
     let out = run(dir.path(), &["validate", good.to_str().unwrap(), bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("duplicate-group-ids.json: line 307: groups[1].id: duplicate id \"meja-1\""), "{err}");
+    assert!(err.contains("duplicate-group-ids.json: line 307, column 13: groups[1].id: duplicate id \"meja-1\""), "{err}");
     assert!(
-        err.contains("duplicate-group-ids.json: line 350: ideas[1].group: refers to table group \"meja-2\""),
+        err.contains("duplicate-group-ids.json: line 350, column 16: ideas[1].group: refers to table group \"meja-2\""),
         "{err}"
     );
 }
@@ -281,7 +281,7 @@ fn plan_check_reports_problems_with_positions() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "innolab: p.json: line 1: days[0].blocks[0].end: ends at 08:00, not after its start 09:00\n"
+        "innolab: p.json: line 1, column 96: days[0].blocks[0].end: ends at 08:00, not after its start 09:00\n"
     );
     fs::write(dir.path().join("q.json"), r#"{"title": "x", "days": [], "tables": "six"}"#).unwrap();
     let out = run(dir.path(), &["plan", "check", "q.json"]);

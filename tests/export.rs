@@ -40,7 +40,8 @@ fn session() -> Session {
             ..Default::default()
         },
         at("2022-11-03T10:04:12+07:00"),
-    );
+    )
+    .unwrap();
     s.add_idea(
         NewIdea {
             group: "meja-2".into(),
@@ -51,16 +52,19 @@ fn session() -> Session {
             ..Default::default()
         },
         at("2022-11-03T11:00:00+07:00"),
-    );
-    let deleted = s.add_idea(
-        NewIdea {
-            group: "meja-1".into(),
-            title: "Dihapus".into(),
-            block: Some("d2-curah-ide".into()),
-            ..Default::default()
-        },
-        at("2022-11-03T11:30:00+07:00"),
-    );
+    )
+    .unwrap();
+    let deleted = s
+        .add_idea(
+            NewIdea {
+                group: "meja-1".into(),
+                title: "Dihapus".into(),
+                block: Some("d2-curah-ide".into()),
+                ..Default::default()
+            },
+            at("2022-11-03T11:30:00+07:00"),
+        )
+        .unwrap();
     s.idea_mut(deleted).unwrap().deleted = true;
     s.add_idea(
         NewIdea {
@@ -71,7 +75,8 @@ fn session() -> Session {
             ..Default::default()
         },
         at("2022-11-04T09:30:00+07:00"),
-    );
+    )
+    .unwrap();
     s
 }
 
@@ -473,7 +478,7 @@ mod import {
         let mut s = fresh();
         let ideas = parse_ideas_csv(b"meja,judul,opd\n2,Satu,Dinas A\n3,Dua,\n", &s).unwrap();
         for imported in ideas {
-            s.add_idea(imported.idea, s.created_at);
+            s.add_idea(imported.idea, s.created_at).unwrap();
         }
         assert_eq!(s.live_idea_count(), 2);
         assert_eq!(s.idea(1).unwrap().group, "meja-2");
@@ -494,7 +499,8 @@ fn exported_agencies_use_the_sessions_first_spelling() {
             ..Default::default()
         },
         now,
-    );
+    )
+    .unwrap();
     let (headers, rows) = read_csv(&export(&s, ExportFormat::Csv, false));
     assert_eq!(field(&headers, &rows[3], "agency"), "Dinas Kesehatan");
     let value: serde_json::Value = serde_json::from_slice(&export(&s, ExportFormat::Json, false)).unwrap();

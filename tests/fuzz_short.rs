@@ -221,7 +221,7 @@ fn check_ideas_csv(bytes: &[u8]) -> Result<(), TestCaseError> {
             for imported in ideas {
                 prop_assert!((1..=lines_in(bytes)).contains(&imported.line));
                 prop_assert!(!imported.idea.title.is_empty() && !imported.idea.title.chars().any(is_hazard));
-                session.add_idea(imported.idea, now());
+                session.add_idea(imported.idea, now()).unwrap();
             }
             let problems = session_problems(&session);
             prop_assert!(problems.is_empty(), "{problems:?}");

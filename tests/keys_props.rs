@@ -78,7 +78,7 @@ fn session() -> Session {
     ];
     for (i, (group, title)) in ideas.iter().enumerate() {
         let new = NewIdea { group: (*group).into(), title: (*title).into(), flagship: i == 1, ..Default::default() };
-        session.add_idea(new, at(NOW) - Duration::minutes(30 - i as i64));
+        session.add_idea(new, at(NOW) - Duration::minutes(30 - i as i64)).unwrap();
     }
     session
 }

@@ -254,10 +254,16 @@ fn hostile_text_already_in_the_file_is_shown_inert() {
         "\x1b[2J\x1b[H\x1b[31mmerah",
     ];
     for (i, title) in hostile.iter().enumerate() {
-        let id = session.add_idea(
-            innolab::model::NewIdea { group: format!("meja-{}", i % 6 + 1), title: "x".into(), ..Default::default() },
-            now,
-        );
+        let id = session
+            .add_idea(
+                innolab::model::NewIdea {
+                    group: format!("meja-{}", i % 6 + 1),
+                    title: "x".into(),
+                    ..Default::default()
+                },
+                now,
+            )
+            .unwrap();
         session.idea_mut(id).unwrap().title = (*title).to_string();
     }
     session.plan.title = "\x1b]0;pwned\x07Lab".into();

@@ -204,7 +204,7 @@ fn a_closed_pipe_ends_the_tally_quietly() {
             author: Some(format!("Peserta {i}")),
             ..Default::default()
         };
-        session.add_idea(new, now);
+        session.add_idea(new, now).unwrap();
     }
     innolab::store::save(&path, &session).unwrap();
     for format in ["text", "json", "csv", "md"] {

@@ -69,7 +69,7 @@ fn session() -> Session {
             flagship: i == 3 || i == 7,
             ..Default::default()
         };
-        session.add_idea(new, now);
+        session.add_idea(new, now).unwrap();
     }
     session
 }
@@ -187,7 +187,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
             };
             let group = format!("meja-{}", i % 6 + 1);
             let now = at(NOW);
-            let id = lab.session.add_idea(NewIdea { group, title: title.clone(), ..Default::default() }, now);
+            let id = lab.session.add_idea(NewIdea { group, title: title.clone(), ..Default::default() }, now).unwrap();
             // Store one hostile title raw, as a hand-edited file could, to prove rendering alone keeps it inert.
             if i == 58 {
                 lab.session.idea_mut(id).unwrap().title = title;

@@ -42,7 +42,8 @@ fn session_a() -> Session {
             ..idea("meja-1", "Antrean online puskesmas", "d2-curah-ide")
         },
         now,
-    );
+    )
+    .unwrap();
     // 2: two authors; the first one on the roster gives the agency (Budi: Dinas Pendidikan).
     s.add_idea(
         NewIdea {
@@ -51,17 +52,20 @@ fn session_a() -> Session {
             ..idea("meja-1", "Sekolah ramah anak", "d2-pemetaan-masalah")
         },
         now,
-    );
+    )
+    .unwrap();
     // 3: deleted: must not count for Dinas Sosial, nor as a flagship, nor anywhere.
-    let deleted = s.add_idea(
-        NewIdea {
-            agency: Some("Dinas Sosial".into()),
-            author: Some("Siti".into()),
-            flagship: true,
-            ..idea("meja-2", "Ide yang dihapus", "d2-curah-ide")
-        },
-        now,
-    );
+    let deleted = s
+        .add_idea(
+            NewIdea {
+                agency: Some("Dinas Sosial".into()),
+                author: Some("Siti".into()),
+                flagship: true,
+                ..idea("meja-2", "Ide yang dihapus", "d2-curah-ide")
+            },
+            now,
+        )
+        .unwrap();
     s.idea_mut(deleted).unwrap().deleted = true;
     // 4: explicit agency typed in lower case: the same agency as the roster's "Dinas Kesehatan"; drum-up, day 1.
     s.add_idea(
@@ -71,7 +75,8 @@ fn session_a() -> Session {
             ..idea("meja-3", "Posyandu keliling", "d1-coaching-komitmen")
         },
         now,
-    );
+    )
+    .unwrap();
     // 5: an author not on the roster and no agency: counted under "no agency"; day 3; other affairs.
     s.add_idea(
         NewIdea {
@@ -80,7 +85,8 @@ fn session_a() -> Session {
             ..idea("meja-3", "Ide tanpa OPD", "d3-inovasi-unggulan")
         },
         now,
-    );
+    )
+    .unwrap();
     // 6: no author, an agency nobody on the roster has; stage overridden to design; flagship; day 3.
     s.add_idea(
         NewIdea {
@@ -90,7 +96,8 @@ fn session_a() -> Session {
             ..idea("meja-2", "Perpustakaan keliling", "d3-pendalaman-ide")
         },
         now,
-    );
+    )
+    .unwrap();
     s
 }
 
@@ -110,7 +117,8 @@ fn session_b() -> Session {
             ..idea("meja-1", "Mal pelayanan publik", "d2-curah-ide")
         },
         now,
-    );
+    )
+    .unwrap();
     s.add_idea(
         NewIdea {
             agency: Some("Dinas Kesehatan".into()),
@@ -119,7 +127,8 @@ fn session_b() -> Session {
             ..idea("meja-2", "Lapor cepat", "d2-curah-ide")
         },
         now,
-    );
+    )
+    .unwrap();
     s
 }
 
@@ -309,7 +318,8 @@ fn awards_credit_every_named_author_once_per_idea() {
 fn the_same_author_twice_in_one_idea_counts_once() {
     let mut a = session_a();
     let now = a.created_at;
-    a.add_idea(NewIdea { author: Some("Siti; siti ;SITI".into()), ..idea("meja-2", "x", "d2-curah-ide") }, now);
+    a.add_idea(NewIdea { author: Some("Siti; siti ;SITI".into()), ..idea("meja-2", "x", "d2-curah-ide") }, now)
+        .unwrap();
     let tally = Tally::of(&[SessionRef::new("a.json", &a)]);
     let siti = tally.authors.iter().find(|x| x.name == "Siti").unwrap();
     assert_eq!(siti.ideas, 1);
@@ -433,7 +443,8 @@ fn an_author_seated_at_another_table_counts_for_their_agency_in_the_tally_and_th
     s.add_idea(
         NewIdea { author: Some("budi".into()), ..idea("meja-3", "SIP satu hari", "d2-curah-ide") },
         at("2022-11-03T13:10:00+07:00"),
-    );
+    )
+    .unwrap();
     let tally = Tally::of(&[SessionRef::new("s.json", &s)]);
     assert_eq!(tally.by_agency.len(), 1);
     assert_eq!(tally.by_agency[0].agency.as_deref(), Some("DPMPTSP"));

@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
                 assert!((1..=lines_in_file).contains(&imported.line), "line {} of {lines_in_file}", imported.line);
                 let title = imported.idea.title.clone();
                 assert!(!title.is_empty() && !title.chars().any(is_hazard), "{title:?}");
-                session.add_idea(imported.idea, now());
+                session.add_idea(imported.idea, now()).unwrap();
             }
             let problems = session_problems(&session);
             assert!(problems.is_empty(), "{problems:?}");

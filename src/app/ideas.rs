@@ -7,7 +7,7 @@ use rust_i18n::t;
 use super::form::{self, Field, FieldKey, Form, FormPurpose, MAX_INPUT_CHARS, Suggestion};
 use super::{Change, Effect, FlagshipMove, Lab, Mode, State, UNDO_DEPTH};
 use crate::i18n::Lang;
-use crate::model::{FlagshipConflict, Form as IdeaForm, Idea, NewIdea, text};
+use crate::model::{FlagshipConflict, Form as IdeaForm, Idea, IdsExhausted, NewIdea, text};
 
 impl State {
     /// Opens the capture bar, on `table` (0-based) when given.
@@ -105,7 +105,10 @@ impl State {
             return vec![];
         }
         let Some(group) = lab.session.groups.get(lab.capture_table).map(|g| g.id.clone()) else { return vec![] };
-        add_idea(lab, NewIdea { group, title, ..Default::default() }, now, None);
+        if let Err(e) = add_idea(lab, NewIdea { group, title, ..Default::default() }, now, None) {
+            // The typed title stays in the bar: nothing is lost, and the coach reads why.
+            return self.notify(e.to_string(), true);
+        }
         lab.capture = form::text_input("", false);
         self.changed()
     }
@@ -372,8 +375,13 @@ impl State {
 
 /// Adds an idea as an undoable change (with `also`, the change of another idea in the same step: the old
 /// flagship losing its star), highlights it, and keeps the board's selection on it.
-fn add_idea(lab: &mut Lab, new: NewIdea, now: crate::model::Timestamp, also: Option<(Idea, Idea)>) -> u64 {
-    let id = lab.session.add_idea(new, now.with_timezone(&lab.offset()));
+fn add_idea(
+    lab: &mut Lab,
+    new: NewIdea,
+    now: crate::model::Timestamp,
+    also: Option<(Idea, Idea)>,
+) -> Result<u64, IdsExhausted> {
+    let id = lab.session.add_idea(new, now.with_timezone(&lab.offset()))?;
     if let Some(after) = lab.session.idea(id).cloned() {
         let before = Idea { deleted: true, ..after.clone() };
         let mut change = Change::one(before, after);
@@ -385,7 +393,7 @@ fn add_idea(lab: &mut Lab, new: NewIdea, now: crate::model::Timestamp, also: Opt
     }
     lab.last_added = Some((id, now));
     lab.reindex();
-    id
+    Ok(id)
 }
 
 /// Puts the board's selection on idea `id` (after a move, it follows the idea to its new table).
@@ -521,7 +529,7 @@ fn apply_new_idea(lab: &mut Lab, form: &Form, now: crate::model::Timestamp, lang
     let new = idea_from_form(lab, form, lang)?;
     let moved = if new.flagship {
         let candidate = Idea {
-            id: lab.session.next_idea_id(),
+            id: lab.session.next_idea_id().ok_or_else(|| IdsExhausted.to_string())?,
             group: new.group.clone(),
             agency: new.agency.clone(),
             author: new.author.clone(),
@@ -541,7 +549,7 @@ fn apply_new_idea(lab: &mut Lab, form: &Form, now: crate::model::Timestamp, lang
         None
     };
     lab.capture_table = lab.session.groups.iter().position(|g| g.id == new.group).unwrap_or(lab.capture_table);
-    add_idea(lab, new, now, moved);
+    add_idea(lab, new, now, moved).map_err(|e| e.to_string())?;
     lab.capture = form::text_input("", false);
     Ok(true)
 }

@@ -81,7 +81,8 @@ fn going_back_keeps_ideas_and_the_running_timer() {
         .as_mut()
         .unwrap()
         .session
-        .add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now);
+        .add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now)
+        .unwrap();
     update(&mut s, Action::ToggleTimer);
     let deadline = lab(&s).session.progress.timer.deadline;
     run(&mut s, &[Action::NextBlock, Action::NextBlock]);
@@ -336,7 +337,7 @@ fn the_readiness_words_follow_the_tally_and_the_language() {
     let mut s = state();
     let idea = crate::model::NewIdea { group: "meja-1".into(), title: "Tanpa penggagas".into(), ..Default::default() };
     let now = s.now;
-    s.lab.as_mut().unwrap().session.add_idea(idea, now);
+    s.lab.as_mut().unwrap().session.add_idea(idea, now).unwrap();
     update(&mut s, Action::OpenTally);
     let text = lab(&s).readiness_text().unwrap().clone();
     assert_eq!((text.lang, text.summary.as_str()), (Lang::En, "1 idea without an author, 1 idea without an agency"));

@@ -224,7 +224,7 @@ impl State {
 
     fn adjust_timer(&mut self, secs: i64) -> Vec<Effect> {
         let now = self.now;
-        let effects = self.with_timer(|timer, _| timer.adjust(secs));
+        let effects = self.with_timer(|timer, now| timer.adjust(secs, now));
         // Extending past zero ends the "time is up" state; the bell may ring again at the new zero.
         if let Some(lab) = self.lab.as_ref()
             && lab.timer_view(now).remaining > 0

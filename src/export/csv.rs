@@ -123,7 +123,7 @@ mod tests {
         let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
         let now = DateTime::parse_from_rfc3339("2022-11-03T10:00:00+07:00").unwrap();
         let mut session = Session::new(plan, now);
-        session.add_idea(NewIdea { group: "meja-1".into(), title: "SIP".into(), ..Default::default() }, now);
+        session.add_idea(NewIdea { group: "meja-1".into(), title: "SIP".into(), ..Default::default() }, now).unwrap();
         let bytes = ideas_csv(&session, Lang::En, false).unwrap();
         let mut reader = ::csv::Reader::from_reader(bytes.as_slice());
         assert!(reader.headers().unwrap().iter().eq(COLUMNS));
@@ -145,7 +145,7 @@ mod tests {
                 author: Some("+62 812".into()),
                 ..Default::default()
             };
-            session.add_idea(new, now);
+            session.add_idea(new, now).unwrap();
         }
         for excel in [false, true] {
             let bytes = ideas_csv(&session, Lang::En, excel).unwrap();

@@ -14,5 +14,7 @@ pub use agency::FlagshipConflict;
 pub use group::{Member, Role, TableGroup};
 pub use idea::{Form, Idea, Timestamp};
 pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
-pub use session::{DuplicateKey, NewIdea, Progress, SCHEMA_VERSION, Session, Timer};
+pub use session::{
+    DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, Progress, SCHEMA_VERSION, Session, Timer,
+};
 pub use validate::{Problem, ProblemKind};

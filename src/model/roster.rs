@@ -135,7 +135,7 @@ mod tests {
     fn a_table_with_ideas_is_not_removed() {
         let mut s = session();
         let now = s.created_at;
-        let id = s.add_idea(NewIdea { group: "meja-2".into(), title: "x".into(), ..Default::default() }, now);
+        let id = s.add_idea(NewIdea { group: "meja-2".into(), title: "x".into(), ..Default::default() }, now).unwrap();
         s.idea_mut(id).unwrap().deleted = true;
         assert_eq!(s.remove_group(1), Err(RosterError::TableHasIdeas { ideas: 1 }));
         assert!(s.remove_group(0).is_ok());

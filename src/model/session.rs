@@ -66,19 +66,23 @@ impl Timer {
         }
     }
 
-    /// Seconds left at `now`; negative once the time is up.
+    /// Seconds left at `now`; negative once the time is up. Never beyond [`MAX_TIMER_SECS`] either way, so a
+    /// timer left running for months still shows (and saves) a value every reader accepts.
     pub fn remaining_at(&self, now: Timestamp) -> i64 {
-        match (self.running, self.deadline, self.remaining_secs) {
+        let remaining = match (self.running, self.deadline, self.remaining_secs) {
             (true, Some(deadline), _) => (deadline - now).num_seconds(),
             (_, _, Some(remaining)) => remaining,
             _ => i64::from(self.duration_secs),
-        }
+        };
+        remaining.clamp(-MAX_TIMER_SECS, MAX_TIMER_SECS)
     }
 
     pub fn start(&mut self, now: Timestamp) {
         if !self.running {
             let remaining = self.remaining_at(now);
-            self.deadline = Some(now + chrono::Duration::seconds(remaining));
+            // In range for any `now` chrono can hold less a week; a clock beyond that leaves the timer paused.
+            let Some(deadline) = now.checked_add_signed(chrono::Duration::seconds(remaining)) else { return };
+            self.deadline = Some(deadline);
             self.remaining_secs = None;
             self.running = true;
         }
@@ -92,18 +96,33 @@ impl Timer {
         }
     }
 
-    /// Adds (or with a negative `secs`, removes) time; there is no maximum, and the length never goes below 0.
-    pub fn adjust(&mut self, secs: i64) {
-        let duration = (i64::from(self.duration_secs) + secs).clamp(0, i64::from(u32::MAX));
-        self.duration_secs = u32::try_from(duration).unwrap_or(u32::MAX);
-        if let Some(deadline) = self.deadline.as_mut() {
-            *deadline += chrono::Duration::seconds(secs);
-        }
-        if let Some(remaining) = self.remaining_secs.as_mut() {
-            *remaining += secs;
+    /// Adds (or with a negative `secs`, removes) time. The length stays within 0 and [`MAX_TIMER_SECS`], and the
+    /// time left within ±[`MAX_TIMER_SECS`]: an adjustment past either bound is cut to it.
+    pub fn adjust(&mut self, secs: i64, now: Timestamp) {
+        let secs = secs.clamp(-2 * MAX_TIMER_SECS, 2 * MAX_TIMER_SECS);
+        let duration = (i64::from(self.duration_secs) + secs).clamp(0, MAX_TIMER_SECS);
+        self.duration_secs = u32::try_from(duration).unwrap_or(0);
+        let remaining = (self.remaining_at(now) + secs).clamp(-MAX_TIMER_SECS, MAX_TIMER_SECS);
+        if self.running {
+            if let Some(deadline) = now.checked_add_signed(chrono::Duration::seconds(remaining)) {
+                self.deadline = Some(deadline);
+            }
+        } else {
+            self.remaining_secs = Some(remaining);
         }
     }
 }
+
+/// The highest idea id a session may hold: 2^53, the largest integer every JSON reader keeps exact.
+pub const MAX_ID: u64 = 1 << 53;
+
+/// The longest a timer may be set to, and the furthest into overtime it counts: a week.
+pub const MAX_TIMER_SECS: i64 = 7 * 24 * 60 * 60;
+
+/// Every idea id up to [`MAX_ID`] is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}", rust_i18n::t!("model.ids_exhausted", max = MAX_ID))]
+pub struct IdsExhausted;
 
 /// What a new idea carries when it is captured; the session fills in id, stage, block and times.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -174,9 +193,11 @@ impl Session {
         }
     }
 
-    /// The next idea id: one past the highest ever used. Ideas are never removed, so no id comes back.
-    pub fn next_idea_id(&self) -> u64 {
-        self.ideas.iter().map(|i| i.id).max().map_or(1, |max| max + 1)
+    /// The next idea id: one past the highest ever used. Ideas are never removed, so no id comes back. `None`
+    /// once every id up to [`MAX_ID`] is used (a loaded file holds none above it).
+    pub fn next_idea_id(&self) -> Option<u64> {
+        let next = self.ideas.iter().map(|i| i.id).max().map_or(Some(1), |max| max.checked_add(1))?;
+        (next <= MAX_ID).then_some(next)
     }
 
     pub fn live_ideas(&self) -> impl Iterator<Item = &Idea> {
@@ -243,8 +264,9 @@ impl Session {
     }
 
     /// Adds a captured idea with the current block and stage and returns its id. Text is cleaned as untrusted.
-    pub fn add_idea(&mut self, new: NewIdea, now: Timestamp) -> u64 {
-        let id = self.next_idea_id();
+    /// Fails, changing nothing, when the session has used every idea id.
+    pub fn add_idea(&mut self, new: NewIdea, now: Timestamp) -> Result<u64, IdsExhausted> {
+        let id = self.next_idea_id().ok_or(IdsExhausted)?;
         let block_id = new.block.as_deref().unwrap_or(&self.progress.block);
         let (block, block_stage) = match self.plan.find_block(block_id) {
             Some((_, b)) => (b.id.clone(), b.stage),
@@ -268,7 +290,7 @@ impl Session {
             deleted: false,
         });
         self.updated_at = now;
-        id
+        Ok(id)
     }
 }
 
@@ -299,10 +321,10 @@ mod tests {
     fn ids_are_never_reused_even_after_delete() {
         let mut s = session();
         let now = s.created_at;
-        let a = s.add_idea(NewIdea { group: "meja-1".into(), title: "A".into(), ..Default::default() }, now);
-        let b = s.add_idea(NewIdea { group: "meja-1".into(), title: "B".into(), ..Default::default() }, now);
+        let a = s.add_idea(NewIdea { group: "meja-1".into(), title: "A".into(), ..Default::default() }, now).unwrap();
+        let b = s.add_idea(NewIdea { group: "meja-1".into(), title: "B".into(), ..Default::default() }, now).unwrap();
         s.idea_mut(b).unwrap().deleted = true;
-        let c = s.add_idea(NewIdea { group: "meja-2".into(), title: "C".into(), ..Default::default() }, now);
+        let c = s.add_idea(NewIdea { group: "meja-2".into(), title: "C".into(), ..Default::default() }, now).unwrap();
         assert_eq!((a, b, c), (1, 2, 3));
         assert_eq!(s.live_idea_count(), 2);
     }
@@ -311,15 +333,17 @@ mod tests {
     fn add_idea_takes_current_block_and_cleans_text() {
         let mut s = session();
         s.progress.block = "d2-curah-ide".into();
-        let id = s.add_idea(
-            NewIdea {
-                group: "meja-3".into(),
-                title: " \x1b[2JSIP online\n ".into(),
-                agency: Some("".into()),
-                ..Default::default()
-            },
-            s.created_at,
-        );
+        let id = s
+            .add_idea(
+                NewIdea {
+                    group: "meja-3".into(),
+                    title: " \x1b[2JSIP online\n ".into(),
+                    agency: Some("".into()),
+                    ..Default::default()
+                },
+                s.created_at,
+            )
+            .unwrap();
         let idea = s.idea(id).unwrap();
         assert_eq!(idea.title, "[2JSIP online");
         assert_eq!(idea.block, "d2-curah-ide");
@@ -361,12 +385,12 @@ mod tests {
             author: author.map(Into::into),
             ..Default::default()
         };
-        let id = s.add_idea(new("meja-1", "Bank  Sampah RW", Some("Budi")), now);
+        let id = s.add_idea(new("meja-1", "Bank  Sampah RW", Some("Budi")), now).unwrap();
         assert_eq!(s.find_duplicate(&new("meja-1", " bank sampah\trw ", Some("BUDI "))), Some(id));
         assert_eq!(s.find_duplicate(&new("meja-2", "Bank Sampah RW", Some("Budi"))), None, "another table");
         assert_eq!(s.find_duplicate(&new("meja-1", "Bank Sampah RW", None)), None, "no author is another author");
         assert_eq!(s.find_duplicate(&new("meja-1", "Bank Sampah", Some("Budi"))), None);
-        let plain = s.add_idea(new("meja-3", "Posyandu", None), now);
+        let plain = s.add_idea(new("meja-3", "Posyandu", None), now).unwrap();
         assert_eq!(s.find_duplicate(&new("meja-3", "POSYANDU", Some("  "))), Some(plain), "empty author is none");
         s.idea_mut(id).unwrap().deleted = true;
         assert_eq!(
@@ -464,13 +488,47 @@ mod tests {
         let t0 = at("2022-11-02T08:00:00+07:00");
         t.start(t0);
         assert_eq!(t.remaining_at(at("2022-11-02T08:10:00+07:00")), 20 * 60);
-        t.adjust(60);
+        t.adjust(60, at("2022-11-02T08:10:00+07:00"));
         assert_eq!(t.remaining_at(at("2022-11-02T08:10:00+07:00")), 21 * 60);
         t.pause(at("2022-11-02T08:40:00+07:00"));
         assert_eq!(t.remaining_secs, Some(-9 * 60));
         assert_eq!(t.remaining_at(at("2022-11-02T09:40:00+07:00")), -9 * 60);
-        t.adjust(-100_000);
+        t.adjust(-100_000, at("2022-11-02T09:40:00+07:00"));
         assert_eq!(t.duration_secs, 0);
+        assert_eq!(t.remaining_secs, Some(-9 * 60 - 100_000));
+    }
+
+    #[test]
+    fn timers_stay_in_range_whatever_they_are_given() {
+        let now = at("2022-11-02T08:00:00+07:00");
+        let mut t = session().progress.timer;
+        t.adjust(i64::MAX, now);
+        assert_eq!((t.duration_secs, t.remaining_at(now)), (MAX_TIMER_SECS as u32, MAX_TIMER_SECS));
+        t.start(now);
+        t.adjust(i64::MIN, now);
+        assert_eq!((t.duration_secs, t.remaining_at(now)), (0, -MAX_TIMER_SECS));
+        // A deadline years ago counts as a week of overtime, and pausing saves a value that loads.
+        t.deadline = Some(at("1990-01-01T00:00:00+07:00"));
+        t.pause(now);
+        assert_eq!(t.remaining_secs, Some(-MAX_TIMER_SECS));
+        // Starting at the edge of what chrono can hold leaves the timer paused instead of panicking.
+        let mut edge = session().progress.timer;
+        edge.start(chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset());
+        assert!(!edge.running);
+    }
+
+    #[test]
+    fn ids_run_out_without_wrapping() {
+        let mut s = session();
+        let now = s.created_at;
+        let new = || NewIdea { group: "meja-1".into(), title: "A".into(), ..Default::default() };
+        s.add_idea(new(), now).unwrap();
+        s.ideas[0].id = MAX_ID - 1;
+        assert_eq!(s.add_idea(new(), now), Ok(MAX_ID));
+        assert_eq!(s.add_idea(new(), now), Err(IdsExhausted));
+        s.ideas[0].id = u64::MAX;
+        assert_eq!(s.next_idea_id(), None);
+        assert_eq!(s.ideas.len(), 2);
     }
 }
 

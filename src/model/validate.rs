@@ -6,8 +6,9 @@ use std::fmt;
 
 use rust_i18n::t;
 
+use super::idea::Timestamp;
 use super::plan::Plan;
-use super::session::Session;
+use super::session::{MAX_ID, MAX_TIMER_SECS, Session};
 use super::text::MAX_TEXT_BYTES;
 
 /// The most table groups a plan may start a session with (a room, not a stadium).
@@ -38,6 +39,9 @@ pub enum ProblemKind {
     TimerPausedWithoutRemaining,
     TooLong { bytes: usize },
     TooManyTables { max: u32 },
+    IdOutOfRange { value: u64 },
+    TimerOutOfRange { value: i64 },
+    TimeOutOfRange { value: String },
 }
 
 impl fmt::Display for Problem {
@@ -64,6 +68,11 @@ impl fmt::Display for ProblemKind {
             ProblemKind::TimerRunningWithoutDeadline => t!("problem.timer_no_deadline"),
             ProblemKind::TimerPausedWithoutRemaining => t!("problem.timer_no_remaining"),
             ProblemKind::TooManyTables { max } => t!("problem.too_many_tables", max = max),
+            ProblemKind::IdOutOfRange { value } => t!("problem.id_range", value = value, max = MAX_ID),
+            ProblemKind::TimerOutOfRange { value } => t!("problem.timer_range", value = value, max = MAX_TIMER_SECS),
+            ProblemKind::TimeOutOfRange { value } => {
+                t!("problem.time_range", value = value, from = MIN_YEAR, to = MAX_YEAR)
+            }
             ProblemKind::TooLong { bytes } => {
                 t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024))
             }
@@ -71,6 +80,11 @@ impl fmt::Display for ProblemKind {
         f.write_str(&text)
     }
 }
+
+/// The years a stored time may fall in: wide enough for any lab, narrow enough that adding a timer or a
+/// week to it can never leave the range the clock library holds.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 9999;
 
 struct Checker {
     problems: Vec<Problem>,
@@ -90,6 +104,19 @@ impl Checker {
     fn opt_text(&mut self, path: impl FnOnce() -> String, value: Option<&String>) {
         if let Some(value) = value {
             self.text(path, value);
+        }
+    }
+
+    fn time(&mut self, path: impl FnOnce() -> String, value: &Timestamp) {
+        use chrono::Datelike;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&value.year()) {
+            self.push(path(), ProblemKind::TimeOutOfRange { value: value.to_rfc3339() });
+        }
+    }
+
+    fn timer_secs(&mut self, path: &str, value: i64) {
+        if !(-MAX_TIMER_SECS..=MAX_TIMER_SECS).contains(&value) {
+            self.push(path, ProblemKind::TimerOutOfRange { value });
         }
     }
 
@@ -172,9 +199,13 @@ impl Checker {
             }
         }
 
+        self.time(|| "created_at".into(), &session.created_at);
+        self.time(|| "updated_at".into(), &session.updated_at);
         let mut idea_ids = HashSet::with_capacity(session.ideas.len());
         for (i, idea) in session.ideas.iter().enumerate() {
-            if !idea_ids.insert(idea.id) {
+            if !(1..=MAX_ID).contains(&idea.id) {
+                self.push(format!("ideas[{i}].id"), ProblemKind::IdOutOfRange { value: idea.id });
+            } else if !idea_ids.insert(idea.id) {
                 self.push(format!("ideas[{i}].id"), ProblemKind::DuplicateId { id: idea.id.to_string() });
             }
             if !group_ids.contains(idea.group.as_str()) {
@@ -187,6 +218,8 @@ impl Checker {
             self.opt_text(|| format!("ideas[{i}].agency"), idea.agency.as_ref());
             self.opt_text(|| format!("ideas[{i}].author"), idea.author.as_ref());
             self.opt_text(|| format!("ideas[{i}].detail"), idea.detail.as_ref());
+            self.time(|| format!("ideas[{i}].created_at"), &idea.created_at);
+            self.time(|| format!("ideas[{i}].updated_at"), &idea.updated_at);
         }
 
         let progress = &session.progress;
@@ -201,6 +234,13 @@ impl Checker {
         }
         if !progress.timer.running && progress.timer.remaining_secs.is_none() {
             self.push("progress.timer.remaining_secs", ProblemKind::TimerPausedWithoutRemaining);
+        }
+        self.timer_secs("progress.timer.duration_secs", i64::from(progress.timer.duration_secs));
+        if let Some(remaining) = progress.timer.remaining_secs {
+            self.timer_secs("progress.timer.remaining_secs", remaining);
+        }
+        if let Some(deadline) = &progress.timer.deadline {
+            self.time(|| "progress.timer.deadline".into(), deadline);
         }
     }
 }
@@ -244,7 +284,7 @@ mod tests {
     fn dangling_references_are_found() {
         let mut s = session();
         let now = s.created_at;
-        s.add_idea(NewIdea { group: "meja-99".into(), title: "x".into(), ..Default::default() }, now);
+        s.add_idea(NewIdea { group: "meja-99".into(), title: "x".into(), ..Default::default() }, now).unwrap();
         s.ideas[0].block = "nowhere".into();
         s.progress.block = "gone".into();
         assert_eq!(
@@ -261,7 +301,7 @@ mod tests {
     fn duplicate_ids_are_found() {
         let mut s = session();
         let now = s.created_at;
-        s.add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now);
+        s.add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now).unwrap();
         s.ideas.push(s.ideas[0].clone());
         s.groups[1].id = "meja-1".into();
         s.plan.days[1].blocks[0].id = s.plan.days[0].blocks[0].id.clone();
@@ -299,6 +339,35 @@ mod tests {
         let mut s = session();
         s.plan.title = "x".repeat(MAX_TEXT_BYTES + 1);
         assert_eq!(kinds(&s), vec![("plan.title".into(), ProblemKind::TooLong { bytes: MAX_TEXT_BYTES + 1 })]);
+    }
+
+    #[test]
+    fn ids_timers_and_times_out_of_range_are_refused() {
+        let mut s = session();
+        let now = s.created_at;
+        for _ in 0..3 {
+            s.add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now).unwrap();
+        }
+        s.ideas[0].id = MAX_ID;
+        s.ideas[1].id = u64::MAX;
+        s.ideas[2].id = 0;
+        s.progress.timer.remaining_secs = Some(10_i64.pow(16));
+        s.progress.timer.duration_secs = u32::MAX;
+        s.ideas[0].created_at =
+            NaiveDate::from_ymd_opt(50000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().fixed_offset();
+        assert_eq!(
+            kinds(&s),
+            vec![
+                (
+                    "ideas[0].created_at".into(),
+                    ProblemKind::TimeOutOfRange { value: "+50000-01-01T00:00:00+00:00".into() }
+                ),
+                ("ideas[1].id".into(), ProblemKind::IdOutOfRange { value: u64::MAX }),
+                ("ideas[2].id".into(), ProblemKind::IdOutOfRange { value: 0 }),
+                ("progress.timer.duration_secs".into(), ProblemKind::TimerOutOfRange { value: i64::from(u32::MAX) }),
+                ("progress.timer.remaining_secs".into(), ProblemKind::TimerOutOfRange { value: 10_i64.pow(16) }),
+            ]
+        );
     }
 
     #[test]

@@ -337,7 +337,7 @@ mod tests {
             ..Default::default()
         };
         let now = s.created_at;
-        s.add_idea(new, now)
+        s.add_idea(new, now).unwrap()
     }
 
     #[test]
