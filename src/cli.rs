@@ -154,7 +154,7 @@ pub fn create_session_file(sessions: &Path, output: Option<&Path>, session: &Ses
         store::create(path, session)?;
         return Ok(path.to_path_buf());
     }
-    std::fs::create_dir_all(sessions).map_err(|source| CliError::Io { path: sessions.to_path_buf(), source })?;
+    store::create_private_dir(sessions).map_err(|source| CliError::Io { path: sessions.to_path_buf(), source })?;
     let date = session.plan.first_date().map(|d| d.to_string()).unwrap_or_default();
     let stem = format!("{date}-{}", slug(&session.plan.title));
     for n in 1.. {
@@ -172,7 +172,7 @@ pub fn create_session_file(sessions: &Path, output: Option<&Path>, session: &Ses
 fn ensure_parent(path: &Path) -> Result<(), CliError> {
     match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() && !parent.exists() => {
-            std::fs::create_dir_all(parent).map_err(|source| CliError::Io { path: parent.to_path_buf(), source })
+            store::create_private_dir(parent).map_err(|source| CliError::Io { path: parent.to_path_buf(), source })
         }
         _ => Ok(()),
     }
@@ -628,14 +628,7 @@ fn same_file(meta: &std::fs::Metadata, other: &Path) -> bool {
 /// participants' names, as sessions do.
 fn ensure_private_parent(path: &Path) -> Result<(), CliError> {
     let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) else { return Ok(()) };
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(parent).map_err(|source| CliError::Io { path: parent.to_path_buf(), source })
+    store::create_private_dir(parent).map_err(|source| CliError::Io { path: parent.to_path_buf(), source })
 }
 
 /// How `innolab import` files and filters the rows.

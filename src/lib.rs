@@ -13,6 +13,7 @@ pub mod help;
 pub mod i18n;
 pub mod import;
 pub mod model;
+pub mod rescue;
 pub mod roster_import;
 pub mod store;
 pub mod tally;

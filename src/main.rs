@@ -170,6 +170,7 @@ struct IdeaAddArgs {
 }
 
 fn main() -> ExitCode {
+    innolab::store::survive_file_size_limit();
     // `args_os`: an argument that is not UTF-8 must reach clap (a usage error), not panic here.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lossy: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();

@@ -452,6 +452,33 @@ impl Disk for RealDisk {
     }
 }
 
+/// Creates `dir` and its missing parents readable by their owner only (0700 whatever the umask): sessions,
+/// copies and reports hold participants' names.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// A file-size limit (`ulimit -f`) must not kill innolab with ideas unsaved: SIGXFSZ is caught (and
+/// ignored), so a write past the limit fails with EFBIG like any other write error, the temp file is removed
+/// and the save reports the failure (then the emergency copy, the retry, the NOT SAVED bar).
+pub fn survive_file_size_limit() {
+    #[cfg(unix)]
+    {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, flag);
+    }
+}
+
 /// Open options that create files readable and writable by their owner only: sessions hold participants' names.
 pub fn private_options() -> OpenOptions {
     let mut options = OpenOptions::new();

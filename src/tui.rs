@@ -20,6 +20,7 @@ use crate::catalog;
 use crate::cli::{self, NewOptions};
 use crate::i18n::Lang;
 use crate::model::{Session, Timestamp};
+use crate::rescue;
 use crate::store::{self, OpenSession, SessionLock};
 use crate::ui::{self, theme::ThemeName};
 
@@ -50,8 +51,8 @@ pub enum RunError {
     #[error("{}", t!("run.terminal", error = .0))]
     Terminal(#[from] io::Error),
     /// The last save failed on the way out; the session was written elsewhere.
-    #[error("{}", t!("run.emergency", path = .path.display(), copy = .copy.display(), error = .error))]
-    SavedElsewhere { path: PathBuf, copy: PathBuf, error: String },
+    #[error("{}", t!("run.emergency", path = .path.display(), copy = .copy, error = .error))]
+    SavedElsewhere { path: PathBuf, copy: String, error: String },
     #[error("{}", t!("run.not_saved", path = .path.display(), error = .error))]
     NotSaved { path: PathBuf, error: String },
 }
@@ -59,10 +60,19 @@ pub enum RunError {
 /// Everything that can wake the loop.
 enum Event {
     Term(TermEvent),
+    /// SIGTERM, SIGHUP or SIGINT: save and leave.
     Signal,
+    /// SIGTSTP (`kill -TSTP`, a job-control shell): give the terminal back, stop, and come back on `fg`.
+    Suspend,
     Saved {
         generation: u64,
         result: Result<Timestamp, SaveFailure>,
+    },
+    /// The emergency copy written while the writer does not answer: where it went (empty: nowhere).
+    Rescued {
+        generation: u64,
+        copies: rescue::Copies,
+        written: Vec<PathBuf>,
     },
     /// The session file had been deleted by another program and was written again.
     Recreated(PathBuf),
@@ -142,11 +152,16 @@ impl TerminalGuard {
             restore_terminal();
             previous(info);
         }));
-        enable_raw_mode()?;
         let guard = TerminalGuard;
-        execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+        enter_terminal()?;
         Ok(guard)
     }
+}
+
+/// Raw mode, the alternate screen, bracketed paste, no cursor: at start, and again after a suspend.
+fn enter_terminal() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)
 }
 
 impl Drop for TerminalGuard {
@@ -223,14 +238,26 @@ struct Runtime {
     writer: Sender<WriterMsg>,
     /// The newest generation handed to the writer.
     sent_generation: u64,
-    in_flight: bool,
+    /// When the save the writer is busy with was handed to it.
+    in_flight: Option<Instant>,
     save_due: Option<Instant>,
     /// After a failed save, the wait before the next try (doubling up to 10 s).
     retry_delay: Duration,
+    /// The writer has not answered for [`SAVE_TIMEOUT`]: its disk hangs. Saves wait for it; the newest state
+    /// goes to the durable emergency copy instead, written by another thread.
+    hung: bool,
+    /// The durable emergency copies of this hang (taken by the rescue thread while it writes).
+    rescue: Option<rescue::Copies>,
+    /// The newest generation the rescue thread was given.
+    rescued_generation: u64,
 }
 
 /// Changes that arrive in a burst (a clicker held down) are written together after this pause.
 const SAVE_DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// A save not finished within this time means the disk does not answer (a frozen file system, a dead
+/// network share): the status bar turns to NOT SAVED and the emergency copy is written by another path.
+pub const SAVE_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Runtime {
     fn new(options: &RunOptions) -> Runtime {
@@ -243,9 +270,12 @@ impl Runtime {
             rx,
             writer,
             sent_generation: 0,
-            in_flight: false,
+            in_flight: None,
             save_due: None,
             retry_delay: Duration::ZERO,
+            hung: false,
+            rescue: Some(rescue::Copies::default()),
+            rescued_generation: 0,
         }
     }
 
@@ -292,7 +322,13 @@ impl Runtime {
             if let Flow::Exit(result) = self.apply(state, clock_actions)? {
                 return result;
             }
+            self.watch_writer(state);
             for event in events {
+                if let Ok(Event::Suspend) = event {
+                    self.suspend(state, terminal)?;
+                    redraw = true;
+                    continue;
+                }
                 // Keys are read in the mode the previous event left, so translate one event at a time.
                 let actions = self.actions_for(state, event);
                 redraw |= !actions.is_empty();
@@ -327,12 +363,16 @@ impl Runtime {
             Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],
             Ok(Event::Term(_)) => vec![],
             Ok(Event::Signal) => vec![Action::Terminate],
+            Ok(Event::Suspend) => vec![],
             Ok(Event::Recreated(path)) => vec![Action::FileRecreated(path)],
             Ok(Event::Saved { generation, result }) => {
-                self.in_flight = false;
+                self.in_flight = None;
+                // The disk answers again: the next save goes to the file as usual.
+                self.hung = false;
                 self.schedule_retry(result.is_err());
                 vec![Action::SaveFinished { generation, result }]
             }
+            Ok(Event::Rescued { generation, copies, written }) => self.rescued(state, generation, copies, written),
             Err(RecvTimeoutError::Timeout) => vec![],
             Err(RecvTimeoutError::Disconnected) => vec![Action::Terminate],
         }
@@ -356,10 +396,69 @@ impl Runtime {
             let into_minute = now.timestamp().rem_euclid(60) as u64;
             Duration::from_secs(59 - into_minute) + to_next_second
         };
-        if let Some(due) = self.save_due {
-            wake = wake.min(due.saturating_duration_since(Instant::now()));
+        match self.in_flight {
+            // The writer's answer wakes the loop; until then only the hang deadline matters.
+            Some(since) if !self.hung => wake = wake.min((since + SAVE_TIMEOUT).saturating_duration_since(Instant::now())),
+            Some(_) => {}
+            None => {
+                if let Some(due) = self.save_due {
+                    wake = wake.min(due.saturating_duration_since(Instant::now()));
+                }
+            }
         }
         wake.max(Duration::from_millis(5))
+    }
+
+    /// Declares the writer hung once a save has not finished within [`SAVE_TIMEOUT`], and from then on
+    /// keeps the durable emergency copy up to date with every change, written by another thread.
+    fn watch_writer(&mut self, state: &State) {
+        let Some(since) = self.in_flight else { return };
+        if !self.hung && since.elapsed() < SAVE_TIMEOUT {
+            return;
+        }
+        let first = !self.hung;
+        self.hung = true;
+        if first || state.save.generation > self.rescued_generation {
+            self.start_rescue(state);
+        }
+    }
+
+    /// Writes the newest state to the durable emergency copy on a thread of its own (the writer is stuck),
+    /// unless one is already writing; its answer comes back as [`Event::Rescued`].
+    fn start_rescue(&mut self, state: &State) {
+        let Some(lab) = state.lab.as_ref() else { return };
+        let Some(mut copies) = self.rescue.take() else { return };
+        let (path, session, generation) = (lab.path.clone(), lab.session.clone(), state.save.generation);
+        let now = state.now;
+        self.rescued_generation = generation;
+        let tx = self.tx.clone();
+        thread::spawn(move || {
+            let written = copies.write(&path, &session, now, rescue::Places::DurableOnly);
+            let _ = tx.send(Event::Rescued { generation, copies, written });
+        });
+    }
+
+    /// The rescue thread is back: while the writer is still stuck, the status bar says NOT SAVED and where
+    /// everything is; newer changes get another copy.
+    fn rescued(
+        &mut self,
+        state: &State,
+        generation: u64,
+        copies: rescue::Copies,
+        written: Vec<PathBuf>,
+    ) -> Vec<Action> {
+        self.rescue = Some(copies);
+        if !self.hung {
+            return vec![];
+        }
+        let actions = match state.lab.as_ref() {
+            Some(lab) => vec![Action::SaveFinished { generation, result: Err(hung_failure(&lab.path, written)) }],
+            None => vec![],
+        };
+        if state.save.generation > self.rescued_generation {
+            self.start_rescue(state);
+        }
+        actions
     }
 
     /// After a failed save, try again later (1 s, 2 s, 4 s … up to 10 s); after a good one, reset.
@@ -406,15 +505,13 @@ impl Runtime {
                 }
             }
             Effect::Quit { ask } => return Ok(self.shut_down(state, ask)),
+            Effect::Suspend => {
+                let _ = self.tx.send(Event::Suspend);
+            }
             Effect::QuitNow => {
                 let failure = state.quit_blocked.take();
                 let result = match (failure, state.lab.as_ref()) {
-                    (Some(SaveFailure { message, emergency: Some(copy) }), Some(lab)) => {
-                        Err(RunError::SavedElsewhere { path: lab.path.clone(), copy, error: message })
-                    }
-                    (Some(SaveFailure { message, emergency: None }), Some(lab)) => {
-                        Err(RunError::NotSaved { path: lab.path.clone(), error: message })
-                    }
+                    (Some(failure), Some(lab)) => Err(exit_error(&lab.path, failure)),
                     _ => Ok(()),
                 };
                 return Ok(Flow::Exit(result));
@@ -425,7 +522,7 @@ impl Runtime {
 
     fn maybe_send_save(&mut self, state: &State) {
         let Some(due) = self.save_due else { return };
-        if self.in_flight || Instant::now() < due {
+        if self.in_flight.is_some() || Instant::now() < due {
             return;
         }
         let Some(lab) = state.lab.as_ref() else { return };
@@ -437,58 +534,139 @@ impl Runtime {
                 session: Box::new(lab.session.clone()),
             };
             self.sent_generation = state.save.generation;
-            self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok();
+            self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok().then(Instant::now);
         }
         self.save_due = None;
     }
 
     /// Lets the writer finish, then has it write whatever is still unsaved (through the same guarded save, so
     /// a file another program changed is not overwritten on the way out either). If that fails, the session is
-    /// in the emergency copy; with `ask` the coach is asked before leaving, else the error says where.
+    /// in the emergency copy; with `ask` the coach is asked before leaving, else the error says where. A writer
+    /// that does not answer within [`SAVE_TIMEOUT`] is left behind: the emergency copy is written by another
+    /// thread, and the words say the disk did not answer.
     fn shut_down(&mut self, state: &mut State, ask: bool) -> Flow {
         self.wait_for_writer(state);
         let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
-        if !state.save.is_pending() && state.save.error.is_none() {
-            return Flow::Exit(Ok(()));
-        }
-        let job = SaveJob {
-            generation: state.save.generation,
-            path: lab.path.clone(),
-            session: Box::new(lab.session.clone()),
-        };
-        self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok();
-        self.wait_for_writer(state);
-        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
-        let Some(failure) = state.save.error.clone() else {
-            if state.save.is_pending() {
-                let error = t!("run.writer_gone").into_owned();
-                return Flow::Exit(Err(RunError::NotSaved { path: lab.path.clone(), error }));
+        if self.in_flight.is_none() {
+            if !state.save.is_pending() && state.save.error.is_none() {
+                return Flow::Exit(Ok(()));
             }
-            return Flow::Exit(Ok(()));
-        };
+            let job = SaveJob {
+                generation: state.save.generation,
+                path: lab.path.clone(),
+                session: Box::new(lab.session.clone()),
+            };
+            self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok().then(Instant::now);
+            self.wait_for_writer(state);
+        }
+        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
+        if self.in_flight.is_some() {
+            // The writer is stuck on the disk: the newest state goes to the durable copy, by another thread.
+            self.hung = true;
+            let failure = self.rescue_now(state);
+            app::update(state, Action::SaveFinished { generation: state.save.generation, result: Err(failure) });
+        } else if state.save.is_pending() && state.save.error.is_none() {
+            let error = t!("run.writer_gone").into_owned();
+            return Flow::Exit(Err(RunError::NotSaved { path: lab.path.clone(), error }));
+        }
+        let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
+        let Some(failure) = state.save.error.clone() else { return Flow::Exit(Ok(())) };
         if ask {
             app::update(state, Action::QuitBlocked(failure));
             return Flow::Continue;
         }
-        let path = lab.path.clone();
-        Flow::Exit(Err(match failure.emergency {
-            Some(copy) => RunError::SavedElsewhere { path, copy, error: failure.message },
-            None => RunError::NotSaved { path, error: failure.message },
-        }))
+        Flow::Exit(Err(exit_error(&lab.path, failure)))
     }
 
-    /// Blocks until the save in flight (if any) has reported, for at most ten seconds.
-    fn wait_for_writer(&mut self, state: &mut State) {
-        while self.in_flight {
-            match self.rx.recv_timeout(Duration::from_secs(10)) {
+    /// Writes the newest state to the durable emergency copy and waits for it, at most [`SAVE_TIMEOUT`] (that
+    /// folder may be on the stuck disk too).
+    fn rescue_now(&mut self, state: &mut State) -> SaveFailure {
+        let path = state.lab.as_ref().map(|lab| lab.path.clone()).unwrap_or_default();
+        if state.save.generation > self.rescued_generation || self.rescue.is_some() {
+            // Wait for a rescue already writing, then write the newest state.
+            if self.rescue.is_none() {
+                self.wait_for_rescue(state);
+            }
+            self.start_rescue(state);
+        }
+        match self.wait_for_rescue(state) {
+            Some(written) => hung_failure(&path, written),
+            None => hung_failure(&path, Vec::new()),
+        }
+    }
+
+    /// Waits for the rescue thread's answer, at most [`SAVE_TIMEOUT`]; `None` when it did not come.
+    fn wait_for_rescue(&mut self, state: &mut State) -> Option<Vec<PathBuf>> {
+        let deadline = Instant::now() + SAVE_TIMEOUT;
+        while self.rescue.is_none() {
+            match self.rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(Event::Rescued { copies, written, .. }) => {
+                    self.rescue = Some(copies);
+                    return Some(written);
+                }
                 Ok(Event::Saved { generation, result }) => {
-                    self.in_flight = false;
+                    self.in_flight = None;
                     app::update(state, Action::SaveFinished { generation, result });
                 }
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        None
+    }
+
+    /// Blocks until the save in flight (if any) has reported, for at most [`SAVE_TIMEOUT`] after it was sent.
+    fn wait_for_writer(&mut self, state: &mut State) {
+        while let Some(since) = self.in_flight {
+            let left = (since + SAVE_TIMEOUT).saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(Event::Saved { generation, result }) => {
+                    self.in_flight = None;
+                    self.hung = false;
+                    app::update(state, Action::SaveFinished { generation, result });
+                }
+                Ok(Event::Rescued { copies, .. }) => self.rescue = Some(copies),
                 Ok(_) => {}
                 Err(_) => break,
             }
         }
+    }
+
+    /// Ctrl-Z or SIGTSTP: the unsaved changes are handed to the writer, the terminal is given back as it was,
+    /// the process stops; on `fg` the screen is entered again and drawn whole.
+    fn suspend(
+        &mut self,
+        state: &mut State,
+        terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    ) -> Result<(), RunError> {
+        if state.save.is_pending() {
+            self.save_due = Some(Instant::now());
+            self.maybe_send_save(state);
+        }
+        restore_terminal();
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
+        // Continued (`fg`).
+        enter_terminal()?;
+        terminal.clear()?;
+        let size = terminal.size()?;
+        app::update(state, Action::Resize { width: size.width, height: size.height });
+        Ok(())
+    }
+}
+
+/// The failure the status bar shows while the writer does not answer.
+fn hung_failure(path: &Path, written: Vec<PathBuf>) -> SaveFailure {
+    let message = t!("save.hung", path = path.display(), secs = SAVE_TIMEOUT.as_secs()).into_owned();
+    SaveFailure { message, emergency: written }
+}
+
+/// The one line `innolab run` ends with when the last save did not reach the file.
+fn exit_error(path: &Path, failure: SaveFailure) -> RunError {
+    if failure.emergency.is_empty() {
+        RunError::NotSaved { path: path.to_path_buf(), error: failure.message }
+    } else {
+        let copy = failure.copies_text();
+        RunError::SavedElsewhere { path: path.to_path_buf(), copy, error: failure.message }
     }
 }
 
@@ -504,30 +682,6 @@ fn export_all(path: &Path, session: &Session, lang: crate::i18n::Lang) -> Result
         written.push(target);
     }
     Ok(written)
-}
-
-/// Writes the session to its emergency copy: over `existing` when a save streak already has one, else a new
-/// file beside the session (or in the temp folder when that fails). Returns where, and remembers it.
-pub fn write_emergency_copy(
-    path: &Path,
-    session: &Session,
-    now: Timestamp,
-    existing: &mut Option<PathBuf>,
-) -> Option<PathBuf> {
-    let bytes = store::encode(path, session).ok()?;
-    if let Some(copy) = existing.as_ref()
-        && store::write_atomic(&store::RealDisk, copy, &bytes, store::Publish::Replace).is_ok()
-    {
-        return Some(copy.clone());
-    }
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
-    let name = format!("{stem}.emergency-{}.json", now.format("%Y%m%d-%H%M%S"));
-    let beside = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).join(&name);
-    let written = [beside, std::env::temp_dir().join(&name)]
-        .into_iter()
-        .find(|candidate| store::write_atomic(&store::RealDisk, candidate, &bytes, store::Publish::NoClobber).is_ok());
-    existing.clone_from(&written);
-    written
 }
 
 /// Debug builds only: with `INNOLAB_DEBUG_PANIC` set, F12 panics, so a test can prove a panic restores the
@@ -551,11 +705,12 @@ fn spawn_input(tx: Sender<Event>) {
 }
 
 fn spawn_signals(tx: Sender<Event>) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else { return };
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGTSTP};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGTSTP]) else { return };
     thread::spawn(move || {
-        for _ in signals.forever() {
-            if tx.send(Event::Signal).is_err() {
+        for signal in signals.forever() {
+            let event = if signal == SIGTSTP { Event::Suspend } else { Event::Signal };
+            if tx.send(event).is_err() {
                 break;
             }
         }
@@ -570,8 +725,8 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
     let (tx, rx) = mpsc::channel::<WriterMsg>();
     thread::spawn(move || {
         let mut stamps: std::collections::HashMap<PathBuf, Option<store::FileStamp>> = Default::default();
-        // One emergency copy per streak of failed saves, rewritten with the newest state each time.
-        let mut emergency: Option<PathBuf> = None;
+        // One set of emergency copies per streak of failed saves, rewritten with the newest state each time.
+        let mut emergency = rescue::Copies::default();
         while let Ok(msg) = rx.recv() {
             let mut job = match msg {
                 WriterMsg::Track { path, stamp } => {
@@ -594,15 +749,15 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
             let result = match store::save_guarded(&store::RealDisk, &job.path, &job.session, expected) {
                 Ok(outcome) => {
                     stamps.insert(job.path.clone(), Some(outcome.stamp()));
-                    emergency = None;
+                    emergency = rescue::Copies::default();
                     if matches!(outcome, store::Guarded::Recreated(_)) {
                         let _ = events.send(Event::Recreated(job.path.clone()));
                     }
                     Ok(now)
                 }
                 Err(e) => {
-                    let copy = write_emergency_copy(&job.path, &job.session, now, &mut emergency);
-                    Err(SaveFailure { message: e.to_string(), emergency: copy })
+                    let copies = emergency.write(&job.path, &job.session, now, rescue::Places::Both);
+                    Err(SaveFailure { message: e.to_string(), emergency: copies })
                 }
             };
             if events.send(Event::Saved { generation: job.generation, result }).is_err() {

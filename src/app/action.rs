@@ -96,6 +96,8 @@ pub enum Action {
     /// The report files were written (their paths), or why not.
     Exported(Result<Vec<PathBuf>, String>),
     Terminate,
+    /// Ctrl-Z: give the terminal back to the shell until `fg`.
+    Suspend,
 }
 
 /// What `update` asks the runtime to do; the runtime feeds results back as actions.
@@ -114,6 +116,8 @@ pub enum Effect {
     Quit { ask: bool },
     /// Exit now: the coach has seen that the last save failed and where the emergency copy is.
     QuitNow,
+    /// Save, restore the terminal and stop the process until it is continued (`fg`), then draw again.
+    Suspend,
     /// Write the report files (xlsx, md, csv, tally json) to the exports folder beside the session, in the
     /// language on the screen.
     Export { lang: crate::i18n::Lang },

@@ -38,7 +38,10 @@ const fn bind(keys: &'static [KeyPress], action: Action, help: &'static str, hin
 }
 
 /// Works in every mode.
-pub static GLOBAL: &[Binding] = &[bind(&[ctrl('c')], Action::Quit, "help.key.force_quit", None)];
+pub static GLOBAL: &[Binding] = &[
+    bind(&[ctrl('c')], Action::Quit, "help.key.force_quit", None),
+    bind(&[ctrl('z')], Action::Suspend, "help.key.suspend", None),
+];
 
 pub static START: &[Binding] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),

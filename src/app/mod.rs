@@ -121,11 +121,19 @@ pub struct SaveStatus {
     pub error: Option<SaveFailure>,
 }
 
-/// A save that did not reach the session file, and where the emergency copy went.
+/// A save that did not reach the session file, and where the emergency copies went (beside the session when
+/// that worked, then the durable per-user one; empty when none could be written).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveFailure {
     pub message: String,
-    pub emergency: Option<PathBuf>,
+    pub emergency: Vec<PathBuf>,
+}
+
+impl SaveFailure {
+    /// The copies, named for one line ("a + b"), file names shown safely.
+    pub fn copies_text(&self) -> String {
+        self.emergency.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + ")
+    }
 }
 
 impl SaveStatus {

@@ -251,7 +251,7 @@ fn save_results_update_the_status() {
     update(&mut s, Action::SaveFinished { generation: 2, result: Ok(at(T0)) });
     assert!(!s.save.is_pending());
     assert_eq!(s.save.last_saved_at, Some(at(T0)));
-    let failure = SaveFailure { message: "disk full".into(), emergency: Some("/tmp/copy.json".into()) };
+    let failure = SaveFailure { message: "disk full".into(), emergency: vec!["/tmp/copy.json".into()] };
     update(&mut s, Action::SaveFinished { generation: 3, result: Err(failure.clone()) });
     assert_eq!(s.save.error, Some(failure));
     update(&mut s, Action::SaveFinished { generation: 3, result: Ok(at(T0)) });

@@ -67,6 +67,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ToggleLanguage => state.toggle_language(),
         Action::Quit => vec![Effect::Quit { ask: true }],
         Action::Terminate => vec![Effect::Quit { ask: false }],
+        Action::Suspend => vec![Effect::Suspend],
         Action::QuitBlocked(failure) => state.quit_blocked(failure),
         Action::QuitAnyway => vec![Effect::QuitNow],
         Action::Exported(result) => state.exported(result),
@@ -441,9 +442,9 @@ impl State {
         match result {
             Ok(at) => {
                 if let Some(failure) = self.save.error.take() {
-                    let text = match failure.emergency {
-                        Some(copy) => t!("notice.saved_again_copy", copy = copy.display(), locale = self.lang.code()),
-                        None => t!("notice.saved_again", locale = self.lang.code()),
+                    let text = match failure.emergency.is_empty() {
+                        false => t!("notice.saved_again_copy", copy = failure.copies_text(), locale = self.lang.code()),
+                        true => t!("notice.saved_again", locale = self.lang.code()),
                     };
                     self.notify(text.into_owned(), false);
                 }

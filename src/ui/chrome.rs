@@ -100,7 +100,7 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     }
     if let Some(failure) = &ctx.state.save.error {
         let lang = ctx.lang.code();
-        let text = match &failure.emergency {
+        let text = match failure.emergency.first() {
             Some(copy) => {
                 t!("save_state.failed_copy", error = failure.message.as_str(), copy = copy.display(), locale = lang)
             }

@@ -122,17 +122,21 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
         Line::styled(failure.message.clone(), ctx.theme.text),
         Line::raw(""),
     ];
-    match &failure.emergency {
-        Some(copy) => lines.push(Line::styled(
+    if failure.emergency.is_empty() {
+        lines.push(Line::styled(ctx.t("quit.no_emergency"), ctx.theme.error));
+    }
+    for copy in &failure.emergency {
+        lines.push(Line::styled(
             t!("quit.emergency_at", path = copy.display(), locale = lang).into_owned(),
             ctx.theme.accent,
-        )),
-        None => lines.push(Line::styled(ctx.t("quit.no_emergency"), ctx.theme.error)),
+        ));
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled(ctx.t("quit.question"), ctx.theme.title));
     let width = lines.iter().map(|l| l.width()).max().unwrap_or(40) as u16 + 4;
-    let popup = centered(area, width.clamp(30, 90), 10);
+    // Paths wrap: room for each line twice over, within the screen (centered() clamps to the area).
+    let height = (lines.len() as u16 + failure.emergency.len() as u16 + 3).max(10);
+    let popup = centered(area, width.clamp(30, 90), height);
     frame.render_widget(Clear, popup);
     let block = Block::default().borders(Borders::ALL).border_style(ctx.theme.error).style(ctx.theme.base);
     let inner = block.inner(popup);
