@@ -146,7 +146,13 @@ mod tests {
         let path = dir.path().join("lab.json");
         let mut copies = Copies::in_folder(durable.clone());
         let written = copies.write(&path, &session, now, Places::Both);
-        assert_eq!(written, vec![dir.path().join("lab.emergency-20221102-080000.json"), durable.join("lab.emergency-20221102-080000.json")]);
+        assert_eq!(
+            written,
+            vec![
+                dir.path().join("lab.emergency-20221102-080000.json"),
+                durable.join("lab.emergency-20221102-080000.json")
+            ]
+        );
         for copy in &written {
             let text = std::fs::read_to_string(copy).unwrap();
             assert!(text.contains(&(MAX_ID + 7).to_string()), "the copy holds the session as it was");

@@ -81,6 +81,9 @@ pub enum SaveError {
     Encode { path: PathBuf, message: String },
     #[error("{}", t!("save.changed_elsewhere", path = .path.display()))]
     ChangedElsewhere { path: PathBuf },
+    /// The lock file was removed and another innolab took the session: nothing more is written to it.
+    #[error("{}", t!("save.lock_lost", path = .path.display()))]
+    LockLost { path: PathBuf },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -480,12 +483,14 @@ pub fn survive_file_size_limit() {
 }
 
 /// Open options that create files readable and writable by their owner only: sessions hold participants' names.
+/// They never follow a symbolic link: a link planted where a lock or temp file goes fails the open instead
+/// of truncating or overwriting whatever it points to.
 pub fn private_options() -> OpenOptions {
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
     }
     options
 }
@@ -572,14 +577,22 @@ pub fn create(path: &Path, session: &Session) -> Result<(), SaveError> {
 /// lock held, so no other process can be writing one; the session file itself is never touched.
 fn remove_stale_temps(path: &Path) {
     let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-    let prefix = format!(".{name}.");
     let Ok(entries) = fs::read_dir(dir_of(path)) else { return };
     for entry in entries.flatten() {
-        let file = entry.file_name().to_string_lossy().into_owned();
-        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+        if is_own_temp(&name, &entry.file_name().to_string_lossy()) {
             let _ = fs::remove_file(entry.path());
         }
     }
+}
+
+/// Whether `file` is a temp file of the session named `name`: exactly `.NAME.PID.N.tmp`, so the temps of
+/// `a.json.b.json` are never taken for those of `a.json`.
+fn is_own_temp(name: &str, file: &str) -> bool {
+    let Some(rest) = file.strip_prefix('.').and_then(|f| f.strip_prefix(name)) else { return false };
+    let Some(middle) = rest.strip_prefix('.').and_then(|r| r.strip_suffix(".tmp")) else { return false };
+    let mut numbers = middle.split('.');
+    let digits = |n: Option<&str>| n.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    digits(numbers.next()) && digits(numbers.next()) && numbers.next().is_none()
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -610,53 +623,95 @@ impl FileStamp {
     }
 }
 
+/// One version of the session file as we know it: its stamp, to notice cheaply that something touched it, and
+/// a hash of its content, to tell a real change from a touch (a backup or sync tool that only sets the time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileVersion {
+    pub stamp: FileStamp,
+    hash: u64,
+}
+
+impl FileVersion {
+    pub fn of_bytes(stamp: FileStamp, bytes: &[u8]) -> FileVersion {
+        FileVersion { stamp, hash: content_hash(bytes) }
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write(bytes);
+    hasher.finish()
+}
+
 /// How a guarded save went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Guarded {
     /// Written over the version we knew.
-    Saved(FileStamp),
+    Saved(FileVersion),
     /// The file had been deleted by another program; it was written again.
-    Recreated(FileStamp),
+    Recreated(FileVersion),
 }
 
 impl Guarded {
-    pub fn stamp(self) -> FileStamp {
+    pub fn version(self) -> FileVersion {
         match self {
-            Guarded::Saved(s) | Guarded::Recreated(s) => s,
+            Guarded::Saved(v) | Guarded::Recreated(v) => v,
         }
     }
 }
 
-/// Saves only over the version of the file we know (`expected`): if another program changed or replaced it
-/// since, nothing is overwritten and [`SaveError::ChangedElsewhere`] says so; if it was deleted, it is
-/// written again. Returns the new version's stamp for the next save.
+/// Saves only over the version of the file we know (`expected`): if another program changed its content
+/// since, nothing is overwritten and [`SaveError::ChangedElsewhere`] says so (a touch, a copy of the same
+/// bytes, is not a change); if it was deleted, it is written again. Returns the new version for the next save.
 pub fn save_guarded(
     disk: &dyn Disk,
     path: &Path,
     session: &Session,
-    expected: Option<FileStamp>,
+    expected: Option<FileVersion>,
 ) -> Result<Guarded, SaveError> {
     let recreated = match (FileStamp::of(path), expected) {
-        (Ok(now), Some(known)) if now != known => {
-            return Err(SaveError::ChangedElsewhere { path: path.to_path_buf() });
+        (Ok(now), Some(known)) if now != known.stamp => {
+            let same = read(path).is_ok_and(|bytes| content_hash(&bytes) == known.hash);
+            if !same {
+                return Err(SaveError::ChangedElsewhere { path: path.to_path_buf() });
+            }
+            false
         }
         (Err(e), Some(_)) if e.kind() == io::ErrorKind::NotFound => true,
         _ => false,
     };
-    save_with(disk, path, session)?;
+    let bytes = encode(path, session)?;
+    write_atomic(disk, path, &bytes, Publish::Replace)?;
     let stamp = FileStamp::of(path).map_err(|source| SaveError::Io { path: path.to_path_buf(), source })?;
-    Ok(if recreated { Guarded::Recreated(stamp) } else { Guarded::Saved(stamp) })
+    let version = FileVersion::of_bytes(stamp, &bytes);
+    Ok(if recreated { Guarded::Recreated(version) } else { Guarded::Saved(version) })
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The one-writer lock
 
 /// An exclusive advisory lock on a session, held while a process may write it. The lock lives on a hidden
-/// side file (`.NAME.lock`) because every save replaces the session file itself with a new one.
+/// side file (`.NAME.lock`) beside the real session file (symbolic links resolved) because every save
+/// replaces the session file itself with a new one. Opened without following links, owner-only.
 #[derive(Debug)]
 pub struct SessionLock {
-    _file: File,
+    file: File,
     path: PathBuf,
+    /// The session file this lock guards.
+    session: PathBuf,
+}
+
+/// Device and inode: what a file is, whatever its name.
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
 }
 
 impl SessionLock {
@@ -666,11 +721,15 @@ impl SessionLock {
     }
 
     /// Takes the lock or fails at once (no waiting) naming the file and, when known, the holder's process id.
+    /// `session` should be the real file ([`real_path`]).
     pub fn acquire(session: &Path) -> Result<SessionLock, LockError> {
         let path = Self::lock_path(session);
         let io_err = |source| LockError::Io { path: session.to_path_buf(), source };
         let mut file =
             private_options().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_err)?;
+        if !file.metadata().map_err(io_err)?.is_file() {
+            return Err(io_err(io::Error::other(t!("lock.not_a_file", path = path.display()).into_owned())));
+        }
         match file.try_lock() {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
@@ -682,19 +741,55 @@ impl SessionLock {
         }
         // Best effort: the pid only improves the message another process prints.
         let _ = file.set_len(0).and_then(|()| write!(file, "{}", std::process::id()));
-        Ok(SessionLock { _file: file, path })
+        Ok(SessionLock { file, path, session: session.to_path_buf() })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Whether the lock file at the lock's path is still the one this lock holds. Another program may have
+    /// deleted it, or the whole folder, after which a second innolab could lock a new file of that name.
+    pub fn is_current(&self) -> bool {
+        match (fs::symlink_metadata(&self.path), self.file.metadata()) {
+            (Ok(on_disk), Ok(held)) => identity(&on_disk) == identity(&held),
+            _ => false,
+        }
+    }
+
+    /// Makes sure the lock is still held before a save: when its file was removed, a new one is locked in
+    /// its place if no one else has; if someone has, [`LockError::Busy`] (and nothing must be written).
+    pub fn ensure(&mut self) -> Result<(), LockError> {
+        if self.is_current() {
+            return Ok(());
+        }
+        *self = SessionLock::acquire(&self.session)?;
+        Ok(())
+    }
+}
+
+/// The file a session path really names: a symbolic link resolved to its target, so that every path to one
+/// session (a link, `./x/../lab.json`) shares one lock and each save replaces the real file, not the link.
+/// A path that does not exist (yet) is returned as given.
+pub fn real_path(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
     }
 }
 
 /// Whether another process holds innolab's lock on `path` (its `.NAME.lock` beside it): `Some` with the
 /// holder's process id when known. Never creates a lock file; a file without one is not locked.
 pub fn lock_holder(path: &Path) -> Option<Option<u32>> {
-    let lock = SessionLock::lock_path(path);
-    let mut file = OpenOptions::new().read(true).write(true).open(lock).ok()?;
+    let lock = SessionLock::lock_path(&real_path(path));
+    let mut options = OpenOptions::new();
+    options.read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(lock).ok()?;
     match file.try_lock() {
         Ok(()) => {
             let _ = file.unlock();
@@ -712,26 +807,52 @@ pub fn lock_holder(path: &Path) -> Option<Option<u32>> {
 /// A session opened for writing: the lock is held for as long as this value lives.
 #[derive(Debug)]
 pub struct OpenSession {
+    /// The real session file (symbolic links resolved).
     pub path: PathBuf,
     pub session: Session,
     pub lock: SessionLock,
     /// The file as it was loaded, to notice another program changing it before we save over it.
-    pub stamp: Option<FileStamp>,
+    pub version: Option<FileVersion>,
 }
 
 impl OpenSession {
-    /// Locks, then loads. A second writer gets [`LockError::Busy`] at once.
+    /// Resolves links, locks, then loads. A second writer gets [`LockError::Busy`] at once. A file with
+    /// several names (hard links) is refused: each save writes a new file, which would split the session
+    /// between its names.
     pub fn open(path: &Path) -> Result<OpenSession, OpenError> {
-        let lock = SessionLock::acquire(path)?;
-        remove_stale_temps(path);
-        let stamp = FileStamp::of(path).ok();
-        let session = load(path)?;
-        Ok(OpenSession { path: path.to_path_buf(), session, lock, stamp })
+        let path = real_path(path);
+        refuse_hard_links(&path)?;
+        let lock = SessionLock::acquire(&path)?;
+        remove_stale_temps(&path);
+        let stamp = FileStamp::of(&path).ok();
+        let bytes = read(&path)?;
+        let session = decode_session(&path, &bytes)?;
+        let version = stamp.map(|stamp| FileVersion::of_bytes(stamp, &bytes));
+        Ok(OpenSession { path, session, lock, version })
     }
 
-    pub fn save(&self) -> Result<(), SaveError> {
-        save(&self.path, &self.session)
+    /// Saves over the file, only while the lock is still this process's own.
+    pub fn save(&mut self) -> Result<(), SaveError> {
+        self.lock.ensure().map_err(|_| SaveError::LockLost { path: self.path.clone() })?;
+        save(&self.path, &self.session)?;
+        if !self.lock.is_current() {
+            return Err(SaveError::LockLost { path: self.path.clone() });
+        }
+        Ok(())
     }
+}
+
+fn refuse_hard_links(path: &Path) -> Result<(), LockError> {
+    #[cfg(unix)]
+    if let Ok(meta) = fs::metadata(path) {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            let error = io::Error::other(t!("lock.hard_links", count = meta.nlink()).into_owned());
+            return Err(LockError::Io { path: path.to_path_buf(), source: error });
+        }
+    }
+    let _ = path;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -86,10 +86,12 @@ enum Flow {
 
 /// What the background writer is asked to do.
 enum WriterMsg {
-    /// A session was opened: this is the version of its file on disk, to save over and only over it.
+    /// A session was opened: this is the version of its file on disk, to save over and only over it, and
+    /// its lock, which the writer checks around every save (and holds from now on).
     Track {
         path: PathBuf,
-        stamp: Option<store::FileStamp>,
+        version: Option<store::FileVersion>,
+        lock: SessionLock,
     },
     Save(SaveJob),
 }
@@ -232,7 +234,6 @@ impl Clock {
 
 struct Runtime {
     sessions_dir: PathBuf,
-    lock: Option<SessionLock>,
     tx: Sender<Event>,
     rx: Receiver<Event>,
     writer: Sender<WriterMsg>,
@@ -265,7 +266,6 @@ impl Runtime {
         let writer = spawn_writer(tx.clone());
         Runtime {
             sessions_dir: options.sessions_dir.clone(),
-            lock: None,
             tx,
             rx,
             writer,
@@ -282,9 +282,9 @@ impl Runtime {
     /// Locks and loads a session, then shows it.
     fn open(&mut self, state: &mut State, path: &Path) -> Result<(), cli::CliError> {
         let opened = OpenSession::open(path)?;
-        self.lock = Some(opened.lock);
         self.sent_generation = 0;
-        let _ = self.writer.send(WriterMsg::Track { path: opened.path.clone(), stamp: opened.stamp });
+        let track = WriterMsg::Track { path: opened.path.clone(), version: opened.version, lock: opened.lock };
+        let _ = self.writer.send(track);
         app::update(state, Action::SessionOpened { path: opened.path, session: Box::new(opened.session) });
         Ok(())
     }
@@ -398,7 +398,9 @@ impl Runtime {
         };
         match self.in_flight {
             // The writer's answer wakes the loop; until then only the hang deadline matters.
-            Some(since) if !self.hung => wake = wake.min((since + SAVE_TIMEOUT).saturating_duration_since(Instant::now())),
+            Some(since) if !self.hung => {
+                wake = wake.min((since + SAVE_TIMEOUT).saturating_duration_since(Instant::now()))
+            }
             Some(_) => {}
             None => {
                 if let Some(due) = self.save_due {
@@ -724,33 +726,30 @@ fn spawn_signals(tx: Sender<Event>) {
 fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
     let (tx, rx) = mpsc::channel::<WriterMsg>();
     thread::spawn(move || {
-        let mut stamps: std::collections::HashMap<PathBuf, Option<store::FileStamp>> = Default::default();
+        // The open session: its file's version and its lock. Opening another drops (releases) the old one.
+        let mut tracked: Option<(PathBuf, Option<store::FileVersion>, SessionLock)> = None;
         // One set of emergency copies per streak of failed saves, rewritten with the newest state each time.
         let mut emergency = rescue::Copies::default();
         while let Ok(msg) = rx.recv() {
             let mut job = match msg {
-                WriterMsg::Track { path, stamp } => {
-                    stamps.insert(path, stamp);
+                WriterMsg::Track { path, version, lock } => {
+                    tracked = Some((path, version, lock));
                     continue;
                 }
                 WriterMsg::Save(job) => job,
             };
             while let Ok(newer) = rx.try_recv() {
                 match newer {
-                    WriterMsg::Track { path, stamp } => {
-                        stamps.insert(path, stamp);
-                    }
+                    WriterMsg::Track { path, version, lock } => tracked = Some((path, version, lock)),
                     WriterMsg::Save(newer) => job = newer,
                 }
             }
             let offset = job.session.plan.utc_offset.fixed();
             let now = crate::clock::now_in(offset);
-            let expected = stamps.get(&job.path).copied().flatten();
-            let result = match store::save_guarded(&store::RealDisk, &job.path, &job.session, expected) {
+            let result = match save_tracked(&mut tracked, &job) {
                 Ok(outcome) => {
-                    stamps.insert(job.path.clone(), Some(outcome.stamp()));
                     emergency = rescue::Copies::default();
-                    if matches!(outcome, store::Guarded::Recreated(_)) {
+                    if matches!(outcome, Some(store::Guarded::Recreated(_))) {
                         let _ = events.send(Event::Recreated(job.path.clone()));
                     }
                     Ok(now)
@@ -766,6 +765,26 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
         }
     });
     tx
+}
+
+/// One save of the writer: for the open session, only while its lock is still ours (checked before and
+/// after) and only over the version of its file we know; a job for a session closed since is saved plainly.
+fn save_tracked(
+    tracked: &mut Option<(PathBuf, Option<store::FileVersion>, SessionLock)>,
+    job: &SaveJob,
+) -> Result<Option<store::Guarded>, store::SaveError> {
+    let Some((path, version, lock)) = tracked.as_mut().filter(|(path, ..)| *path == job.path) else {
+        store::save(&job.path, &job.session)?;
+        return Ok(None);
+    };
+    let lost = || store::SaveError::LockLost { path: path.clone() };
+    lock.ensure().map_err(|_| lost())?;
+    let outcome = store::save_guarded(&store::RealDisk, path, &job.session, *version)?;
+    *version = Some(outcome.version());
+    if !lock.is_current() {
+        return Err(lost());
+    }
+    Ok(Some(outcome))
 }
 
 #[cfg(test)]

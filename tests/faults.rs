@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 use common::pty::Pty;
 
 fn spawn(room: &Path, tmp: &Path) -> Pty {
-    let mut app = Pty::spawn_with_env(room, &["run", "lab.json"], 110, 30, &[("TMPDIR", tmp.to_str().unwrap())]);
+    let mut app =
+        Pty::spawn_with_env(room, &["run", "lab.json"], 110, 30, &[("INNOLAB_STATE_DIR", tmp.to_str().unwrap())]);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
     app
 }
@@ -76,8 +77,8 @@ fn a_full_disk_keeps_the_app_running_then_saving_resumes() {
     drop(filled);
     add_idea(&mut app, 2, "Ide saat disk penuh");
     app.wait_for("the save failure", |s| s.contains("NOT SAVED") && s.contains("emergency copy"));
-    let copies = emergency_copies(&tmp);
-    assert_eq!(copies.len(), 1, "the copy goes to the temp folder when the session's folder is full");
+    let copies = emergency_copies(&tmp.join("emergency"));
+    assert_eq!(copies.len(), 1, "the copy goes to the durable folder when the session's folder is full");
     assert_eq!(titles(&copies[0]), ["Ide saat disk penuh"]);
     assert!(titles(&path).is_empty(), "the session file is the old one, whole");
     // Space comes back: the retry saves without the coach doing anything.
@@ -107,7 +108,7 @@ fn a_read_only_folder_keeps_the_app_running_then_saving_resumes() {
     let cleanup = Cleanup(vec![("chattr".into(), vec!["-i".into(), room_str.clone()])]);
     add_idea(&mut app, 3, "Ide saat folder hanya-baca");
     app.wait_for("the save failure", |s| s.contains("NOT SAVED") && s.contains("emergency copy"));
-    assert_eq!(titles(&emergency_copies(&tmp)[0]), ["Ide saat folder hanya-baca"]);
+    assert_eq!(titles(&emergency_copies(&tmp.join("emergency"))[0]), ["Ide saat folder hanya-baca"]);
     drop(cleanup);
     app.wait_for("saving again", |s| s.contains("Saving works again"));
     assert_eq!(titles(&path), ["Ide saat folder hanya-baca"]);

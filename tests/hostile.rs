@@ -225,7 +225,7 @@ fn screens(session: &Session) -> Vec<(String, State)> {
     let hostile_paste = HOSTILE.iter().map(|(_, t)| *t).collect::<String>();
     let failure = SaveFailure {
         message: format!("lab.json: cannot save: {}", HOSTILE[0].1),
-        emergency: Some(PathBuf::from(format!("/tmp/{}.json", HOSTILE[4].1))),
+        emergency: vec![PathBuf::from(format!("/tmp/{}.json", HOSTILE[4].1))],
     };
     let screens: Vec<(&str, Vec<Action>)> = vec![
         ("overview", vec![Action::OpenOverview, Action::CursorDown]),

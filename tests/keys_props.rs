@@ -158,7 +158,7 @@ fn event() -> impl Strategy<Value = Event> {
 fn actions(state: &State, event: &Event) -> Vec<Action> {
     let hostile_failure = |i: usize| SaveFailure {
         message: format!("lab.json: cannot save: {}", HOSTILE[i % HOSTILE.len()]),
-        emergency: Some(PathBuf::from(format!("/tmp/lab{}.emergency.json", HOSTILE[(i + 1) % HOSTILE.len()]))),
+        emergency: vec![PathBuf::from(format!("/tmp/lab{}.emergency.json", HOSTILE[(i + 1) % HOSTILE.len()]))],
     };
     match event {
         Event::Key(key) => keymap::action_for(state.mode, *key).into_iter().collect(),

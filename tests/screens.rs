@@ -250,7 +250,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         &mut confirm_quit,
         Action::QuitBlocked(innolab::app::SaveFailure {
             message: "lab.json: cannot save: No space left on device (os error 28)".into(),
-            emergency: Some("/tmp/lab.emergency-20221103-134210.json".into()),
+            emergency: vec!["/tmp/lab.emergency-20221103-134210.json".into()],
         }),
     );
     let mut tally = on_block("d2-curah-ide", lang);
@@ -262,7 +262,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut save_failed = on_block("d2-curah-ide", lang);
     save_failed.save.error = Some(innolab::app::SaveFailure {
         message: "lab.json: cannot save: Read-only file system (os error 30)".into(),
-        emergency: Some("/tmp/lab.emergency-20221103-134210.json".into()),
+        emergency: vec!["/tmp/lab.emergency-20221103-134210.json".into()],
     });
     vec![
         ("group_work_empty", empty_board),

@@ -32,6 +32,8 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env("INNOLAB_NOW", super::NOW);
         cmd.env_remove("INNOLAB_SESSIONS");
+        // Emergency copies of a test stay in its folder, never in the user's own state folder.
+        cmd.env("INNOLAB_STATE_DIR", dir.join(".innolab-state"));
         for (key, value) in env {
             cmd.env(key, value);
         }
