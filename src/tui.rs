@@ -431,7 +431,7 @@ impl Runtime {
         let Some(lab) = state.lab.as_ref() else { return };
         let Some(mut copies) = self.rescue.take() else { return };
         let (path, session, generation) = (lab.path.clone(), lab.session.clone(), state.save.generation);
-        let now = state.now;
+        let now = state.now.with_timezone(&lab.offset());
         self.rescued_generation = generation;
         let tx = self.tx.clone();
         thread::spawn(move || {
@@ -649,7 +649,11 @@ impl Runtime {
         let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
         // Continued (`fg`).
         enter_terminal()?;
-        terminal.clear()?;
+        // A blank screen and blank buffers behind it, so the next frame is drawn whole. (`Terminal::clear`
+        // would ask the terminal where its cursor is, and the input thread reads the answer.)
+        execute!(io::stdout(), crossterm::terminal::Clear(crossterm::terminal::ClearType::All))?;
+        terminal.swap_buffers();
+        terminal.swap_buffers();
         let size = terminal.size()?;
         app::update(state, Action::Resize { width: size.width, height: size.height });
         Ok(())

@@ -42,6 +42,18 @@ fn try_run(program: &str, args: &[&str]) -> bool {
     Command::new(program).args(args).output().is_ok_and(|o| o.status.success())
 }
 
+/// Whether a test that needs root (mount, chattr, fsfreeze) may go on. Without root it is skipped with a
+/// SKIPPED line, except where `INNOLAB_REQUIRE_ROOT_TESTS` is set (`.ci/run` sets it: CI runs as root, and a
+/// fault test skipped there would be a fault untested), where it fails instead.
+fn privileged(what: &str, works: bool) -> bool {
+    if works {
+        return true;
+    }
+    assert!(std::env::var_os("INNOLAB_REQUIRE_ROOT_TESTS").is_none(), "{what} is required here but failed");
+    eprintln!("SKIPPED: {what} needs root");
+    false
+}
+
 /// Undoes a mount or an immutable flag even when the test fails, so the temp folder can be removed.
 struct Cleanup(Vec<(String, Vec<String>)>);
 
@@ -61,10 +73,10 @@ fn a_full_disk_keeps_the_app_running_then_saving_resumes() {
     fs::create_dir_all(&room).unwrap();
     fs::create_dir_all(&tmp).unwrap();
     let room_str = room.to_str().unwrap().to_string();
-    if !try_run("mount", &["-t", "tmpfs", "-o", "size=64k,mode=700", "tmpfs", &room_str]) {
-        eprintln!(
-            "SKIPPED: cannot mount a size-limited tmpfs here (needs root); the store-level tests cover disk full"
-        );
+    if !privileged(
+        "a size-limited tmpfs",
+        try_run("mount", &["-t", "tmpfs", "-o", "size=64k,mode=700", "tmpfs", &room_str]),
+    ) {
         return;
     }
     let _cleanup = Cleanup(vec![("umount".into(), vec![room_str.clone()])]);
@@ -100,8 +112,7 @@ fn a_read_only_folder_keeps_the_app_running_then_saving_resumes() {
     let mut app = spawn(&room, &tmp);
     let room_str = room.to_str().unwrap().to_string();
     // Immutable even for root (plain permissions do not stop root, who runs CI here).
-    if !try_run("chattr", &["+i", &room_str]) {
-        eprintln!("SKIPPED: cannot make a folder immutable here (needs root); the store-level tests cover it");
+    if !privileged("an immutable folder (chattr)", try_run("chattr", &["+i", &room_str])) {
         app.send("q");
         return;
     }
@@ -218,4 +229,205 @@ fn resize_storms_never_break_the_app_and_leave_no_garbage() {
     assert_eq!(app.wait_exit(), (true, true), "no panic, the terminal restored");
     assert!(app.screen().trim().is_empty(), "nothing left behind on the terminal:\n{}", app.screen());
     assert_eq!(titles(&path).len(), 10, "every idea typed during the storm was saved");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 11: a disk that does not answer, suspend and resume, a file-size limit, out-of-range ids, the umask.
+
+/// A small ext4 file system on a loop device, so it can be frozen (`fsfreeze`) as a hung disk is.
+struct Frozen {
+    mount: PathBuf,
+}
+
+impl Frozen {
+    fn freeze(&self) {
+        assert!(try_run("fsfreeze", &["-f", self.mount.to_str().unwrap()]));
+    }
+    fn thaw(&self) {
+        let _ = try_run("fsfreeze", &["-u", self.mount.to_str().unwrap()]);
+    }
+}
+
+impl Drop for Frozen {
+    fn drop(&mut self) {
+        self.thaw();
+        let mount = self.mount.to_str().unwrap();
+        for _ in 0..50 {
+            if try_run("umount", &[mount]) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn loop_mount(dir: &Path) -> Option<Frozen> {
+    let image = dir.join("disk.img");
+    let mount = dir.join("mnt");
+    fs::create_dir_all(&mount).unwrap();
+    fs::File::create(&image).unwrap().set_len(32 << 20).unwrap();
+    let (image, mount_str) = (image.to_str().unwrap(), mount.to_str().unwrap());
+    let ok = try_run("mkfs.ext4", &["-q", "-F", image]) && try_run("mount", &["-o", "loop", image, mount_str]);
+    ok.then_some(Frozen { mount })
+}
+
+#[test]
+fn a_disk_that_stops_answering_turns_into_not_saved_and_a_durable_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(disk) = loop_mount(dir.path()) else {
+        privileged("a loop-mounted ext4 to freeze", false);
+        return;
+    };
+    let state = dir.path().join("state");
+    let path = common::new_session_on_group_work(&disk.mount);
+    let env = [("INNOLAB_STATE_DIR", state.to_str().unwrap())];
+    let mut app = Pty::spawn_with_env(&disk.mount, &["run", "lab.json"], 110, 30, &env);
+    app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
+    add_idea(&mut app, 1, "Sebelum disk beku");
+    app.wait_for("the first save", |s| s.contains("Ideas 1 / 50") && s.contains("Saved "));
+    disk.freeze();
+    let frozen_at = Instant::now();
+    add_idea(&mut app, 2, "Saat disk beku");
+    app.wait_for("NOT SAVED", |s| s.contains("NOT SAVED") && s.contains("emergency copy"));
+    let waited = frozen_at.elapsed();
+    assert!(waited >= Duration::from_secs(4), "not before the timeout: {waited:?}");
+    let copies = emergency_copies(&state.join("emergency"));
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(titles(&copies[0]), ["Sebelum disk beku", "Saat disk beku"]);
+    // Every later change goes to the durable copy too, while the disk stays frozen.
+    add_idea(&mut app, 3, "Masih beku");
+    let start = Instant::now();
+    while titles(&copies[0]).len() < 3 {
+        assert!(start.elapsed() < Duration::from_secs(10), "the copy follows the newest state");
+        app.pump(Duration::from_millis(100));
+    }
+    // The disk answers again: everything reaches the file.
+    disk.thaw();
+    app.wait_for("saving again", |s| s.contains("Saving works again"));
+    let start = Instant::now();
+    while titles(&path).len() < 3 {
+        assert!(start.elapsed() < Duration::from_secs(10), "the newest state is saved after the thaw");
+        app.pump(Duration::from_millis(100));
+    }
+    // Frozen again and the coach quits: truthful words, the copy named, then the app leaves.
+    disk.freeze();
+    add_idea(&mut app, 4, "Beku saat keluar");
+    app.send("q");
+    app.wait_for("the question", |s| s.contains("Quit anyway?") && s.contains("has not answered"));
+    app.send("y");
+    app.wait_for("the exit line", |s| s.contains("has not answered") && s.contains("everything was written to"));
+    let copies = emergency_copies(&state.join("emergency"));
+    assert!(copies.iter().any(|c| titles(c).len() == 4), "the last idea is in a durable copy: {copies:?}");
+    disk.thaw();
+    let (ok, left_alternate) = app.wait_exit();
+    assert!(!ok && left_alternate);
+}
+
+#[test]
+fn suspend_and_resume_give_back_the_terminal_and_take_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let mut app = spawn(dir.path(), dir.path());
+    // Both ways to suspend: SIGTSTP from outside, and Ctrl-Z typed (raw mode makes it a key).
+    for (round, suspend) in ["signal", "key"].into_iter().enumerate() {
+        match suspend {
+            "signal" => app.signal("TSTP"),
+            _ => app.send("\x1a"),
+        }
+        let start = Instant::now();
+        while app.proc_state() != Some('T') {
+            assert!(start.elapsed() < Duration::from_secs(10), "the app stops ({suspend})");
+            app.pump(Duration::from_millis(50));
+        }
+        app.pump(Duration::from_millis(100));
+        assert!(!app.in_alternate_screen(), "the shell's screen is back while stopped ({suspend})");
+        app.signal("CONT");
+        app.wait_for("the wall again", |s| s.contains("Curah Ide Inovasi per OPD"));
+        assert!(app.in_alternate_screen());
+        // Raw mode again: Enter is Enter, so a typed idea is captured and saved.
+        add_idea(&mut app, 2, &format!("Setelah fg {round}"));
+        app.wait_for("the save", |s| s.contains(&format!("Ideas {} / 50", round + 1)) && s.contains("Saved "));
+    }
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    assert_eq!(titles(&path), ["Setelah fg 0", "Setelah fg 1"]);
+}
+
+/// Runs innolab through `sh -c` (for ulimit and umask), in `dir`.
+fn shell(dir: &Path, script: &str) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .env("INNOLAB", common::BIN)
+        .env("INNOLAB_NOW", common::NOW)
+        .env("INNOLAB_STATE_DIR", dir.join("state"))
+        .env_remove("INNOLAB_SESSIONS")
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_file_size_limit_is_a_write_error_not_a_kill() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session(dir.path());
+    let before = fs::read(&path).unwrap();
+    // 4 KiB: smaller than the session, so the save cannot be written.
+    let out = shell(dir.path(), "ulimit -f 4; \"$INNOLAB\" idea add lab.json --group 1 --title 'Ide di bawah batas'");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "an error exit, not a signal: {err}");
+    assert!(err.contains("lab.json") && err.contains("File too large"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before, "the file is the old one, whole");
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn folders_innolab_creates_are_owner_only_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = shell(
+        dir.path(),
+        "umask 000; \"$INNOLAB\" --sessions s/deep new && \"$INNOLAB\" export s/deep/*.json --format md",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    use std::os::unix::fs::PermissionsExt;
+    for folder in ["s", "s/deep", "s/deep/exports"] {
+        let mode = fs::metadata(dir.path().join(folder)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{folder}");
+    }
+}
+
+#[test]
+fn a_session_out_of_ids_refuses_the_next_idea_and_keeps_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let mut session = innolab::store::load(&path).unwrap();
+    let new = innolab::model::NewIdea { group: "meja-1".into(), title: "Terakhir".into(), ..Default::default() };
+    session.add_idea(new, session.created_at).unwrap();
+    session.ideas[0].id = innolab::model::MAX_ID;
+    innolab::store::save(&path, &session).unwrap();
+    let before = fs::read(&path).unwrap();
+    let out = common::run(dir.path(), &["idea", "add", "lab.json", "--group", "1", "--title", "Satu lagi"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        common::stderr(&out).contains("every idea number up to 9007199254740992 is used"),
+        "{}",
+        common::stderr(&out)
+    );
+    assert_eq!(fs::read(&path).unwrap(), before);
+    // In the TUI the title stays in the capture bar and the coach reads why.
+    let mut app = spawn(dir.path(), dir.path());
+    app.send("a");
+    app.send("2");
+    app.send("Ide yang tidak muat");
+    app.send("\r");
+    app.wait_for("the notice", |s| s.contains("every idea number") && s.contains("Ide yang tidak muat"));
+    app.send("\x1b");
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    assert_eq!(titles(&path), ["Terakhir"]);
 }

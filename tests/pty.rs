@@ -217,7 +217,8 @@ fn a_lost_folder_keeps_the_app_running_and_the_data_in_an_emergency_copy() {
     let path = common::new_session_on_group_work(&room);
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
-    let mut app = Pty::spawn_with_env(&room, &["run", "lab.json"], 100, 30, &[("TMPDIR", tmp.to_str().unwrap())]);
+    let env = [("INNOLAB_STATE_DIR", tmp.to_str().unwrap())];
+    let mut app = Pty::spawn_with_env(&room, &["run", "lab.json"], 100, 30, &env);
     app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
     std::fs::remove_dir_all(&room).unwrap();
     app.send("a");
@@ -229,7 +230,8 @@ fn a_lost_folder_keeps_the_app_running_and_the_data_in_an_emergency_copy() {
     app.send("y");
     let (ok, left_alternate) = app.wait_exit();
     assert!(!ok && left_alternate);
-    let copies: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+    // The folder is gone, so the copy is in the durable per-user folder only.
+    let copies: Vec<_> = std::fs::read_dir(tmp.join("emergency")).unwrap().map(|e| e.unwrap().path()).collect();
     assert_eq!(copies.len(), 1, "{copies:?}");
     let copy = innolab::store::load(&copies[0]).unwrap();
     assert_eq!(copy.ideas[0].title, "Ide yang tidak boleh hilang");

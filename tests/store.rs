@@ -215,3 +215,107 @@ fn a_second_writer_gets_a_clear_error_at_once() {
     drop(first);
     SessionLock::acquire(&path).expect("the lock is free once the first writer is gone");
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 11: the one-writer lock follows the real file; nothing it opens follows a planted link.
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_and_the_real_file_share_one_lock_and_saves_replace_the_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = common::new_session(dir.path());
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let mut held = OpenSession::open(&link).unwrap();
+    assert_eq!(held.path, fs::canonicalize(&real).unwrap(), "the lock and the saves follow the link");
+    assert!(matches!(OpenSession::open(&real), Err(store::OpenError::Lock(LockError::Busy { .. }))));
+    held.session.plan.title = "Lewat tautan".into();
+    held.save().unwrap();
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+    assert_eq!(store::load(&real).unwrap().plan.title, "Lewat tautan");
+    assert_eq!(store::lock_holder(&link), Some(Some(std::process::id())));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_session_is_refused_for_writing_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = common::new_session(dir.path());
+    let twin = dir.path().join("twin.json");
+    fs::hard_link(&real, &twin).unwrap();
+    let err = OpenSession::open(&twin).unwrap_err().to_string();
+    assert!(err.contains("twin.json") && err.contains("2 names (hard links)"), "{err}");
+    fs::remove_file(&twin).unwrap();
+    OpenSession::open(&real).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_planted_lock_link_never_truncates_its_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = common::new_session(dir.path());
+    let victim = dir.path().join("precious.txt");
+    fs::write(&victim, "keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, SessionLock::lock_path(&real)).unwrap();
+    assert!(OpenSession::open(&real).is_err());
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "keep me");
+}
+
+#[test]
+fn a_removed_lock_file_is_noticed_before_the_next_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session(dir.path());
+    let mut first = OpenSession::open(&path).unwrap();
+    // Alone, a removed lock is simply taken again.
+    fs::remove_file(SessionLock::lock_path(&path)).unwrap();
+    first.save().unwrap();
+    assert!(first.lock.is_current());
+    // Removed, then taken by a second writer: the first one stops writing.
+    fs::remove_file(SessionLock::lock_path(&path)).unwrap();
+    let mut second = OpenSession::open(&path).unwrap();
+    first.session.plan.title = "Penulis pertama".into();
+    assert!(matches!(first.save(), Err(SaveError::LockLost { .. })));
+    second.save().unwrap();
+    assert_ne!(store::load(&path).unwrap().plan.title, "Penulis pertama");
+}
+
+#[test]
+fn opening_a_session_cleans_only_its_own_temp_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    fs::copy(common::new_session(dir.path()), &a).unwrap();
+    let own = dir.path().join(".a.json.4242.0.tmp");
+    let other = dir.path().join(".a.json.b.json.4242.0.tmp");
+    let odd = dir.path().join(".a.json.notes.tmp");
+    for file in [&own, &other, &odd] {
+        fs::write(file, "x").unwrap();
+    }
+    OpenSession::open(&a).unwrap();
+    assert!(!own.exists());
+    assert!(other.exists() && odd.exists(), "another session's temp files are not ours to delete");
+}
+
+#[test]
+fn a_touch_is_not_a_change_but_new_content_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session(dir.path());
+    let open = OpenSession::open(&path).unwrap();
+    let mut version = open.version;
+    // A backup tool sets the time (and even copies the same bytes back under a new inode).
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    fs::File::options().write(true).open(&path).unwrap().set_modified(later).unwrap();
+    let bytes = fs::read(&path).unwrap();
+    fs::remove_file(&path).unwrap();
+    fs::write(&path, &bytes).unwrap();
+    let saved = store::save_guarded(&RealDisk, &path, &open.session, version).unwrap();
+    version = Some(saved.version());
+    // Another program writes different content: never overwritten.
+    let mut theirs = open.session.clone();
+    theirs.plan.title = "Versi lain".into();
+    store::save(&path, &theirs).unwrap();
+    assert!(matches!(
+        store::save_guarded(&RealDisk, &path, &open.session, version),
+        Err(SaveError::ChangedElsewhere { .. })
+    ));
+    assert_eq!(store::load(&path).unwrap().plan.title, "Versi lain");
+}

@@ -116,6 +116,25 @@ impl Pty {
         let _ = self.child.wait();
     }
 
+    /// Sends a signal by name ("TSTP", "CONT", …) to the app.
+    pub fn signal(&mut self, name: &str) {
+        let pid = self.child.process_id().unwrap();
+        let status = std::process::Command::new("kill").args([&format!("-{name}"), &pid.to_string()]).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// The app's scheduler state from /proc ('T' stopped, 'S' sleeping, 'D' waiting on the disk …).
+    pub fn proc_state(&self) -> Option<char> {
+        let pid = self.child.process_id()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.trim_start().chars().next()
+    }
+
+    /// Whether the terminal is showing the alternate screen (innolab's) rather than the shell's.
+    pub fn in_alternate_screen(&self) -> bool {
+        self.parser.screen().alternate_screen()
+    }
+
     /// Waits for the process to end; returns its success and whether the alternate screen was left.
     pub fn wait_exit(&mut self) -> (bool, bool) {
         let start = Instant::now();
