@@ -438,7 +438,7 @@ fn refused_rows(file: &Path, errors: &[crate::import::RowError], summary: &str) 
 /// Imports participants from a roster CSV under the lock: every row checked first, then all placed and saved
 /// (or, with `dry_run`, only counted).
 pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    let bytes = std::fs::read(file).map_err(|source| CliError::Io { path: file.to_path_buf(), source })?;
+    let bytes = store::read_input(file, store::MAX_CSV_BYTES)?;
     let mut open = OpenSession::open(path)?;
     let rows = match crate::roster_import::parse(&bytes) {
         Ok(rows) => rows,
@@ -659,7 +659,7 @@ pub fn import_ideas(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let bytes = std::fs::read(file).map_err(|source| CliError::Io { path: file.to_path_buf(), source })?;
+    let bytes = store::read_input(file, store::MAX_CSV_BYTES)?;
     let mut open = OpenSession::open(path)?;
     let lang = crate::i18n::Lang::current();
     let session = &open.session;

@@ -21,6 +21,10 @@ pub enum LoadError {
     Read { path: PathBuf, source: io::Error },
     #[error("{}", t!("load.empty", path = .path.display()))]
     Empty { path: PathBuf },
+    #[error("{}", t!("load.not_a_file", path = .path.display()))]
+    NotAFile { path: PathBuf },
+    #[error("{}", t!("load.too_big", path = .path.display(), size = mib(*.size), limit = mib(*.limit)))]
+    TooBig { path: PathBuf, size: u64, limit: u64 },
     #[error("{}", t!("load.utf16", path = .path.display()))]
     Utf16 { path: PathBuf },
     #[error("{}", t!("load.not_utf8", path = .path.display(), line = .line, column = .column))]
@@ -38,6 +42,11 @@ pub enum LoadError {
     /// `at` holds the 1-based line and column of each problem in the file (same order as `problems`).
     #[error("{}", invalid_line(.path, .problems, .at))]
     Invalid { path: PathBuf, problems: Vec<Problem>, at: Vec<(usize, usize)> },
+}
+
+/// Bytes as MiB for a message, rounded up: "1025 MiB".
+fn mib(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 fn invalid_line(path: &Path, problems: &[Problem], at: &[(usize, usize)]) -> String {
@@ -125,11 +134,42 @@ pub fn load_plan(path: &Path) -> Result<Plan, LoadError> {
     decode_plan(path, &bytes)
 }
 
+/// The largest session or plan file innolab reads: 1 GiB. A session of 100,000 ideas is about 42 MB, so
+/// this leaves room for twenty times that, and refuses `/dev/zero`-like inputs before memory runs out.
+pub const MAX_SESSION_BYTES: u64 = 1 << 30;
+
+/// The largest CSV file `import` and `roster import` read: 512 MiB (a million idea rows is about 100 MB).
+pub const MAX_CSV_BYTES: u64 = 512 << 20;
+
 fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
-    let mut bytes = Vec::new();
-    File::open(path)
-        .and_then(|mut f| f.read_to_end(&mut bytes))
-        .map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+    read_input(path, MAX_SESSION_BYTES)
+}
+
+/// Reads a file innolab takes as input, refusing at once what is not a plain file (a folder, a FIFO, a
+/// device such as `/dev/zero`) and what is larger than `limit` bytes. Opening never waits on a FIFO.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let read_err = |source| LoadError::Read { path: path.to_path_buf(), source };
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile { path: path.to_path_buf() });
+    }
+    if meta.len() > limit {
+        return Err(LoadError::TooBig { path: path.to_path_buf(), size: meta.len(), limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    // The file may grow while it is read: never past the limit.
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadError::TooBig { path: path.to_path_buf(), size: bytes.len() as u64, limit });
+    }
     Ok(bytes)
 }
 

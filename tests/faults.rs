@@ -431,3 +431,46 @@ fn a_session_out_of_ids_refuses_the_next_idea_and_keeps_the_file() {
     assert_eq!(app.wait_exit(), (true, true));
     assert_eq!(titles(&path), ["Terakhir"]);
 }
+
+#[test]
+fn devices_pipes_folders_and_huge_files_are_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    common::new_session(dir.path());
+    assert!(Command::new("mkfifo").arg(dir.path().join("pipe.json")).status().unwrap().success());
+    fs::create_dir(dir.path().join("folder.json")).unwrap();
+    // Sparse: larger than the limit on paper, nothing on disk.
+    fs::File::create(dir.path().join("huge.json")).unwrap().set_len(innolab::store::MAX_SESSION_BYTES + 1).unwrap();
+    fs::File::create(dir.path().join("huge.csv")).unwrap().set_len(innolab::store::MAX_CSV_BYTES + 1).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["validate", "/dev/zero"], "/dev/zero: not a plain file"),
+        (&["validate", "pipe.json"], "pipe.json: not a plain file"),
+        (&["validate", "folder.json"], "folder.json: not a plain file"),
+        (&["validate", "huge.json"], "huge.json: 1025 MiB, larger than the 1024 MiB"),
+        (&["import", "lab.json", "pipe.json"], "pipe.json: not a plain file"),
+        (&["import", "lab.json", "huge.csv"], "huge.csv: 513 MiB, larger than the 512 MiB"),
+        (&["roster", "import", "lab.json", "/dev/zero"], "/dev/zero: not a plain file"),
+        (&["tally", "pipe.json"], "pipe.json: not a plain file"),
+        (&["export", "pipe.json", "--format", "csv"], "pipe.json: not a plain file"),
+    ];
+    for (args, expected) in cases {
+        let start = Instant::now();
+        let mut child = common::innolab(dir.path())
+            .args(*args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("{args:?} hung");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        // `tally` lists the files it left out in its report, the others say it on stderr.
+        let err = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+}

@@ -1,7 +1,6 @@
 //! What an existing file is, by its content: a session, an earlier innolab export (and of which kind), or
 //! something else. An export may only ever replace an earlier export of its own kind.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
@@ -32,9 +31,12 @@ pub enum Identified {
 
 /// What the file at `path` is. A missing file is an `io::ErrorKind::NotFound`.
 pub fn identify(path: &Path) -> io::Result<Identified> {
-    let mut bytes = Vec::new();
-    File::open(path)?.read_to_end(&mut bytes)?;
-    Ok(identify_bytes(&bytes))
+    match crate::store::read_input(path, crate::store::MAX_SESSION_BYTES) {
+        Ok(bytes) => Ok(identify_bytes(&bytes)),
+        Err(crate::store::LoadError::Read { source, .. }) => Err(source),
+        // Not a plain file, or too large: not something innolab wrote.
+        Err(_) => Ok(Identified::Unknown),
+    }
 }
 
 /// What these bytes are (see [`identify`]).
