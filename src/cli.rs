@@ -645,7 +645,8 @@ pub struct ImportOptions {
 
 /// What a repeated row repeats.
 enum Seen {
-    Idea(u64),
+    /// An idea of the session, by its position in `ideas` (found without a search).
+    Idea(usize),
     Row(usize),
 }
 
@@ -670,8 +671,13 @@ pub fn import_ideas(
     };
     let default_block = flag_block.clone().or_else(|| session.default_capture_block().map(|(_, b)| b.id.clone()));
     let mut defaulted = false;
-    let mut seen: HashMap<DuplicateKey, Seen> =
-        session.live_ideas().map(|idea| (DuplicateKey::of_idea(idea), Seen::Idea(idea.id))).collect();
+    let mut seen: HashMap<DuplicateKey, Seen> = session
+        .ideas
+        .iter()
+        .enumerate()
+        .filter(|(_, idea)| idea.is_live())
+        .map(|(at, idea)| (DuplicateKey::of_idea(idea), Seen::Idea(at)))
+        .collect();
     let (mut kept, mut skipped) = (Vec::new(), Vec::new());
     for mut row in rows {
         let by_default = row.idea.block.is_none() && flag_block.is_none();
@@ -686,11 +692,11 @@ pub fn import_ideas(
             Some(first) if !options.allow_duplicates => {
                 let shown = inert(&file.display().to_string()).into_owned();
                 skipped.push(match first {
-                    Seen::Idea(id) => {
-                        let (table, title) = session
-                            .idea(*id)
-                            .map(|i| (session.group(&i.group).map_or(i.group.as_str(), |g| &g.name), i.title.as_str()))
-                            .unwrap_or_default();
+                    Seen::Idea(at) => {
+                        let idea = &session.ideas[*at];
+                        let id = idea.id;
+                        let table = session.group(&idea.group).map_or(idea.group.as_str(), |g| &g.name);
+                        let title = idea.title.as_str();
                         t!(
                             "import.skipped_idea",
                             path = shown,
@@ -727,11 +733,8 @@ pub fn import_ideas(
         return Ok(());
     }
     let now = clock::now_in(open.session.plan.utc_offset.fixed());
-    let ids = kept
-        .into_iter()
-        .map(|imported| open.session.add_idea(imported.idea, now))
-        .collect::<Result<Vec<u64>, _>>()
-        .map_err(|_| CliError::IdsExhausted { path: path.to_path_buf() })?;
+    let news = kept.into_iter().map(|imported| imported.idea).collect();
+    let ids = open.session.add_ideas(news, now).map_err(|_| CliError::IdsExhausted { path: path.to_path_buf() })?;
     if !ids.is_empty() {
         open.save()?;
     }

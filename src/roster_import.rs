@@ -1,7 +1,7 @@
 //! `innolab roster import`: the room's participants from a spreadsheet (CSV: table, name, agency, role and
 //! an optional present column). Every row is checked first; one bad row means nothing is imported.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_i18n::t;
 
@@ -158,6 +158,15 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
 /// roster (same name) is updated, and moved if the file seats them at another table.
 pub fn apply(session: &mut Session, rows: Vec<RosterRow>) -> RosterSummary {
     let mut summary = RosterSummary::default();
+    // Where each participant is (table, position), by name as compared: found without a search, so the
+    // import is linear. A moved participant's old seat is removed at the end, so positions stay put until then.
+    let mut seats: HashMap<String, (usize, usize)> = HashMap::new();
+    for (g, group) in session.groups.iter().enumerate() {
+        for (m, member) in group.members.iter().enumerate() {
+            seats.entry(member.name.to_lowercase()).or_insert((g, m));
+        }
+    }
+    let mut vacated: HashMap<usize, HashSet<usize>> = HashMap::new();
     for row in rows {
         // A number past the last table creates "Meja N"; later rows with the same number find it by that name
         // (its position in the room is another number), so one table is created, not one per row.
@@ -174,20 +183,32 @@ pub fn apply(session: &mut Session, rows: Vec<RosterRow>) -> RosterSummary {
             }
         };
         let wanted = row.member.name.to_lowercase();
-        let existing =
-            session.groups.iter().enumerate().find_map(|(g, group)| {
-                group.members.iter().position(|m| m.name.to_lowercase() == wanted).map(|m| (g, m))
-            });
-        let result = match existing {
+        let result = match seats.get(&wanted).copied() {
             Some((g, m)) if g == table => session.update_member(g, m, row.member).map(|()| summary.updated += 1),
             Some((g, m)) => {
-                let _ = session.remove_member(g, m);
-                session.add_member(table, row.member).map(|_| summary.updated += 1)
+                vacated.entry(g).or_default().insert(m);
+                session.add_member(table, row.member).map(|at| {
+                    seats.insert(wanted, (table, at));
+                    summary.updated += 1;
+                })
             }
-            None => session.add_member(table, row.member).map(|_| summary.added += 1),
+            None => session.add_member(table, row.member).map(|at| {
+                seats.insert(wanted, (table, at));
+                summary.added += 1;
+            }),
         };
         // Rows were checked by `parse` (non-empty names), so adding cannot fail.
         debug_assert!(result.is_ok());
+    }
+    for (g, seats) in vacated {
+        if let Some(group) = session.groups.get_mut(g) {
+            let mut at = 0;
+            group.members.retain(|_| {
+                let keep = !seats.contains(&at);
+                at += 1;
+                keep
+            });
+        }
     }
     summary
 }

@@ -267,6 +267,29 @@ impl Session {
     /// Fails, changing nothing, when the session has used every idea id.
     pub fn add_idea(&mut self, new: NewIdea, now: Timestamp) -> Result<u64, IdsExhausted> {
         let id = self.next_idea_id().ok_or(IdsExhausted)?;
+        self.push_idea(id, new, now);
+        Ok(id)
+    }
+
+    /// Adds many ideas at once (an import), in order, with consecutive ids; all or none (when the ids would
+    /// run out, nothing is added). Linear in the ideas added, whatever the session's size.
+    pub fn add_ideas(&mut self, news: Vec<NewIdea>, now: Timestamp) -> Result<Vec<u64>, IdsExhausted> {
+        let Some(first) = self.next_idea_id() else {
+            return if news.is_empty() { Ok(Vec::new()) } else { Err(IdsExhausted) };
+        };
+        let last = first.checked_add(news.len() as u64).and_then(|end| end.checked_sub(1)).ok_or(IdsExhausted)?;
+        if last > MAX_ID && !news.is_empty() {
+            return Err(IdsExhausted);
+        }
+        self.ideas.reserve(news.len());
+        let ids = (first..).zip(news).map(|(id, new)| {
+            self.push_idea(id, new, now);
+            id
+        });
+        Ok(ids.collect())
+    }
+
+    fn push_idea(&mut self, id: u64, new: NewIdea, now: Timestamp) {
         let block_id = new.block.as_deref().unwrap_or(&self.progress.block);
         let (block, block_stage) = match self.plan.find_block(block_id) {
             Some((_, b)) => (b.id.clone(), b.stage),
@@ -290,7 +313,6 @@ impl Session {
             deleted: false,
         });
         self.updated_at = now;
-        Ok(id)
     }
 }
 
@@ -515,6 +537,20 @@ mod tests {
         let mut edge = session().progress.timer;
         edge.start(chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset());
         assert!(!edge.running);
+    }
+
+    #[test]
+    fn many_ideas_are_added_in_order_or_none_at_all() {
+        let mut s = session();
+        let now = s.created_at;
+        let new = |t: &str| NewIdea { group: "meja-1".into(), title: t.into(), ..Default::default() };
+        s.add_idea(new("A"), now).unwrap();
+        assert_eq!(s.add_ideas(vec![new("B"), new("C")], now), Ok(vec![2, 3]));
+        assert_eq!(s.ideas.iter().map(|i| i.title.as_str()).collect::<Vec<_>>(), ["A", "B", "C"]);
+        s.ideas[2].id = MAX_ID - 1;
+        assert_eq!(s.add_ideas(vec![new("D"), new("E")], now), Err(IdsExhausted));
+        assert_eq!(s.ideas.len(), 3, "nothing added when the ids would run out");
+        assert_eq!(s.add_ideas(vec![new("D")], now), Ok(vec![MAX_ID]));
     }
 
     #[test]
