@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use crate::export::{ExportFormat, Identified};
 use crate::model::Timestamp;
+use crate::model::text::{escape_visible, shown};
 use crate::store::{self, LoadError};
 use crate::tally::{LeftOut, SessionRef, SkipReason, SkippedFile, Tally, TallyBuilder};
 
@@ -144,8 +145,8 @@ pub fn gather(paths: &[PathBuf]) -> Result<Gathered, (PathBuf, std::io::Error)> 
         };
         match seen.iter().find(|(known, _)| *known == id) {
             Some(&(_, first)) => {
-                let same_as = kept[first].display().to_string();
-                skipped.push(SkippedFile { path: path.display().to_string(), why: SkipReason::Duplicate { same_as } });
+                let same_as = shown(&kept[first]);
+                skipped.push(SkippedFile { path: shown(&path), why: SkipReason::Duplicate { same_as } });
             }
             None => {
                 seen.push((id, kept.len()));
@@ -161,7 +162,8 @@ pub fn gather(paths: &[PathBuf]) -> Result<Gathered, (PathBuf, std::io::Error)> 
         .map(|(path, abs)| {
             let name = match (&common, abs.strip_prefix(common.as_deref().unwrap_or(Path::new("")))) {
                 (Some(_), Ok(rel)) if !rel.as_os_str().is_empty() => {
-                    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+                    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+                    crate::model::text::escape_visible(&parts.join("/")).into_owned()
                 }
                 _ => file_name(&path),
             };
@@ -263,7 +265,7 @@ pub fn tally_files(gathered: &Gathered) -> Tally {
     let count = |run: &[TallyFile]| {
         let mut builder = TallyBuilder::new();
         for file in run {
-            let path = file.path.display().to_string();
+            let path = shown(&file.path);
             match store::load(&file.path) {
                 Ok(session) => builder.add(SessionRef::new(file.name.clone(), &session)),
                 Err(e) => match export_kind(&file.path) {
@@ -302,5 +304,5 @@ pub fn tally_files(gathered: &Gathered) -> Tally {
 
 /// The name a session is reported under: its file name.
 pub fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(|| shown(path), |n| escape_visible(&n.to_string_lossy()).into_owned())
 }

@@ -13,7 +13,7 @@ use crate::catalog;
 use crate::clock;
 use crate::export::{ExportFormat, Identified};
 use crate::i18n::{Lang, count_of, plural_key};
-use crate::model::text::{ellipsize, inert, slug};
+use crate::model::text::{ellipsize, inert, shown, slug};
 use crate::model::{DuplicateKey, FlagshipConflict, Form, NewIdea, Plan, Session, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
 
@@ -25,19 +25,19 @@ pub enum CliError {
     Save(#[from] SaveError),
     #[error(transparent)]
     Open(#[from] OpenError),
-    #[error("{}", t!("cli.unknown_group", path = .path.display(), group = inert(.group), available = .available))]
+    #[error("{}", t!("cli.unknown_group", path = shown(.path), group = inert(.group), available = .available))]
     UnknownGroup { path: PathBuf, group: String, available: String },
-    #[error("{}", t!("cli.unknown_block", path = .path.display(), block = inert(.block), available = .available))]
+    #[error("{}", t!("cli.unknown_block", path = shown(.path), block = inert(.block), available = .available))]
     UnknownBlock { path: PathBuf, block: String, available: String },
-    #[error("{}", t!("ideas.cli.ambiguous_block", path = .path.display(), block = inert(.block), ids = .ids))]
+    #[error("{}", t!("ideas.cli.ambiguous_block", path = shown(.path), block = inert(.block), ids = .ids))]
     AmbiguousBlock { path: PathBuf, block: String, ids: String },
     #[error("{}", t!("cli.empty_title"))]
     EmptyTitle,
-    #[error("{}", t!("cli.io", path = .path.display(), error = .source))]
+    #[error("{}", t!("cli.io", path = shown(.path), error = .source))]
     Io { path: PathBuf, source: io::Error },
     #[error("{}", t!("cli.output", error = .0))]
     Output(io::Error),
-    #[error("{}", t!("cli.export", path = .path.display(), error = .message))]
+    #[error("{}", t!("cli.export", path = shown(.path), error = .message))]
     Export { path: PathBuf, message: String },
     /// An export would have written over something that is not an earlier export of its kind.
     #[error("{}", .0)]
@@ -48,12 +48,12 @@ pub enum CliError {
     /// Some files failed; each was already reported on its own line.
     #[error("{}", t!(&plural_key("cli.some_failed", *.0 as u64), count = .0))]
     SomeFailed(usize),
-    #[error("{}", t!("ideas.cli.no_agency", path = .path.display()))]
+    #[error("{}", t!("ideas.cli.no_agency", path = shown(.path)))]
     FlagshipNoAgency { path: PathBuf },
-    #[error("{}", t!("ideas.cli.flagship_taken", path = .path.display(), agency = inert(.agency), id = .holder, title = inert(.title)))]
+    #[error("{}", t!("ideas.cli.flagship_taken", path = shown(.path), agency = inert(.agency), id = .holder, title = inert(.title)))]
     FlagshipTaken { path: PathBuf, agency: String, holder: u64, title: String },
     /// The session has used every idea id; nothing was added.
-    #[error("{}: {}", .path.display(), crate::model::IdsExhausted)]
+    #[error("{}: {}", shown(.path), crate::model::IdsExhausted)]
     IdsExhausted { path: PathBuf },
     /// The readiness check found open items (each already printed); `failed` files could not be loaded.
     #[error("{}", not_ready_line(*.open, *.failed))]
@@ -102,7 +102,7 @@ pub fn resolve_session_path(sessions: &Path, given: &Path) -> PathBuf {
     if inside.exists() {
         return inside;
     }
-    let with_ext = sessions.join(format!("{}.json", given.display()));
+    let with_ext = sessions.join(format!("{}.json", shown(&given)));
     if with_ext.exists() { with_ext } else { given.to_path_buf() }
 }
 
@@ -183,7 +183,7 @@ pub fn list(sessions: &Path, out: &mut dyn Write) -> Result<(), CliError> {
     let entries = catalog::scan(sessions).map_err(|source| CliError::Io { path: sessions.to_path_buf(), source })?;
     let exports = catalog::exports_among(sessions).unwrap_or_default();
     if entries.is_empty() {
-        writeln!(out, "{}", t!("list.none", dir = inert(&sessions.display().to_string())))?;
+        writeln!(out, "{}", t!("list.none", dir = shown(&sessions)))?;
     }
     let header = [t!("list.file"), t!("list.title"), t!("list.dates"), t!("list.ideas"), t!("list.changed")]
         .map(|h| h.into_owned());
@@ -198,7 +198,7 @@ pub fn list(sessions: &Path, out: &mut dyn Write) -> Result<(), CliError> {
                     _ => String::new(),
                 };
                 rows.push([
-                    inert(&entry.path.display().to_string()).into_owned(),
+                    shown(&entry.path),
                     ellipsize(&inert(&s.title), 48).into_owned(),
                     dates,
                     format!("{}/{}", s.ideas, s.target),
@@ -266,7 +266,7 @@ pub fn plan_default(start: Option<NaiveDate>, out: &mut dyn Write) -> Result<(),
 
 pub fn plan_check(path: &Path, out: &mut dyn Write) -> Result<(), CliError> {
     store::load_plan(path)?;
-    writeln!(out, "{}", t!("validate.ok", path = path.display()))?;
+    writeln!(out, "{}", t!("validate.ok", path = shown(&path)))?;
     Ok(())
 }
 
@@ -277,7 +277,7 @@ pub fn validate(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> 
     let mut failed = 0;
     for path in paths {
         match store::load(path) {
-            Ok(_) => writeln!(out, "{}", t!("validate.ok", path = inert(&path.display().to_string())))?,
+            Ok(_) => writeln!(out, "{}", t!("validate.ok", path = shown(&path)))?,
             Err(e) => match catalog::export_kind(path) {
                 Some(format) => writeln!(out, "{}", not_a_session(path, format, lang))?,
                 None => {
@@ -294,7 +294,7 @@ pub fn validate(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> 
 
 /// "sessions/rekap.json: an innolab tally (JSON), not a session; skipped".
 fn not_a_session(path: &Path, format: ExportFormat, lang: Lang) -> String {
-    let shown = inert(&path.display().to_string()).into_owned();
+    let shown = shown(&path);
     t!("export.not_a_session", path = shown, what = format.described(lang)).into_owned()
 }
 
@@ -428,10 +428,10 @@ pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<IdeaAdded, CliError> {
 fn refused_rows(file: &Path, errors: &[crate::import::RowError], summary: &str) -> CliError {
     let mut lines: Vec<String> = errors
         .iter()
-        .map(|e| t!("roster.cli.row_error", path = file.display(), line = e.line, message = e.message).into_owned())
+        .map(|e| t!("roster.cli.row_error", path = shown(&file), line = e.line, message = e.message).into_owned())
         .collect();
     let problems = count_of("count.problems", errors.len() as u64, crate::i18n::Lang::current());
-    lines.push(t!(summary, path = file.display(), problems = problems).into_owned());
+    lines.push(t!(summary, path = shown(&file), problems = problems).into_owned());
     CliError::Rows(lines)
 }
 
@@ -453,7 +453,7 @@ pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Writ
     let lang = crate::i18n::Lang::current();
     let line = t!(
         key,
-        path = path.display(),
+        path = shown(&path),
         added = count_of("count.participants", summary.added as u64, lang),
         updated = summary.updated,
         tables = count_of("count.tables", summary.tables_created as u64, lang)
@@ -501,7 +501,7 @@ pub fn check(paths: &[PathBuf], out: &mut dyn Write) -> Result<(), CliError> {
     let lang = crate::i18n::Lang::current();
     let (mut open, mut failed) = (0, 0);
     for file in &gathered.files {
-        let shown = inert(&file.path.display().to_string()).into_owned();
+        let shown = shown(&file.path);
         let session = match store::load(&file.path) {
             Ok(session) => session,
             Err(e) => {
@@ -576,7 +576,7 @@ fn export_target(
     lang: Lang,
 ) -> Result<store::Publish, CliError> {
     let l = lang.code();
-    let shown = inert(&target.display().to_string()).into_owned();
+    let shown = shown(&target);
     let refuse = |line: std::borrow::Cow<'_, str>| Err(CliError::ExportRefused(line.into_owned()));
     let meta = match std::fs::metadata(target) {
         Ok(meta) => meta,
@@ -690,7 +690,7 @@ pub fn import_ideas(
         let key = DuplicateKey::of(&row.idea.group, &row.idea.title, row.idea.author.as_deref());
         match seen.get(&key) {
             Some(first) if !options.allow_duplicates => {
-                let shown = inert(&file.display().to_string()).into_owned();
+                let shown = shown(&file);
                 skipped.push(match first {
                     Seen::Idea(at) => {
                         let idea = &session.ideas[*at];
@@ -729,7 +729,7 @@ pub fn import_ideas(
     };
     if options.dry_run {
         write!(out, "{}", crate::import::describe(&kept, session, lang))?;
-        writeln!(out, "{}{duplicates}", t!("import.cli.dry_run", path = path.display(), ideas = ideas))?;
+        writeln!(out, "{}{duplicates}", t!("import.cli.dry_run", path = shown(&path), ideas = ideas))?;
         return Ok(());
     }
     let now = clock::now_in(open.session.plan.utc_offset.fixed());
@@ -743,6 +743,6 @@ pub fn import_ideas(
         (Some(a), _) => format!(" (#{a})"),
         _ => String::new(),
     };
-    writeln!(out, "{}{duplicates}", t!("import.cli.done", path = path.display(), ideas = ideas, ids = range))?;
+    writeln!(out, "{}{duplicates}", t!("import.cli.done", path = shown(&path), ideas = ideas, ids = range))?;
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::csv_input::{Lines, delimiter, is_utf16, unclosed_quote};
 use rust_i18n::t;
 
 use crate::i18n::Lang;
-use crate::model::text::{clean_line, clean_multiline, inert};
+use crate::model::text::{clean_line, clean_multiline, inert, quoted};
 use crate::model::{Form, NewIdea, Session, Stage};
 
 /// One idea read from the file, ready for `Session::add_idea`. Its block and stage are the row's own when the
@@ -168,7 +168,7 @@ fn read_header(header: &ByteRecord, line: usize) -> Result<Vec<Column>, Vec<RowE
                 errors.push(t!("import.duplicate_column", column = column.name()).into_owned());
             }
             Some(column) => columns.push(column),
-            None => unknown.push(format!("{:?}", inert(name.trim()))),
+            None => unknown.push(quoted(name.trim())),
         }
     }
     if !unknown.is_empty() {
@@ -225,7 +225,7 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
             Some(group) => idea.group = group.id.clone(),
             None => {
                 let available = session.groups.iter().map(|g| inert(&g.name).into_owned()).collect::<Vec<_>>();
-                let value = format!("{:?}", inert(wanted));
+                let value = quoted(wanted);
                 problems.push(t!("import.unknown_table", value = value, available = available.join(", ")).into_owned());
             }
         }
@@ -249,24 +249,24 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
         match session.plan.find_block_named(block) {
             Ok((_, found)) => idea.block = Some(found.id.clone()),
             Err(ids) if ids.is_empty() => {
-                problems.push(t!("import.unknown_block", value = format!("{:?}", inert(block))).into_owned());
+                problems.push(t!("import.unknown_block", value = quoted(block)).into_owned());
             }
-            Err(ids) => problems.push(
-                t!("import.ambiguous_block", value = format!("{:?}", inert(block)), ids = ids.join(", ")).into_owned(),
-            ),
+            Err(ids) => {
+                problems.push(t!("import.ambiguous_block", value = quoted(block), ids = ids.join(", ")).into_owned())
+            }
         }
     }
     let stage = cell(Column::Stage).trim();
     if !stage.is_empty() {
         match parse_stage(stage) {
             Some(stage) => idea.stage = Some(stage),
-            None => problems.push(t!("import.bad_stage", value = format!("{:?}", inert(stage))).into_owned()),
+            None => problems.push(t!("import.bad_stage", value = quoted(stage)).into_owned()),
         }
     }
     match yes_no(cell(Column::Digital)) {
         Some(digital) => idea.digital = digital,
         None => {
-            let value = format!("{:?}", inert(cell(Column::Digital).trim()));
+            let value = quoted(cell(Column::Digital).trim());
             problems.push(t!("import.bad_digital", value = value).into_owned());
         }
     }

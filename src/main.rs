@@ -229,7 +229,7 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
         Command::New(a) => {
             let options = NewOptions { plan: a.plan, title: a.title, start_date: a.start_date, output: a.output };
             let path = cli::new_session(sessions, &options)?;
-            writeln!(out, "{}", path.display())?;
+            writeln!(out, "{}", innolab::model::text::shown(&path))?;
         }
         Command::List => cli::list(sessions, out)?,
         Command::Plan { command: PlanCommand::Default { start_date } } => cli::plan_default(start_date, out)?,
@@ -268,7 +268,7 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
         Command::Export { session, format, output, excel } => {
             let path = cli::resolve_session_path(sessions, &session);
             let written = cli::export(&path, format, output.as_deref(), excel, lang)?;
-            writeln!(out, "{}", written.display())?;
+            writeln!(out, "{}", innolab::model::text::shown(&written))?;
         }
         Command::Import(IdeaImportArgs {
             csv: CsvImportArgs { session, file, dry_run },

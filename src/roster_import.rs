@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use rust_i18n::t;
 
 use crate::csv_input::{Lines, delimiter, is_utf16, unclosed_quote};
-use crate::model::text::inert;
+use crate::model::text::quoted;
 use crate::model::{Member, Role, Session};
 
 /// A participant read from the file, not yet placed.
@@ -83,7 +83,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     for (i, cell) in header.iter().enumerate() {
         let cell = String::from_utf8_lossy(cell);
         // The header came from outside: shown quoted and inert, so it can never act on the terminal.
-        let shown = || format!("{:?}", inert(cell.trim()));
+        let shown = || quoted(cell.trim());
         match column(&cell) {
             Some(c) if columns.insert(c, i).is_some() => {
                 problems.push(error(1, t!("roster.csv.duplicate_column", column = shown())))
@@ -280,7 +280,8 @@ mod tests {
     #[test]
     fn hostile_headers_are_reported_inert_and_utf16_by_name() {
         let errors = parse(b"table,name,agency,role,\x1b]0;x\x07\n").unwrap_err();
-        assert!(errors[0].message.contains("\"\u{FFFD}]0;x\u{FFFD}\""), "{errors:?}");
+        assert!(errors[0].message.contains("\"\\e]0;x\\a\""), "{errors:?}");
+        assert!(!errors[0].message.chars().any(crate::model::text::is_hazard), "{errors:?}");
         let utf16: Vec<u8> = "table,name\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert!(parse(&utf16).unwrap_err()[0].message.contains("UTF-16"));
     }

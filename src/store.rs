@@ -10,34 +10,34 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rust_i18n::t;
 use serde::de::DeserializeOwned;
 
-use crate::model::text::inert;
+use crate::model::text::{escape_visible, shown};
 use crate::model::validate::{plan_problems, session_problems};
 use crate::model::{Plan, Problem, SCHEMA_VERSION, Session};
 
 /// Why a session or plan file could not be used. Each variant names the file; `Display` is one line.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}", t!("load.read", path = .path.display(), error = .source))]
+    #[error("{}", t!("load.read", path = shown(.path), error = .source))]
     Read { path: PathBuf, source: io::Error },
-    #[error("{}", t!("load.empty", path = .path.display()))]
+    #[error("{}", t!("load.empty", path = shown(.path)))]
     Empty { path: PathBuf },
-    #[error("{}", t!("load.not_a_file", path = .path.display()))]
+    #[error("{}", t!("load.not_a_file", path = shown(.path)))]
     NotAFile { path: PathBuf },
-    #[error("{}", t!("load.too_big", path = .path.display(), size = mib(*.size), limit = mib(*.limit)))]
+    #[error("{}", t!("load.too_big", path = shown(.path), size = mib(*.size), limit = mib(*.limit)))]
     TooBig { path: PathBuf, size: u64, limit: u64 },
-    #[error("{}", t!("load.utf16", path = .path.display()))]
+    #[error("{}", t!("load.utf16", path = shown(.path)))]
     Utf16 { path: PathBuf },
-    #[error("{}", t!("load.not_utf8", path = .path.display(), line = .line, column = .column))]
+    #[error("{}", t!("load.not_utf8", path = shown(.path), line = .line, column = .column))]
     NotUtf8 { path: PathBuf, line: usize, column: usize },
-    #[error("{}", t!("load.syntax", path = .path.display(), line = .line, column = .column, message = .message))]
+    #[error("{}", t!("load.syntax", path = shown(.path), line = .line, column = .column, message = .message))]
     Syntax { path: PathBuf, line: usize, column: usize, message: String },
-    #[error("{}", t!("load.no_version", path = .path.display()))]
+    #[error("{}", t!("load.no_version", path = shown(.path)))]
     NoVersion { path: PathBuf },
-    #[error("{}", t!("load.bad_version", path = .path.display(), found = .found))]
+    #[error("{}", t!("load.bad_version", path = shown(.path), found = .found))]
     BadVersion { path: PathBuf, found: String },
-    #[error("{}", t!("load.newer", path = .path.display(), found = .found, supported = SCHEMA_VERSION))]
+    #[error("{}", t!("load.newer", path = shown(.path), found = .found, supported = SCHEMA_VERSION))]
     Newer { path: PathBuf, found: u64 },
-    #[error("{}", t!("load.shape", path = .path.display(), line = .line, column = .column, at = .at, message = .message))]
+    #[error("{}", t!("load.shape", path = shown(.path), line = .line, column = .column, at = .at, message = .message))]
     Shape { path: PathBuf, line: usize, column: usize, at: String, message: String },
     /// `at` holds the 1-based line and column of each problem in the file (same order as `problems`).
     #[error("{}", invalid_line(.path, .problems, .at))]
@@ -54,10 +54,10 @@ fn invalid_line(path: &Path, problems: &[Problem], at: &[(usize, usize)]) -> Str
     let (line, column) = at.first().copied().unwrap_or((1, 1));
     if problems.len() > 1 {
         let more = problems.len() - 1;
-        t!("load.invalid_more", path = path.display(), line = line, column = column, problem = first, more = more)
+        t!("load.invalid_more", path = shown(&path), line = line, column = column, problem = first, more = more)
             .into_owned()
     } else {
-        t!("load.invalid", path = path.display(), line = line, column = column, problem = first).into_owned()
+        t!("load.invalid", path = shown(&path), line = line, column = column, problem = first).into_owned()
     }
 }
 
@@ -70,7 +70,7 @@ impl LoadError {
                 .enumerate()
                 .map(|(i, p)| {
                     let (line, column) = at.get(i).copied().unwrap_or((1, 1));
-                    t!("load.invalid", path = path.display(), line = line, column = column, problem = p).into_owned()
+                    t!("load.invalid", path = shown(&path), line = line, column = column, problem = p).into_owned()
                 })
                 .collect(),
             other => vec![other.to_string()],
@@ -80,18 +80,18 @@ impl LoadError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
-    #[error("{}", t!("save.io", path = .path.display(), error = .source))]
+    #[error("{}", t!("save.io", path = shown(.path), error = .source))]
     Io { path: PathBuf, source: io::Error },
-    #[error("{}", t!("save.exists", path = .path.display()))]
+    #[error("{}", t!("save.exists", path = shown(.path)))]
     Exists { path: PathBuf },
-    #[error("{}", t!("save.invalid", path = .path.display(), problem = .problem))]
+    #[error("{}", t!("save.invalid", path = shown(.path), problem = .problem))]
     Invalid { path: PathBuf, problem: Problem },
-    #[error("{}", t!("save.encode", path = .path.display(), error = .message))]
+    #[error("{}", t!("save.encode", path = shown(.path), error = .message))]
     Encode { path: PathBuf, message: String },
-    #[error("{}", t!("save.changed_elsewhere", path = .path.display()))]
+    #[error("{}", t!("save.changed_elsewhere", path = shown(.path)))]
     ChangedElsewhere { path: PathBuf },
     /// The lock file was removed and another innolab took the session: nothing more is written to it.
-    #[error("{}", t!("save.lock_lost", path = .path.display()))]
+    #[error("{}", t!("save.lock_lost", path = shown(.path)))]
     LockLost { path: PathBuf },
 }
 
@@ -99,14 +99,14 @@ pub enum SaveError {
 pub enum LockError {
     #[error("{}", busy_line(.path, .holder))]
     Busy { path: PathBuf, holder: Option<u32> },
-    #[error("{}", t!("lock.io", path = .path.display(), error = .source))]
+    #[error("{}", t!("lock.io", path = shown(.path), error = .source))]
     Io { path: PathBuf, source: io::Error },
 }
 
 fn busy_line(path: &Path, holder: &Option<u32>) -> String {
     match holder {
-        Some(pid) => t!("lock.busy_pid", path = path.display(), pid = pid).into_owned(),
-        None => t!("lock.busy", path = path.display()).into_owned(),
+        Some(pid) => t!("lock.busy_pid", path = shown(&path), pid = pid).into_owned(),
+        None => t!("lock.busy", path = shown(&path)).into_owned(),
     }
 }
 
@@ -200,10 +200,11 @@ fn line_column(before: &[u8]) -> (usize, usize) {
 /// again, slowly, to say exactly what is wrong and where.
 pub fn decode_session(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
     let text = text(path, bytes)?;
-    let session = match serde_json::from_str::<Session>(text) {
+    let mut session = match serde_json::from_str::<Session>(text) {
         Ok(session) => session,
         Err(_) => return Err(diagnose(path, text, true)),
     };
+    session.make_inert();
     if u64::from(session.schema_version) > u64::from(SCHEMA_VERSION) {
         return Err(LoadError::Newer { path: path.to_path_buf(), found: session.schema_version.into() });
     }
@@ -219,10 +220,11 @@ pub fn decode_session(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
 
 pub fn decode_plan(path: &Path, bytes: &[u8]) -> Result<Plan, LoadError> {
     let text = text(path, bytes)?;
-    let plan = match serde_json::from_str::<Plan>(text) {
+    let mut plan = match serde_json::from_str::<Plan>(text) {
         Ok(plan) => plan,
         Err(_) => return Err(diagnose(path, text, false)),
     };
+    plan.make_inert();
     let problems = plan_problems(&plan);
     if !problems.is_empty() {
         return Err(invalid(path, text, problems));
@@ -421,7 +423,7 @@ fn diagnose(path: &Path, text: &str, is_session: bool) -> LoadError {
             Some(v) => match v.as_u64() {
                 Some(found) if found > u64::from(SCHEMA_VERSION) => return LoadError::Newer { path, found },
                 Some(found) if found == u64::from(SCHEMA_VERSION) => {}
-                _ => return LoadError::BadVersion { path, found: inert(&v.to_string()).into_owned() },
+                _ => return LoadError::BadVersion { path, found: escape_visible(&v.to_string()).into_owned() },
             },
         }
         shape_error::<Session>(path, text)
@@ -438,7 +440,7 @@ fn shape_error<T: DeserializeOwned>(path: PathBuf, text: &str) -> LoadError {
             // The path holds the file's own keys: made inert, so a key can never act on the terminal.
             let at = match e.path().to_string() {
                 top if top == "." => t!("load.top_level").into_owned(),
-                at => inert(&at).into_owned(),
+                at => escape_visible(&at).into_owned(),
             };
             let inner = e.into_inner();
             LoadError::Shape { path, line: inner.line(), column: inner.column(), at, message: bare_message(&inner) }
@@ -454,7 +456,7 @@ fn bare_message(e: &serde_json::Error) -> String {
         Some(i) => &full[..i],
         None => &full,
     };
-    inert(bare).into_owned()
+    escape_visible(bare).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -768,7 +770,7 @@ impl SessionLock {
         let mut file =
             private_options().read(true).write(true).create(true).truncate(false).open(&path).map_err(io_err)?;
         if !file.metadata().map_err(io_err)?.is_file() {
-            return Err(io_err(io::Error::other(t!("lock.not_a_file", path = path.display()).into_owned())));
+            return Err(io_err(io::Error::other(t!("lock.not_a_file", path = shown(&path)).into_owned())));
         }
         match file.try_lock() {
             Ok(()) => {}

@@ -19,6 +19,7 @@ use crate::app::{self, Action, Effect, SaveFailure, StartEntry, StartList, State
 use crate::catalog;
 use crate::cli::{self, NewOptions};
 use crate::i18n::Lang;
+use crate::model::text::shown;
 use crate::model::{Session, Timestamp};
 use crate::rescue;
 use crate::store::{self, OpenSession, SessionLock};
@@ -51,9 +52,9 @@ pub enum RunError {
     #[error("{}", t!("run.terminal", error = .0))]
     Terminal(#[from] io::Error),
     /// The last save failed on the way out; the session was written elsewhere.
-    #[error("{}", t!("run.emergency", path = .path.display(), copy = .copy, error = .error))]
+    #[error("{}", t!("run.emergency", path = shown(.path), copy = .copy, error = .error))]
     SavedElsewhere { path: PathBuf, copy: String, error: String },
-    #[error("{}", t!("run.not_saved", path = .path.display(), error = .error))]
+    #[error("{}", t!("run.not_saved", path = shown(.path), error = .error))]
     NotSaved { path: PathBuf, error: String },
 }
 
@@ -662,7 +663,7 @@ impl Runtime {
 
 /// The failure the status bar shows while the writer does not answer.
 fn hung_failure(path: &Path, written: Vec<PathBuf>) -> SaveFailure {
-    let message = t!("save.hung", path = path.display(), secs = SAVE_TIMEOUT.as_secs()).into_owned();
+    let message = t!("save.hung", path = shown(&path), secs = SAVE_TIMEOUT.as_secs()).into_owned();
     SaveFailure { message, emergency: written }
 }
 

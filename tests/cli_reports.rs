@@ -307,5 +307,5 @@ fn import_shows_a_dry_run_and_refuses_bad_rows_whole() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("2 ideas added (#7–#8)"), "{}", stdout(&out));
     let s = innolab::store::load(&a).unwrap();
-    assert_eq!(s.idea(8).unwrap().title, "]0;pwnedLapor cepat");
+    assert_eq!(s.idea(8).unwrap().title, "Lapor cepat");
 }

@@ -302,7 +302,7 @@ fn the_unmutated_inputs_are_accepted() {
     store::decode_plan(Path::new("plan.json"), valid_plan_bytes()).unwrap();
     let csv = b"table,title,detail\nMeja Dinas Kesehatan,\x1b[2JSIP \xe2\x80\xae online,\"a\nb\"\n";
     let ideas = parse_ideas_csv(csv, target_session()).unwrap();
-    assert_eq!(ideas[0].idea.title, "[2JSIP  online");
+    assert_eq!(ideas[0].idea.title, "SIP  online");
     assert!(roster_import::parse(b"table,name,agency,role\n1,Budi,DPMPTSP,head\n").is_ok());
 }
 

@@ -139,8 +139,9 @@ fn hostile_text_is_stored_clean_and_the_file_loads() {
     assert!(titles.contains(&"NUL di tengah"), "{titles:?}");
     let huge = session.ideas.iter().find(|i| i.title.starts_with("AAAA")).unwrap();
     assert_eq!(huge.title.len(), MAX_TEXT_BYTES, "a title over 1 MiB is cut to the limit");
-    assert!(session.groups.iter().any(|g| g.name == "Meja Tamu ]0;owned"), "{:?}", session.groups);
-    assert_eq!(session.plan.title, "Lab ]0;tKota X");
+    // Whole sequences are removed, not only their ESC byte: no "]0;" or "[2J" remnant.
+    assert!(session.groups.iter().any(|g| g.name == "Meja Tamu"), "{:?}", session.groups);
+    assert_eq!(session.plan.title, "Lab Kota X");
     assert!(!bytes.contains(&0x1b) && !bytes.contains(&0), "raw controls in the file");
 }
 
@@ -531,4 +532,69 @@ fn a_title_cannot_steer_new_out_of_the_sessions_folder_and_files_are_owner_only(
         assert_owner_only(&work.join(stdout(&out).trim()));
     }
     assert_owner_only(&store::SessionLock::lock_path(&session));
+}
+
+/// Issue 11: a session file written by hand (or by another tool) with raw escape sequences in every text,
+/// under a file name that is itself an escape sequence. Nothing innolab prints or writes from it may hold a
+/// control or escape sequence, nor the remnant of one ("[31m", "]0;", "52;c").
+#[test]
+fn a_hand_edited_hostile_file_never_reaches_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = common::new_session_on_group_work(dir.path());
+    let mut session = store::load(&clean).unwrap();
+    let evil = "\x1b[31m\x1b]0;HACKED\x07\x1b]52;c;aGk=\x1b\\\u{9b}2J\x1bP1$q\x1b\\\u{202e}";
+    session.plan.title = format!("Lab{evil} Kota");
+    session.groups[0].name = format!("Meja{evil} 1");
+    session.groups[0].members.push(innolab::model::roster::member(
+        &format!("Budi{evil}"),
+        Some(&format!("Dinas{evil}")),
+        innolab::model::Role::Staff,
+        true,
+    ));
+    let new = innolab::model::NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() };
+    session.add_idea(new, session.created_at).unwrap();
+    session.ideas[0].title = format!("Ide{evil} jahat");
+    session.ideas[0].author = Some(format!("Budi{evil}"));
+    session.ideas[0].agency = Some(format!("Dinas{evil}"));
+    session.ideas[0].detail = Some(format!("baris{evil}\nkedua"));
+    // Written raw, as a hand-edited file would be (the store refuses nothing here: it is valid JSON).
+    let name = "lab\x1b]52;c;aGk=\x07.json";
+    fs::write(dir.path().join(name), serde_json::to_vec_pretty(&session).unwrap()).unwrap();
+    fs::remove_file(&clean).unwrap();
+    let remnants = ["[31m", "]0;", "52;c", "HACKED", "1$q", "[2J"];
+    let check = |what: &str, bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!bytes.iter().any(|&b| b == 0x1b || b == 0x07), "{what}: raw ESC or BEL:\n{text}");
+        assert!(
+            !text.chars().any(|c| is_hazard(c) && c != '\n' && c != '\r' && c != '\t'),
+            "{what}: a control:\n{text}"
+        );
+        // The file name is shown visibly escaped ("\e]52;c;aGk=\a", in Markdown "\\e\]52;c;aGk=\\a"): that
+        // is the one place its text may appear.
+        let rest =
+            text.replace(r"\\e\]52;c;aGk=\\a", "").replace(r"\\e]52;c;aGk=\\a", "").replace(r"\e]52;c;aGk=\a", "");
+        for remnant in remnants {
+            assert!(!rest.contains(remnant), "{what}: remnant {remnant:?}:\n{text}");
+        }
+    };
+    for format in ["csv", "md", "xlsx", "json"] {
+        let out = run(dir.path(), &["export", name, "--format", format, "-o", &format!("out.{format}")]);
+        assert_ok(&out, format);
+        check(&format!("export {format} stderr"), &out.stderr);
+        if format != "xlsx" {
+            check(&format!("export {format}"), &fs::read(dir.path().join(format!("out.{format}"))).unwrap());
+        }
+    }
+    for format in ["text", "md", "csv", "json"] {
+        let out = run(dir.path(), &["tally", "--format", format, name]);
+        check(&format!("tally {format}"), &out.stdout);
+        check(&format!("tally {format} stderr"), &out.stderr);
+    }
+    for args in [&["--sessions", ".", "list"][..], &["validate", name][..], &["check", name][..]] {
+        let out = run(dir.path(), args);
+        check(&format!("{args:?}"), &out.stdout);
+        check(&format!("{args:?} stderr"), &out.stderr);
+    }
+    let listed = stdout(&run(dir.path(), &["--sessions", ".", "list"]));
+    assert!(listed.contains("lab\\e]52;c;aGk=\\a.json"), "the file name is shown escaped, findable:\n{listed}");
 }

@@ -48,8 +48,8 @@ fn check_names_every_open_item_and_fails_until_settled() {
         "lab.json: Readiness for the awards: 7 open items\n\
          - #2 \"Posyandu keliling\" (Meja 1): its author Rina is marked absent\n\
          - #3 \"Jalan mulus\" (Meja 2): no author, so nobody is credited for it\n\
-         - #4 \"Usul [2J tamu\" (Meja 3): its author Pak Tamu is not on the roster\n\
-         - #4 \"Usul [2J tamu\" (Meja 3): no agency (neither the idea nor its author on the roster has one)\n\
+         - #4 \"Usul  tamu\" (Meja 3): its author Pak Tamu is not on the roster\n\
+         - #4 \"Usul  tamu\" (Meja 3): no agency (neither the idea nor its author on the roster has one)\n\
          - Dinas Kesehatan: no flagship innovation yet\n\
          - Dinas PUPR: no flagship innovation yet\n\
          - Dinas Sosial: no idea yet\n"

@@ -21,6 +21,7 @@ pub use update::{form_return as form_return_mode, update};
 
 use crate::catalog::Summary;
 use crate::i18n::Lang;
+use crate::model::text::shown;
 use crate::model::{Block, BlockKind, BlockPos, Idea, Session, Timer, Timestamp};
 use crate::tally::{FastMap, SessionRef, Tally};
 use crate::ui::theme::ThemeName;
@@ -132,7 +133,7 @@ pub struct SaveFailure {
 impl SaveFailure {
     /// The copies, named for one line ("a + b"), file names shown safely.
     pub fn copies_text(&self) -> String {
-        self.emergency.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" + ")
+        self.emergency.iter().map(shown).collect::<Vec<_>>().join(" + ")
     }
 }
 
@@ -381,7 +382,7 @@ impl Lab {
 
     /// The file name the tallies report this session under.
     pub fn file_name(&self) -> String {
-        self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        self.path.file_name().map_or_else(|| shown(&self.path), |n| n.to_string_lossy().into_owned())
     }
 
     /// The tally as last computed (present whenever a screen that shows it is up).

@@ -113,9 +113,9 @@ fn hostile_pastes_are_cleaned_and_long_ones_cut() {
     let mut s = state();
     update(&mut s, Action::OpenCapture);
     update(&mut s, Action::Paste("\x1b]0;pwned\x07\x1b[2J\u{202e}Antrean\nonline\0".into()));
-    assert_eq!(form::input_text(&lab(&s).capture), "]0;pwned[2JAntrean online");
+    assert_eq!(form::input_text(&lab(&s).capture), "Antrean online");
     update(&mut s, Action::Confirm);
-    assert_eq!(session(&s).ideas[0].title, "]0;pwned[2JAntrean online");
+    assert_eq!(session(&s).ideas[0].title, "Antrean online");
     update(&mut s, Action::Paste("x".repeat(1_000_000)));
     assert_eq!(form::input_text(&lab(&s).capture).chars().count(), form::MAX_INPUT_CHARS);
     assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("cut")));

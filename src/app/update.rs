@@ -5,6 +5,7 @@ use rust_i18n::t;
 
 use super::{Action, Effect, Lab, Mode, Notice, START_NEW_ROWS, State};
 use crate::model::Timer;
+use crate::model::text::shown;
 
 /// How long a status-bar notice stays.
 const NOTICE_SECS: i64 = 8;
@@ -72,7 +73,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::QuitAnyway => vec![Effect::QuitNow],
         Action::Exported(result) => state.exported(result),
         Action::FileRecreated(path) => {
-            let text = t!("notice.recreated", path = path.display(), locale = state.lang.code()).into_owned();
+            let text = t!("notice.recreated", path = shown(&path), locale = state.lang.code()).into_owned();
             state.notify(text, false)
         }
         Action::Tick(now) => state.tick(now),
@@ -165,7 +166,7 @@ impl State {
         let lang = self.lang.code();
         match result {
             Ok(paths) => {
-                let dir = paths.first().and_then(|p| p.parent()).map(|d| d.display().to_string()).unwrap_or_default();
+                let dir = paths.first().and_then(|p| p.parent()).map(shown).unwrap_or_default();
                 let names: Vec<String> = paths
                     .iter()
                     .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())

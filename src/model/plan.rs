@@ -287,6 +287,21 @@ pub struct BlockPos {
 }
 
 impl Plan {
+    /// Makes every text of a loaded plan inert (see `Session::make_inert`).
+    pub fn make_inert(&mut self) {
+        use super::text::{make_inert, make_inert_opt};
+        for field in [&mut self.title, &mut self.organiser, &mut self.venue, &mut self.coach] {
+            make_inert(field);
+        }
+        for day in &mut self.days {
+            for block in &mut day.blocks {
+                make_inert(&mut block.title);
+                make_inert_opt(&mut block.speaker);
+                make_inert_opt(&mut block.prompt);
+            }
+        }
+    }
+
     /// The built-in three-day lab, with day 1 on `start`.
     pub fn builtin(start: NaiveDate) -> Plan {
         // The embedded file is checked by a unit test, so parsing it cannot fail in a released binary.

@@ -127,7 +127,7 @@ mod tests {
         let i = s.add_group(None);
         assert_eq!(s.groups[i].id, "meja-7", "meja-6 still exists, so the next free number is used");
         let j = s.add_group(Some("  Meja Tamu\x1b[2J "));
-        assert_eq!(s.groups[j].name, "Meja Tamu[2J");
+        assert_eq!(s.groups[j].name, "Meja Tamu");
         assert!(session_problems(&s).is_empty());
     }
 

@@ -193,6 +193,28 @@ impl Session {
         }
     }
 
+    /// Makes every text of a loaded session inert: a hand-edited or foreign file may hold escape sequences,
+    /// and every output (screen, CSV, Markdown, workbook, tally, error lines) is made from this session. Ids are
+    /// references and are left alone (they are never shown raw). Costs one byte scan when the text is clean.
+    pub fn make_inert(&mut self) {
+        self.plan.make_inert();
+        for group in &mut self.groups {
+            text::make_inert(&mut group.name);
+            for member in &mut group.members {
+                text::make_inert(&mut member.name);
+                text::make_inert_opt(&mut member.agency);
+            }
+        }
+        for idea in &mut self.ideas {
+            text::make_inert(&mut idea.title);
+            text::make_inert_opt(&mut idea.agency);
+            text::make_inert_opt(&mut idea.author);
+            if let Some(detail) = idea.detail.as_mut() {
+                text::make_inert_multiline(detail);
+            }
+        }
+    }
+
     /// The next idea id: one past the highest ever used. Ideas are never removed, so no id comes back. `None`
     /// once every id up to [`MAX_ID`] is used (a loaded file holds none above it).
     pub fn next_idea_id(&self) -> Option<u64> {
@@ -367,7 +389,7 @@ mod tests {
             )
             .unwrap();
         let idea = s.idea(id).unwrap();
-        assert_eq!(idea.title, "[2JSIP online");
+        assert_eq!(idea.title, "SIP online");
         assert_eq!(idea.block, "d2-curah-ide");
         assert_eq!(idea.stage, Stage::Diagnose);
         assert_eq!(idea.agency, None);

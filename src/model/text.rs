@@ -14,10 +14,57 @@ pub fn is_hazard(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
-/// Cleans a single-line field (title, name, agency) as it enters the session: line breaks and tabs become
-/// spaces, every other hazard is dropped, surrounding space is trimmed, and the result is cut to
-/// [`MAX_TEXT_BYTES`] on a character boundary.
+/// Whether `text` may hold a hazard: a quick byte scan (every hazard's UTF-8 starts with a byte below 0x20,
+/// 0x7F, 0xC2, 0xD8 or 0xE2), so clean text costs one pass and no allocation.
+fn may_hold_hazard(text: &str) -> bool {
+    text.bytes().any(|b| b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2)) && text.chars().any(is_hazard)
+}
+
+/// Removes terminal escape and control sequences whole, as a terminal would read them (the `vte` parser):
+/// CSI (`ESC [ … m`), OSC (`ESC ] 0;title BEL`, `ESC ] 52;c;… ESC \`), DCS, SOS, PM and APC strings, in their
+/// 7-bit and 8-bit (C1) forms, and every other control character except line feed, carriage return and tab,
+/// which are kept for the callers to place. Bidirectional controls and line/paragraph separators are
+/// removed too. Printable text around a sequence is kept; an unterminated sequence runs to the end.
+pub fn strip_sequences(input: &str) -> Cow<'_, str> {
+    if !may_hold_hazard(input) {
+        return Cow::Borrowed(input);
+    }
+    struct Printable(String);
+    impl vte::Perform for Printable {
+        fn print(&mut self, c: char) {
+            if !is_hazard(c) {
+                self.0.push(c);
+            }
+        }
+        fn execute(&mut self, byte: u8) {
+            if matches!(byte, b'\n' | b'\r' | b'\t') {
+                self.0.push(char::from(byte));
+            }
+        }
+    }
+    // The parser reads UTF-8; C1 controls written as characters (U+009B …) are given to it in their 7-bit
+    // form, which it knows.
+    let mut bytes = Vec::with_capacity(input.len() + 8);
+    let mut utf8 = [0u8; 4];
+    for c in input.chars() {
+        match c {
+            '\u{80}'..='\u{9f}' => {
+                bytes.push(0x1b);
+                bytes.push(c as u8 - 0x40);
+            }
+            c => bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+        }
+    }
+    let mut out = Printable(String::with_capacity(input.len()));
+    vte::Parser::new().advance(&mut out, &bytes);
+    Cow::Owned(out.0)
+}
+
+/// Cleans a single-line field (title, name, agency) as it enters the session: escape sequences are removed
+/// whole, line breaks and tabs become spaces, every other hazard is dropped, surrounding space is trimmed,
+/// and the result is cut to [`MAX_TEXT_BYTES`] on a character boundary.
 pub fn clean_line(input: &str) -> String {
+    let input = strip_sequences(input);
     let mut out = String::with_capacity(input.len().min(MAX_TEXT_BYTES));
     for c in input.chars() {
         let c = match c {
@@ -40,13 +87,70 @@ pub fn clean_multiline(input: &str) -> String {
     normalised.split('\n').map(clean_line).collect::<Vec<_>>().join("\n").trim().to_string()
 }
 
-/// Makes text safe to print on a terminal, whatever the file held: every hazard becomes U+FFFD, so an
-/// escape sequence shows as harmless text ("�[2J") instead of acting.
+/// Makes text safe to print or write anywhere (a terminal, a CSV, a report), whatever the file held: escape
+/// sequences are removed whole ([`strip_sequences`]), and line breaks and tabs become spaces, so one field
+/// stays on one line.
 pub fn inert(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hazard) {
+    if !may_hold_hazard(text) {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.chars().map(|c| if is_hazard(c) { '\u{FFFD}' } else { c }).collect())
+    let stripped = strip_sequences(text);
+    Cow::Owned(stripped.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
+}
+
+/// Text shown visibly escaped, as `ls -b` shows a file name: every hazard is written as `\e`, `\a`, `\xNN` or
+/// `\u{NNNN}`, so the name can still be found and typed, and nothing in it acts on the terminal.
+pub fn escape_visible(text: &str) -> Cow<'_, str> {
+    if !may_hold_hazard(text) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\x1b' => out.push_str("\\e"),
+            '\x07' => out.push_str("\\a"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_hazard(c) && (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if is_hazard(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A value quoted in an error message ("unknown column \"…\""): visibly escaped, so the user sees exactly
+/// what the file held and nothing acts on the terminal.
+pub fn quoted(text: &str) -> String {
+    format!("\"{}\"", escape_visible(text))
+}
+
+/// A path for a message or a report: its text (lossy for names that are not UTF-8), visibly escaped.
+pub fn shown<P: AsRef<std::path::Path> + ?Sized>(path: &P) -> String {
+    let text = path.as_ref().to_string_lossy();
+    escape_visible(&text).into_owned()
+}
+
+/// Makes one field inert in place ([`inert`]); clean text is left as it is, without allocating.
+pub fn make_inert(field: &mut String) {
+    if let Cow::Owned(clean) = inert(field) {
+        *field = clean;
+    }
+}
+
+/// Makes an optional field inert in place.
+pub fn make_inert_opt(field: &mut Option<String>) {
+    if let Some(text) = field.as_mut() {
+        make_inert(text);
+    }
+}
+
+/// Makes a multi-line field inert in place: sequences removed whole, line breaks kept.
+pub fn make_inert_multiline(field: &mut String) {
+    if may_hold_hazard(field) {
+        *field = clean_multiline(field);
+    }
 }
 
 /// Cuts text to at most `max_chars` characters, ending with "…" when something was cut; never splits a character.
@@ -87,10 +191,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clean_line_drops_escapes_and_bidi() {
-        assert_eq!(clean_line("a\x1b[2Jb\u{202E}c\0d"), "a[2Jbcd");
+    fn clean_line_drops_whole_sequences_and_bidi() {
+        assert_eq!(clean_line("a\x1b[2Jb\u{202E}c\0d"), "abcd");
         assert_eq!(clean_line("  two\nlines\t "), "two lines");
-        assert_eq!(clean_line("\u{9b}31m"), "31m");
+        assert_eq!(clean_line("\u{9b}31mred"), "red");
+        assert_eq!(clean_line("x\x1b]0;HACKED\x07y"), "xy");
+        assert_eq!(clean_line("x\x1b]52;c;aGk=\x1b\\y"), "xy");
+        assert_eq!(clean_line("x\u{9d}52;c;aGk=\u{9c}y"), "xy");
+        assert_eq!(clean_line("x\x1bP1$qm\x1b\\y"), "xy");
+        assert_eq!(clean_line("x\x1b_apc\x1b\\y\x1b[1;31"), "xy", "an unterminated sequence runs to the end");
+    }
+
+    #[test]
+    fn strip_sequences_keeps_every_printable_character() {
+        let text = "Layanan 🚀 数字 👩‍💻 Pelayanan Dinas Pekerjaan Umum — Désa Ñusa";
+        assert!(matches!(strip_sequences(text), Cow::Borrowed(_)));
+        assert_eq!(strip_sequences(&format!("\x1b[1m{text}\x1b[0m")), text);
+        assert_eq!(strip_sequences("a\nb\tc\r"), "a\nb\tc\r");
+        assert_eq!(strip_sequences("a\u{2028}b\u{200F}c\x7fd"), "abcd");
+    }
+
+    #[test]
+    fn names_are_escaped_visibly() {
+        assert_eq!(escape_visible("lab.json"), "lab.json");
+        assert_eq!(escape_visible("\x1b]52;c;aGk=\x07.json"), "\\e]52;c;aGk=\\a.json");
+        assert_eq!(escape_visible("a\u{202E}b\u{9b}"), "a\\u{202e}b\\x9b");
+        assert_eq!(shown(std::path::Path::new("x/\x1b[2J.json")), "x/\\e[2J.json");
     }
 
     #[test]
@@ -108,14 +234,15 @@ mod tests {
 
     #[test]
     fn clean_multiline_keeps_breaks() {
-        assert_eq!(clean_multiline("a\r\nb\x1b]0;x\x07\nc"), "a\nb]0;x\nc");
+        assert_eq!(clean_multiline("a\r\nb\x1b]0;x\x07\nc"), "a\nb\nc");
     }
 
     #[test]
-    fn inert_replaces_hazards() {
+    fn inert_removes_sequences_and_keeps_one_line() {
         assert_eq!(inert("ok"), "ok");
-        assert_eq!(inert("\x1b[31mred"), "\u{FFFD}[31mred");
-        assert_eq!(inert("x\u{202E}y"), "x\u{FFFD}y");
+        assert_eq!(inert("\x1b[31mred"), "red");
+        assert_eq!(inert("x\u{202E}y"), "xy");
+        assert_eq!(inert("a\nb"), "a b");
     }
 
     #[test]

@@ -102,7 +102,12 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         let lang = ctx.lang.code();
         let text = match failure.emergency.first() {
             Some(copy) => {
-                t!("save_state.failed_copy", error = failure.message.as_str(), copy = copy.display(), locale = lang)
+                t!(
+                    "save_state.failed_copy",
+                    error = failure.message.as_str(),
+                    copy = crate::model::text::shown(&copy),
+                    locale = lang
+                )
             }
             None => t!("save_state.failed_line", error = failure.message.as_str(), locale = lang),
         };

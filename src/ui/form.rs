@@ -127,7 +127,7 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
     }
     for copy in &failure.emergency {
         lines.push(Line::styled(
-            t!("quit.emergency_at", path = copy.display(), locale = lang).into_owned(),
+            t!("quit.emergency_at", path = crate::model::text::shown(&copy), locale = lang).into_owned(),
             ctx.theme.accent,
         ));
     }

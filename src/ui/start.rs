@@ -28,7 +28,10 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
             Line::styled(fit(&format!(" {}", ctx.t("start.title")), width), ctx.theme.bar),
             Line::styled(
                 fit(
-                    &format!(" {}", t!("start.folder", dir = state.start.sessions_dir.display(), locale = lang)),
+                    &format!(
+                        " {}",
+                        t!("start.folder", dir = crate::model::text::shown(&state.start.sessions_dir), locale = lang)
+                    ),
                     width,
                 ),
                 ctx.theme.text,
