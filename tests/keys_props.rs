@@ -288,3 +288,82 @@ fn a_scripted_capture_goes_through_the_keymap() {
     draw(&mut terminal((80, 24)), &state).unwrap();
     draw(&mut terminal((1, 1)), &state).unwrap();
 }
+
+/// Issue 11: a session at the edges of what loads (ids at 2^53, timers a week either way, deadlines from
+/// 1900 to 9999, any block on the wall, any year for the clock) is encoded, loaded back through the real
+/// decoder, then driven by random events with the timer keys pressed often. Nothing that loads may panic
+/// the app, and the session stays valid.
+fn edge_case() -> impl Strategy<Value = (Session, Timestamp)> {
+    use innolab::model::{MAX_ID, MAX_TIMER_SECS};
+    let id = prop_oneof![Just(MAX_ID), Just(MAX_ID - 1), Just(MAX_ID - 5), 6..=MAX_ID];
+    let secs = prop_oneof![Just(MAX_TIMER_SECS), Just(-MAX_TIMER_SECS), Just(0), -MAX_TIMER_SECS..=MAX_TIMER_SECS];
+    let duration = prop_oneof![Just(MAX_TIMER_SECS), Just(0), 0..=MAX_TIMER_SECS];
+    // 1900-01-01 to 9998-12-31, in seconds since 1970.
+    let moment = || -2_208_988_800i64..=253_370_678_400;
+    let block = 0usize..30;
+    (id, secs, duration, any::<bool>(), moment(), moment(), block).prop_map(
+        |(id, remaining, duration, running, deadline, now, block)| {
+            let mut session = session();
+            session.ideas[4].id = id;
+            let block_id = session.plan.blocks().nth(block % session.plan.block_count()).unwrap().1.id.clone();
+            session.progress.block = block_id.clone();
+            let timer = &mut session.progress.timer;
+            timer.block = block_id;
+            timer.duration_secs = duration as u32;
+            timer.running = running;
+            let offset = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+            let instant = |secs: i64| chrono::TimeZone::timestamp_opt(&offset, secs, 0).unwrap();
+            if running {
+                timer.deadline = Some(instant(deadline));
+                timer.remaining_secs = None;
+            } else {
+                timer.remaining_secs = Some(remaining);
+                timer.deadline = None;
+            }
+            (session, instant(now))
+        },
+    )
+}
+
+fn timer_heavy_event() -> impl Strategy<Value = Event> {
+    let timer_key = prop::sample::select(vec!['t', '+', '-', '=', 'r', 'a', '1'])
+        .prop_map(|c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    prop_oneof![3 => event(), 2 => timer_key]
+}
+
+fn run_edge(session: Session, now: Timestamp, events: &[Event]) -> Result<(), TestCaseError> {
+    let bytes = serde_json::to_vec_pretty(&session).unwrap();
+    let loaded = store::decode_session(std::path::Path::new("edge.json"), &bytes);
+    prop_assert!(loaded.is_ok(), "the edge session loads: {:?}", loaded.err());
+    let mut state = State::with_session(Lang::Id, ThemeName::Projector, now, PathBuf::from("edge.json"), loaded.unwrap());
+    let mut screen = terminal((80, 24));
+    update(&mut state, Action::Resize { width: 80, height: 24 });
+    for (n, event) in events.iter().enumerate() {
+        if let Event::Resize(w, h) = event {
+            screen = terminal((*w, *h));
+        }
+        for action in actions(&state, event) {
+            update(&mut state, action);
+        }
+        let lab = state.lab.as_ref().unwrap();
+        let problems = session_problems(&lab.session);
+        prop_assert!(problems.is_empty(), "after event {n} {event:?}: {problems:?}");
+        if let Err(hazard) = draw(&mut screen, &state) {
+            prop_assert!(false, "after event {n} {event:?}: {hazard}");
+        }
+    }
+    let session = &state.lab.as_ref().unwrap().session;
+    let bytes = store::encode(std::path::Path::new("edge.json"), session).unwrap();
+    prop_assert!(store::decode_session(std::path::Path::new("edge.json"), &bytes).is_ok());
+    Ok(())
+}
+
+#[test]
+fn sessions_at_the_edges_of_what_loads_never_panic_the_app() {
+    let mut runner = proptest::test_runner::TestRunner::new(config());
+    let strategy = (edge_case(), prop::collection::vec(timer_heavy_event(), 40..120));
+    let result = runner.run(&strategy, |((session, now), events)| run_edge(session, now, &events));
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
