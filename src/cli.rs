@@ -563,6 +563,7 @@ pub fn write_report(
     let bytes = crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
         .map_err(|e| CliError::Export { path: target.to_path_buf(), message: e.to_string() })?;
     ensure_private_parent(target)?;
+    store::remove_dead_temps(target);
     store::write_atomic(&store::RealDisk, target, &bytes, publish)?;
     Ok(())
 }

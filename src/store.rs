@@ -627,6 +627,38 @@ fn remove_stale_temps(path: &Path) {
     }
 }
 
+/// Removes the temp files of `path` (`.NAME.PID.N.tmp`) whose writer is gone (no process `PID`): what an
+/// export killed half-way left. Files without a lock (exports) use this; a live writer's temp is never touched.
+pub fn remove_dead_temps(path: &Path) {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let Ok(entries) = fs::read_dir(dir_of(path)) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if !is_own_temp(&name, &file) {
+            continue;
+        }
+        let pid = file[name.len() + 2..].split('.').next().and_then(|p| p.parse::<i32>().ok());
+        if pid.is_some_and(|pid| !process_alive(pid)) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn process_alive(pid: i32) -> bool {
+    #[cfg(unix)]
+    {
+        // Signal 0 checks only that the process exists (EPERM: it exists, owned by someone else).
+        // SAFETY: kill with signal 0 sends nothing.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
 /// Whether `file` is a temp file of the session named `name`: exactly `.NAME.PID.N.tmp`, so the temps of
 /// `a.json.b.json` are never taken for those of `a.json`.
 fn is_own_temp(name: &str, file: &str) -> bool {

@@ -335,7 +335,8 @@ fn run_edge(session: Session, now: Timestamp, events: &[Event]) -> Result<(), Te
     let bytes = serde_json::to_vec_pretty(&session).unwrap();
     let loaded = store::decode_session(std::path::Path::new("edge.json"), &bytes);
     prop_assert!(loaded.is_ok(), "the edge session loads: {:?}", loaded.err());
-    let mut state = State::with_session(Lang::Id, ThemeName::Projector, now, PathBuf::from("edge.json"), loaded.unwrap());
+    let mut state =
+        State::with_session(Lang::Id, ThemeName::Projector, now, PathBuf::from("edge.json"), loaded.unwrap());
     let mut screen = terminal((80, 24));
     update(&mut state, Action::Resize { width: 80, height: 24 });
     for (n, event) in events.iter().enumerate() {
