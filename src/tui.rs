@@ -252,6 +252,8 @@ struct Runtime {
     rescue: Option<rescue::Copies>,
     /// The newest generation the rescue thread was given.
     rescued_generation: u64,
+    /// The open session's folder cannot be written: nothing is saved to its file.
+    read_only: bool,
 }
 
 /// Changes that arrive in a burst (a clicker held down) are written together after this pause.
@@ -277,12 +279,26 @@ impl Runtime {
             hung: false,
             rescue: Some(rescue::Copies::default()),
             rescued_generation: 0,
+            read_only: false,
         }
     }
 
-    /// Locks and loads a session, then shows it.
+    /// Locks and loads a session, then shows it. A session whose folder cannot be written (no lock file can be
+    /// made there) is opened read-only: shown, never saved to.
     fn open(&mut self, state: &mut State, path: &Path) -> Result<(), cli::CliError> {
-        let opened = OpenSession::open(path)?;
+        let opened = match OpenSession::open(path) {
+            Err(store::OpenError::Lock(store::LockError::Io { source, .. })) if is_read_only(&source) => {
+                let real = store::real_path(path);
+                let session = store::load(&real)?;
+                self.read_only = true;
+                self.save_due = None;
+                app::update(state, Action::SessionOpened { path: real, session: Box::new(session) });
+                app::update(state, Action::OpenedReadOnly);
+                return Ok(());
+            }
+            other => other?,
+        };
+        self.read_only = false;
         self.sent_generation = 0;
         let track = WriterMsg::Track { path: opened.path.clone(), version: opened.version, lock: opened.lock };
         let _ = self.writer.send(track);
@@ -503,7 +519,9 @@ impl Runtime {
             },
             Effect::Export { lang } => {
                 if let Some(lab) = state.lab.as_ref() {
-                    let result = export_all(&lab.path, &lab.session, lang);
+                    // A read-only session's reports go to the per-user folder: its own folder cannot be written.
+                    let folder = if self.read_only { rescue::state_dir().map(|d| d.join("exports")) } else { None };
+                    let result = export_all(&lab.path, &lab.session, lang, folder.as_deref());
                     app::update(state, Action::Exported(result));
                 }
             }
@@ -524,6 +542,10 @@ impl Runtime {
     }
 
     fn maybe_send_save(&mut self, state: &State) {
+        if self.read_only {
+            self.save_due = None;
+            return;
+        }
         let Some(due) = self.save_due else { return };
         if self.in_flight.is_some() || Instant::now() < due {
             return;
@@ -550,6 +572,22 @@ impl Runtime {
     fn shut_down(&mut self, state: &mut State, ask: bool) -> Flow {
         self.wait_for_writer(state);
         let Some(lab) = state.lab.as_ref() else { return Flow::Exit(Ok(())) };
+        if self.read_only {
+            if !state.save.is_pending() || state.quit_blocked.is_some() {
+                return Flow::Exit(Ok(()));
+            }
+            // Nothing may be written to the file: what changed on screen goes to the emergency copy.
+            let path = lab.path.clone();
+            self.rescue_now(state);
+            let written = self.rescue.as_ref().map(|c| c.paths.clone()).unwrap_or_default();
+            let message = t!("save.read_only", path = shown(&path)).into_owned();
+            let failure = SaveFailure { message, emergency: written };
+            if ask {
+                app::update(state, Action::QuitBlocked(failure));
+                return Flow::Continue;
+            }
+            return Flow::Exit(Err(exit_error(&path, failure)));
+        }
         if self.in_flight.is_none() {
             if !state.save.is_pending() && state.save.error.is_none() {
                 return Flow::Exit(Ok(()));
@@ -661,6 +699,11 @@ impl Runtime {
     }
 }
 
+/// Whether a failure to make the lock file means the folder cannot be written at all.
+fn is_read_only(error: &io::Error) -> bool {
+    matches!(error.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem)
+}
+
 /// The failure the status bar shows while the writer does not answer.
 fn hung_failure(path: &Path, written: Vec<PathBuf>) -> SaveFailure {
     let message = t!("save.hung", path = shown(&path), secs = SAVE_TIMEOUT.as_secs()).into_owned();
@@ -680,11 +723,20 @@ fn exit_error(path: &Path, failure: SaveFailure) -> RunError {
 /// The report files the export key writes to the exports folder beside the session, in the screen's
 /// language: the workbook, the laporan, the ideas as CSV (laid out for an Indonesian-locale spreadsheet app)
 /// and the tally as JSON.
-fn export_all(path: &Path, session: &Session, lang: crate::i18n::Lang) -> Result<Vec<PathBuf>, String> {
+fn export_all(
+    path: &Path,
+    session: &Session,
+    lang: crate::i18n::Lang,
+    folder: Option<&Path>,
+) -> Result<Vec<PathBuf>, String> {
     use crate::export::{ExportFormat, default_file_name};
     let mut written = Vec::new();
     for format in [ExportFormat::Xlsx, ExportFormat::Md, ExportFormat::Csv, ExportFormat::Json] {
         let target = default_file_name(path, format);
+        let target = match (folder, target.file_name()) {
+            (Some(folder), Some(name)) => folder.join(name),
+            _ => target,
+        };
         cli::write_report(session, path, format, &target, true, lang).map_err(|e| e.to_string())?;
         written.push(target);
     }

@@ -474,3 +474,38 @@ fn devices_pipes_folders_and_huge_files_are_refused_at_once() {
         assert!(err.contains(expected), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_session_in_a_read_only_folder_opens_read_only_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let room = dir.path().join("room");
+    let state = dir.path().join("state");
+    fs::create_dir_all(&room).unwrap();
+    let path = common::new_session_on_group_work(&room);
+    let before = fs::read(&path).unwrap();
+    let room_str = room.to_str().unwrap().to_string();
+    if !privileged("an immutable folder (chattr)", try_run("chattr", &["+i", &room_str])) {
+        return;
+    }
+    let _cleanup = Cleanup(vec![("chattr".into(), vec!["-i".into(), room_str.clone()])]);
+    let env = [("INNOLAB_STATE_DIR", state.to_str().unwrap())];
+    let mut app = Pty::spawn_with_env(&room, &["run", "lab.json"], 110, 30, &env);
+    app.wait_for("the read-only session", |s| s.contains("Curah Ide Inovasi per OPD") && s.contains("READ-ONLY"));
+    app.wait_for("the notice", |s| s.contains("open read-only"));
+    // Reports go to the per-user folder.
+    app.send("E");
+    app.wait_for("the export", |s| s.contains("exports"));
+    assert!(state.join("exports/lab.xlsx").exists() && state.join("exports/lab.csv").exists());
+    add_idea(&mut app, 2, "Ide di folder hanya-baca");
+    app.wait_for("the warning", |s| s.contains("changes are not saved to the file"));
+    app.send("q");
+    app.wait_for("the question", |s| s.contains("Quit anyway?") && s.contains("read-only"));
+    app.send("y");
+    let (ok, left_alternate) = app.wait_exit();
+    assert!(!ok && left_alternate);
+    assert!(app.screen().contains("everything was written to"), "{}", app.screen());
+    let copies = emergency_copies(&state.join("emergency"));
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(titles(&copies[0]), ["Ide di folder hanya-baca"]);
+    assert_eq!(fs::read(&path).unwrap(), before, "the session file is untouched");
+}

@@ -84,6 +84,9 @@ pub enum Action {
         session: Box<Session>,
     },
     OpenFailed(String),
+    /// The session just opened cannot be written (its folder is read-only): it is shown, nothing is saved
+    /// to it, and what changes on screen goes to an emergency copy when the coach quits.
+    OpenedReadOnly,
     SaveFinished {
         generation: u64,
         result: Result<Timestamp, SaveFailure>,

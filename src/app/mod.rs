@@ -120,6 +120,8 @@ pub struct SaveStatus {
     pub saved_generation: u64,
     pub last_saved_at: Option<Timestamp>,
     pub error: Option<SaveFailure>,
+    /// The session's folder cannot be written: nothing is saved to the file.
+    pub read_only: bool,
 }
 
 /// A save that did not reach the session file, and where the emergency copies went (beside the session when

@@ -83,6 +83,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             vec![]
         }
         Action::SessionOpened { path, session } => state.session_opened(path, *session),
+        Action::OpenedReadOnly => {
+            state.save.read_only = true;
+            let text = t!("readonly.notice", locale = state.lang.code()).into_owned();
+            state.notify(text, true)
+        }
         Action::OpenFailed(message) => state.notify(message, true),
         Action::SaveFinished { generation, result } => state.save_finished(generation, result),
     }

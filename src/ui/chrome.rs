@@ -79,7 +79,9 @@ fn right_width(parts: &[(String, Style)]) -> usize {
 fn save_state(ctx: &Ctx) -> (String, Style) {
     let lang = ctx.lang.code();
     let save = &ctx.state.save;
-    if save.error.is_some() {
+    if save.read_only {
+        (t!("save_state.read_only", locale = lang).into_owned(), ctx.theme.error)
+    } else if save.error.is_some() {
         (t!("save_state.failed", locale = lang).into_owned(), ctx.theme.error)
     } else if save.is_pending() {
         (t!("save_state.saving", locale = lang).into_owned(), ctx.theme.bar)
@@ -96,6 +98,11 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     if let Some(notice) = &ctx.state.notice {
         let style = if notice.is_error { ctx.theme.error } else { ctx.theme.accent };
         frame.render_widget(Paragraph::new(fit(&format!(" {}", notice.text), area.width as usize)).style(style), area);
+        return;
+    }
+    if ctx.state.save.read_only && ctx.state.save.is_pending() {
+        let text = t!("readonly.changed", locale = ctx.lang.code());
+        frame.render_widget(Paragraph::new(fit(&format!(" {text}"), area.width as usize)).style(ctx.theme.error), area);
         return;
     }
     if let Some(failure) = &ctx.state.save.error {
