@@ -128,6 +128,15 @@ pub fn load(path: &Path) -> Result<Session, LoadError> {
     decode_session(path, &bytes)
 }
 
+/// Reads and checks a session file, with the version of the file it was read from (to save over that
+/// version, and only that one, from now on).
+pub fn load_version(path: &Path) -> Result<(Session, Option<FileVersion>), LoadError> {
+    let stamp = FileStamp::of(path).ok();
+    let bytes = read(path)?;
+    let session = decode_session(path, &bytes)?;
+    Ok((session, stamp.map(|stamp| FileVersion::of_bytes(stamp, &bytes))))
+}
+
 /// Reads and checks a plan file (what `innolab plan default` prints).
 pub fn load_plan(path: &Path) -> Result<Plan, LoadError> {
     let bytes = read(path)?;

@@ -95,6 +95,11 @@ enum WriterMsg {
         lock: SessionLock,
     },
     Save(SaveJob),
+    /// The coach reloaded the file as another program left it: save over this version of it from now on.
+    Rebase {
+        path: PathBuf,
+        version: Option<store::FileVersion>,
+    },
 }
 
 struct SaveJob {
@@ -529,6 +534,27 @@ impl Runtime {
             Effect::Suspend => {
                 let _ = self.tx.send(Event::Suspend);
             }
+            Effect::ReloadFromDisk => {
+                if let Some(lab) = state.lab.as_ref() {
+                    let path = lab.path.clone();
+                    let result = match store::load_version(&path) {
+                        Ok((session, version)) => {
+                            // The writer saves over this version from now on.
+                            let _ = self.writer.send(WriterMsg::Rebase { path, version });
+                            Ok(Box::new(session))
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    app::update(state, Action::Reloaded(result));
+                    self.maybe_send_save(state);
+                }
+            }
+            Effect::SaveAsNew => {
+                if let Some(lab) = state.lab.as_ref() {
+                    let result = self.save_as_new(&lab.path, &lab.session);
+                    app::update(state, Action::SavedAsNew(result));
+                }
+            }
             Effect::QuitNow => {
                 let failure = state.quit_blocked.take();
                 let result = match (failure, state.lab.as_ref()) {
@@ -581,7 +607,7 @@ impl Runtime {
             self.rescue_now(state);
             let written = self.rescue.as_ref().map(|c| c.paths.clone()).unwrap_or_default();
             let message = t!("save.read_only", path = shown(&path)).into_owned();
-            let failure = SaveFailure { message, emergency: written };
+            let failure = SaveFailure { message, emergency: written, conflict: false };
             if ask {
                 app::update(state, Action::QuitBlocked(failure));
                 return Flow::Continue;
@@ -673,6 +699,35 @@ impl Runtime {
         }
     }
 
+    /// Writes the session to a new file beside its old one (`NAME-YYYYMMDD-HHMMSS.json`, never over
+    /// anything), locks it, and has the writer save there from now on; the old file keeps the other program's
+    /// version.
+    fn save_as_new(&mut self, old: &Path, session: &Session) -> Result<PathBuf, String> {
+        let stem = old.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "session".into());
+        let stamp = crate::clock::now_in(session.plan.utc_offset.fixed()).format("%Y%m%d-%H%M%S");
+        let dir = old.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut last_error = String::new();
+        for n in 1..100 {
+            let name = if n == 1 { format!("{stem}-{stamp}.json") } else { format!("{stem}-{stamp}-{n}.json") };
+            let path = dir.join(name);
+            match store::create(&path, session) {
+                Ok(()) => {
+                    let opened = OpenSession::open(&path).map_err(|e| e.to_string())?;
+                    let track =
+                        WriterMsg::Track { path: opened.path.clone(), version: opened.version, lock: opened.lock };
+                    let _ = self.writer.send(track);
+                    return Ok(opened.path);
+                }
+                Err(store::SaveError::Exists { .. }) => continue,
+                Err(e) => {
+                    last_error = e.to_string();
+                    break;
+                }
+            }
+        }
+        Err(last_error)
+    }
+
     /// Ctrl-Z or SIGTSTP: the unsaved changes are handed to the writer, the terminal is given back as it was,
     /// the process stops; on `fg` the screen is entered again and drawn whole.
     fn suspend(
@@ -707,7 +762,7 @@ fn is_read_only(error: &io::Error) -> bool {
 /// The failure the status bar shows while the writer does not answer.
 fn hung_failure(path: &Path, written: Vec<PathBuf>) -> SaveFailure {
     let message = t!("save.hung", path = shown(&path), secs = SAVE_TIMEOUT.as_secs()).into_owned();
-    SaveFailure { message, emergency: written }
+    SaveFailure { message, emergency: written, conflict: false }
 }
 
 /// The one line `innolab run` ends with when the last save did not reach the file.
@@ -793,11 +848,16 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
                     tracked = Some((path, version, lock));
                     continue;
                 }
+                WriterMsg::Rebase { path, version } => {
+                    rebase(&mut tracked, &path, version);
+                    continue;
+                }
                 WriterMsg::Save(job) => job,
             };
             while let Ok(newer) = rx.try_recv() {
                 match newer {
                     WriterMsg::Track { path, version, lock } => tracked = Some((path, version, lock)),
+                    WriterMsg::Rebase { path, version } => rebase(&mut tracked, &path, version),
                     WriterMsg::Save(newer) => job = newer,
                 }
             }
@@ -813,7 +873,8 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
                 }
                 Err(e) => {
                     let copies = emergency.write(&job.path, &job.session, now, rescue::Places::Both);
-                    Err(SaveFailure { message: e.to_string(), emergency: copies })
+                    let conflict = matches!(e, store::SaveError::ChangedElsewhere { .. });
+                    Err(SaveFailure { message: e.to_string(), emergency: copies, conflict })
                 }
             };
             if events.send(Event::Saved { generation: job.generation, result }).is_err() {
@@ -822,6 +883,18 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
         }
     });
     tx
+}
+
+fn rebase(
+    tracked: &mut Option<(PathBuf, Option<store::FileVersion>, SessionLock)>,
+    path: &Path,
+    version: Option<store::FileVersion>,
+) {
+    if let Some((known, old, _)) = tracked.as_mut()
+        && known == path
+    {
+        *old = version;
+    }
 }
 
 /// One save of the writer: for the open session, only while its lock is still ours (checked before and

@@ -161,7 +161,7 @@ fn a_session_file_replaced_by_another_program_is_never_overwritten() {
     innolab::store::save(&path, &theirs).unwrap();
     let their_bytes = fs::read(&path).unwrap();
     add_idea(&mut app, 2, "Ide kedua");
-    app.wait_for("the refusal", |s| s.contains("NOT SAVED") && s.contains("emergency copy"));
+    app.wait_for("the refusal", |s| s.contains("another program changed the file") && s.contains("everything is in"));
     assert_eq!(fs::read(&path).unwrap(), their_bytes, "the other program's version is untouched");
     let copies = emergency_copies(&room);
     assert_eq!(titles(&copies[0]), ["Ide pertama", "Ide kedua"], "ours is whole in the emergency copy");
@@ -508,4 +508,62 @@ fn a_session_in_a_read_only_folder_opens_read_only_and_loses_nothing() {
     assert_eq!(copies.len(), 1, "{copies:?}");
     assert_eq!(titles(&copies[0]), ["Ide di folder hanya-baca"]);
     assert_eq!(fs::read(&path).unwrap(), before, "the session file is untouched");
+}
+
+#[test]
+fn a_conflict_is_resolved_in_the_app_by_reloading_or_by_a_new_file() {
+    for choice in ["r", "n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let room = dir.path().join("room");
+        fs::create_dir_all(&room).unwrap();
+        let path = common::new_session_on_group_work(&room);
+        let env = [("INNOLAB_STATE_DIR", dir.path().join("state"))];
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.to_str().unwrap())).collect();
+        let mut app = Pty::spawn_with_env(&room, &["run", "lab.json"], 110, 30, &env);
+        app.wait_for("the group work block", |s| s.contains("Curah Ide Inovasi per OPD"));
+        add_idea(&mut app, 1, "Ide pertama");
+        app.wait_for("the first save", |s| s.contains("Ideas 1 / 50") && s.contains("Saved "));
+        while titles(&path).is_empty() {
+            app.pump(Duration::from_millis(50));
+        }
+        // Another program writes its own version: a new idea of its own, and ours removed.
+        let mut theirs = innolab::store::load(&path).unwrap();
+        theirs.plan.title = "Versi program lain".into();
+        theirs.ideas[0].title = "Ide mereka".into();
+        innolab::store::save(&path, &theirs).unwrap();
+        add_idea(&mut app, 2, "Ide kedua");
+        app.wait_for("the refusal", |s| s.contains("NOT SAVED") && s.contains("Ctrl-O"));
+        app.send("\x0f");
+        app.wait_for("the dialog", |s| s.contains("Another program changed the session file"));
+        app.send(choice);
+        if choice == "r" {
+            app.wait_for("the reload", |s| s.contains("1 unsaved ideas added"));
+            let start = Instant::now();
+            while titles(&path) != ["Ide mereka", "Ide kedua"] {
+                assert!(start.elapsed() < Duration::from_secs(10), "{:?}", titles(&path));
+                app.pump(Duration::from_millis(50));
+            }
+            assert_eq!(innolab::store::load(&path).unwrap().plan.title, "Versi program lain");
+        } else {
+            app.wait_for("the new file", |s| s.contains("Saved as"));
+            let new: Vec<PathBuf> = fs::read_dir(&room)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("lab-20"))
+                .collect();
+            assert_eq!(new.len(), 1, "{new:?}");
+            assert_eq!(titles(&new[0]), ["Ide pertama", "Ide kedua"]);
+            assert_eq!(titles(&path), ["Ide mereka"], "their version stays in the old file");
+            // Later saves go to the new file.
+            add_idea(&mut app, 3, "Ide ketiga");
+            let start = Instant::now();
+            while titles(&new[0]).len() < 3 {
+                assert!(start.elapsed() < Duration::from_secs(10));
+                app.pump(Duration::from_millis(50));
+            }
+        }
+        app.wait_for("saved", |s| s.contains("Saved ") && !s.contains("NOT SAVED"));
+        app.send("q");
+        assert_eq!(app.wait_exit(), (true, true), "{choice}");
+    }
 }

@@ -227,6 +227,7 @@ fn screens(session: &Session) -> Vec<(String, State)> {
     let failure = SaveFailure {
         message: format!("lab.json: cannot save: {}", HOSTILE[0].1),
         emergency: vec![PathBuf::from(format!("/tmp/{}.json", HOSTILE[4].1))],
+        conflict: false,
     };
     let screens: Vec<(&str, Vec<Action>)> = vec![
         ("overview", vec![Action::OpenOverview, Action::CursorDown]),

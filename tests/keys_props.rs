@@ -159,6 +159,7 @@ fn actions(state: &State, event: &Event) -> Vec<Action> {
     let hostile_failure = |i: usize| SaveFailure {
         message: format!("lab.json: cannot save: {}", HOSTILE[i % HOSTILE.len()]),
         emergency: vec![PathBuf::from(format!("/tmp/lab{}.emergency.json", HOSTILE[(i + 1) % HOSTILE.len()]))],
+        conflict: false,
     };
     match event {
         Event::Key(key) => keymap::action_for(state.mode, *key).into_iter().collect(),

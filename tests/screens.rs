@@ -251,6 +251,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         Action::QuitBlocked(innolab::app::SaveFailure {
             message: "lab.json: cannot save: No space left on device (os error 28)".into(),
             emergency: vec!["/tmp/lab.emergency-20221103-134210.json".into()],
+            conflict: false,
         }),
     );
     let mut tally = on_block("d2-curah-ide", lang);
@@ -263,8 +264,37 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     save_failed.save.error = Some(innolab::app::SaveFailure {
         message: "lab.json: cannot save: Read-only file system (os error 30)".into(),
         emergency: vec!["/tmp/lab.emergency-20221103-134210.json".into()],
+        conflict: false,
     });
+    let mut conflict = on_block("d2-curah-ide", lang);
+    app::update(
+        &mut conflict,
+        Action::SaveFinished {
+            generation: 1,
+            result: Err(innolab::app::SaveFailure {
+                message: "sessions/lab.json was changed by another program since innolab opened it; innolab did not overwrite it".into(),
+                emergency: vec![
+                    "sessions/lab.emergency-20221103-134210.json".into(),
+                    "/home/coach/.local/state/innolab/emergency/lab.emergency-20221103-134210.json".into(),
+                ],
+                conflict: true,
+            }),
+        },
+    );
+    let conflict_bar = {
+        let mut bar = on_block("d2-curah-ide", lang);
+        bar.save.error = conflict.save.error.clone();
+        bar
+    };
+    app::update(&mut conflict, Action::OpenConflict);
+    let mut read_only = on_block("d2-curah-ide", lang);
+    app::update(&mut read_only, Action::OpenedReadOnly);
+    let later = read_only.now + chrono::Duration::seconds(60);
+    app::update(&mut read_only, Action::Tick(later));
     vec![
+        ("conflict", conflict),
+        ("conflict_bar", conflict_bar),
+        ("read_only", read_only),
         ("group_work_empty", empty_board),
         ("group_work_one_idea", one_idea),
         ("group_work_crowded", crowded),

@@ -84,6 +84,16 @@ pub enum Action {
         session: Box<Session>,
     },
     OpenFailed(String),
+    /// Ctrl-O: resolve a conflict with another program's version of the file.
+    OpenConflict,
+    /// In the conflict dialog: reload the other version and add this session's unsaved ideas to it.
+    ReloadTheirs,
+    /// In the conflict dialog: write this session to a new file and go on there.
+    SaveAsNew,
+    /// The other version, read from disk (or why it could not be).
+    Reloaded(Result<Box<Session>, String>),
+    /// This session now lives in a new file (or why it could not be written).
+    SavedAsNew(Result<PathBuf, String>),
     /// The session just opened cannot be written (its folder is read-only): it is shown, nothing is saved
     /// to it, and what changes on screen goes to an emergency copy when the coach quits.
     OpenedReadOnly,
@@ -119,6 +129,11 @@ pub enum Effect {
     Quit { ask: bool },
     /// Exit now: the coach has seen that the last save failed and where the emergency copy is.
     QuitNow,
+    /// Read the session file as another program left it (then `Action::Reloaded`).
+    ReloadFromDisk,
+    /// Write the session to a new file beside the old one, lock it, and save there from now on (then
+    /// `Action::SavedAsNew`).
+    SaveAsNew,
     /// Save, restore the terminal and stop the process until it is continued (`fg`), then draw again.
     Suspend,
     /// Write the report files (xlsx, md, csv, tally json) to the exports folder beside the session, in the

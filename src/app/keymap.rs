@@ -41,6 +41,7 @@ const fn bind(keys: &'static [KeyPress], action: Action, help: &'static str, hin
 pub static GLOBAL: &[Binding] = &[
     bind(&[ctrl('c')], Action::Quit, "help.key.force_quit", None),
     bind(&[ctrl('z')], Action::Suspend, "help.key.suspend", None),
+    bind(&[ctrl('o')], Action::OpenConflict, "help.key.open_conflict", None),
 ];
 
 pub static START: &[Binding] = &[
@@ -197,6 +198,12 @@ pub static CONFIRM_QUIT: &[Binding] = &[
     bind(&[ch('n'), key(KeyCode::Esc)], Action::Back, "help.key.stay", Some("hint.stay")),
 ];
 
+pub static CONFLICT: &[Binding] = &[
+    bind(&[ch('r')], Action::ReloadTheirs, "help.key.reload_theirs", Some("hint.reload_theirs")),
+    bind(&[ch('n')], Action::SaveAsNew, "help.key.save_as_new", Some("hint.save_as_new")),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.later", Some("hint.later")),
+];
+
 pub static CONFIRM_FLAGSHIP: &[Binding] = &[
     bind(&[key(KeyCode::Enter), ch('y')], Action::Confirm, "help.key.move_star", Some("hint.move_star")),
     bind(&[key(KeyCode::Esc), ch('n')], Action::Back, "help.key.keep_star", Some("hint.keep_star")),
@@ -237,6 +244,7 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Trash => TRASH,
         Mode::Setup => SETUP,
         Mode::ConfirmQuit => CONFIRM_QUIT,
+        Mode::Conflict => CONFLICT,
         Mode::ConfirmFlagship => CONFIRM_FLAGSHIP,
         Mode::Tally => TALLY,
         Mode::Awards => AWARDS,
@@ -244,7 +252,7 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
 }
 
 /// Every mode, for checks over the whole keymap.
-pub const ALL_MODES: [Mode; 14] = [
+pub const ALL_MODES: [Mode; 15] = [
     Mode::Tally,
     Mode::Awards,
     Mode::Start,
@@ -258,6 +266,7 @@ pub const ALL_MODES: [Mode; 14] = [
     Mode::Trash,
     Mode::Setup,
     Mode::ConfirmQuit,
+    Mode::Conflict,
     Mode::ConfirmFlagship,
 ];
 

@@ -51,6 +51,8 @@ pub enum Mode {
     Setup,
     /// The last save failed on the way out: quit anyway?
     ConfirmQuit,
+    /// Another program changed the session file: reload it and re-apply, or save as a new file?
+    Conflict,
     /// The agency already has a flagship: move the star to the selected idea?
     ConfirmFlagship,
     /// The tallies on the wall: totals, per table and agency, One Agency One Innovation.
@@ -122,6 +124,10 @@ pub struct SaveStatus {
     pub error: Option<SaveFailure>,
     /// The session's folder cannot be written: nothing is saved to the file.
     pub read_only: bool,
+    /// The highest idea id known to be in the file: ideas above it are this session's unsaved ideas.
+    pub saved_max_id: u64,
+    /// The highest idea id at each generation not yet known to be saved (generation, id).
+    pub id_marks: Vec<(u64, u64)>,
 }
 
 /// A save that did not reach the session file, and where the emergency copies went (beside the session when
@@ -130,6 +136,9 @@ pub struct SaveStatus {
 pub struct SaveFailure {
     pub message: String,
     pub emergency: Vec<PathBuf>,
+    /// Another program changed the file: the coach can resolve it (Ctrl-O) by reloading that version and
+    /// adding this session's unsaved ideas to it, or by saving this session as a new file.
+    pub conflict: bool,
 }
 
 impl SaveFailure {

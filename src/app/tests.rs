@@ -251,7 +251,8 @@ fn save_results_update_the_status() {
     update(&mut s, Action::SaveFinished { generation: 2, result: Ok(at(T0)) });
     assert!(!s.save.is_pending());
     assert_eq!(s.save.last_saved_at, Some(at(T0)));
-    let failure = SaveFailure { message: "disk full".into(), emergency: vec!["/tmp/copy.json".into()] };
+    let failure =
+        SaveFailure { message: "disk full".into(), emergency: vec!["/tmp/copy.json".into()], conflict: false };
     update(&mut s, Action::SaveFinished { generation: 3, result: Err(failure.clone()) });
     assert_eq!(s.save.error, Some(failure));
     update(&mut s, Action::SaveFinished { generation: 3, result: Ok(at(T0)) });
@@ -346,4 +347,46 @@ fn the_readiness_words_follow_the_tally_and_the_language() {
     let text = lab(&s).readiness_text().unwrap();
     assert_eq!(text.lang, Lang::Id);
     assert_eq!(text.lines, ["Tanpa penggagas, tanpa OPD · #1 \"Tanpa penggagas\" (Meja 1)"]);
+}
+
+#[test]
+fn a_conflict_reloads_their_version_and_adds_only_this_sessions_unsaved_ideas() {
+    let mut s = state();
+    s.lab.as_mut().unwrap().session.progress.block = "d2-curah-ide".into();
+    let capture = |s: &mut State, title: &str| {
+        update(s, Action::OpenCapture);
+        update(s, Action::Paste(title.into()));
+        update(s, Action::Confirm);
+        update(s, Action::Back);
+    };
+    capture(&mut s, "Tersimpan");
+    let (saved, now) = (s.save.generation, s.now);
+    update(&mut s, Action::SaveFinished { generation: saved, result: Ok(now) });
+    assert_eq!(s.save.saved_max_id, 1, "idea 1 is known to be on disk");
+    capture(&mut s, "Belum tersimpan");
+    capture(&mut s, "Sudah ada di sana");
+    let failure = SaveFailure { message: "changed".into(), emergency: vec![], conflict: true };
+    let generation = s.save.generation;
+    update(&mut s, Action::SaveFinished { generation, result: Err(failure) });
+    assert_eq!(update(&mut s, Action::OpenConflict), vec![]);
+    assert_eq!(s.mode, Mode::Conflict);
+    assert_eq!(update(&mut s, Action::ReloadTheirs), vec![Effect::ReloadFromDisk]);
+    // Their version: idea 1 renamed by them, and one of ours already typed there.
+    let mut theirs = session();
+    let now = s.now;
+    theirs
+        .add_idea(NewIdea { group: "meja-1".into(), title: "Versi mereka".into(), ..Default::default() }, now)
+        .unwrap();
+    theirs
+        .add_idea(NewIdea { group: "meja-1".into(), title: "sudah ada di  sana".into(), ..Default::default() }, now)
+        .unwrap();
+    let effects = update(&mut s, Action::Reloaded(Ok(Box::new(theirs))));
+    assert_eq!(effects, vec![Effect::Save], "the merged session is saved");
+    let titles: Vec<&str> = lab(&s).session.ideas.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, ["Versi mereka", "sudah ada di  sana", "Belum tersimpan"]);
+    assert!(s.save.error.is_none() && s.mode == Mode::Agenda);
+    assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("1 unsaved ideas added") && n.text.contains("1 were")));
+    // Without a conflict there is nothing to resolve.
+    update(&mut s, Action::OpenConflict);
+    assert_eq!(s.mode, Mode::Agenda);
 }

@@ -361,12 +361,16 @@ fn a_table_with_ideas_cannot_be_removed() {
 #[test]
 fn a_failed_last_save_asks_before_quitting() {
     let mut s = state();
-    let failure = SaveFailure { message: "No space left on device".into(), emergency: vec!["/tmp/x.json".into()] };
+    let failure = SaveFailure {
+        message: "No space left on device".into(),
+        emergency: vec!["/tmp/x.json".into()],
+        conflict: false,
+    };
     update(&mut s, Action::QuitBlocked(failure.clone()));
     assert_eq!((s.mode, s.quit_blocked.clone()), (Mode::ConfirmQuit, Some(failure)));
     update(&mut s, Action::Back);
     assert_eq!((s.mode, s.quit_blocked.is_none()), (Mode::Agenda, true));
-    update(&mut s, Action::QuitBlocked(SaveFailure { message: "x".into(), emergency: vec![] }));
+    update(&mut s, Action::QuitBlocked(SaveFailure { message: "x".into(), emergency: vec![], conflict: false }));
     assert_eq!(update(&mut s, Action::QuitAnyway), vec![Effect::QuitNow]);
 }
 

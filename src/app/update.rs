@@ -71,6 +71,17 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Suspend => vec![Effect::Suspend],
         Action::QuitBlocked(failure) => state.quit_blocked(failure),
         Action::QuitAnyway => vec![Effect::QuitNow],
+        Action::OpenConflict => state.open_conflict(),
+        Action::ReloadTheirs => {
+            state.mode = Mode::Agenda;
+            vec![Effect::ReloadFromDisk]
+        }
+        Action::SaveAsNew => {
+            state.mode = Mode::Agenda;
+            vec![Effect::SaveAsNew]
+        }
+        Action::Reloaded(result) => state.reloaded(result),
+        Action::SavedAsNew(result) => state.saved_as_new(result),
         Action::Exported(result) => state.exported(result),
         Action::FileRecreated(path) => {
             let text = t!("notice.recreated", path = shown(&path), locale = state.lang.code()).into_owned();
@@ -103,8 +114,92 @@ impl State {
         self.save.generation += 1;
         if let Some(lab) = self.lab.as_mut() {
             lab.session.updated_at = self.now.with_timezone(&lab.offset());
+            // New ideas are appended with the highest id: the last one is the newest.
+            let newest = lab.session.ideas.last().map_or(0, |i| i.id);
+            if newest > self.save.id_marks.last().map_or(self.save.saved_max_id, |m| m.1) {
+                self.save.id_marks.push((self.save.generation, newest));
+            }
         }
         vec![Effect::Save]
+    }
+
+    /// Ctrl-O: the conflict dialog, when another program's change stopped the saves.
+    fn open_conflict(&mut self) -> Vec<Effect> {
+        if self.save.error.as_ref().is_some_and(|f| f.conflict) && self.lab.is_some() {
+            self.mode = Mode::Conflict;
+            return vec![];
+        }
+        let text = t!("conflict.nothing", locale = self.lang.code()).into_owned();
+        self.notify(text, false)
+    }
+
+    /// The other program's version is back from disk: this session's unsaved ideas (those above the highest
+    /// id known to be in the file) are added to it, except those it already has; it becomes the session.
+    fn reloaded(&mut self, result: Result<Box<crate::model::Session>, String>) -> Vec<Effect> {
+        let lang = self.lang.code();
+        let mut theirs = match result {
+            Ok(theirs) => *theirs,
+            Err(message) => return self.notify(message, true),
+        };
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let saved_max_id = self.save.saved_max_id;
+        let theirs_max = theirs.ideas.iter().map(|i| i.id).max().unwrap_or(0);
+        let (mut added, mut already) = (0usize, 0usize);
+        for idea in lab.session.ideas.iter().filter(|i| i.id > saved_max_id && i.is_live()) {
+            let group = match theirs.group(&idea.group) {
+                Some(g) => g.id.clone(),
+                // The other version has no such table (renamed or removed): the first table keeps the idea.
+                None => theirs.groups.first().map(|g| g.id.clone()).unwrap_or_default(),
+            };
+            let block = theirs.plan.find_block(&idea.block).map(|(_, b)| b.id.clone());
+            let new = crate::model::NewIdea {
+                group,
+                title: idea.title.clone(),
+                agency: idea.agency.clone(),
+                author: idea.author.clone(),
+                detail: idea.detail.clone(),
+                form: idea.form,
+                digital: idea.digital,
+                flagship: idea.flagship,
+                stage: Some(idea.stage),
+                block,
+            };
+            if theirs.find_duplicate(&new).is_some() {
+                already += 1;
+                continue;
+            }
+            match theirs.add_idea(new, idea.created_at) {
+                Ok(_) => added += 1,
+                Err(e) => return self.notify(e.to_string(), true),
+            }
+        }
+        let path = lab.path.clone();
+        *lab = Lab::new(path, theirs);
+        self.save.error = None;
+        self.save.saved_max_id = theirs_max;
+        self.save.id_marks.clear();
+        self.save.saved_generation = self.save.generation;
+        self.mode = Mode::Agenda;
+        let text = t!("conflict.reloaded", added = added, already = already, locale = lang).into_owned();
+        self.notify(text, false);
+        if added > 0 { self.changed() } else { vec![] }
+    }
+
+    /// This session was written to a new file, which the writer now saves to.
+    fn saved_as_new(&mut self, result: Result<std::path::PathBuf, String>) -> Vec<Effect> {
+        let path = match result {
+            Ok(path) => path,
+            Err(message) => return self.notify(message, true),
+        };
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        lab.path = path.clone();
+        self.save.error = None;
+        self.save.saved_max_id = lab.session.ideas.iter().map(|i| i.id).max().unwrap_or(0);
+        self.save.id_marks.clear();
+        self.save.saved_generation = self.save.generation;
+        self.mode = Mode::Agenda;
+        let text = t!("conflict.saved_as", path = crate::model::text::shown(&path), locale = self.lang.code());
+        self.notify(text.into_owned(), false)
     }
 
     pub(super) fn notify(&mut self, text: String, is_error: bool) -> Vec<Effect> {
@@ -283,7 +378,13 @@ impl State {
                 }
             }
             Mode::Awards => self.turn_awards_page(dy.signum()),
-            Mode::Agenda | Mode::PlanPath | Mode::Capture | Mode::Form | Mode::ConfirmQuit | Mode::ConfirmFlagship => {}
+            Mode::Agenda
+            | Mode::PlanPath
+            | Mode::Capture
+            | Mode::Form
+            | Mode::ConfirmQuit
+            | Mode::Conflict
+            | Mode::ConfirmFlagship => {}
         }
         vec![]
     }
@@ -334,7 +435,13 @@ impl State {
             Mode::Form => self.form_confirm(),
             Mode::Trash => self.restore_selected(),
             Mode::ConfirmFlagship => self.confirm_flagship_move(),
-            Mode::Agenda | Mode::Board | Mode::Setup | Mode::ConfirmQuit | Mode::Tally | Mode::Awards => vec![],
+            Mode::Agenda
+            | Mode::Board
+            | Mode::Setup
+            | Mode::ConfirmQuit
+            | Mode::Conflict
+            | Mode::Tally
+            | Mode::Awards => vec![],
         }
     }
 
@@ -353,6 +460,7 @@ impl State {
                 self.quit_blocked = None;
                 self.mode = Mode::Agenda;
             }
+            Mode::Conflict => self.mode = Mode::Agenda,
             Mode::ConfirmFlagship => return self.keep_flagship(),
             Mode::Start | Mode::Agenda => {}
         }
@@ -435,6 +543,8 @@ impl State {
         self.mode = Mode::Agenda;
         self.quit_blocked = None;
         self.save = super::SaveStatus::default();
+        self.save.saved_max_id =
+            self.lab.as_ref().and_then(|l| l.session.ideas.iter().map(|i| i.id).max()).unwrap_or(0);
         self.time_up_at = None;
         self.notice = None;
         vec![]
@@ -456,6 +566,11 @@ impl State {
                 }
                 self.save.saved_generation = self.save.saved_generation.max(generation);
                 self.save.last_saved_at = Some(at);
+                let saved = self.save.id_marks.iter().take_while(|m| m.0 <= generation).map(|m| m.1).max();
+                if let Some(id) = saved {
+                    self.save.saved_max_id = self.save.saved_max_id.max(id);
+                }
+                self.save.id_marks.retain(|m| m.0 > generation);
             }
             Err(failure) => self.save.error = Some(failure),
         }

@@ -118,6 +118,14 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
             }
             None => t!("save_state.failed_line", error = failure.message.as_str(), locale = lang),
         };
+        // A conflict the coach can resolve: the key first, so a narrow wall still shows it.
+        let text = match (failure.conflict, failure.emergency.first()) {
+            (true, Some(copy)) => {
+                t!("save_state.conflict_copy", copy = crate::model::text::shown(copy), locale = lang).into_owned()
+            }
+            (true, None) => t!("save_state.conflict", locale = lang).into_owned(),
+            _ => text.into_owned(),
+        };
         frame.render_widget(Paragraph::new(fit(&format!(" {text}"), area.width as usize)).style(ctx.theme.error), area);
         return;
     }

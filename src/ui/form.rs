@@ -144,6 +144,34 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
+/// Another program changed the session file: what happened, where this session is now, and the two ways on.
+pub fn conflict(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: Rect) {
+    let lang = ctx.lang.code();
+    let mut lines = vec![
+        Line::styled(ctx.t("conflict.title"), ctx.theme.error),
+        Line::styled(failure.message.clone(), ctx.theme.text),
+        Line::raw(""),
+    ];
+    for copy in &failure.emergency {
+        let path = crate::model::text::shown(copy);
+        lines.push(Line::styled(t!("quit.emergency_at", path = path, locale = lang).into_owned(), ctx.theme.accent));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(ctx.t("conflict.reload"), ctx.theme.title));
+    lines.push(Line::styled(ctx.t("conflict.save_as_new"), ctx.theme.title));
+    lines.push(Line::styled(ctx.t("conflict.later"), ctx.theme.text));
+    let width = area.width.clamp(30, 90);
+    // As tall as the wrapped lines (paths are long), within the screen.
+    let inner_width = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner_width).max(1)).sum();
+    let popup = centered(area, width, (rows as u16).saturating_add(2));
+    frame.render_widget(Clear, popup);
+    let block = Block::default().borders(Borders::ALL).border_style(ctx.theme.error).style(ctx.theme.base);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+}
+
 /// The agency already has a flagship: which one, and whether the star should move to the selected idea.
 pub fn confirm_flagship(ctx: &Ctx, lab: &Lab, pending: &FlagshipMove, frame: &mut Frame, area: Rect) {
     let lang = ctx.lang.code();

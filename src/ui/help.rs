@@ -22,6 +22,7 @@ fn mode_title(mode: Mode) -> &'static str {
         Mode::Trash => "help.mode.trash",
         Mode::Setup => "help.mode.setup",
         Mode::ConfirmQuit => "help.mode.confirm_quit",
+        Mode::Conflict => "help.mode.conflict",
         Mode::ConfirmFlagship => "help.mode.confirm_flagship",
         Mode::Tally => "help.mode.tally",
         Mode::Awards => "help.mode.awards",

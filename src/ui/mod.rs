@@ -79,7 +79,7 @@ fn base_mode(state: &State, mode: Mode) -> Mode {
             }
         }
         Mode::Capture => return_mode,
-        Mode::ConfirmQuit | Mode::Help => Mode::Agenda,
+        Mode::ConfirmQuit | Mode::Conflict | Mode::Help => Mode::Agenda,
         Mode::ConfirmFlagship => Mode::Board,
         other => other,
     }
@@ -123,6 +123,11 @@ fn agenda(ctx: &Ctx, frame: &mut Frame, area: Rect, mode: Mode) {
         && let Some(failure) = ctx.state.quit_blocked.as_ref()
     {
         form::confirm_quit(ctx, failure, frame, body);
+    }
+    if mode == Mode::Conflict
+        && let Some(failure) = ctx.state.save.error.as_ref()
+    {
+        form::conflict(ctx, failure, frame, body);
     }
     if mode == Mode::ConfirmFlagship
         && let Some(pending) = lab.pending_flagship.as_ref()
