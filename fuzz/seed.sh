@@ -25,6 +25,12 @@ printf 'meja;judul;opd\nmeja-4;Bank sampah;DLH\n' > "$here/corpus/ideas_csv/good
 seed roster_csv "$fixtures"/bad_rosters/*.csv
 printf 'table,name,agency,role,present\nMeja 1,Budi Santoso,DPMPTSP,head,ya\n2,Rina,Dinas Kesehatan,sekretaris,\nMeja Tamu,Dedi,Diskominfo,kepala,tidak\n' \
     > "$here/corpus/roster_csv/good.csv"
-for t in session_loader plan_loader ideas_csv roster_csv; do
+# The TUI target: a valid session, then 0xFF, then events (key bytes, 250 = resize, 251 = tick).
+mkdir -p "$here/corpus/tui_loaded"
+for f in "$fixtures/valid.json" "$fixtures"/bad/id-overflow.json "$fixtures"/bad/timer-huge.json; do
+    { cat "$f"; printf '\377\000\001\030\012\031\372\100\373\005\003\044\045\046'; } \
+        > "$here/corpus/tui_loaded/$(basename "$f")"
+done
+for t in session_loader plan_loader ideas_csv roster_csv tui_loaded; do
     echo "$t: $(ls "$here/corpus/$t" | wc -l) files"
 done

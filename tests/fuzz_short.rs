@@ -261,8 +261,114 @@ fn check_roster_csv(bytes: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The TUI on a loaded file (the CI-sized `fuzz/tui_loaded`): a mutated session that still loads is opened
+/// and driven by keys through the real keymap (timer keys, capture, board, undo, the conflict key), resizes
+/// and ticks; nothing panics, the session stays valid, no frame holds a terminal control.
+fn check_tui_on(bytes: &[u8], keys: &[(u8, u8)]) -> Result<(), TestCaseError> {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use innolab::app::{Action, State, keymap, update};
+    use innolab::i18n::Lang;
+    use innolab::ui::{self, theme::ThemeName};
+    let Ok(session) = store::decode_session(Path::new("fuzz.json"), bytes) else { return Ok(()) };
+    let now = session.updated_at;
+    let mut state = State::with_session(Lang::En, ThemeName::Projector, now, "fuzz.json".into(), session);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    update(&mut state, Action::Resize { width: 80, height: 24 });
+    let chars: Vec<char> = "tarq+-=ETAfeudxlyn?jkhm 0123456789".chars().collect();
+    let special = [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Tab,
+        KeyCode::Backspace,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+    ];
+    for &(kind, value) in keys {
+        let action = match kind % 8 {
+            0 => {
+                let (w, h) = (u16::from(value) % 200 + 1, u16::from(value) % 60 + 1);
+                terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+                Some(Action::Resize { width: w, height: h })
+            }
+            1 => Some(Action::Tick(state.now + chrono::Duration::seconds(i64::from(value) * 60))),
+            2 => keymap::action_for(
+                state.mode,
+                KeyEvent::new(special[usize::from(value) % special.len()], KeyModifiers::NONE),
+            ),
+            3 => keymap::action_for(
+                state.mode,
+                KeyEvent::new(KeyCode::Char(['r', 'e', 'o'][usize::from(value) % 3]), KeyModifiers::CONTROL),
+            ),
+            _ => keymap::action_for(
+                state.mode,
+                KeyEvent::new(KeyCode::Char(chars[usize::from(value) % chars.len()]), KeyModifiers::NONE),
+            ),
+        };
+        if let Some(action) = action {
+            update(&mut state, action);
+        }
+        let problems = session_problems(&state.lab.as_ref().unwrap().session);
+        prop_assert!(problems.is_empty(), "{problems:?}");
+        let frame = terminal.draw(|frame| ui::view(&state, frame)).unwrap();
+        prop_assert!(frame.buffer.content().iter().all(|c| !c.symbol().chars().any(is_hazard)));
+    }
+    Ok(())
+}
+
+/// Numbers a loaded file may hold at their edges, put where the valid session has its numbers.
+fn edge_numbers() -> impl Strategy<Value = Vec<u8>> {
+    let numbers = prop::sample::select(vec![
+        "9007199254740992",
+        "9007199254740991",
+        "604800",
+        "-604800",
+        "0",
+        "1",
+        "4294967295",
+        "18446744073709551615",
+    ]);
+    (prop::collection::vec((numbers, any::<Index>()), 1..4), any::<bool>()).prop_map(|(edits, running)| {
+        let mut session: serde_json::Value = serde_json::from_slice(valid_session_bytes()).unwrap();
+        for (number, at) in edits {
+            let value: serde_json::Value = serde_json::from_str(number).unwrap();
+            match at.index(3) {
+                0 => session["ideas"][0]["id"] = value,
+                1 => session["progress"]["timer"]["remaining_secs"] = value,
+                _ => session["progress"]["timer"]["duration_secs"] = value,
+            }
+        }
+        if running {
+            session["progress"]["timer"]["running"] = true.into();
+            session["progress"]["timer"]["deadline"] = "9998-12-31T23:00:00+07:00".into();
+        }
+        serde_json::to_vec(&session).unwrap()
+    })
+}
+
 proptest! {
     #![proptest_config(config(200))]
+
+    #[test]
+    fn the_tui_on_any_loaded_file_never_panics(
+        file in prop_oneof![
+            prop::collection::vec(mutation(), 1..4).prop_map(|ms| {
+                let mut bytes = valid_session_bytes().to_vec();
+                for m in &ms {
+                    apply(&mut bytes, m);
+                }
+                bytes
+            }),
+            edge_numbers(),
+        ],
+        keys in prop::collection::vec((any::<u8>(), any::<u8>()), 1..60),
+    ) {
+        check_tui_on(&file, &keys)?;
+    }
 
     #[test]
     fn random_bytes_never_break_the_decoders(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
@@ -304,6 +410,15 @@ fn the_unmutated_inputs_are_accepted() {
     let ideas = parse_ideas_csv(csv, target_session()).unwrap();
     assert_eq!(ideas[0].idea.title, "SIP  online");
     assert!(roster_import::parse(b"table,name,agency,role\n1,Budi,DPMPTSP,head\n").is_ok());
+    // The TUI property opens files that load: the valid one, and one at the edges of every number.
+    let keys: Vec<(u8, u8)> = (0u8..120).map(|i| (i % 8, i.wrapping_mul(37))).collect();
+    check_tui_on(valid_session_bytes(), &keys).unwrap();
+    let mut edge: serde_json::Value = serde_json::from_slice(valid_session_bytes()).unwrap();
+    edge["ideas"][0]["id"] = 9007199254740992u64.into();
+    edge["progress"]["timer"]["remaining_secs"] = 604800.into();
+    let edge = serde_json::to_vec(&edge).unwrap();
+    store::decode_session(Path::new("edge.json"), &edge).unwrap();
+    check_tui_on(&edge, &keys).unwrap();
 }
 
 /// Inputs the long fuzz runs (fuzz/) once failed on, named `<target>-<what>.<ext>`: each must now pass its
