@@ -668,6 +668,16 @@ fn process_alive(pid: i32) -> bool {
     }
 }
 
+/// Whether a new file can be made beside `path` (a save writes one): a probe file is created and removed.
+/// A lock file left by an earlier run can still be opened in a folder that has since become read-only, so
+/// the lock alone does not tell.
+pub fn folder_writable(path: &Path) -> io::Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let probe = dir_of(path).join(format!(".{name}.{}.probe.tmp", std::process::id()));
+    private_options().write(true).create_new(true).open(&probe)?;
+    fs::remove_file(&probe)
+}
+
 /// Whether `file` is a temp file of the session named `name`: exactly `.NAME.PID.N.tmp`, so the temps of
 /// `a.json.b.json` are never taken for those of `a.json`.
 fn is_own_temp(name: &str, file: &str) -> bool {

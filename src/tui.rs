@@ -292,6 +292,16 @@ impl Runtime {
     /// made there) is opened read-only: shown, never saved to.
     fn open(&mut self, state: &mut State, path: &Path) -> Result<(), cli::CliError> {
         let opened = match OpenSession::open(path) {
+            // Locked, but the folder takes no new file: as read-only as a folder where no lock can be made.
+            Ok(opened) if store::folder_writable(&opened.path).is_err_and(|e| is_read_only(&e)) => {
+                let (real, session) = (opened.path, opened.session);
+                drop(opened.lock);
+                self.read_only = true;
+                self.save_due = None;
+                app::update(state, Action::SessionOpened { path: real, session: Box::new(session) });
+                app::update(state, Action::OpenedReadOnly);
+                return Ok(());
+            }
             Err(store::OpenError::Lock(store::LockError::Io { source, .. })) if is_read_only(&source) => {
                 let real = store::real_path(path);
                 let session = store::load(&real)?;

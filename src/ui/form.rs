@@ -147,19 +147,20 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
 /// Another program changed the session file: what happened, where this session is now, and the two ways on.
 pub fn conflict(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: Rect) {
     let lang = ctx.lang.code();
+    // The choices first: on a small wall the paths below them are what gets cut.
     let mut lines = vec![
         Line::styled(ctx.t("conflict.title"), ctx.theme.error),
         Line::styled(failure.message.clone(), ctx.theme.text),
+        Line::raw(""),
+        Line::styled(ctx.t("conflict.reload"), ctx.theme.title),
+        Line::styled(ctx.t("conflict.save_as_new"), ctx.theme.title),
+        Line::styled(ctx.t("conflict.later"), ctx.theme.text),
         Line::raw(""),
     ];
     for copy in &failure.emergency {
         let path = crate::model::text::shown(copy);
         lines.push(Line::styled(t!("quit.emergency_at", path = path, locale = lang).into_owned(), ctx.theme.accent));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(ctx.t("conflict.reload"), ctx.theme.title));
-    lines.push(Line::styled(ctx.t("conflict.save_as_new"), ctx.theme.title));
-    lines.push(Line::styled(ctx.t("conflict.later"), ctx.theme.text));
     let width = area.width.clamp(30, 90);
     // As tall as the wrapped lines (paths are long), within the screen.
     let inner_width = usize::from(width.saturating_sub(2)).max(1);
