@@ -519,17 +519,17 @@ impl Runtime {
             }
             Effect::Open(path) => {
                 if let Err(e) = self.open(state, &path) {
-                    app::update(state, Action::OpenFailed(e.to_string()));
+                    return self.apply(state, vec![Action::OpenFailed(e.to_string())]);
                 }
             }
             Effect::NewSession { plan } => match cli::new_session(&self.sessions_dir, &new_options(plan)) {
                 Ok(path) => {
                     if let Err(e) = self.open(state, &path) {
-                        app::update(state, Action::OpenFailed(e.to_string()));
+                        return self.apply(state, vec![Action::OpenFailed(e.to_string())]);
                     }
                 }
                 Err(e) => {
-                    app::update(state, Action::OpenFailed(e.to_string()));
+                    return self.apply(state, vec![Action::OpenFailed(e.to_string())]);
                 }
             },
             Effect::Export { lang } => {
@@ -537,7 +537,7 @@ impl Runtime {
                     // A read-only session's reports go to the per-user folder: its own folder cannot be written.
                     let folder = if self.read_only { rescue::state_dir().map(|d| d.join("exports")) } else { None };
                     let result = export_all(&lab.path, &lab.session, lang, folder.as_deref());
-                    app::update(state, Action::Exported(result));
+                    return self.apply(state, vec![Action::Exported(result)]);
                 }
             }
             Effect::Quit { ask } => return Ok(self.shut_down(state, ask)),
@@ -555,14 +555,14 @@ impl Runtime {
                         }
                         Err(e) => Err(e.to_string()),
                     };
-                    app::update(state, Action::Reloaded(result));
-                    self.maybe_send_save(state);
+                    // The merged session's save (an `Effect::Save`) goes through `apply`, never dropped.
+                    return self.apply(state, vec![Action::Reloaded(result)]);
                 }
             }
             Effect::SaveAsNew => {
                 if let Some(lab) = state.lab.as_ref() {
                     let result = self.save_as_new(&lab.path, &lab.session);
-                    app::update(state, Action::SavedAsNew(result));
+                    return self.apply(state, vec![Action::SavedAsNew(result)]);
                 }
             }
             Effect::QuitNow => {
