@@ -29,35 +29,49 @@ pub fn strip_sequences(input: &str) -> Cow<'_, str> {
     if !may_hold_hazard(input) {
         return Cow::Borrowed(input);
     }
-    struct Printable(String);
-    impl vte::Perform for Printable {
-        fn print(&mut self, c: char) {
-            if !is_hazard(c) {
-                self.0.push(c);
-            }
-        }
-        fn execute(&mut self, byte: u8) {
-            if matches!(byte, b'\n' | b'\r' | b'\t') {
-                self.0.push(char::from(byte));
-            }
-        }
-    }
-    // The parser reads UTF-8; C1 controls written as characters (U+009B …) are given to it in their 7-bit
-    // form, which it knows.
-    let mut bytes = Vec::with_capacity(input.len() + 8);
+    let mut out = Printable { text: String::with_capacity(input.len()), in_dcs: false };
+    let mut parser = vte::Parser::new();
     let mut utf8 = [0u8; 4];
+    // One character at a time, so each is read in the state the one before left: C1 controls written as
+    // characters (U+009B …) go in their 7-bit form, which the parser knows; inside a DCS string, whose
+    // content is discarded anyway, other non-ASCII characters are left out, as the parser would read a
+    // UTF-8 continuation byte 0x9C ("한") there as the 8-bit string terminator and print the rest.
     for c in input.chars() {
         match c {
-            '\u{80}'..='\u{9f}' => {
-                bytes.push(0x1b);
-                bytes.push(c as u8 - 0x40);
-            }
-            c => bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+            '\u{80}'..='\u{9f}' => parser.advance(&mut out, &[0x1b, c as u8 - 0x40]),
+            c if out.in_dcs && !c.is_ascii() => {}
+            c => parser.advance(&mut out, c.encode_utf8(&mut utf8).as_bytes()),
         }
     }
-    let mut out = Printable(String::with_capacity(input.len()));
-    vte::Parser::new().advance(&mut out, &bytes);
-    Cow::Owned(out.0)
+    Cow::Owned(out.text)
+}
+
+/// What [`strip_sequences`] keeps from the parser: printable text, and where a DCS string is open.
+struct Printable {
+    text: String,
+    in_dcs: bool,
+}
+
+impl vte::Perform for Printable {
+    fn print(&mut self, c: char) {
+        if !is_hazard(c) {
+            self.text.push(c);
+        }
+    }
+
+    fn execute(&mut self, byte: u8) {
+        if matches!(byte, b'\n' | b'\r' | b'\t') {
+            self.text.push(char::from(byte));
+        }
+    }
+
+    fn hook(&mut self, _: &vte::Params, _: &[u8], _: bool, _: char) {
+        self.in_dcs = true;
+    }
+
+    fn unhook(&mut self) {
+        self.in_dcs = false;
+    }
 }
 
 /// Cleans a single-line field (title, name, agency) as it enters the session: escape sequences are removed
@@ -209,6 +223,33 @@ mod tests {
         assert_eq!(strip_sequences(&format!("\x1b[1m{text}\x1b[0m")), text);
         assert_eq!(strip_sequences("a\nb\tc\r"), "a\nb\tc\r");
         assert_eq!(strip_sequences("a\u{2028}b\u{200F}c\x7fd"), "abcd");
+    }
+
+    #[test]
+    fn strip_sequences_handles_edges() {
+        // Text after a sequence is kept; several sequences in a row go whole.
+        assert_eq!(strip_sequences("\x1b[1;31mmerah\x1b[0m dan \x1b]0;judul\x1b\\biru"), "merah dan biru");
+        // An incomplete sequence at the end of the string is dropped, whatever state it stops in.
+        for tail in ["\x1b", "\x1b[", "\x1b[31", "\x1b]52;c;aGk", "\x1bP1$q", "\u{9b}", "\u{9d}0;x", "\x1b]0;x\x1b"] {
+            assert_eq!(strip_sequences(&format!("ujung{tail}")), "ujung", "{tail:?}");
+        }
+        // CAN and SUB abort a sequence, as in a terminal; what follows is text again.
+        assert_eq!(strip_sequences("a\x1b[31\x18b"), "ab");
+        assert_eq!(strip_sequences("a\x1b]0;x\x1ab"), "ab");
+        // SOS and PM strings, 7-bit and 8-bit; 8-bit ST ends an OSC.
+        assert_eq!(strip_sequences("a\x1bXsos\x1b\\b\x1b^pm\u{9c}c\u{98}x\u{9c}d\u{9e}y\u{9c}e"), "abcde");
+        // A lone ESC before a printable character takes only that character (an escape like ESC 7).
+        assert_eq!(strip_sequences("a\x1b7b"), "ab");
+        // Wide characters, emoji and Indonesian diacritics around and after sequences survive.
+        let text = "Pelayanan Dinas Kesehatan – ‘Sehat’ é è ñ 数字化 한국 🚀👩🏽‍💻🇮🇩";
+        assert_eq!(
+            strip_sequences(&format!("\x1b[31m{text}\u{9b}0m\x1b]8;;http://x\x07{text}")),
+            format!("{text}{text}")
+        );
+        // Inside a DCS string, a wide character whose UTF-8 holds the byte 0x9C does not end the string early.
+        assert_eq!(strip_sequences("a\x1bPq한글\x1b\\b"), "ab");
+        assert_eq!(strip_sequences("a\u{90}q한HACKED\u{9c}b"), "ab");
+        assert!(matches!(strip_sequences(text), Cow::Borrowed(_)));
     }
 
     #[test]
