@@ -287,7 +287,7 @@ pub struct BlockPos {
 }
 
 impl Plan {
-    /// Makes every text of a loaded plan inert (see `Session::make_inert`).
+    /// Makes every text of a loaded plan inert, block ids included (see `Session::make_inert`).
     pub fn make_inert(&mut self) {
         use super::text::{make_inert, make_inert_opt};
         for field in [&mut self.title, &mut self.organiser, &mut self.venue, &mut self.coach] {
@@ -295,6 +295,7 @@ impl Plan {
         }
         for day in &mut self.days {
             for block in &mut day.blocks {
+                make_inert(&mut block.id);
                 make_inert(&mut block.title);
                 make_inert_opt(&mut block.speaker);
                 make_inert_opt(&mut block.prompt);

@@ -194,11 +194,16 @@ impl Session {
     }
 
     /// Makes every text of a loaded session inert: a hand-edited or foreign file may hold escape sequences,
-    /// and every output (screen, CSV, Markdown, workbook, tally, error lines) is made from this session. Ids are
-    /// references and are left alone (they are never shown raw). Costs one byte scan when the text is clean.
+    /// and every output (screen, CSV, Markdown, workbook, JSON, tally, error lines) is made from this session.
+    /// Ids are made inert too, and every reference to them the same way, so references still resolve (ids
+    /// are written to the CSV and JSON exports); two ids that only differed by a sequence become duplicates,
+    /// which validation then reports. Costs one byte scan when the text is clean.
     pub fn make_inert(&mut self) {
         self.plan.make_inert();
+        text::make_inert(&mut self.progress.block);
+        text::make_inert(&mut self.progress.timer.block);
         for group in &mut self.groups {
+            text::make_inert(&mut group.id);
             text::make_inert(&mut group.name);
             for member in &mut group.members {
                 text::make_inert(&mut member.name);
@@ -206,6 +211,8 @@ impl Session {
             }
         }
         for idea in &mut self.ideas {
+            text::make_inert(&mut idea.group);
+            text::make_inert(&mut idea.block);
             text::make_inert(&mut idea.title);
             text::make_inert_opt(&mut idea.agency);
             text::make_inert_opt(&mut idea.author);
