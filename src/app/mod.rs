@@ -9,7 +9,7 @@ mod setup;
 mod update;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{FixedOffset, NaiveDate, Timelike};
 use ratatui_textarea::TextArea;
@@ -391,9 +391,9 @@ impl Lab {
         self.selection.row = self.selection.row.min(rows.saturating_sub(1));
     }
 
-    /// The file name the tallies report this session under.
+    /// The file name the tallies report this session under, visibly escaped as every shown path is.
     pub fn file_name(&self) -> String {
-        self.path.file_name().map_or_else(|| shown(&self.path), |n| n.to_string_lossy().into_owned())
+        self.path.file_name().map_or_else(|| shown(&self.path), |n| shown(Path::new(n)))
     }
 
     /// The tally as last computed (present whenever a screen that shows it is up).

@@ -6,6 +6,7 @@ use ::csv::{QuoteStyle, Terminator, Writer, WriterBuilder};
 use super::{IdeaRow, idea_rows, neutralise_formula};
 use crate::i18n::Lang;
 use crate::model::Session;
+use crate::model::text::strip_sequences;
 use crate::tally::{form_label, stage_label};
 
 /// The columns, in order. Keys (`stage`, `form`, ids) are stable English; the `*_name` columns and `table`,
@@ -82,13 +83,15 @@ pub fn spreadsheet_writer(excel: bool) -> Writer<Vec<u8>> {
 }
 
 /// Writes one row: each cell neutralised against formulas ([`neutralise_formula`]) and quoted unless it is a
-/// number, so no cell can start a formula when the file is split on `,` or on `;`.
+/// number, so no cell can start a formula when the file is split on `,` or on `;`. Escape sequences are
+/// removed whole first ([`strip_sequences`], line breaks kept): a loaded session holds none, but `cat` of
+/// the file must stay harmless whatever a caller passes.
 pub fn write_row<'c>(
     writer: &mut Writer<Vec<u8>>,
     cells: impl IntoIterator<Item = &'c str>,
 ) -> Result<(), ::csv::Error> {
     for cell in cells {
-        writer.write_field(neutralise_formula(cell).as_bytes())?;
+        writer.write_field(neutralise_formula(&strip_sequences(cell)).as_bytes())?;
     }
     writer.write_record(None::<&[u8]>)
 }

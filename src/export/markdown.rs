@@ -8,22 +8,22 @@ use rust_i18n::t;
 use super::{IdeaRow, idea_rows};
 use crate::i18n::Lang;
 use crate::model::Session;
-use crate::model::text::is_hazard;
+use crate::model::text::inert;
 use crate::tally::{self, SessionRef, Tally, date_range, form_label};
 
 /// Characters that can start markup anywhere in a line: emphasis, code, links, raw HTML (`<`), entities (`&`),
 /// table cells (`|`), strikethrough, headings. CommonMark lets any ASCII punctuation be backslash-escaped.
 const INLINE_SPECIAL: [char; 12] = ['\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#'];
 
-/// One line of user text, safe anywhere in markdown, table cells included: line breaks become spaces, terminal
-/// hazards become U+FFFD, markup characters are backslash-escaped, and a line start that would make a list
-/// item or a heading underline ("- ", "+", "=", "1.") is escaped too. So no user text can inject HTML.
+/// One line of user text, safe anywhere in markdown, table cells included: escape sequences are removed whole
+/// and line breaks become spaces ([`inert`]; a loaded session holds none, this is the second guard), markup
+/// characters are backslash-escaped, and a line start that would make a list item or a heading underline
+/// ("- ", "+", "=", "1.") is escaped too. So no user text can inject HTML or act on a terminal.
 pub fn escape_cell(text: &str) -> String {
+    let text = inert(text);
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
-            '\n' | '\r' => out.push(' '),
-            c if is_hazard(c) => out.push('\u{FFFD}'),
             c if INLINE_SPECIAL.contains(&c) => {
                 out.push('\\');
                 out.push(c);
@@ -154,7 +154,8 @@ mod tests {
         assert_eq!(escape_cell("a | b"), "a \\| b");
         assert_eq!(escape_cell("**bold** _it_ `code` [x](y)"), "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\[x\\](y)");
         assert_eq!(escape_cell("two\nlines"), "two lines");
-        assert_eq!(escape_cell("\x1b[2J"), "\u{FFFD}\\[2J");
+        assert_eq!(escape_cell("\x1b[2J"), "");
+        assert_eq!(escape_cell("a\x1b]0;x\x07b\u{202e}c"), "abc");
         assert_eq!(escape_cell("&amp;"), "\\&amp;");
     }
 

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{ColNum, DocProperties, ExcelDateTime, Format, RowNum, Work
 use super::idea_rows;
 use super::identify::XLSX_MARKER;
 use crate::i18n::Lang;
+use crate::model::text::strip_sequences;
 use crate::model::{Session, Stage, Timestamp};
 use crate::tally::{FormCounts, SessionRef, Tally, form_label, readiness, stage_label, status_label};
 
@@ -87,10 +88,12 @@ fn cell_text(text: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{}…", &text[..end]))
 }
 
-/// Writes text as a string cell (never a formula); empty text leaves the cell blank.
+/// Writes text as a string cell (never a formula); empty text leaves the cell blank. Escape sequences are
+/// removed whole ([`strip_sequences`], line breaks kept), a second guard after the loaded session's own.
 fn text(sheet: &mut Worksheet, row: RowNum, col: ColNum, value: &str) -> Result<(), XlsxError> {
+    let value = strip_sequences(value);
     if !value.is_empty() {
-        sheet.write_string(row, col, cell_text(value))?;
+        sheet.write_string(row, col, cell_text(&value))?;
     }
     Ok(())
 }
