@@ -80,3 +80,64 @@ pub fn lang_from_args(args: &[String]) -> Lang {
     }
     Lang::from_env()
 }
+
+/// A usage error (or the help clap shows in its place) made safe to print: every argument clap quotes back
+/// ("unexpected argument '…'", "invalid value '…'") is shown visibly escaped, as `ls` shows a file name, so an
+/// argument such as a file name holding an escape sequence cannot act on the terminal.
+pub fn escape_quoted_args(mut err: clap::Error) -> clap::Error {
+    use crate::model::text::escape_visible;
+    use clap::error::ContextValue;
+    let changed: Vec<_> = err
+        .context()
+        .filter_map(|(kind, value)| {
+            let escaped = match value {
+                ContextValue::String(s) => ContextValue::String(escape_visible(s).into_owned()),
+                ContextValue::Strings(v) => {
+                    ContextValue::Strings(v.iter().map(|s| escape_visible(s).into_owned()).collect())
+                }
+                _ => return None,
+            };
+            (escaped != *value).then_some((kind, escaped))
+        })
+        .collect();
+    for (kind, value) in changed {
+        err.insert(kind, value);
+    }
+    err
+}
+
+/// Prints a usage error and exits as clap does (status 2, or 0 for help and version). When an argument
+/// holds a terminal control, the message goes out plain (no colours) and inert line by line, whatever part
+/// of clap's message quotes it; otherwise clap prints it, in colour on a terminal.
+pub fn exit_with(err: clap::Error, args: &[String]) -> ! {
+    use std::io::Write;
+    let err = escape_quoted_args(err);
+    if !args.iter().any(|a| a.chars().any(crate::model::text::is_hazard)) {
+        err.exit();
+    }
+    let text = err.render().to_string();
+    let mut out: Box<dyn Write> =
+        if err.use_stderr() { Box::new(std::io::stderr().lock()) } else { Box::new(std::io::stdout().lock()) };
+    for line in text.lines() {
+        let _ = writeln!(out, "{}", crate::model::text::inert(line));
+    }
+    let _ = out.flush();
+    std::process::exit(err.exit_code());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_arguments_are_shown_escaped() {
+        let cmd = || Command::new("innolab").arg(clap::Arg::new("lang").long("lang").value_parser(["id", "en"]));
+        let err = cmd().try_get_matches_from(["innolab", "--lang", "\u{1b}]52;c;aGk=\u{7}\u{202e}"]).unwrap_err();
+        let text = escape_quoted_args(err).render().to_string();
+        assert!(text.contains("'\\e]52;c;aGk=\\a\\u{202e}'"), "{text}");
+        let err = cmd().try_get_matches_from(["innolab", "--x\u{9b}2J"]).unwrap_err();
+        let text = escape_quoted_args(err).render().to_string();
+        assert!(text.contains("'--x\\x9b2J'"), "{text}");
+        assert!(!text.lines().any(|l| l.chars().any(crate::model::text::is_hazard)), "{text}");
+    }
+}

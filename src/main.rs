@@ -176,10 +176,14 @@ fn main() -> ExitCode {
     let lossy: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let lang = innolab::help::lang_from_args(&lossy);
     lang.make_current();
-    let matches = innolab::help::localize(Cli::command(), lang).get_matches_from(&args);
+    // Usage errors quote the arguments back: shown escaped, never raw (an argument may be a file name).
+    let matches = match innolab::help::localize(Cli::command(), lang).try_get_matches_from(&args) {
+        Ok(matches) => matches,
+        Err(e) => innolab::help::exit_with(e, &lossy),
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => innolab::help::exit_with(e, &lossy),
     };
     let lang = cli.lang.unwrap_or(lang);
     let command = cli.command.unwrap_or(Command::Run(RunArgs::default()));
@@ -257,7 +261,7 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
             writeln!(out, "{}", added.id)?;
             let mut err = std::io::stderr().lock();
             for note in added.notes {
-                writeln!(err, "innolab: {note}")?;
+                writeln!(err, "innolab: {}", innolab::model::text::inert(&note))?;
             }
         }
         Command::Check { paths } => {
