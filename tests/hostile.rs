@@ -535,67 +535,197 @@ fn a_title_cannot_steer_new_out_of_the_sessions_folder_and_files_are_owner_only(
     assert_owner_only(&store::SessionLock::lock_path(&session));
 }
 
-/// Issue 11: a session file written by hand (or by another tool) with raw escape sequences in every text,
-/// under a file name that is itself an escape sequence. Nothing innolab prints or writes from it may hold a
-/// control or escape sequence, nor the remnant of one ("[31m", "]0;", "52;c").
-#[test]
-fn a_hand_edited_hostile_file_never_reaches_any_output() {
-    let dir = tempfile::tempdir().unwrap();
-    let clean = common::new_session_on_group_work(dir.path());
+/// The escape sequences a hand-edited file may hold: CSI, OSC 0 (BEL-terminated), OSC 52 (ST-terminated),
+/// 8-bit CSI and OSC, DCS (holding a wide character whose UTF-8 has the byte 0x9C), APC (kitty graphics) and RLO.
+const EVIL: &str = "\x1b[31m\x1b]0;HACKED\x07\x1b]52;c;aGk=\x1b\\\u{9b}2J\u{9d}52;c;aGk=\u{9c}\x1bP1$q한HACKED\x1b\\\
+                    \x1b_Gf=100;HACKED\x1b\\\u{202e}";
+
+/// What no output may hold once the sequences of [`EVIL`] are removed: their remnants.
+const REMNANTS: [&str; 7] = ["[31m", "]0;", "52;c", "HACKED", "1$q", "[2J", "Gf=100"];
+
+/// The hostile file name (OSC 52, BEL-terminated), and how innolab shows it: visibly escaped.
+const EVIL_NAME: &str = "lab\x1b]52;c;aGk=\x07.json";
+const EVIL_NAME_SHOWN: &str = r"lab\e]52;c;aGk=\a.json";
+
+/// Writes, under [`EVIL_NAME`] in `dir`, a session with [`EVIL`] in every text (plan, table, member, idea) and
+/// in the ids (a table's, the current block's) and every reference to them, as a hand-edited file could.
+fn hand_edited_hostile_file(dir: &Path) {
+    let clean = common::new_session_on_group_work(dir);
     let mut session = store::load(&clean).unwrap();
-    let evil = "\x1b[31m\x1b]0;HACKED\x07\x1b]52;c;aGk=\x1b\\\u{9b}2J\x1bP1$q\x1b\\\u{202e}";
-    session.plan.title = format!("Lab{evil} Kota");
-    session.groups[0].name = format!("Meja{evil} 1");
+    session.plan.title = format!("Lab{EVIL} Kota");
+    session.plan.organiser = format!("Pemkot{EVIL}");
+    session.groups[0].name = format!("Meja{EVIL} 1");
     session.groups[0].members.push(innolab::model::roster::member(
-        &format!("Budi{evil}"),
-        Some(&format!("Dinas{evil}")),
+        &format!("Budi{EVIL}"),
+        Some(&format!("Dinas{EVIL}")),
         innolab::model::Role::Staff,
         true,
     ));
     let new = innolab::model::NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() };
     session.add_idea(new, session.created_at).unwrap();
-    session.ideas[0].title = format!("Ide{evil} jahat");
-    session.ideas[0].author = Some(format!("Budi{evil}"));
-    session.ideas[0].agency = Some(format!("Dinas{evil}"));
-    session.ideas[0].detail = Some(format!("baris{evil}\nkedua"));
-    // Written raw, as a hand-edited file would be (the store refuses nothing here: it is valid JSON).
-    let name = "lab\x1b]52;c;aGk=\x07.json";
-    fs::write(dir.path().join(name), serde_json::to_vec_pretty(&session).unwrap()).unwrap();
-    fs::remove_file(&clean).unwrap();
-    let remnants = ["[31m", "]0;", "52;c", "HACKED", "1$q", "[2J"];
-    let check = |what: &str, bytes: &[u8]| {
-        let text = String::from_utf8_lossy(bytes);
-        assert!(!bytes.iter().any(|&b| b == 0x1b || b == 0x07), "{what}: raw ESC or BEL:\n{text}");
-        assert!(
-            !text.chars().any(|c| is_hazard(c) && c != '\n' && c != '\r' && c != '\t'),
-            "{what}: a control:\n{text}"
-        );
-        // The file name is shown visibly escaped ("\e]52;c;aGk=\a", in Markdown "\\e\]52;c;aGk=\\a"): that
-        // is the one place its text may appear.
-        let rest =
-            text.replace(r"\\e\]52;c;aGk=\\a", "").replace(r"\\e]52;c;aGk=\\a", "").replace(r"\e]52;c;aGk=\a", "");
-        for remnant in remnants {
-            assert!(!rest.contains(remnant), "{what}: remnant {remnant:?}:\n{text}");
+    session.ideas[0].title = format!("Ide{EVIL} jahat");
+    session.ideas[0].author = Some(format!("Budi{EVIL}"));
+    session.ideas[0].agency = Some(format!("Dinas{EVIL}"));
+    session.ideas[0].detail = Some(format!("baris{EVIL}\nkedua"));
+    // Ids are written to the CSV and JSON exports: hostile too, with every reference renamed alike.
+    let group = format!("meja{EVIL}-1");
+    session.groups[0].id.clone_from(&group);
+    session.ideas[0].group = group;
+    let old = session.progress.block.clone();
+    let block = format!("{old}{EVIL}");
+    for b in session.plan.days.iter_mut().flat_map(|d| d.blocks.iter_mut()).filter(|b| b.id == old) {
+        b.id.clone_from(&block);
+    }
+    for id in [&mut session.progress.block, &mut session.progress.timer.block, &mut session.ideas[0].block] {
+        if *id == old {
+            id.clone_from(&block);
         }
-    };
+    }
+    assert!(session_problems(&session).is_empty(), "the hand-edited session is valid");
+    // Written raw, as a hand-edited file would be (the store refuses nothing here: it is valid JSON).
+    fs::write(dir.join(EVIL_NAME), serde_json::to_vec_pretty(&session).unwrap()).unwrap();
+    fs::remove_file(&clean).unwrap();
+}
+
+/// Fails when `bytes` hold a raw ESC or BEL, any other terminal control but a line break or tab, or a
+/// remnant of a sequence; the file name may appear, visibly escaped (in Markdown and JSON with its
+/// backslashes escaped again).
+fn assert_inert_output(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    assert!(!bytes.iter().any(|&b| b == 0x1b || b == 0x07), "{what}: raw ESC or BEL:\n{text}");
+    assert!(!text.chars().any(|c| is_hazard(c) && c != '\n' && c != '\r' && c != '\t'), "{what}: a control:\n{text}");
+    let rest = text.replace(r"\\e\]52;c;aGk=\\a", "").replace(r"\\e]52;c;aGk=\\a", "").replace(r"\e]52;c;aGk=\a", "");
+    for remnant in REMNANTS {
+        assert!(!rest.contains(remnant), "{what}: remnant {remnant:?}:\n{text}");
+    }
+}
+
+/// Issue 11: a session file written by hand (or by another tool) with raw escape sequences in every text and
+/// id, under a file name that is itself an escape sequence. Nothing innolab prints or writes from it (CSV,
+/// Markdown, workbook, JSON, tally in every format, list, validate, check) may hold a control or escape
+/// sequence, nor the remnant of one ("[31m", "]0;", "52;c").
+#[test]
+fn a_hand_edited_hostile_file_never_reaches_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    hand_edited_hostile_file(dir.path());
+    let name = EVIL_NAME;
     for format in ["csv", "md", "xlsx", "json"] {
         let out = run(dir.path(), &["export", name, "--format", format, "-o", &format!("out.{format}")]);
         assert_ok(&out, format);
-        check(&format!("export {format} stderr"), &out.stderr);
+        assert_inert_output(&format!("export {format} stderr"), &out.stderr);
         if format != "xlsx" {
-            check(&format!("export {format}"), &fs::read(dir.path().join(format!("out.{format}"))).unwrap());
+            let bytes = fs::read(dir.path().join(format!("out.{format}"))).unwrap();
+            assert_inert_output(&format!("export {format}"), &bytes);
         }
     }
+    // The ids lost their sequences and the references still resolve: the idea's table is named beside its id.
+    let csv = fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    assert!(csv.contains("\"meja-1\",\"Meja 1\""), "{csv}");
+    // Every cell and sheet of the workbook, and its title property.
+    let bytes = fs::read(dir.path().join("out.xlsx")).unwrap();
+    let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes.clone())).unwrap();
+    let mut cells = 0;
+    for sheet in workbook.sheet_names() {
+        assert_inert_output("xlsx sheet name", sheet.as_bytes());
+        for (_, _, cell) in workbook.worksheet_range(&sheet).unwrap().used_cells() {
+            if let Data::String(text) = cell {
+                assert_inert_output(&format!("xlsx {sheet}"), text.as_bytes());
+                cells += 1;
+            }
+        }
+    }
+    assert!(cells > 20, "only {cells} text cells");
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/core.xml").unwrap(), &mut core).unwrap();
+    assert!(core.contains("Lab Kota"), "{core}");
+    assert_inert_output("xlsx properties", core.as_bytes());
+
     for format in ["text", "md", "csv", "json"] {
         let out = run(dir.path(), &["tally", "--format", format, name]);
-        check(&format!("tally {format}"), &out.stdout);
-        check(&format!("tally {format} stderr"), &out.stderr);
+        assert!(out.status.success(), "tally {format}: {}", stderr(&out));
+        assert_inert_output(&format!("tally {format}"), &out.stdout);
+        assert_inert_output(&format!("tally {format} stderr"), &out.stderr);
     }
     for args in [&["--sessions", ".", "list"][..], &["validate", name][..], &["check", name][..]] {
         let out = run(dir.path(), args);
-        check(&format!("{args:?}"), &out.stdout);
-        check(&format!("{args:?} stderr"), &out.stderr);
+        assert_inert_output(&format!("{args:?}"), &out.stdout);
+        assert_inert_output(&format!("{args:?} stderr"), &out.stderr);
     }
     let listed = stdout(&run(dir.path(), &["--sessions", ".", "list"]));
-    assert!(listed.contains("lab\\e]52;c;aGk=\\a.json"), "the file name is shown escaped, findable:\n{listed}");
+    assert!(listed.contains(EVIL_NAME_SHOWN), "the file name is shown escaped, findable:\n{listed}");
+    let validated = stdout(&run(dir.path(), &["validate", name]));
+    assert!(validated.contains(EVIL_NAME_SHOWN), "validate names the file escaped:\n{validated}");
+}
+
+/// File names that are escape sequences, in the lines a tally prints about the files it left out (one that
+/// does not load) and skipped (one named twice), in every format, and in validate's error lines.
+#[test]
+fn hostile_file_names_in_tally_and_validate_lines_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    hand_edited_hostile_file(dir.path());
+    let broken = "broken\x1b[1m\u{202e}.json";
+    fs::write(dir.path().join(broken), "{\"schema_version\": 1, \"\x1b]52;c;aGk=\x07\": 1}").unwrap();
+    for format in ["text", "md", "csv", "json"] {
+        let out = run(dir.path(), &["tally", "--format", format, EVIL_NAME, broken, EVIL_NAME]);
+        assert_eq!(out.status.code(), Some(1), "tally {format}: the broken file fails: {}", stderr(&out));
+        assert_inert_output(&format!("tally {format}"), &out.stdout);
+        assert_inert_output(&format!("tally {format} stderr"), &out.stderr);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(all.contains("broken") && all.contains("u{202e}"), "tally {format} names the file escaped:\n{all}");
+    }
+    let out = run(dir.path(), &["validate", broken, EVIL_NAME, "missing\x1b[1m.json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_inert_output("validate", &out.stdout);
+    assert_inert_output("validate stderr", &out.stderr);
+    assert!(stderr(&out).contains(r"missing\e[1m.json"), "{}", stderr(&out));
+}
+
+/// Usage errors quote the arguments back (an unknown option, an invalid value): shown escaped, never raw,
+/// since an argument may be a file name that holds an escape sequence.
+#[test]
+fn usage_errors_show_hostile_arguments_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = common::new_session(dir.path());
+    let s = session.to_str().unwrap();
+    let osc52 = "\x1b]52;c;aGk=\x07";
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["validate", "--x\x1b]52;c;aGk=\x07"],
+        vec!["--lang", "\x1b]52;c;aGk=\x07\u{202e}", "list"],
+        vec!["export", s, "--format", osc52],
+        vec!["idea", "add", s, "--group", "1", "--title", "x", "--stage", "\x1b]52;c;aGk=\x07\u{9b}2J"],
+        vec!["\x1b]52;c;aGk=\x07"],
+    ];
+    for args in cases {
+        let out = run(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(!out.stderr.iter().any(|&b| b == 0x1b || b == 0x07), "{args:?}: raw ESC or BEL:\n{err}");
+        assert!(!err.replace('\n', "").chars().any(is_hazard), "{args:?}: a control:\n{err}");
+        assert!(err.contains(r"\e]52;c;aGk"), "{args:?}: the argument is shown escaped:\n{err}");
+    }
+    // Help still prints, and a clean usage error is clap's own.
+    let out = run(dir.path(), &["validate", "--x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unexpected argument '--x'"), "{}", stderr(&out));
+    assert!(run(dir.path(), &["--help"]).status.success());
+}
+
+/// The screens drawn from the hand-edited file as innolab loads it: no cell holds a control or a remnant.
+#[test]
+fn screens_of_a_loaded_hostile_file_are_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    hand_edited_hostile_file(dir.path());
+    let session = store::load(&dir.path().join(EVIL_NAME)).unwrap();
+    for (name, state) in screens(&session) {
+        // These two show a test path of their own, escaped ("\e]52;c;aGFja2Vk\a"), checked above.
+        if name == "confirm quit" || name == "save failed" {
+            continue;
+        }
+        for (w, h) in [(80, 24), (160, 45)] {
+            let (rows, hazard) = draw(&state, w, h);
+            assert!(hazard.is_none(), "{name} at {w}x{h}: a terminal control in cell {}", hazard.unwrap());
+            assert_inert_output(&format!("{name} at {w}x{h}"), rows.join("\n").as_bytes());
+        }
+    }
 }
