@@ -32,8 +32,9 @@ fn localize_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
     let args: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
     for id in args {
         if let Some(help) = lookup(&key(path, &id), lang) {
-            cmd = cmd.mut_arg(id, |a| a.help(help));
+            cmd = cmd.mut_arg(&id, |a| a.help(help));
         }
+        cmd = cmd.mut_arg(&id, |a| localized_parser(a, &id, lang));
     }
     let subs: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for name in subs {
@@ -41,6 +42,22 @@ fn localize_at(mut cmd: Command, path: &str, lang: Lang) -> Command {
         cmd = cmd.mut_subcommand(name, |sub| localize_at(sub, &child, lang));
     }
     cmd
+}
+
+/// The domain's values (a form, a stage) are parsed with their error worded in `lang`: their `FromStr` error
+/// is typed and says nothing until asked in a language.
+fn localized_parser(arg: clap::Arg, id: &str, lang: Lang) -> clap::Arg {
+    use crate::model::{Form, Stage};
+    fn parser<T: std::str::FromStr<Err = crate::model::ParseError> + Clone + Send + Sync + 'static>(
+        lang: Lang,
+    ) -> impl Fn(&str) -> Result<T, String> + Clone + Send + Sync + 'static {
+        move |text: &str| text.parse::<T>().map_err(|e| e.message(lang))
+    }
+    match id {
+        "form" => arg.value_parser(parser::<Form>(lang)),
+        "stage" => arg.value_parser(parser::<Stage>(lang)),
+        _ => arg,
+    }
 }
 
 /// Every help key a command tree needs (each command's about and example, each argument's help), for the

@@ -1,5 +1,6 @@
 //! The two languages of every user-facing string (Indonesian and English), kept in `locales/`.
-//! Screens pass their language explicitly; command-line messages use the process language set once in main.
+//! The language is a value passed down to whatever words a message (a screen, a report, an error line);
+//! nothing reads a process-wide language.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Lang {
@@ -29,16 +30,6 @@ impl Lang {
     /// The language from the `LANG` environment variable.
     pub fn from_env() -> Lang {
         Lang::from_lang_var(std::env::var("LANG").ok().as_deref())
-    }
-
-    /// Makes this the language of command-line messages and error texts.
-    pub fn make_current(self) {
-        rust_i18n::set_locale(self.code());
-    }
-
-    /// The language of command-line messages.
-    pub fn current() -> Lang {
-        if &*rust_i18n::locale() == "id" { Lang::Id } else { Lang::En }
     }
 
     pub fn toggled(self) -> Lang {

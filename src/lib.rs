@@ -7,15 +7,14 @@ pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
-mod csv_input;
 pub mod export;
 pub mod help;
 pub mod i18n;
 pub mod import;
 pub mod model;
-pub mod rescue;
-pub mod roster_import;
+pub mod ops;
+
+pub mod runtime;
 pub mod store;
 pub mod tally;
-pub mod tui;
 pub mod ui;

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
-use innolab::cli::{self, CliError, IdeaArgs, NewOptions, TallyFormat};
+use innolab::cli::{self, TallyFormat};
 use innolab::export::ExportFormat;
 use innolab::i18n::Lang;
-use innolab::model::{Form, Stage};
-use innolab::tui::{self, RunOptions, Target};
+use innolab::model::{Form, NewIdea, Stage};
+use innolab::ops::{self, IdeaArgs, NewOptions, OpsError};
+use innolab::runtime::{self, RunOptions, Target};
 use innolab::ui::theme::ThemeName;
 
 #[derive(Parser)]
@@ -175,7 +176,6 @@ fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lossy: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let lang = innolab::help::lang_from_args(&lossy);
-    lang.make_current();
     // Usage errors quote the arguments back: shown escaped, never raw (an argument may be a file name).
     let matches = match innolab::help::localize(Cli::command(), lang).try_get_matches_from(&args) {
         Ok(matches) => matches,
@@ -202,14 +202,11 @@ fn main() -> ExitCode {
 
 fn run_tui(sessions: PathBuf, lang: Lang, args: RunArgs) -> Result<(), Vec<String>> {
     let target = match (args.path, args.new) {
-        (Some(path), _) => Target::Open(cli::resolve_session_path(&sessions, &path)),
+        (Some(path), _) => Target::Open(ops::resolve_session_path(&sessions, &path)),
         (None, true) => Target::New { plan: args.plan },
         (None, false) => Target::Start,
     };
-    tui::run(RunOptions { sessions_dir: sessions, target, lang, theme: args.theme }).map_err(|e| match e {
-        tui::RunError::Cli(e) => e.lines(),
-        other => vec![other.to_string()],
-    })
+    runtime::run(RunOptions { sessions_dir: sessions, target, lang, theme: args.theme }).map_err(|e| e.lines(lang))
 }
 
 /// Runs one command; the error is the lines to print, each naming its file.
@@ -219,12 +216,12 @@ fn run(command: Command, sessions: PathBuf, lang: Lang) -> Result<(), Vec<String
         command => match run_headless(command, &sessions, lang) {
             // `innolab tally … | head`: the reader has all it wanted; exit quietly, as other tools do.
             Err(e) if e.is_broken_pipe() => Ok(()),
-            result => result.map_err(|e| e.lines()),
+            result => result.map_err(|e| e.lines(lang)),
         },
     }
 }
 
-fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Result<(), CliError> {
+fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Result<(), OpsError> {
     let mut stdout = std::io::stdout().lock();
     let out: &mut dyn Write = &mut stdout;
     match command {
@@ -232,31 +229,34 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
         Command::Run(_) => {}
         Command::New(a) => {
             let options = NewOptions { plan: a.plan, title: a.title, start_date: a.start_date, output: a.output };
-            let path = cli::new_session(sessions, &options)?;
+            let path = ops::new_session(sessions, &options)?;
             writeln!(out, "{}", innolab::model::text::shown(&path))?;
         }
-        Command::List => cli::list(sessions, out)?,
+        Command::List => cli::list(sessions, out, lang)?,
         Command::Plan { command: PlanCommand::Default { start_date } } => cli::plan_default(start_date, out)?,
-        Command::Plan { command: PlanCommand::Check { file } } => cli::plan_check(&file, out)?,
-        Command::Validate { files } => cli::validate(&files, out, &mut std::io::stderr())?,
+        Command::Plan { command: PlanCommand::Check { file } } => cli::plan_check(&file, out, lang)?,
+        Command::Validate { files } => cli::validate(&files, out, &mut std::io::stderr(), lang)?,
         Command::Idea { command: IdeaCommand::Add(a) } => {
-            let path = cli::resolve_session_path(sessions, &a.session);
-            let added = cli::idea_add(
+            let path = ops::resolve_session_path(sessions, &a.session);
+            let added = ops::idea_add(
                 &path,
                 IdeaArgs {
-                    group: a.group,
-                    title: a.title,
-                    agency: a.agency,
-                    author: a.author,
-                    detail: a.detail,
-                    form: a.form,
-                    digital: a.digital,
-                    flagship: a.flagship,
-                    stage: a.stage,
-                    block: a.block,
+                    idea: NewIdea {
+                        group: a.group,
+                        title: a.title,
+                        agency: a.agency,
+                        author: a.author,
+                        detail: a.detail,
+                        form: a.form,
+                        digital: a.digital,
+                        flagship: a.flagship,
+                        stage: a.stage,
+                        block: a.block,
+                    },
                     allow_duplicates: a.allow_duplicates,
                     replace_flagship: a.replace_flagship,
                 },
+                lang,
             )?;
             writeln!(out, "{}", added.id)?;
             let mut err = std::io::stderr().lock();
@@ -265,13 +265,13 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
             }
         }
         Command::Check { paths } => {
-            let paths: Vec<PathBuf> = paths.iter().map(|p| cli::resolve_session_path(sessions, p)).collect();
-            cli::check(&paths, out)?;
+            let paths: Vec<PathBuf> = paths.iter().map(|p| ops::resolve_session_path(sessions, p)).collect();
+            cli::check(&paths, out, lang)?;
         }
-        Command::Tally { format, paths } => cli::tally(&paths, format, out, &mut std::io::stderr())?,
+        Command::Tally { format, paths } => cli::tally(&paths, format, out, &mut std::io::stderr(), lang)?,
         Command::Export { session, format, output, excel } => {
-            let path = cli::resolve_session_path(sessions, &session);
-            let written = cli::export(&path, format, output.as_deref(), excel, lang)?;
+            let path = ops::resolve_session_path(sessions, &session);
+            let written = ops::export(&path, format, output.as_deref(), excel, lang)?;
             writeln!(out, "{}", innolab::model::text::shown(&written))?;
         }
         Command::Import(IdeaImportArgs {
@@ -280,13 +280,13 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
             stage,
             allow_duplicates,
         }) => {
-            let path = cli::resolve_session_path(sessions, &session);
-            let options = cli::ImportOptions { dry_run, block, stage, allow_duplicates };
-            cli::import_ideas(&path, &file, &options, out, &mut std::io::stderr())?;
+            let path = ops::resolve_session_path(sessions, &session);
+            let options = ops::ImportOptions { dry_run, block, stage, allow_duplicates };
+            ops::import_ideas(&path, &file, &options, out, &mut std::io::stderr(), lang)?;
         }
         Command::Roster { command: RosterCommand::Import(CsvImportArgs { session, file, dry_run }) } => {
-            let path = cli::resolve_session_path(sessions, &session);
-            cli::roster_import(&path, &file, dry_run, out)?;
+            let path = ops::resolve_session_path(sessions, &session);
+            ops::roster_import(&path, &file, dry_run, out, lang)?;
         }
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&cli::schema()).unwrap_or_default();

@@ -374,7 +374,7 @@ mod import {
                     meja-2,Posyandu digital,,,,no,\n\
                     \n\
                     Meja 3,  Lapor  ,,Budi; Siti,tata kelola,TRUE,\n";
-        let ideas = parse_ideas_csv(file.as_bytes(), &fresh()).unwrap();
+        let ideas = parse_ideas_csv(file.as_bytes(), &fresh(), Lang::En).unwrap();
         let summary: Vec<(usize, &str, &str)> =
             ideas.iter().map(|i| (i.line, i.idea.group.as_str(), i.idea.title.as_str())).collect();
         assert_eq!(summary, [(2, "meja-1", "SIP online"), (4, "meja-2", "Posyandu digital"), (6, "meja-3", "Lapor")]);
@@ -392,7 +392,7 @@ mod import {
     #[test]
     fn bom_and_indonesian_headers_in_any_order_and_semicolons() {
         let file = "\u{FEFF}Judul;MEJA;OPD;Penggagas;Bentuk;Digital;Uraian\r\nAntrean online;2;Dinas Sosial;Siti;pelayanan publik;tidak;Cepat\r\n";
-        let ideas = parse_ideas_csv(file.as_bytes(), &fresh()).unwrap();
+        let ideas = parse_ideas_csv(file.as_bytes(), &fresh(), Lang::En).unwrap();
         assert_eq!(ideas.len(), 1);
         let idea = &ideas[0].idea;
         assert_eq!((idea.group.as_str(), idea.title.as_str()), ("meja-2", "Antrean online"));
@@ -412,7 +412,7 @@ mod import {
                     3,Bad form,tidak tahu,\n\
                     4,Bad digital,,maybe\n\
                     5,\u{202E}\u{200F},,\n";
-        let errors = parse_ideas_csv(file.as_bytes(), &fresh()).unwrap_err();
+        let errors = parse_ideas_csv(file.as_bytes(), &fresh(), Lang::En).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [3, 4, 5, 6, 7], "{errors:?}");
         assert!(errors[0].message.contains("\"9\""), "{}", errors[0].message);
@@ -426,7 +426,7 @@ mod import {
     fn invalid_utf8_names_its_line() {
         let mut file = b"table,title\n1,ok\n2,caf".to_vec();
         file.extend_from_slice(&[0xE9, b'\n']);
-        let errors = parse_ideas_csv(&file, &fresh()).unwrap_err();
+        let errors = parse_ideas_csv(&file, &fresh(), Lang::En).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 3);
         assert!(errors[0].message.contains("UTF-8"), "{}", errors[0].message);
@@ -434,12 +434,12 @@ mod import {
 
     #[test]
     fn unknown_duplicate_and_missing_columns_are_refused() {
-        let errors = parse_ideas_csv(b"table,title,notes,budget\n1,x,y,z\n", &fresh()).unwrap_err();
+        let errors = parse_ideas_csv(b"table,title,notes,budget\n1,x,y,z\n", &fresh(), Lang::En).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 1);
         assert!(errors[0].message.contains("\"notes\", \"budget\""), "{}", errors[0].message);
 
-        let errors = parse_ideas_csv(b"table,meja,author\n1,2,x\n", &fresh()).unwrap_err();
+        let errors = parse_ideas_csv(b"table,meja,author\n1,2,x\n", &fresh(), Lang::En).unwrap_err();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains("twice")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("title") && m.contains("missing")), "{messages:?}");
@@ -447,23 +447,23 @@ mod import {
 
     #[test]
     fn extra_cells_in_a_row_are_an_error_but_empty_trailing_cells_are_not() {
-        let ok = parse_ideas_csv(b"table,title\n1,x,,\n", &fresh()).unwrap();
+        let ok = parse_ideas_csv(b"table,title\n1,x,,\n", &fresh(), Lang::En).unwrap();
         assert_eq!(ok.len(), 1);
-        let errors = parse_ideas_csv(b"table,title\n1,Antrean, online\n", &fresh()).unwrap_err();
+        let errors = parse_ideas_csv(b"table,title\n1,Antrean, online\n", &fresh(), Lang::En).unwrap_err();
         assert_eq!((errors.len(), errors[0].line), (1, 2));
     }
 
     #[test]
     fn empty_files_and_header_only_files() {
-        assert_eq!(parse_ideas_csv(b"", &fresh()).unwrap_err()[0].line, 1);
-        assert!(parse_ideas_csv(b"table,title\n", &fresh()).unwrap().is_empty());
+        assert_eq!(parse_ideas_csv(b"", &fresh(), Lang::En).unwrap_err()[0].line, 1);
+        assert!(parse_ideas_csv(b"table,title\n", &fresh(), Lang::En).unwrap().is_empty());
     }
 
     #[test]
     fn imported_text_is_cleaned_and_the_dry_run_is_inert() {
         let s = fresh();
         let file = "table,title,author\n1,\"\x1b[2JSIP\tonline\",\"Bu\x07di\"\n";
-        let ideas = parse_ideas_csv(file.as_bytes(), &s).unwrap();
+        let ideas = parse_ideas_csv(file.as_bytes(), &s, Lang::En).unwrap();
         assert_eq!(ideas[0].idea.title, "SIP online");
         assert_eq!(ideas[0].idea.author.as_deref(), Some("Budi"));
         let mut hostile = ideas.clone();
@@ -476,7 +476,7 @@ mod import {
     #[test]
     fn imported_ideas_add_to_the_session() {
         let mut s = fresh();
-        let ideas = parse_ideas_csv(b"meja,judul,opd\n2,Satu,Dinas A\n3,Dua,\n", &s).unwrap();
+        let ideas = parse_ideas_csv(b"meja,judul,opd\n2,Satu,Dinas A\n3,Dua,\n", &s, Lang::En).unwrap();
         for imported in ideas {
             s.add_idea(imported.idea, s.created_at).unwrap();
         }

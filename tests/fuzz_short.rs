@@ -11,11 +11,13 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, NaiveDate};
+use innolab::i18n::Lang;
 use innolab::import::parse_ideas_csv;
+use innolab::import::roster as roster_import;
 use innolab::model::text::is_hazard;
 use innolab::model::validate::{plan_problems, session_problems};
 use innolab::model::{Plan, Session, Timestamp};
-use innolab::{roster_import, store};
+use innolab::store;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -149,7 +151,7 @@ fn check_session(bytes: &[u8]) -> Result<(), TestCaseError> {
             prop_assert_eq!(store::decode_session(path, &encoded).unwrap(), session);
         }
         Err(e) => {
-            for line in std::iter::once(e.to_string()).chain(e.lines()) {
+            for line in std::iter::once(e.to_string()).chain(e.lines(Lang::Id)) {
                 prop_assert!(line.starts_with("fuzz.json: ") && !line.chars().any(is_hazard), "{:?}", line);
             }
         }
@@ -169,7 +171,7 @@ fn check_plan(bytes: &[u8]) -> Result<(), TestCaseError> {
             prop_assert!(problems.is_empty(), "a session from an accepted plan is invalid: {problems:?}");
         }
         Err(e) => {
-            for line in std::iter::once(e.to_string()).chain(e.lines()) {
+            for line in std::iter::once(e.to_string()).chain(e.lines(Lang::Id)) {
                 prop_assert!(line.starts_with("plan.json: ") && !line.chars().any(is_hazard), "{:?}", line);
             }
         }
@@ -215,7 +217,7 @@ fn lines_in(bytes: &[u8]) -> usize {
 }
 
 fn check_ideas_csv(bytes: &[u8]) -> Result<(), TestCaseError> {
-    match parse_ideas_csv(bytes, target_session()) {
+    match parse_ideas_csv(bytes, target_session(), Lang::En) {
         Ok(ideas) => {
             let mut session = target_session().clone();
             for imported in ideas {
@@ -238,7 +240,7 @@ fn check_ideas_csv(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 fn check_roster_csv(bytes: &[u8]) -> Result<(), TestCaseError> {
-    match roster_import::parse(bytes) {
+    match roster_import::parse(bytes, Lang::En) {
         Ok(rows) => {
             let mut session = target_session().clone();
             for row in &rows {
@@ -407,9 +409,9 @@ fn the_unmutated_inputs_are_accepted() {
     store::decode_session(Path::new("valid.json"), valid_session_bytes()).unwrap();
     store::decode_plan(Path::new("plan.json"), valid_plan_bytes()).unwrap();
     let csv = b"table,title,detail\nMeja Dinas Kesehatan,\x1b[2JSIP \xe2\x80\xae online,\"a\nb\"\n";
-    let ideas = parse_ideas_csv(csv, target_session()).unwrap();
+    let ideas = parse_ideas_csv(csv, target_session(), Lang::En).unwrap();
     assert_eq!(ideas[0].idea.title, "SIP  online");
-    assert!(roster_import::parse(b"table,name,agency,role\n1,Budi,DPMPTSP,head\n").is_ok());
+    assert!(roster_import::parse(b"table,name,agency,role\n1,Budi,DPMPTSP,head\n", Lang::En).is_ok());
     // The TUI property opens files that load: the valid one, and one at the edges of every number.
     let keys: Vec<(u8, u8)> = (0u8..120).map(|i| (i % 8, i.wrapping_mul(37))).collect();
     check_tui_on(valid_session_bytes(), &keys).unwrap();

@@ -225,7 +225,10 @@ fn screens(session: &Session) -> Vec<(String, State)> {
     }
     let hostile_paste = HOSTILE.iter().map(|(_, t)| *t).collect::<String>();
     let failure = SaveFailure {
-        message: format!("lab.json: cannot save: {}", HOSTILE[0].1),
+        problem: innolab::app::Failure::from(innolab::store::SaveError::Io {
+            path: "lab.json".into(),
+            source: std::io::Error::other(HOSTILE[0].1),
+        }),
         emergency: vec![PathBuf::from(format!("/tmp/{}.json", HOSTILE[4].1))],
         conflict: false,
     };
@@ -264,8 +267,19 @@ fn screens(session: &Session) -> Vec<(String, State)> {
         ("edit member", vec![Action::OpenSetup, Action::CursorDown, Action::EditRow]),
         ("confirm quit", vec![Action::QuitBlocked(failure.clone())]),
         ("save failed", vec![Action::SaveFinished { generation: 1, result: Err(failure) }]),
-        ("notice", vec![Action::OpenFailed(format!("x.json: {}", HOSTILE[3].1))]),
-        ("export failed", vec![Action::Exported(Err(HOSTILE[5].1.to_string()))]),
+        (
+            "notice",
+            vec![Action::OpenFailed(innolab::app::Failure::ReadOnly {
+                path: format!("x{}.json", HOSTILE[3].1).into(),
+            })],
+        ),
+        (
+            "export failed",
+            vec![Action::Exported(Err(innolab::app::Failure::from(innolab::store::SaveError::Io {
+                path: "x.json".into(),
+                source: std::io::Error::other(HOSTILE[5].1),
+            })))],
+        ),
     ];
     for (name, actions) in screens {
         all.push((name.to_string(), with("d2-curah-ide", &actions)));
@@ -361,7 +375,7 @@ fn every_screen_renders_hostile_text_inert_and_keeps_its_bars() {
     let entries: Vec<StartEntry> = innolab::catalog::scan(dir)
         .unwrap()
         .into_iter()
-        .map(|e| StartEntry { path: e.path, summary: e.summary.map_err(|err| err.to_string()) })
+        .map(|e| StartEntry { path: e.path, summary: e.summary.map_err(std::sync::Arc::new) })
         .collect();
     assert_eq!(entries.len(), 2);
     for selected in 0..4 {

@@ -157,7 +157,10 @@ fn event() -> impl Strategy<Value = Event> {
 /// Turns an event into the actions the runtime would send (keys go through the real keymap).
 fn actions(state: &State, event: &Event) -> Vec<Action> {
     let hostile_failure = |i: usize| SaveFailure {
-        message: format!("lab.json: cannot save: {}", HOSTILE[i % HOSTILE.len()]),
+        problem: innolab::app::Failure::from(innolab::store::SaveError::Io {
+            path: "lab.json".into(),
+            source: std::io::Error::other(HOSTILE[i % HOSTILE.len()]),
+        }),
         emergency: vec![PathBuf::from(format!("/tmp/lab{}.emergency.json", HOSTILE[(i + 1) % HOSTILE.len()]))],
         conflict: false,
     };
@@ -174,9 +177,16 @@ fn actions(state: &State, event: &Event) -> Vec<Action> {
         Event::Exported(true) => {
             vec![Action::Exported(Ok(vec![PathBuf::from("sessions/lab.xlsx"), PathBuf::from("sessions/lab.md")]))]
         }
-        Event::Exported(false) => vec![Action::Exported(Err(HOSTILE[2].to_string()))],
+        Event::Exported(false) => {
+            vec![Action::Exported(Err(innolab::app::Failure::from(innolab::store::SaveError::Io {
+                path: "x.xlsx".into(),
+                source: std::io::Error::other(HOSTILE[2]),
+            })))]
+        }
         Event::QuitBlocked => vec![Action::QuitBlocked(hostile_failure(3))],
-        Event::OpenFailed(i) => vec![Action::OpenFailed(format!("x.json: {}", HOSTILE[*i]))],
+        Event::OpenFailed(i) => {
+            vec![Action::OpenFailed(innolab::app::Failure::ReadOnly { path: format!("x{}.json", HOSTILE[*i]).into() })]
+        }
     }
 }
 

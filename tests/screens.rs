@@ -131,7 +131,12 @@ fn start_state(lang: Lang) -> State {
             },
             StartEntry {
                 path: "sessions/broken.json".into(),
-                summary: Err("sessions/broken.json: line 1, column 1: not valid JSON: EOF while parsing a value".into()),
+                summary: Err(std::sync::Arc::new(innolab::store::LoadError::Syntax {
+                    path: "sessions/broken.json".into(),
+                    line: 1,
+                    column: 1,
+                    message: "EOF while parsing a value".into(),
+                })),
             },
         ],
         selected: 2,
@@ -249,7 +254,10 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     app::update(
         &mut confirm_quit,
         Action::QuitBlocked(innolab::app::SaveFailure {
-            message: "lab.json: cannot save: No space left on device (os error 28)".into(),
+            problem: innolab::app::Failure::from(innolab::store::SaveError::Io {
+                path: "lab.json".into(),
+                source: std::io::Error::from_raw_os_error(28),
+            }),
             emergency: vec!["/tmp/lab.emergency-20221103-134210.json".into()],
             conflict: false,
         }),
@@ -262,7 +270,10 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     app::update(&mut awards_page_2, Action::NextTable);
     let mut save_failed = on_block("d2-curah-ide", lang);
     save_failed.save.error = Some(innolab::app::SaveFailure {
-        message: "lab.json: cannot save: Read-only file system (os error 30)".into(),
+        problem: innolab::app::Failure::from(innolab::store::SaveError::Io {
+            path: "lab.json".into(),
+            source: std::io::Error::from_raw_os_error(30),
+        }),
         emergency: vec!["/tmp/lab.emergency-20221103-134210.json".into()],
         conflict: false,
     });
@@ -272,7 +283,9 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         Action::SaveFinished {
             generation: 1,
             result: Err(innolab::app::SaveFailure {
-                message: "sessions/lab.json was changed by another program since innolab opened it; innolab did not overwrite it".into(),
+                problem: innolab::app::Failure::from(innolab::store::SaveError::ChangedElsewhere {
+                    path: "sessions/lab.json".into(),
+                }),
                 emergency: vec![
                     "sessions/lab.emergency-20221103-134210.json".into(),
                     "/home/coach/.local/state/innolab/emergency/lab.emergency-20221103-134210.json".into(),

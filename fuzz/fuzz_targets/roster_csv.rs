@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate};
 use innolab::model::text::is_hazard;
 use innolab::model::validate::session_problems;
 use innolab::model::{Plan, Role, Session};
-use innolab::roster_import::{apply, parse};
+use innolab::import::roster::{apply, parse};
 use libfuzzer_sys::fuzz_target;
 
 /// The built-in plan's session with a few members, so imports both add and update.

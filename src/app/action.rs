@@ -83,7 +83,7 @@ pub enum Action {
         path: PathBuf,
         session: Box<Session>,
     },
-    OpenFailed(String),
+    OpenFailed(super::Failure),
     /// Ctrl-O: resolve a conflict with another program's version of the file.
     OpenConflict,
     /// In the conflict dialog: reload the other version and add this session's unsaved ideas to it.
@@ -91,9 +91,9 @@ pub enum Action {
     /// In the conflict dialog: write this session to a new file and go on there.
     SaveAsNew,
     /// The other version, read from disk (or why it could not be).
-    Reloaded(Result<Box<Session>, String>),
+    Reloaded(Result<Box<Session>, super::Failure>),
     /// This session now lives in a new file (or why it could not be written).
-    SavedAsNew(Result<PathBuf, String>),
+    SavedAsNew(Result<PathBuf, super::Failure>),
     /// The session just opened cannot be written (its folder is read-only): it is shown, nothing is saved
     /// to it, and what changes on screen goes to an emergency copy when the coach quits.
     OpenedReadOnly,
@@ -107,7 +107,7 @@ pub enum Action {
     /// Another program had deleted the session file; the writer wrote it again.
     FileRecreated(PathBuf),
     /// The report files were written (their paths), or why not.
-    Exported(Result<Vec<PathBuf>, String>),
+    Exported(Result<Vec<PathBuf>, super::Failure>),
     Terminate,
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
     Suspend,
@@ -128,7 +128,7 @@ pub enum Effect {
     /// first; without (a signal), it writes the emergency copy and exits.
     Quit { ask: bool },
     /// Exit now: the coach has seen that the last save failed and where the emergency copy is.
-    QuitNow,
+    QuitNow(Option<SaveFailure>),
     /// Read the session file as another program left it (then `Action::Reloaded`).
     ReloadFromDisk,
     /// Write the session to a new file beside the old one, lock it, and save there from now on (then

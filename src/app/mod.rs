@@ -2,6 +2,7 @@
 //! the runtime feeds in keys, ticks and I/O results as actions and carries out the effects.
 
 pub mod action;
+mod failure;
 pub mod form;
 mod ideas;
 pub mod keymap;
@@ -15,6 +16,7 @@ use chrono::{FixedOffset, NaiveDate, Timelike};
 use ratatui_textarea::TextArea;
 
 pub use action::{Action, Effect};
+pub use failure::Failure;
 pub use form::{Field, FieldKey, FieldValue, Form, FormPurpose};
 pub use setup::{SetupRow, rows as setup_rows};
 pub use update::{form_return as form_return_mode, update};
@@ -101,7 +103,7 @@ pub struct StartList {
 #[derive(Debug, Clone)]
 pub struct StartEntry {
     pub path: PathBuf,
-    pub summary: Result<Summary, String>,
+    pub summary: Result<Summary, std::sync::Arc<crate::store::LoadError>>,
 }
 
 /// The rows above the session files on the start screen.
@@ -134,7 +136,7 @@ pub struct SaveStatus {
 /// that worked, then the durable per-user one; empty when none could be written).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaveFailure {
-    pub message: String,
+    pub problem: Failure,
     pub emergency: Vec<PathBuf>,
     /// Another program changed the file: the coach can resolve it (Ctrl-O) by reloading that version and
     /// adding this session's unsaved ideas to it, or by saving this session as a new file.
@@ -142,6 +144,16 @@ pub struct SaveFailure {
 }
 
 impl SaveFailure {
+    pub fn new(problem: Failure, emergency: Vec<PathBuf>) -> SaveFailure {
+        let conflict = problem.is_conflict();
+        SaveFailure { problem, emergency, conflict }
+    }
+
+    /// Why the save failed, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        self.problem.message(lang)
+    }
+
     /// The copies, named for one line ("a + b"), file names shown safely.
     pub fn copies_text(&self) -> String {
         self.emergency.iter().map(shown).collect::<Vec<_>>().join(" + ")

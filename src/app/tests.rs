@@ -166,7 +166,7 @@ fn a_clock_jump_does_not_change_the_remaining_time() {
 #[test]
 fn notices_expire() {
     let mut s = state();
-    update(&mut s, Action::OpenFailed("lab.json: broken".into()));
+    update(&mut s, Action::OpenFailed(crate::app::Failure::ReadOnly { path: "lab.json".into() }));
     assert!(s.notice.as_ref().is_some_and(|n| n.is_error));
     update(&mut s, Action::Tick(at(T0) + Duration::seconds(60)));
     assert!(s.notice.is_none());
@@ -252,7 +252,7 @@ fn save_results_update_the_status() {
     assert!(!s.save.is_pending());
     assert_eq!(s.save.last_saved_at, Some(at(T0)));
     let failure =
-        SaveFailure { message: "disk full".into(), emergency: vec!["/tmp/copy.json".into()], conflict: false };
+        SaveFailure::new(crate::app::Failure::Hung { path: "lab.json".into(), secs: 5 }, vec!["/tmp/copy.json".into()]);
     update(&mut s, Action::SaveFinished { generation: 3, result: Err(failure.clone()) });
     assert_eq!(s.save.error, Some(failure));
     update(&mut s, Action::SaveFinished { generation: 3, result: Ok(at(T0)) });
@@ -267,7 +267,10 @@ fn start_state() -> State {
         sessions_dir: "sessions".into(),
         entries: vec![
             StartEntry { path: "sessions/a.json".into(), summary: Ok(summary) },
-            StartEntry { path: "sessions/b.json".into(), summary: Err("sessions/b.json: the file is empty".into()) },
+            StartEntry {
+                path: "sessions/b.json".into(),
+                summary: Err(std::sync::Arc::new(crate::store::LoadError::Empty { path: "sessions/b.json".into() })),
+            },
         ],
         selected: 0,
         plan_path: String::new(),
@@ -365,7 +368,9 @@ fn a_conflict_reloads_their_version_and_adds_only_this_sessions_unsaved_ideas() 
     assert_eq!(s.save.saved_max_id, 1, "idea 1 is known to be on disk");
     capture(&mut s, "Belum tersimpan");
     capture(&mut s, "Sudah ada di sana");
-    let failure = SaveFailure { message: "changed".into(), emergency: vec![], conflict: true };
+    let changed = crate::store::SaveError::ChangedElsewhere { path: "lab.json".into() };
+    let failure = SaveFailure::new(crate::app::Failure::from(changed), vec![]);
+    assert!(failure.conflict);
     let generation = s.save.generation;
     update(&mut s, Action::SaveFinished { generation, result: Err(failure) });
     assert_eq!(update(&mut s, Action::OpenConflict), vec![]);

@@ -361,17 +361,16 @@ fn a_table_with_ideas_cannot_be_removed() {
 #[test]
 fn a_failed_last_save_asks_before_quitting() {
     let mut s = state();
-    let failure = SaveFailure {
-        message: "No space left on device".into(),
-        emergency: vec!["/tmp/x.json".into()],
-        conflict: false,
-    };
+    let failure =
+        SaveFailure::new(crate::app::Failure::Hung { path: "lab.json".into(), secs: 5 }, vec!["/tmp/x.json".into()]);
     update(&mut s, Action::QuitBlocked(failure.clone()));
     assert_eq!((s.mode, s.quit_blocked.clone()), (Mode::ConfirmQuit, Some(failure)));
     update(&mut s, Action::Back);
     assert_eq!((s.mode, s.quit_blocked.is_none()), (Mode::Agenda, true));
-    update(&mut s, Action::QuitBlocked(SaveFailure { message: "x".into(), emergency: vec![], conflict: false }));
-    assert_eq!(update(&mut s, Action::QuitAnyway), vec![Effect::QuitNow]);
+    let failure = SaveFailure::new(crate::app::Failure::ReadOnly { path: "lab.json".into() }, vec![]);
+    update(&mut s, Action::QuitBlocked(failure.clone()));
+    assert_eq!(update(&mut s, Action::QuitAnyway), vec![Effect::QuitNow(Some(failure))]);
+    assert!(s.quit_blocked.is_none(), "update takes the failure it hands to the runtime");
 }
 
 /// Focuses `key` in the open form.

@@ -70,7 +70,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Terminate => vec![Effect::Quit { ask: false }],
         Action::Suspend => vec![Effect::Suspend],
         Action::QuitBlocked(failure) => state.quit_blocked(failure),
-        Action::QuitAnyway => vec![Effect::QuitNow],
+        Action::QuitAnyway => vec![Effect::QuitNow(state.quit_blocked.take())],
         Action::OpenConflict => state.open_conflict(),
         Action::ReloadTheirs => {
             state.mode = Mode::Agenda;
@@ -99,7 +99,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
             let text = t!("readonly.notice", locale = state.lang.code()).into_owned();
             state.notify(text, true)
         }
-        Action::OpenFailed(message) => state.notify(message, true),
+        Action::OpenFailed(failure) => state.notify(failure.message(state.lang), true),
         Action::SaveFinished { generation, result } => state.save_finished(generation, result),
     }
 }
@@ -135,11 +135,11 @@ impl State {
 
     /// The other program's version is back from disk: this session's unsaved ideas (those above the highest
     /// id known to be in the file) are added to it, except those it already has; it becomes the session.
-    fn reloaded(&mut self, result: Result<Box<crate::model::Session>, String>) -> Vec<Effect> {
+    fn reloaded(&mut self, result: Result<Box<crate::model::Session>, super::Failure>) -> Vec<Effect> {
         let lang = self.lang.code();
         let mut theirs = match result {
             Ok(theirs) => *theirs,
-            Err(message) => return self.notify(message, true),
+            Err(failure) => return self.notify(failure.message(self.lang), true),
         };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let saved_max_id = self.save.saved_max_id;
@@ -170,7 +170,7 @@ impl State {
             }
             match theirs.add_idea(new, idea.created_at) {
                 Ok(_) => added += 1,
-                Err(e) => return self.notify(e.to_string(), true),
+                Err(e) => return self.notify(e.message(self.lang), true),
             }
         }
         let path = lab.path.clone();
@@ -186,10 +186,10 @@ impl State {
     }
 
     /// This session was written to a new file, which the writer now saves to.
-    fn saved_as_new(&mut self, result: Result<std::path::PathBuf, String>) -> Vec<Effect> {
+    fn saved_as_new(&mut self, result: Result<std::path::PathBuf, super::Failure>) -> Vec<Effect> {
         let path = match result {
             Ok(path) => path,
-            Err(message) => return self.notify(message, true),
+            Err(failure) => return self.notify(failure.message(self.lang), true),
         };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         lab.path = path.clone();
@@ -262,7 +262,7 @@ impl State {
     }
 
     /// Says where the report files went, or why they could not be written.
-    fn exported(&mut self, result: Result<Vec<std::path::PathBuf>, String>) -> Vec<Effect> {
+    fn exported(&mut self, result: Result<Vec<std::path::PathBuf>, super::Failure>) -> Vec<Effect> {
         let lang = self.lang.code();
         match result {
             Ok(paths) => {
@@ -275,7 +275,10 @@ impl State {
                 let text = t!("notice.exported", dir = dir, files = names.join(", "), locale = lang).into_owned();
                 self.notify(text, false)
             }
-            Err(error) => self.notify(t!("notice.export_failed", error = error, locale = lang).into_owned(), true),
+            Err(failure) => {
+                let error = failure.message(self.lang);
+                self.notify(t!("notice.export_failed", error = error, locale = lang).into_owned(), true)
+            }
         }
     }
 
@@ -412,7 +415,7 @@ impl State {
                 n => match self.start.entries.get(n - START_NEW_ROWS) {
                     Some(entry) if entry.summary.is_ok() => vec![Effect::Open(entry.path.clone())],
                     Some(entry) => {
-                        let message = entry.summary.clone().err().unwrap_or_default();
+                        let message = entry.summary.as_ref().err().map(|e| e.message(self.lang)).unwrap_or_default();
                         self.notify(message, true)
                     }
                     None => vec![],

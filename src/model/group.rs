@@ -1,8 +1,8 @@
 //! The room: table groups ("Meja 1" …) and the participants sitting at them, with their agency (OPD) and role.
 
+use super::parse::{ParseError, ParseKind};
 use std::str::FromStr;
 
-use rust_i18n::t;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -62,14 +62,14 @@ impl Role {
 }
 
 impl FromStr for Role {
-    type Err = String;
+    type Err = ParseError;
     /// Accepts the file names and their Indonesian equivalents as typed in a roster spreadsheet.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_lowercase().as_str() {
             "head" | "kepala" | "kepala opd" => Ok(Role::Head),
             "representative" | "wakil" | "perwakilan" | "sekretaris" | "secretary" => Ok(Role::Representative),
             "staff" | "staf" | "pegawai" => Ok(Role::Staff),
-            _ => Err(t!("parse.role", value = format!("{s:?}")).into_owned()),
+            _ => Err(ParseError::new(ParseKind::Role, s)),
         }
     }
 }

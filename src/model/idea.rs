@@ -1,10 +1,10 @@
 //! An innovation idea as a table called it out: who, which agency, which stage and block, and its later details.
 //! Deletion is a tombstone (`deleted`), so an idea never leaves the file and its id is never reused.
 
+use super::parse::{ParseError, ParseKind};
 use std::str::FromStr;
 
 use chrono::{DateTime, FixedOffset};
-use rust_i18n::t;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -75,7 +75,7 @@ impl Form {
 }
 
 impl FromStr for Form {
-    type Err = String;
+    type Err = ParseError;
     /// Accepts the file names and the Indonesian words used on the proposal form.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim().to_lowercase().replace(['-', ' '], "_");
@@ -83,7 +83,7 @@ impl FromStr for Form {
             "governance" | "tata_kelola" | "tata_kelola_pemerintahan" => Ok(Form::Governance),
             "public_service" | "pelayanan_publik" => Ok(Form::PublicService),
             "other_affairs" | "urusan_lain" | "urusan_pemerintahan_lain" => Ok(Form::OtherAffairs),
-            _ => Err(t!("parse.form", value = format!("{s:?}")).into_owned()),
+            _ => Err(ParseError::new(ParseKind::Form, s)),
         }
     }
 }

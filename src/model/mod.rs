@@ -4,6 +4,7 @@
 pub mod agency;
 pub mod group;
 pub mod idea;
+pub mod parse;
 pub mod plan;
 pub mod roster;
 pub mod session;
@@ -13,6 +14,7 @@ pub mod validate;
 pub use agency::FlagshipConflict;
 pub use group::{Member, Role, TableGroup};
 pub use idea::{Form, Idea, Timestamp};
+pub use parse::{ParseError, ParseKind};
 pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
 pub use session::{
     DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, Progress, SCHEMA_VERSION, Session, Timer,

@@ -1,12 +1,12 @@
 //! The lab's plan: days, their agenda blocks, the 5D stage of each block, and the built-in three-day lab.
 //! Plain data with serde and JSON Schema derives; no I/O beyond parsing the embedded default.
 
+use super::parse::{ParseError, ParseKind};
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::{FixedOffset, NaiveDate};
-use rust_i18n::t;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -107,13 +107,10 @@ impl Stage {
 }
 
 impl FromStr for Stage {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim().to_ascii_lowercase().replace('-', "_");
-        Stage::ALL
-            .into_iter()
-            .find(|stage| stage.key() == wanted)
-            .ok_or_else(|| t!("parse.stage", value = format!("{s:?}")).into_owned())
+        Stage::ALL.into_iter().find(|stage| stage.key() == wanted).ok_or_else(|| ParseError::new(ParseKind::Stage, s))
     }
 }
 
@@ -165,9 +162,9 @@ impl fmt::Display for ClockTime {
 }
 
 impl FromStr for ClockTime {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || t!("parse.time", value = format!("{s:?}")).into_owned();
+        let bad = || ParseError::new(ParseKind::Time, s);
         let (h, m) = s.split_once(':').ok_or_else(bad)?;
         if h.len() != 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
             return Err(bad());
@@ -237,9 +234,9 @@ impl fmt::Display for UtcOffset {
 }
 
 impl FromStr for UtcOffset {
-    type Err = String;
+    type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || t!("parse.offset", value = format!("{s:?}")).into_owned();
+        let bad = || ParseError::new(ParseKind::Offset, s);
         let sign = match s.as_bytes().first() {
             Some(b'+') => 1,
             Some(b'-') => -1,

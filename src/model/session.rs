@@ -120,9 +120,23 @@ pub const MAX_ID: u64 = 1 << 53;
 pub const MAX_TIMER_SECS: i64 = 7 * 24 * 60 * 60;
 
 /// Every idea id up to [`MAX_ID`] is used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("{}", rust_i18n::t!("model.ids_exhausted", max = MAX_ID))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IdsExhausted;
+
+impl IdsExhausted {
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        rust_i18n::t!("model.ids_exhausted", max = MAX_ID, locale = lang.code()).into_owned()
+    }
+}
+
+impl std::fmt::Display for IdsExhausted {
+    /// In English; what a user reads is [`IdsExhausted::message`] in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(crate::i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for IdsExhausted {}
 
 /// What a new idea carries when it is captured; the session fills in id, stage, block and times.
 #[derive(Debug, Clone, Default, PartialEq)]

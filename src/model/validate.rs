@@ -6,6 +6,8 @@ use std::fmt;
 
 use rust_i18n::t;
 
+use crate::i18n::Lang;
+
 use super::idea::Timestamp;
 use super::plan::Plan;
 use super::session::{MAX_ID, MAX_TIMER_SECS, Session};
@@ -44,40 +46,54 @@ pub enum ProblemKind {
     TimeOutOfRange { value: String },
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.kind)
+impl Problem {
+    /// "days[0].blocks: this day has no blocks", in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        format!("{}: {}", self.path, self.kind.message(lang))
     }
 }
 
-impl fmt::Display for ProblemKind {
+impl fmt::Display for Problem {
+    /// In English; what a user reads is [`Problem::message`] in their language.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl ProblemKind {
+    /// What is wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let l = lang.code();
         let text = match self {
-            ProblemKind::NoDays => t!("problem.no_days"),
-            ProblemKind::NoBlocks => t!("problem.no_blocks"),
-            ProblemKind::DateNotAfterPrevious { date } => t!("problem.date_order", date = date),
-            ProblemKind::DuplicateId { id } => t!("problem.duplicate_id", id = format!("{id:?}")),
-            ProblemKind::EmptyId => t!("problem.empty_id"),
-            ProblemKind::EmptyText => t!("problem.empty_text"),
-            ProblemKind::EndNotAfterStart { start, end } => t!("problem.end_before_start", start = start, end = end),
-            ProblemKind::StartsBeforePrevious => t!("problem.block_order"),
-            ProblemKind::TargetZero => t!("problem.target_zero"),
-            ProblemKind::NoGroups => t!("problem.no_groups"),
-            ProblemKind::UnknownGroup { id } => t!("problem.unknown_group", id = format!("{id:?}")),
-            ProblemKind::UnknownBlock { id } => t!("problem.unknown_block", id = format!("{id:?}")),
-            ProblemKind::TimerRunningWithoutDeadline => t!("problem.timer_no_deadline"),
-            ProblemKind::TimerPausedWithoutRemaining => t!("problem.timer_no_remaining"),
-            ProblemKind::TooManyTables { max } => t!("problem.too_many_tables", max = max),
-            ProblemKind::IdOutOfRange { value } => t!("problem.id_range", value = value, max = MAX_ID),
-            ProblemKind::TimerOutOfRange { value } => t!("problem.timer_range", value = value, max = MAX_TIMER_SECS),
+            ProblemKind::NoDays => t!("problem.no_days", locale = l),
+            ProblemKind::NoBlocks => t!("problem.no_blocks", locale = l),
+            ProblemKind::DateNotAfterPrevious { date } => t!("problem.date_order", date = date, locale = l),
+            ProblemKind::DuplicateId { id } => t!("problem.duplicate_id", id = format!("{id:?}"), locale = l),
+            ProblemKind::EmptyId => t!("problem.empty_id", locale = l),
+            ProblemKind::EmptyText => t!("problem.empty_text", locale = l),
+            ProblemKind::EndNotAfterStart { start, end } => {
+                t!("problem.end_before_start", start = start, end = end, locale = l)
+            }
+            ProblemKind::StartsBeforePrevious => t!("problem.block_order", locale = l),
+            ProblemKind::TargetZero => t!("problem.target_zero", locale = l),
+            ProblemKind::NoGroups => t!("problem.no_groups", locale = l),
+            ProblemKind::UnknownGroup { id } => t!("problem.unknown_group", id = format!("{id:?}"), locale = l),
+            ProblemKind::UnknownBlock { id } => t!("problem.unknown_block", id = format!("{id:?}"), locale = l),
+            ProblemKind::TimerRunningWithoutDeadline => t!("problem.timer_no_deadline", locale = l),
+            ProblemKind::TimerPausedWithoutRemaining => t!("problem.timer_no_remaining", locale = l),
+            ProblemKind::TooManyTables { max } => t!("problem.too_many_tables", max = max, locale = l),
+            ProblemKind::IdOutOfRange { value } => t!("problem.id_range", value = value, max = MAX_ID, locale = l),
+            ProblemKind::TimerOutOfRange { value } => {
+                t!("problem.timer_range", value = value, max = MAX_TIMER_SECS, locale = l)
+            }
             ProblemKind::TimeOutOfRange { value } => {
-                t!("problem.time_range", value = value, from = MIN_YEAR, to = MAX_YEAR)
+                t!("problem.time_range", value = value, from = MIN_YEAR, to = MAX_YEAR, locale = l)
             }
             ProblemKind::TooLong { bytes } => {
-                t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024))
+                t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024), locale = l)
             }
         };
-        f.write_str(&text)
+        text.into_owned()
     }
 }
 

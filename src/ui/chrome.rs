@@ -111,12 +111,12 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
             Some(copy) => {
                 t!(
                     "save_state.failed_copy",
-                    error = failure.message.as_str(),
+                    error = failure.message(ctx.lang),
                     copy = crate::model::text::shown(&copy),
                     locale = lang
                 )
             }
-            None => t!("save_state.failed_line", error = failure.message.as_str(), locale = lang),
+            None => t!("save_state.failed_line", error = failure.message(ctx.lang), locale = lang),
         };
         // A conflict the coach can resolve: the key first, so a narrow wall still shows it.
         let text = match (failure.conflict, failure.emergency.first()) {

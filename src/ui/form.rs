@@ -119,7 +119,7 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
     let lang = ctx.lang.code();
     let mut lines = vec![
         Line::styled(ctx.t("quit.not_saved"), ctx.theme.error),
-        Line::styled(failure.message.clone(), ctx.theme.text),
+        Line::styled(failure.message(ctx.lang), ctx.theme.text),
         Line::raw(""),
     ];
     if failure.emergency.is_empty() {
@@ -150,7 +150,7 @@ pub fn conflict(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: Rect)
     // The choices first: on a small wall the paths below them are what gets cut.
     let mut lines = vec![
         Line::styled(ctx.t("conflict.title"), ctx.theme.error),
-        Line::styled(failure.message.clone(), ctx.theme.text),
+        Line::styled(failure.message(ctx.lang), ctx.theme.text),
         Line::raw(""),
         Line::styled(ctx.t("conflict.reload"), ctx.theme.title),
         Line::styled(ctx.t("conflict.save_as_new"), ctx.theme.title),

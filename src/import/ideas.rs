@@ -5,7 +5,7 @@ use std::fmt;
 
 use ::csv::{ByteRecord, ReaderBuilder};
 
-use crate::csv_input::{Lines, delimiter, is_utf16, unclosed_quote};
+use super::csv::{Lines, delimiter, is_utf16, unclosed_quote};
 use rust_i18n::t;
 
 use crate::i18n::Lang;
@@ -28,9 +28,17 @@ pub struct RowError {
     pub message: String,
 }
 
+impl RowError {
+    /// "line 4: …": the message is already in the language the file was read in.
+    pub fn message(&self, lang: Lang) -> String {
+        t!("import.row_error", line = self.line, message = self.message, locale = lang.code()).into_owned()
+    }
+}
+
 impl fmt::Display for RowError {
+    /// In English; what a user reads is [`RowError::message`] in their language.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", t!("import.row_error", line = self.line, message = self.message))
+        f.write_str(&self.message(Lang::En))
     }
 }
 
@@ -103,13 +111,13 @@ fn optional(text: String) -> Option<String> {
 /// UTF-8 with or without a byte-order mark; blank rows are skipped. Any other column is an error, so a typo
 /// never drops data silently. All or nothing: on any problem the result is every problem, by line, and no idea.
 /// Messages are in the current language (`Lang::make_current`).
-pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedIdea>, Vec<RowError>> {
+pub fn parse_ideas_csv(bytes: &[u8], session: &Session, lang: Lang) -> Result<Vec<ImportedIdea>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if is_utf16(bytes) {
-        return Err(vec![RowError { line: 1, message: t!("import.utf16").into_owned() }]);
+        return Err(vec![RowError { line: 1, message: t!("import.utf16", locale = lang.code()).into_owned() }]);
     }
     if let Some(line) = unclosed_quote(bytes, delimiter(bytes)) {
-        return Err(vec![RowError { line, message: t!("csv.unclosed_quote").into_owned() }]);
+        return Err(vec![RowError { line, message: t!("csv.unclosed_quote", locale = lang.code()).into_owned() }]);
     }
     let mut reader =
         ReaderBuilder::new().delimiter(delimiter(bytes)).has_headers(false).flexible(true).from_reader(bytes);
@@ -118,13 +126,18 @@ pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedId
 
     let header = loop {
         match records.next() {
-            None => return Err(vec![RowError { line: 1, message: t!("import.empty_file").into_owned() }]),
-            Some(Err(e)) => return Err(vec![csv_error(&e, &mut lines)]),
+            None => {
+                return Err(vec![RowError {
+                    line: 1,
+                    message: t!("import.empty_file", locale = lang.code()).into_owned(),
+                }]);
+            }
+            Some(Err(e)) => return Err(vec![csv_error(&e, &mut lines, lang)]),
             Some(Ok(record)) if record.iter().all(|f| f.trim_ascii().is_empty()) => continue,
             Some(Ok(record)) => break record,
         }
     };
-    let columns = read_header(&header, lines.of(&header))?;
+    let columns = read_header(&header, lines.of(&header), lang)?;
 
     let mut ideas = Vec::new();
     let mut errors = Vec::new();
@@ -133,7 +146,7 @@ pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedId
             Ok(record) => record,
             Err(e) => {
                 // The reader cannot find the next row after a broken one, so this is the last report.
-                errors.push(csv_error(&e, &mut lines));
+                errors.push(csv_error(&e, &mut lines, lang));
                 break;
             }
         };
@@ -141,7 +154,7 @@ pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedId
         if record.iter().all(|f| f.trim_ascii().is_empty()) {
             continue;
         }
-        match read_row(&record, &columns, session) {
+        match read_row(&record, &columns, session, lang) {
             Ok(idea) => ideas.push(ImportedIdea { line, idea }),
             Err(messages) => errors.extend(messages.into_iter().map(|message| RowError { line, message })),
         }
@@ -149,34 +162,34 @@ pub fn parse_ideas_csv(bytes: &[u8], session: &Session) -> Result<Vec<ImportedId
     if errors.is_empty() { Ok(ideas) } else { Err(errors) }
 }
 
-fn csv_error(e: &::csv::Error, lines: &mut Lines<'_>) -> RowError {
+fn csv_error(e: &::csv::Error, lines: &mut Lines<'_>, lang: Lang) -> RowError {
     let line = e.position().map_or(lines.line, |p| lines.at(p.byte()));
-    RowError { line, message: t!("import.csv", error = e).into_owned() }
+    RowError { line, message: t!("import.csv", error = e, locale = lang.code()).into_owned() }
 }
 
 /// The column of each header cell, or every problem with the header (all on its line).
-fn read_header(header: &ByteRecord, line: usize) -> Result<Vec<Column>, Vec<RowError>> {
+fn read_header(header: &ByteRecord, line: usize, lang: Lang) -> Result<Vec<Column>, Vec<RowError>> {
     let mut columns = Vec::new();
     let mut unknown = Vec::new();
     let mut errors = Vec::new();
     for cell in header {
         let Ok(name) = std::str::from_utf8(cell) else {
-            return Err(vec![RowError { line, message: t!("import.not_utf8").into_owned() }]);
+            return Err(vec![RowError { line, message: t!("import.not_utf8", locale = lang.code()).into_owned() }]);
         };
         match Column::from_header(name) {
             Some(column) if columns.contains(&column) => {
-                errors.push(t!("import.duplicate_column", column = column.name()).into_owned());
+                errors.push(t!("import.duplicate_column", column = column.name(), locale = lang.code()).into_owned());
             }
             Some(column) => columns.push(column),
             None => unknown.push(quoted(name.trim())),
         }
     }
     if !unknown.is_empty() {
-        errors.push(t!("import.unknown_columns", columns = unknown.join(", ")).into_owned());
+        errors.push(t!("import.unknown_columns", columns = unknown.join(", "), locale = lang.code()).into_owned());
     }
     for required in [Column::Table, Column::Title] {
         if !columns.contains(&required) {
-            errors.push(t!("import.missing_column", column = required.name()).into_owned());
+            errors.push(t!("import.missing_column", column = required.name(), locale = lang.code()).into_owned());
         }
     }
     if errors.is_empty() {
@@ -199,17 +212,20 @@ pub fn parse_stage(text: &str) -> Option<Stage> {
 }
 
 /// One row as a new idea, or every problem in it.
-fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Result<NewIdea, Vec<String>> {
+fn read_row(record: &ByteRecord, columns: &[Column], session: &Session, lang: Lang) -> Result<NewIdea, Vec<String>> {
     let mut problems = Vec::new();
     if record.len() > columns.len() && record.iter().skip(columns.len()).any(|f| !f.trim_ascii().is_empty()) {
-        problems.push(t!("import.too_many_cells", found = record.len(), expected = columns.len()).into_owned());
+        problems.push(
+            t!("import.too_many_cells", found = record.len(), expected = columns.len(), locale = lang.code())
+                .into_owned(),
+        );
     }
     let mut cells: [&str; 9] = [""; 9];
     for (column, cell) in columns.iter().zip(record.iter()) {
         match std::str::from_utf8(cell) {
             Ok(text) => cells[*column as usize] = text,
             Err(_) => {
-                problems.push(t!("import.not_utf8").into_owned());
+                problems.push(t!("import.not_utf8", locale = lang.code()).into_owned());
                 return Err(problems);
             }
         }
@@ -219,20 +235,23 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
     let mut idea = NewIdea::default();
     let wanted = cell(Column::Table).trim();
     if wanted.is_empty() {
-        problems.push(t!("import.no_table").into_owned());
+        problems.push(t!("import.no_table", locale = lang.code()).into_owned());
     } else {
         match session.resolve_group(wanted) {
             Some(group) => idea.group = group.id.clone(),
             None => {
                 let available = session.groups.iter().map(|g| inert(&g.name).into_owned()).collect::<Vec<_>>();
                 let value = quoted(wanted);
-                problems.push(t!("import.unknown_table", value = value, available = available.join(", ")).into_owned());
+                problems.push(
+                    t!("import.unknown_table", value = value, available = available.join(", "), locale = lang.code())
+                        .into_owned(),
+                );
             }
         }
     }
     idea.title = clean_line(cell(Column::Title));
     if idea.title.is_empty() {
-        problems.push(t!("import.empty_title").into_owned());
+        problems.push(t!("import.empty_title", locale = lang.code()).into_owned());
     }
     idea.agency = optional(clean_line(cell(Column::Agency)));
     idea.author = optional(clean_line(cell(Column::Author)));
@@ -241,7 +260,7 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
     if !form.is_empty() {
         match form.parse::<Form>() {
             Ok(form) => idea.form = Some(form),
-            Err(message) => problems.push(inert(&message).into_owned()),
+            Err(e) => problems.push(inert(&e.message(lang)).into_owned()),
         }
     }
     let block = cell(Column::Block).trim();
@@ -249,25 +268,26 @@ fn read_row(record: &ByteRecord, columns: &[Column], session: &Session) -> Resul
         match session.plan.find_block_named(block) {
             Ok((_, found)) => idea.block = Some(found.id.clone()),
             Err(ids) if ids.is_empty() => {
-                problems.push(t!("import.unknown_block", value = quoted(block)).into_owned());
+                problems.push(t!("import.unknown_block", value = quoted(block), locale = lang.code()).into_owned());
             }
-            Err(ids) => {
-                problems.push(t!("import.ambiguous_block", value = quoted(block), ids = ids.join(", ")).into_owned())
-            }
+            Err(ids) => problems.push(
+                t!("import.ambiguous_block", value = quoted(block), ids = ids.join(", "), locale = lang.code())
+                    .into_owned(),
+            ),
         }
     }
     let stage = cell(Column::Stage).trim();
     if !stage.is_empty() {
         match parse_stage(stage) {
             Some(stage) => idea.stage = Some(stage),
-            None => problems.push(t!("import.bad_stage", value = quoted(stage)).into_owned()),
+            None => problems.push(t!("import.bad_stage", value = quoted(stage), locale = lang.code()).into_owned()),
         }
     }
     match yes_no(cell(Column::Digital)) {
         Some(digital) => idea.digital = digital,
         None => {
             let value = quoted(cell(Column::Digital).trim());
-            problems.push(t!("import.bad_digital", value = value).into_owned());
+            problems.push(t!("import.bad_digital", value = value, locale = lang.code()).into_owned());
         }
     }
     if problems.is_empty() { Ok(idea) } else { Err(problems) }
@@ -315,7 +335,7 @@ mod tests {
             chrono::DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap(),
         );
         let file = b"table,title\r\n\r\n1,a\r\n\r\n\r\n2,\"b\r\nc\"\r\n3,d\n";
-        let lines: Vec<usize> = parse_ideas_csv(file, &session).unwrap().iter().map(|i| i.line).collect();
+        let lines: Vec<usize> = parse_ideas_csv(file, &session, Lang::En).unwrap().iter().map(|i| i.line).collect();
         assert_eq!(lines, [3, 6, 8]);
     }
 

@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use rust_i18n::t;
 
-use crate::csv_input::{Lines, delimiter, is_utf16, unclosed_quote};
+use super::csv::{Lines, delimiter, is_utf16, unclosed_quote};
+use crate::i18n::Lang;
 use crate::model::text::quoted;
 use crate::model::{Member, Role, Session};
 
@@ -17,7 +18,7 @@ pub struct RosterRow {
     pub member: Member,
 }
 
-pub use crate::import::RowError;
+pub use super::RowError;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RosterSummary {
@@ -61,13 +62,13 @@ fn error(line: usize, message: impl Into<String>) -> RowError {
 
 /// Reads and checks every row. UTF-8 with or without a byte-order mark; a header row naming the columns
 /// (English or Indonesian, any order).
-pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
+pub fn parse(bytes: &[u8], lang: Lang) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if is_utf16(bytes) {
-        return Err(vec![error(1, t!("roster.csv.utf16"))]);
+        return Err(vec![error(1, t!("roster.csv.utf16", locale = lang.code()))]);
     }
     if let Some(line) = unclosed_quote(bytes, delimiter(bytes)) {
-        return Err(vec![error(line, t!("csv.unclosed_quote"))]);
+        return Err(vec![error(line, t!("csv.unclosed_quote", locale = lang.code()))]);
     }
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter(bytes)).has_headers(false).flexible(true).from_reader(bytes);
@@ -76,7 +77,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
     let header = match records.next() {
         Some(Ok(header)) => header,
         Some(Err(e)) => return Err(vec![error(1, e.to_string())]),
-        None => return Err(vec![error(1, t!("roster.csv.empty"))]),
+        None => return Err(vec![error(1, t!("roster.csv.empty", locale = lang.code()))]),
     };
     let mut columns: HashMap<Column, usize> = HashMap::new();
     let mut problems = Vec::new();
@@ -86,16 +87,16 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         let shown = || quoted(cell.trim());
         match column(&cell) {
             Some(c) if columns.insert(c, i).is_some() => {
-                problems.push(error(1, t!("roster.csv.duplicate_column", column = shown())))
+                problems.push(error(1, t!("roster.csv.duplicate_column", column = shown(), locale = lang.code())))
             }
             Some(_) => {}
-            None => problems.push(error(1, t!("roster.csv.unknown_column", column = shown()))),
+            None => problems.push(error(1, t!("roster.csv.unknown_column", column = shown(), locale = lang.code()))),
         }
     }
     for required in [Column::Table, Column::Name, Column::Agency, Column::Role] {
         if !columns.contains_key(&required) {
             let name = ["table", "name", "agency", "role"][required as usize];
-            problems.push(error(1, t!("roster.csv.missing_column", column = name)));
+            problems.push(error(1, t!("roster.csv.missing_column", column = name, locale = lang.code())));
         }
     }
     if !problems.is_empty() {
@@ -119,23 +120,26 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
         }
         let cell = |c: Column| -> Result<String, RowError> {
             let raw = columns.get(&c).and_then(|&i| record.get(i)).unwrap_or(b"");
-            std::str::from_utf8(raw).map(|s| s.trim().to_string()).map_err(|_| error(line, t!("roster.csv.not_utf8")))
+            std::str::from_utf8(raw)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| error(line, t!("roster.csv.not_utf8", locale = lang.code())))
         };
         let row = (|| -> Result<RosterRow, RowError> {
             let table = cell(Column::Table)?;
             let name = crate::model::text::clean_line(&cell(Column::Name)?);
             if table.is_empty() {
-                return Err(error(line, t!("roster.csv.empty_cell", column = "table")));
+                return Err(error(line, t!("roster.csv.empty_cell", column = "table", locale = lang.code())));
             }
             if name.is_empty() {
-                return Err(error(line, t!("roster.csv.empty_cell", column = "name")));
+                return Err(error(line, t!("roster.csv.empty_cell", column = "name", locale = lang.code())));
             }
             let role_text = cell(Column::Role)?;
-            let role = role_text.parse::<Role>().map_err(|e| error(line, e))?;
+            let role = role_text.parse::<Role>().map_err(|e| error(line, e.message(lang)))?;
             let present_text =
                 if columns.contains_key(&Column::Present) { cell(Column::Present)? } else { String::new() };
-            let present = present(&present_text)
-                .ok_or_else(|| error(line, t!("roster.csv.bad_present", value = format!("{present_text:?}"))))?;
+            let present = present(&present_text).ok_or_else(|| {
+                error(line, t!("roster.csv.bad_present", value = format!("{present_text:?}"), locale = lang.code()))
+            })?;
             let agency = Some(cell(Column::Agency)?).filter(|a| !a.is_empty());
             Ok(RosterRow { line, table, member: Member { name, agency, role, present } })
         })();
@@ -143,7 +147,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowError>> {
             Ok(row) => {
                 let key = row.member.name.to_lowercase();
                 if let Some(first) = seen.insert(key, line) {
-                    problems.push(error(line, t!("roster.csv.duplicate_person", first = first)));
+                    problems.push(error(line, t!("roster.csv.duplicate_person", first = first, locale = lang.code())));
                 } else {
                     rows.push(row);
                 }
@@ -227,7 +231,7 @@ mod tests {
     #[test]
     fn a_good_file_fills_the_tables() {
         let csv = "\u{feff}table,name,agency,role\nMeja 1,Budi Santoso,DPMPTSP,head\n2,Rina,Dinas Kesehatan,sekretaris\nmeja-3,\"Ani, S.Kom\",Bappedalitbang,staff\nMeja Tamu,Dedi,Diskominfo,Kepala\n";
-        let rows = parse(csv.as_bytes()).unwrap();
+        let rows = parse(csv.as_bytes(), Lang::En).unwrap();
         let mut s = session();
         let summary = apply(&mut s, rows);
         assert_eq!(summary, RosterSummary { added: 4, updated: 0, tables_created: 1 });
@@ -241,15 +245,16 @@ mod tests {
     #[test]
     fn indonesian_headers_semicolons_and_a_present_column() {
         let csv = "Nama;Meja;OPD;Peran;Hadir\nBudi;1;DPMPTSP;kepala;tidak\n";
-        let rows = parse(csv.as_bytes()).unwrap();
+        let rows = parse(csv.as_bytes(), Lang::En).unwrap();
         assert!(!rows[0].member.present);
     }
 
     #[test]
     fn importing_again_updates_and_moves() {
         let mut s = session();
-        apply(&mut s, parse(b"table,name,agency,role\n1,Budi,DPMPTSP,head\n").unwrap());
-        let summary = apply(&mut s, parse(b"table,name,agency,role\n2,budi,DPMPTSP,representative\n").unwrap());
+        apply(&mut s, parse(b"table,name,agency,role\n1,Budi,DPMPTSP,head\n", Lang::En).unwrap());
+        let summary =
+            apply(&mut s, parse(b"table,name,agency,role\n2,budi,DPMPTSP,representative\n", Lang::En).unwrap());
         assert_eq!(summary, RosterSummary { added: 0, updated: 1, tables_created: 0 });
         assert!(s.groups[0].members.is_empty());
         assert_eq!(s.groups[1].members[0].role, Role::Representative);
@@ -258,7 +263,7 @@ mod tests {
     #[test]
     fn bad_rows_are_all_reported_with_their_lines() {
         let csv = b"table,name,agency,role\n1,Budi,DPMPTSP,boss\n,Rina,Dinkes,head\n2,,Dinkes,head\n\n3,Eka,X,staff\n4,eka,Y,head\n4,Ani,\xff\xfe,head\n";
-        let errors = parse(csv).unwrap_err();
+        let errors = parse(csv, Lang::En).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 7, 8], "{errors:?}");
         assert!(errors[0].message.contains("unknown role"));
@@ -269,7 +274,7 @@ mod tests {
     fn a_new_table_number_creates_one_table_for_all_its_rows() {
         let mut s = session();
         let csv = b"table,name,agency,role\n99,Budi,DPMPTSP,head\n99,Rina,Dinkes,staff\n0,Ani,X,staff\n0,Eka,Y,staff\n";
-        let summary = apply(&mut s, parse(csv).unwrap());
+        let summary = apply(&mut s, parse(csv, Lang::En).unwrap());
         assert_eq!(summary, RosterSummary { added: 4, updated: 0, tables_created: 2 });
         assert_eq!(s.groups[6].name, "Meja 99");
         assert_eq!(s.groups[6].members.len(), 2);
@@ -279,19 +284,19 @@ mod tests {
 
     #[test]
     fn hostile_headers_are_reported_inert_and_utf16_by_name() {
-        let errors = parse(b"table,name,agency,role,\x1b]0;x\x07\n").unwrap_err();
+        let errors = parse(b"table,name,agency,role,\x1b]0;x\x07\n", Lang::En).unwrap_err();
         assert!(errors[0].message.contains("\"\\e]0;x\\a\""), "{errors:?}");
         assert!(!errors[0].message.chars().any(crate::model::text::is_hazard), "{errors:?}");
         let utf16: Vec<u8> = "table,name\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
-        assert!(parse(&utf16).unwrap_err()[0].message.contains("UTF-16"));
+        assert!(parse(&utf16, Lang::En).unwrap_err()[0].message.contains("UTF-16"));
     }
 
     #[test]
     fn headers_are_checked() {
-        let errors = parse(b"table,name,colour\n").unwrap_err();
+        let errors = parse(b"table,name,colour\n", Lang::En).unwrap_err();
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         assert!(messages.iter().any(|m| m.contains("colour")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("agency")), "{messages:?}");
-        assert!(parse(b"").is_err());
+        assert!(parse(b"", Lang::En).is_err());
     }
 }

@@ -1,0 +1,680 @@
+//! The use cases the command line and the TUI share: create a session, add and import ideas, import a
+//! roster, write a report to disk. Each takes plain arguments and returns a typed error ([`OpsError`]),
+//! worded in the reader's language only when shown.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use rust_i18n::t;
+
+use crate::catalog;
+use crate::clock;
+use crate::export::{ExportFormat, Identified};
+use crate::i18n::{Lang, count_of, plural_key};
+use crate::model::text::{inert, shown, slug};
+use crate::model::{DuplicateKey, FlagshipConflict, NewIdea, Plan, Session, Stage, UtcOffset};
+use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
+
+#[derive(Debug)]
+pub enum OpsError {
+    Load(LoadError),
+    Save(SaveError),
+    Open(OpenError),
+    UnknownGroup {
+        path: PathBuf,
+        group: String,
+        available: String,
+    },
+    UnknownBlock {
+        path: PathBuf,
+        block: String,
+        available: String,
+    },
+    AmbiguousBlock {
+        path: PathBuf,
+        block: String,
+        ids: String,
+    },
+    EmptyTitle,
+    Io {
+        path: PathBuf,
+        source: io::Error,
+    },
+    Output(io::Error),
+    Export {
+        path: PathBuf,
+        message: String,
+    },
+    /// An export would have written over something that is not an earlier export of its kind.
+    ExportRefused(String),
+    /// A file's rows were refused; one line each, already translated.
+    Rows(Vec<String>),
+    /// Some files failed; each was already reported on its own line.
+    SomeFailed(usize),
+    FlagshipNoAgency {
+        path: PathBuf,
+    },
+    FlagshipTaken {
+        path: PathBuf,
+        agency: String,
+        holder: u64,
+        title: String,
+    },
+    /// The session has used every idea id; nothing was added.
+    IdsExhausted {
+        path: PathBuf,
+    },
+    /// The readiness check found open items (each already printed); `failed` files could not be loaded.
+    NotReady {
+        open: usize,
+        failed: usize,
+    },
+}
+
+impl OpsError {
+    /// The one line that says what went wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        let l = lang.code();
+        match self {
+            OpsError::Load(v0) => v0.message(lang),
+            OpsError::Save(v0) => v0.message(lang),
+            OpsError::Open(v0) => v0.message(lang),
+            OpsError::UnknownGroup { path, group, available } => {
+                t!("cli.unknown_group", path = shown(path), group = inert(group), available = available, locale = l)
+                    .into_owned()
+            }
+            OpsError::UnknownBlock { path, block, available } => {
+                t!("cli.unknown_block", path = shown(path), block = inert(block), available = available, locale = l)
+                    .into_owned()
+            }
+            OpsError::AmbiguousBlock { path, block, ids } => {
+                t!("ideas.cli.ambiguous_block", path = shown(path), block = inert(block), ids = ids, locale = l)
+                    .into_owned()
+            }
+            OpsError::EmptyTitle => t!("cli.empty_title", locale = l).into_owned(),
+            OpsError::Io { path, source } => t!("cli.io", path = shown(path), error = source, locale = l).into_owned(),
+            OpsError::Output(v0) => t!("cli.output", error = v0, locale = l).into_owned(),
+            OpsError::Export { path, message } => {
+                t!("cli.export", path = shown(path), error = message, locale = l).into_owned()
+            }
+            OpsError::ExportRefused(v0) => v0.clone(),
+            OpsError::Rows(v0) => v0.join("; "),
+            OpsError::SomeFailed(v0) => {
+                t!(&plural_key("cli.some_failed", *v0 as u64), count = v0, locale = l).into_owned()
+            }
+            OpsError::FlagshipNoAgency { path } => {
+                t!("ideas.cli.no_agency", path = shown(path), locale = l).into_owned()
+            }
+            OpsError::FlagshipTaken { path, agency, holder, title } => t!(
+                "ideas.cli.flagship_taken",
+                path = shown(path),
+                agency = inert(agency),
+                id = holder,
+                title = inert(title),
+                locale = l
+            )
+            .into_owned(),
+            OpsError::IdsExhausted { path } => format!("{}: {}", shown(path), crate::model::IdsExhausted.message(lang)),
+            OpsError::NotReady { open, failed } => not_ready_line(*open, *failed, lang),
+        }
+    }
+}
+
+impl std::fmt::Display for OpsError {
+    /// In English; what a user reads is [`OpsError::message`] in their language.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+impl std::error::Error for OpsError {}
+
+fn not_ready_line(open: usize, failed: usize, lang: Lang) -> String {
+    let failed_line = t!(&plural_key("cli.some_failed", failed as u64), count = failed, locale = lang.code());
+    let open_line = t!(&plural_key("check.cli.open", open as u64), count = open, locale = lang.code());
+    match (open, failed) {
+        (_, 0) => open_line.into_owned(),
+        (0, _) => failed_line.into_owned(),
+        _ => format!("{open_line}; {failed_line}"),
+    }
+}
+
+impl OpsError {
+    /// The reader of the output went away (`innolab tally … | head`): nothing is wrong, nothing to say.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, OpsError::Output(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// The lines to print on stderr: one per problem.
+    pub fn lines(&self, lang: Lang) -> Vec<String> {
+        match self {
+            OpsError::Load(e) | OpsError::Open(OpenError::Load(e)) => e.lines(lang),
+            OpsError::Rows(lines) => lines.clone(),
+            other => vec![other.message(lang)],
+        }
+    }
+}
+
+impl From<LoadError> for OpsError {
+    fn from(e: LoadError) -> Self {
+        OpsError::Load(e)
+    }
+}
+
+impl From<SaveError> for OpsError {
+    fn from(e: SaveError) -> Self {
+        OpsError::Save(e)
+    }
+}
+
+impl From<OpenError> for OpsError {
+    fn from(e: OpenError) -> Self {
+        OpsError::Open(e)
+    }
+}
+
+impl From<io::Error> for OpsError {
+    fn from(e: io::Error) -> Self {
+        OpsError::Output(e)
+    }
+}
+
+/// Where a SESSION argument points: the path itself if it exists, else the same name inside the sessions
+/// directory, with or without ".json".
+pub fn resolve_session_path(sessions: &Path, given: &Path) -> PathBuf {
+    if given.exists() || given.components().count() > 1 {
+        return given.to_path_buf();
+    }
+    let inside = sessions.join(given);
+    if inside.exists() {
+        return inside;
+    }
+    let with_ext = sessions.join(format!("{}.json", shown(&given)));
+    if with_ext.exists() { with_ext } else { given.to_path_buf() }
+}
+
+pub struct NewOptions {
+    pub plan: Option<PathBuf>,
+    pub title: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub output: Option<PathBuf>,
+}
+
+/// Builds the plan for a new session: the built-in lab with day 1 today (or `start_date`), or a plan file
+/// with its own dates (moved when `start_date` is given), with an optional new title.
+pub fn plan_for_new(options: &NewOptions) -> Result<Plan, OpsError> {
+    let mut plan = match &options.plan {
+        Some(path) => {
+            let mut plan = store::load_plan(path)?;
+            if let Some(start) = options.start_date {
+                plan.start_on(start);
+            }
+            plan
+        }
+        None => {
+            let today = clock::now_in(UtcOffset::default().fixed()).date_naive();
+            Plan::builtin(options.start_date.unwrap_or(today))
+        }
+    };
+    if let Some(title) = &options.title {
+        let title = crate::model::text::clean_line(title);
+        if title.is_empty() {
+            return Err(OpsError::EmptyTitle);
+        }
+        plan.title = title;
+    }
+    Ok(plan)
+}
+
+/// Creates a new session file and returns its path. Never overwrites: an explicit `-o` that exists is an
+/// error, and the default name gets "-2", "-3" … when taken.
+pub fn new_session(sessions: &Path, options: &NewOptions) -> Result<PathBuf, OpsError> {
+    let plan = plan_for_new(options)?;
+    let now = clock::now_in(plan.utc_offset.fixed());
+    let session = Session::new(plan, now);
+    create_session_file(sessions, options.output.as_deref(), &session)
+}
+
+pub fn create_session_file(sessions: &Path, output: Option<&Path>, session: &Session) -> Result<PathBuf, OpsError> {
+    if let Some(path) = output {
+        ensure_parent(path)?;
+        store::create(path, session)?;
+        return Ok(path.to_path_buf());
+    }
+    store::create_private_dir(sessions).map_err(|source| OpsError::Io { path: sessions.to_path_buf(), source })?;
+    let date = session.plan.first_date().map(|d| d.to_string()).unwrap_or_default();
+    let stem = format!("{date}-{}", slug(&session.plan.title));
+    for n in 1.. {
+        let name = if n == 1 { format!("{stem}.json") } else { format!("{stem}-{n}.json") };
+        let path = sessions.join(name);
+        match store::create(&path, session) {
+            Ok(()) => return Ok(path),
+            Err(SaveError::Exists { .. }) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    unreachable!("the loop above returns")
+}
+
+fn ensure_parent(path: &Path) -> Result<(), OpsError> {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() && !parent.exists() => {
+            store::create_private_dir(parent).map_err(|source| OpsError::Io { path: parent.to_path_buf(), source })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints the session files of `sessions`, newest change first, as an aligned table.
+/// Writes rows as columns padded to their display width (wide characters count double).
+/// Prints the built-in plan with day 1 on `start` (today by default): the starting point for a custom plan.
+/// Checks each session file: prints "ok" for good ones, every problem (one line each) for the others. An
+/// innolab export given by mistake (`sessions/*.json` meeting a tally) is named for what it is and skipped.
+/// "sessions/rekap.json: an innolab tally (JSON), not a session; skipped".
+pub struct IdeaArgs {
+    /// The idea as typed: `group` names a table (id, name or number) and `block` an agenda block (id or
+    /// title; none: [`Session::default_capture_block`]); both are resolved against the session.
+    pub idea: NewIdea,
+    /// Add it even when a live idea has the same table, title and author.
+    pub allow_duplicates: bool,
+    /// With `flagship`: take the star from the agency's current flagship.
+    pub replace_flagship: bool,
+}
+
+/// What `idea add` did: the id to print, and the notes for stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdeaAdded {
+    /// The new idea's id, or the existing one's when it was a duplicate.
+    pub id: u64,
+    /// One line each, already translated.
+    pub notes: Vec<String>,
+}
+
+/// Where an idea with no `--block` goes, said in words: `block d2-curah-ide "Curah Ide" (day 2, Diagnose)`.
+fn block_words(session: &Session, block_id: &str, lang: Lang) -> String {
+    match session.plan.find_block(block_id) {
+        Some((pos, block)) => t!(
+            "ideas.cli.block",
+            id = block.id,
+            title = inert(&block.title),
+            day = pos.day + 1,
+            stage = crate::tally::stage_label(block.stage, lang),
+            locale = lang.code()
+        )
+        .into_owned(),
+        None => inert(block_id).into_owned(),
+    }
+}
+
+/// The id of the block `--block` names (an id or a title); an unknown name lists the blocks, an ambiguous
+/// title the blocks it could mean.
+fn named_block(path: &Path, session: &Session, wanted: &str) -> Result<String, OpsError> {
+    match session.plan.find_block_named(wanted) {
+        Ok((_, block)) => Ok(block.id.clone()),
+        Err(ids) if ids.is_empty() => {
+            let available = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect::<Vec<_>>().join(", ");
+            Err(OpsError::UnknownBlock { path: path.to_path_buf(), block: wanted.into(), available })
+        }
+        Err(ids) => {
+            Err(OpsError::AmbiguousBlock { path: path.to_path_buf(), block: wanted.into(), ids: ids.join(", ") })
+        }
+    }
+}
+
+/// Appends one idea under the lock, saves atomically, and returns its id. An idea the session already has
+/// (same table, title and author) is not added again: its id comes back with a note, so a retried script is
+/// harmless. A flagship follows One Agency One Innovation.
+pub fn idea_add(path: &Path, args: IdeaArgs, lang: Lang) -> Result<IdeaAdded, OpsError> {
+    if crate::model::text::clean_line(&args.idea.title).is_empty() {
+        return Err(OpsError::EmptyTitle);
+    }
+    let mut open = OpenSession::open(path)?;
+    let session = &mut open.session;
+    let Some(group) = session.resolve_group(&args.idea.group).map(|g| g.id.clone()) else {
+        let available =
+            session.groups.iter().map(|g| format!("{} ({})", inert(&g.name), g.id)).collect::<Vec<_>>().join(", ");
+        return Err(OpsError::UnknownGroup { path: path.to_path_buf(), group: args.idea.group.clone(), available });
+    };
+    let mut notes = Vec::new();
+    let (block, defaulted) = match &args.idea.block {
+        Some(wanted) => (named_block(path, session, wanted)?, false),
+        None => match session.default_capture_block() {
+            Some((_, block)) => (block.id.clone(), true),
+            None => (session.progress.block.clone(), true),
+        },
+    };
+    let new_flagship = args.idea.flagship;
+    let new = NewIdea { group, block: Some(block.clone()), ..args.idea };
+    if !args.allow_duplicates
+        && let Some(id) = session.find_duplicate(&new)
+    {
+        notes.push(t!("ideas.cli.duplicate", id = id, locale = lang.code()).into_owned());
+        return Ok(IdeaAdded { id, notes });
+    }
+    let now = clock::now_in(session.plan.utc_offset.fixed());
+    let id = session.add_idea(new, now).map_err(|_| OpsError::IdsExhausted { path: path.to_path_buf() })?;
+    if new_flagship && let Some(idea) = session.idea(id).cloned() {
+        match session.flagship_conflict(&idea) {
+            None => {}
+            Some(FlagshipConflict::NoAgency) => return Err(OpsError::FlagshipNoAgency { path: path.to_path_buf() }),
+            Some(FlagshipConflict::Taken { agency, holder }) => {
+                if !args.replace_flagship {
+                    let title = session.idea(holder).map(|old| old.title.clone()).unwrap_or_default();
+                    return Err(OpsError::FlagshipTaken { path: path.to_path_buf(), agency, holder, title });
+                }
+                if let Some(old) = session.idea_mut(holder) {
+                    old.flagship = false;
+                    old.updated_at = now;
+                }
+                notes.push(
+                    t!("ideas.cli.star_moved", agency = inert(&agency), from = holder, to = id, locale = lang.code())
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    if defaulted {
+        notes.insert(
+            0,
+            t!("ideas.cli.filed_under", id = id, block = block_words(session, &block, lang), locale = lang.code())
+                .into_owned(),
+        );
+    }
+    open.save()?;
+    Ok(IdeaAdded { id, notes })
+}
+
+/// A file whose rows were refused: one line per bad row (file and line), then what that means (`summary`).
+fn refused_rows(file: &Path, errors: &[crate::import::RowError], summary: &str, lang: Lang) -> OpsError {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .map(|e| {
+            t!("roster.cli.row_error", path = shown(&file), line = e.line, message = e.message, locale = lang.code())
+                .into_owned()
+        })
+        .collect();
+    let problems = count_of("count.problems", errors.len() as u64, lang);
+    lines.push(t!(summary, path = shown(&file), problems = problems, locale = lang.code()).into_owned());
+    OpsError::Rows(lines)
+}
+
+/// Imports participants from a roster CSV under the lock: every row checked first, then all placed and saved
+/// (or, with `dry_run`, only counted).
+pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
+    let bytes = store::read_input(file, store::MAX_CSV_BYTES)?;
+    let mut open = OpenSession::open(path)?;
+    let rows = match crate::import::roster::parse(&bytes, lang) {
+        Ok(rows) => rows,
+        Err(errors) => return Err(refused_rows(file, &errors, "roster.cli.nothing_imported", lang)),
+    };
+    let summary = crate::import::roster::apply(&mut open.session, rows);
+    let key = if dry_run { "roster.cli.dry_run" } else { "roster.cli.done" };
+    if !dry_run {
+        open.session.updated_at = clock::now_in(open.session.plan.utc_offset.fixed());
+        open.save()?;
+    }
+    let line = t!(
+        key,
+        path = shown(&path),
+        added = count_of("count.participants", summary.added as u64, lang),
+        updated = summary.updated,
+        tables = count_of("count.tables", summary.tables_created as u64, lang),
+        locale = lang.code()
+    );
+    writeln!(out, "{line}")?;
+    Ok(())
+}
+
+/// `innolab export`: writes one report file (atomically, owner-only) in `lang` and returns where: `output`,
+/// or the exports folder beside the session.
+pub fn export(
+    path: &Path,
+    format: ExportFormat,
+    output: Option<&Path>,
+    excel: bool,
+    lang: Lang,
+) -> Result<PathBuf, OpsError> {
+    let session = store::load(path)?;
+    let target = output.map_or_else(|| crate::export::default_file_name(path, format), Path::to_path_buf);
+    write_report(&session, path, format, &target, excel, lang)?;
+    Ok(target)
+}
+
+/// Writes one export of `session` to `target`. It never writes over the session itself, another session, a
+/// file innolab holds open, or anything that is not an earlier innolab export of the same kind (see
+/// [`export_target`]); a new file is published without clobbering what may appear meanwhile.
+pub fn write_report(
+    session: &Session,
+    session_path: &Path,
+    format: ExportFormat,
+    target: &Path,
+    excel: bool,
+    lang: Lang,
+) -> Result<(), OpsError> {
+    let publish = export_target(session_path, target, format, lang)?;
+    let bytes = crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
+        .map_err(|e| OpsError::Export { path: target.to_path_buf(), message: e.to_string() })?;
+    ensure_private_parent(target)?;
+    store::remove_dead_temps(target);
+    store::write_atomic(&store::RealDisk, target, &bytes, publish)?;
+    Ok(())
+}
+
+/// How an export may be written at `target`: as a new file, or over an earlier export of the same kind.
+/// Anything else there is refused with one line saying what it is.
+fn export_target(
+    session_path: &Path,
+    target: &Path,
+    format: ExportFormat,
+    lang: Lang,
+) -> Result<store::Publish, OpsError> {
+    let l = lang.code();
+    let shown = shown(&target);
+    let refuse = |line: std::borrow::Cow<'_, str>| Err(OpsError::ExportRefused(line.into_owned()));
+    let meta = match std::fs::metadata(target) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(store::Publish::NoClobber),
+        Err(source) => return Err(OpsError::Io { path: target.to_path_buf(), source }),
+    };
+    if meta.is_dir() {
+        return refuse(t!("export.refuse.folder", path = shown, locale = l));
+    }
+    if same_file(&meta, session_path) {
+        return refuse(t!("export.refuse.same", path = shown, locale = l));
+    }
+    if let Some(holder) = store::lock_holder(target) {
+        let pid = holder.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
+        return refuse(t!("export.refuse.locked", path = shown, pid = pid, locale = l));
+    }
+    let found =
+        crate::export::identify(target).map_err(|source| OpsError::Io { path: target.to_path_buf(), source })?;
+    let wanted = format.described(lang);
+    match found {
+        Identified::Export(kind) if kind == format => Ok(store::Publish::Replace),
+        Identified::Session => refuse(t!("export.refuse.session", path = shown, locale = l)),
+        Identified::Export(kind) => refuse(t!(
+            "export.refuse.other_export",
+            path = shown,
+            found = kind.described(lang),
+            wanted = wanted,
+            locale = l
+        )),
+        Identified::Unknown => refuse(t!("export.refuse.unknown", path = shown, wanted = wanted, locale = l)),
+    }
+}
+
+/// Whether `meta` (of a file) and `other` are the same file on disk, however each is named.
+fn same_file(meta: &std::fs::Metadata, other: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(other).is_ok_and(|o| o.dev() == meta.dev() && o.ino() == meta.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        false
+    }
+}
+
+/// Creates the folder an export goes to when it is missing, readable by its owner only: reports hold
+/// participants' names, as sessions do.
+fn ensure_private_parent(path: &Path) -> Result<(), OpsError> {
+    let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) else { return Ok(()) };
+    store::create_private_dir(parent).map_err(|source| OpsError::Io { path: parent.to_path_buf(), source })
+}
+
+/// How `innolab import` files and filters the rows.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    /// The block of every row without its own (`block` column); default `Session::default_capture_block`.
+    pub block: Option<String>,
+    /// The stage of every row without its own (`stage` column); default the block's stage.
+    pub stage: Option<Stage>,
+    /// Keep rows that repeat a live idea (same table, title and author) or an earlier row.
+    pub allow_duplicates: bool,
+}
+
+/// What a repeated row repeats.
+enum Seen {
+    /// An idea of the session, by its position in `ideas` (found without a search).
+    Idea(usize),
+    Row(usize),
+}
+
+/// `innolab import`: ideas from a CSV, all or none, under the lock; with `dry_run` only shown. A row that
+/// repeats an idea of the session or an earlier row is skipped and named on `err`, so importing the same
+/// sheet twice adds nothing the second time.
+pub fn import_ideas(
+    path: &Path,
+    file: &Path,
+    options: &ImportOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    lang: Lang,
+) -> Result<(), OpsError> {
+    let bytes = store::read_input(file, store::MAX_CSV_BYTES)?;
+    let mut open = OpenSession::open(path)?;
+    let session = &open.session;
+    let flag_block = options.block.as_deref().map(|wanted| named_block(path, session, wanted)).transpose()?;
+    let rows = match crate::import::parse_ideas_csv(&bytes, session, lang) {
+        Ok(rows) => rows,
+        Err(errors) => return Err(refused_rows(file, &errors, "import.cli.nothing_imported", lang)),
+    };
+    let default_block = flag_block.clone().or_else(|| session.default_capture_block().map(|(_, b)| b.id.clone()));
+    let mut defaulted = false;
+    let mut seen: HashMap<DuplicateKey, Seen> = session
+        .ideas
+        .iter()
+        .enumerate()
+        .filter(|(_, idea)| idea.is_live())
+        .map(|(at, idea)| (DuplicateKey::of_idea(idea), Seen::Idea(at)))
+        .collect();
+    let (mut kept, mut skipped) = (Vec::new(), Vec::new());
+    for mut row in rows {
+        let by_default = row.idea.block.is_none() && flag_block.is_none();
+        if row.idea.block.is_none() {
+            row.idea.block = default_block.clone();
+        }
+        if row.idea.stage.is_none() {
+            row.idea.stage = options.stage;
+        }
+        let key = DuplicateKey::of(&row.idea.group, &row.idea.title, row.idea.author.as_deref());
+        match seen.get(&key) {
+            Some(first) if !options.allow_duplicates => {
+                let shown = shown(&file);
+                skipped.push(match first {
+                    Seen::Idea(at) => {
+                        let idea = &session.ideas[*at];
+                        let id = idea.id;
+                        let table = session.group(&idea.group).map_or(idea.group.as_str(), |g| &g.name);
+                        let title = idea.title.as_str();
+                        t!(
+                            "import.skipped_idea",
+                            path = shown,
+                            line = row.line,
+                            id = id,
+                            table = inert(table),
+                            title = inert(title),
+                            locale = lang.code()
+                        )
+                    }
+                    Seen::Row(line) => {
+                        t!("import.skipped_row", path = shown, line = row.line, other = line, locale = lang.code())
+                    }
+                });
+            }
+            _ => {
+                seen.entry(key).or_insert(Seen::Row(row.line));
+                defaulted |= by_default;
+                kept.push(row);
+            }
+        }
+    }
+    for line in &skipped {
+        writeln!(err, "innolab: {line}")?;
+    }
+    if defaulted && let Some(block) = &default_block {
+        writeln!(
+            err,
+            "innolab: {}",
+            t!("import.cli.filed_under", block = block_words(session, block, lang), locale = lang.code())
+        )?;
+    }
+    let ideas = count_of("count.ideas", kept.len() as u64, lang);
+    let duplicates = match skipped.len() {
+        0 => String::new(),
+        n => format!("; {}", t!(&plural_key("import.cli.skipped", n as u64), count = n, locale = lang.code())),
+    };
+    if options.dry_run {
+        write!(out, "{}", crate::import::describe(&kept, session, lang))?;
+        writeln!(
+            out,
+            "{}{duplicates}",
+            t!("import.cli.dry_run", path = shown(&path), ideas = ideas, locale = lang.code())
+        )?;
+        return Ok(());
+    }
+    let now = clock::now_in(open.session.plan.utc_offset.fixed());
+    let news = kept.into_iter().map(|imported| imported.idea).collect();
+    let ids = open.session.add_ideas(news, now).map_err(|_| OpsError::IdsExhausted { path: path.to_path_buf() })?;
+    if !ids.is_empty() {
+        open.save()?;
+    }
+    let range = match (ids.first(), ids.last()) {
+        (Some(a), Some(b)) if a != b => format!(" (#{a}–#{b})"),
+        (Some(a), _) => format!(" (#{a})"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "{}{duplicates}",
+        t!("import.cli.done", path = shown(&path), ideas = ideas, ids = range, locale = lang.code())
+    )?;
+    Ok(())
+}
+
+/// Where a read-only session's reports go: the per-user state folder (its own folder cannot be written).
+pub fn read_only_exports_dir() -> Option<PathBuf> {
+    crate::store::rescue::state_dir().map(|d| d.join("exports"))
+}
+
+/// The report files the export key writes, in `lang`: the workbook, the laporan, the ideas as CSV (laid out
+/// for an Indonesian-locale spreadsheet app) and the tally as JSON, to the exports folder beside the
+/// session or to `folder`.
+pub fn export_all(path: &Path, session: &Session, lang: Lang, folder: Option<&Path>) -> Result<Vec<PathBuf>, OpsError> {
+    let mut written = Vec::new();
+    for format in [ExportFormat::Xlsx, ExportFormat::Md, ExportFormat::Csv, ExportFormat::Json] {
+        let target = crate::export::default_file_name(path, format);
+        let target = match (folder, target.file_name()) {
+            (Some(folder), Some(name)) => folder.join(name),
+            _ => target,
+        };
+        write_report(session, path, format, &target, true, lang)?;
+        written.push(target);
+    }
+    Ok(written)
+}
