@@ -30,7 +30,7 @@ fn session() -> &'static Session {
 
 fuzz_target!(|data: &[u8]| {
     let lines_in_file = data.iter().filter(|&&b| b == b'\n').count() + 1;
-    match parse_ideas_csv(data, session()) {
+    match parse_ideas_csv(data, session(), innolab::i18n::Lang::En) {
         Ok(ideas) => {
             let mut session = session().clone();
             for imported in ideas {

@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(problems.is_empty(), "a session from an accepted plan is invalid: {problems:?}");
         }
         Err(e) => {
-            for line in std::iter::once(e.to_string()).chain(e.lines()) {
+            for line in std::iter::once(e.to_string()).chain(e.lines(innolab::i18n::Lang::Id)) {
                 // One line, naming the file, that cannot act on a terminal whatever the file holds.
                 assert!(line.starts_with("plan.json: ") && !line.chars().any(is_hazard), "{line:?}");
             }

@@ -28,7 +28,7 @@ fn session() -> &'static Session {
 
 fuzz_target!(|data: &[u8]| {
     let lines_in_file = data.iter().filter(|&&b| b == b'\n').count() + 1;
-    match parse(data) {
+    match parse(data, innolab::i18n::Lang::En) {
         Ok(rows) => {
             for row in &rows {
                 assert!((1..=lines_in_file).contains(&row.line), "line {} of {lines_in_file}", row.line);

@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             // One line, naming the file, that cannot act on a terminal whatever the file holds.
-            for line in std::iter::once(e.to_string()).chain(e.lines()) {
+            for line in std::iter::once(e.to_string()).chain(e.lines(innolab::i18n::Lang::Id)) {
                 assert!(line.starts_with("fuzz.json: ") && !line.chars().any(is_hazard), "{line:?}");
             }
         }
