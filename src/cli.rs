@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use rust_i18n::t;
-use unicode_width::UnicodeWidthStr;
 
 use crate::catalog;
 use crate::clock;
@@ -17,6 +16,7 @@ use crate::model::{Plan, Session, UtcOffset};
 use crate::ops::OpsError;
 use crate::store::{self};
 
+/// Prints the session files of `sessions`, newest change first, as an aligned table.
 pub fn list(sessions: &Path, out: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
     let entries = catalog::scan(sessions).map_err(|source| OpsError::Io { path: sessions.to_path_buf(), source })?;
     let exports = catalog::exports_among(sessions).unwrap_or_default();
@@ -30,18 +30,15 @@ pub fn list(sessions: &Path, out: &mut dyn Write, lang: Lang) -> Result<(), OpsE
         t!("list.ideas", locale = lang.code()),
         t!("list.changed", locale = lang.code()),
     ]
-    .map(|h| h.into_owned());
+    .map(|h| h.into_owned())
+    .to_vec();
     let mut rows = Vec::new();
     let mut failed = Vec::new();
     for entry in &entries {
         match &entry.summary {
             Ok(s) => {
-                let dates = match (s.first_date, s.last_date) {
-                    (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
-                    (Some(a), _) => a.to_string(),
-                    _ => String::new(),
-                };
-                rows.push([
+                let dates = crate::i18n::date_range(s.first_date, s.last_date);
+                rows.push(vec![
                     shown(&entry.path),
                     ellipsize(&inert(&s.title), 48).into_owned(),
                     dates,
@@ -53,7 +50,9 @@ pub fn list(sessions: &Path, out: &mut dyn Write, lang: Lang) -> Result<(), OpsE
         }
     }
     if !rows.is_empty() {
-        write_table(out, &header, &rows, &[false, false, false, true, false])?;
+        let mut table = String::new();
+        crate::export::tally::write_text_table(&mut table, &header, &rows, &[false, false, false, true, false]);
+        write!(out, "{table}")?;
     }
     for line in &failed {
         writeln!(out, "{line}")?;
@@ -64,40 +63,7 @@ pub fn list(sessions: &Path, out: &mut dyn Write, lang: Lang) -> Result<(), OpsE
     if failed.is_empty() { Ok(()) } else { Err(OpsError::SomeFailed(failed.len())) }
 }
 
-pub fn write_table<const N: usize>(
-    out: &mut dyn Write,
-    header: &[String; N],
-    rows: &[[String; N]],
-    right_align: &[bool; N],
-) -> io::Result<()> {
-    let mut widths = header.clone().map(|h| h.width());
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.width());
-        }
-    }
-    for row in std::iter::once(header).chain(rows) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            let pad = " ".repeat(widths[i].saturating_sub(cell.width()));
-            if right_align[i] {
-                line.push_str(&pad);
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                if i + 1 < N {
-                    line.push_str(&pad);
-                }
-            }
-            if i + 1 < N {
-                line.push_str("  ");
-            }
-        }
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    Ok(())
-}
-
+/// Prints the built-in plan with day 1 on `start` (today by default): the starting point for a custom plan.
 pub fn plan_default(start: Option<NaiveDate>, out: &mut dyn Write) -> Result<(), OpsError> {
     let today = clock::now_in(UtcOffset::default().fixed()).date_naive();
     let plan = Plan::builtin(start.unwrap_or(today));
@@ -112,6 +78,8 @@ pub fn plan_check(path: &Path, out: &mut dyn Write, lang: Lang) -> Result<(), Op
     Ok(())
 }
 
+/// Checks each session file: prints "ok" for good ones, every problem (one line each) for the others. An
+/// innolab export given by mistake (`sessions/*.json` meeting a tally) is named for what it is and skipped.
 pub fn validate(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
     let mut failed = 0;
     for path in paths {
@@ -131,6 +99,7 @@ pub fn validate(paths: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write, lan
     if failed == 0 { Ok(()) } else { Err(OpsError::SomeFailed(failed)) }
 }
 
+/// "sessions/rekap.json: an innolab tally (JSON), not a session; skipped".
 fn not_a_session(path: &Path, format: ExportFormat, lang: Lang) -> String {
     let shown = shown(&path);
     t!("export.not_a_session", path = shown, what = format.described(lang), locale = lang.code()).into_owned()
@@ -162,7 +131,7 @@ pub fn tally(
     let tally = catalog::tally_files(&gathered);
     let failed = tally.left_out.len();
     match format {
-        TallyFormat::Text => write!(out, "{}", crate::tally::to_text(&tally, lang))?,
+        TallyFormat::Text => write!(out, "{}", crate::export::to_text(&tally, lang))?,
         TallyFormat::Json => {
             // Pretty JSON is written in many small pieces: buffer them (stdout is line-buffered).
             let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
@@ -171,8 +140,8 @@ pub fn tally(
             writeln!(buffered)?;
             buffered.flush()?;
         }
-        TallyFormat::Csv => write!(out, "{}", crate::tally::to_csv(&tally, lang))?,
-        TallyFormat::Md => write!(out, "{}", crate::tally::to_markdown(&tally, lang))?,
+        TallyFormat::Csv => write!(out, "{}", crate::export::to_csv(&tally, lang))?,
+        TallyFormat::Md => write!(out, "{}", crate::export::to_markdown(&tally, lang))?,
     }
     if failed == 0 { Ok(()) } else { Err(OpsError::SomeFailed(failed)) }
 }

@@ -2,6 +2,11 @@
 //! The language is a value passed down to whatever words a message (a screen, a report, an error line);
 //! nothing reads a process-wide language.
 
+use chrono::NaiveDate;
+use rust_i18n::t;
+
+use crate::model::{Form, Stage};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, clap::ValueEnum)]
 pub enum Lang {
     /// Bahasa Indonesia
@@ -51,7 +56,44 @@ pub fn plural_key(base: &str, count: u64) -> String {
 /// "1 participant", "3 participants" ("1 peserta", "3 peserta"): `count` with the noun of `base`
 /// (`count.<noun>.one` / `.other` in the locale files), in `lang`.
 pub fn count_of(base: &str, count: u64, lang: Lang) -> String {
-    rust_i18n::t!(&plural_key(base, count), count = count, locale = lang.code()).into_owned()
+    t!(&plural_key(base, count), count = count, locale = lang.code()).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The domain's values in words: one place, so the screens, the reports and the importer read alike
+
+/// "Diagnose" / "Diagnosa": a stage in the reader's language.
+pub fn stage_label(stage: Stage, lang: Lang) -> String {
+    let l = lang.code();
+    match stage {
+        Stage::DrumUp => t!("report.stage.drum_up", locale = l),
+        Stage::Diagnose => t!("report.stage.diagnose", locale = l),
+        Stage::Design => t!("report.stage.design", locale = l),
+        Stage::Deliver => t!("report.stage.deliver", locale = l),
+        Stage::Display => t!("report.stage.display", locale = l),
+        Stage::None => t!("report.stage.none", locale = l),
+    }
+    .into_owned()
+}
+
+/// "Public service" / "Pelayanan publik"; no form is "unspecified".
+pub fn form_label(form: Option<Form>, lang: Lang) -> String {
+    let l = lang.code();
+    match form {
+        Some(Form::Governance) => t!("report.form.governance", locale = l),
+        Some(Form::PublicService) => t!("report.form.public_service", locale = l),
+        Some(Form::OtherAffairs) => t!("report.form.other_affairs", locale = l),
+        None => t!("report.form.unspecified", locale = l),
+    }
+    .into_owned()
+}
+/// "2022-11-02 – 2022-11-04", or one date for a one-day lab.
+pub fn date_range(first: Option<NaiveDate>, last: Option<NaiveDate>) -> String {
+    match (first, last) {
+        (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
+        (Some(a), _) | (None, Some(a)) => a.to_string(),
+        (None, None) => String::new(),
+    }
 }
 
 #[cfg(test)]

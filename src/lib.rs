@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod export;
+pub mod formats;
 pub mod help;
 pub mod i18n;
 pub mod import;

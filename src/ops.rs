@@ -267,12 +267,7 @@ fn ensure_parent(path: &Path) -> Result<(), OpsError> {
     }
 }
 
-/// Prints the session files of `sessions`, newest change first, as an aligned table.
-/// Writes rows as columns padded to their display width (wide characters count double).
-/// Prints the built-in plan with day 1 on `start` (today by default): the starting point for a custom plan.
-/// Checks each session file: prints "ok" for good ones, every problem (one line each) for the others. An
-/// innolab export given by mistake (`sessions/*.json` meeting a tally) is named for what it is and skipped.
-/// "sessions/rekap.json: an innolab tally (JSON), not a session; skipped".
+/// What `idea add` is given.
 pub struct IdeaArgs {
     /// The idea as typed: `group` names a table (id, name or number) and `block` an agenda block (id or
     /// title; none: [`Session::default_capture_block`]); both are resolved against the session.
@@ -300,7 +295,7 @@ fn block_words(session: &Session, block_id: &str, lang: Lang) -> String {
             id = block.id,
             title = inert(&block.title),
             day = pos.day + 1,
-            stage = crate::tally::stage_label(block.stage, lang),
+            stage = crate::i18n::stage_label(block.stage, lang),
             locale = lang.code()
         )
         .into_owned(),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate};
 use innolab::i18n::Lang;
 use innolab::model::{Form, Member, NewIdea, Plan, Role, Session, Stage, Timestamp};
-use innolab::tally::{self, LeftOut, OneAgencyStatus, SessionRef, Tally};
+use innolab::tally::{LeftOut, OneAgencyStatus, SessionRef, Tally};
 use serde_json::{Value, json};
 
 fn at(text: &str) -> Timestamp {
@@ -343,7 +343,7 @@ fn text_shows_every_section_and_the_files_left_out() {
     let (a, b) = both();
     let mut tally = tally_of(&a, &b);
     tally.left_out.push(LeftOut { path: "broken.json".into(), error: "broken.json: not valid JSON".into() });
-    let text = tally::to_text(&tally, Lang::En);
+    let text = innolab::export::to_text(&tally, Lang::En);
     for heading in [
         "TALLY",
         "Ideas: 7 of the target 90 (7%)",
@@ -364,7 +364,7 @@ fn text_shows_every_section_and_the_files_left_out() {
         text.lines().filter(|l| l.starts_with("Dinas Kesehatan") || l.starts_with("Bappeda")).take(2).collect();
     assert_eq!(agency_lines.len(), 2);
     assert_eq!(agency_lines[0].len(), agency_lines[1].len(), "{agency_lines:?}");
-    let id = tally::to_text(&tally, Lang::Id);
+    let id = innolab::export::to_text(&tally, Lang::Id);
     assert!(id.contains("REKAP") && id.contains("Per meja") && id.contains("Penghargaan"), "{id}");
     assert!(id.contains("Satu OPD Satu Inovasi") && id.contains("(tanpa OPD)"), "{id}");
 }
@@ -373,7 +373,7 @@ fn text_shows_every_section_and_the_files_left_out() {
 fn text_makes_hostile_names_inert() {
     let mut a = session_a();
     a.groups[3].name = "Meja \x1b[2J4".into();
-    let text = tally::to_text(&Tally::of(&[SessionRef::new("a.json", &a)]), Lang::En);
+    let text = innolab::export::to_text(&Tally::of(&[SessionRef::new("a.json", &a)]), Lang::En);
     assert!(!text.contains('\x1b'));
     assert!(text.contains("Meja 4") && !text.contains("[2J"), "the whole sequence is removed");
 }
@@ -383,9 +383,9 @@ fn csv_is_one_long_table_a_spreadsheet_can_pivot() {
     let (a, b) = both();
     let mut tally = tally_of(&a, &b);
     tally.left_out.push(LeftOut { path: "=evil.json".into(), error: "cannot read".into() });
-    let text = tally::to_csv(&tally, Lang::En);
+    let text = innolab::export::to_csv(&tally, Lang::En);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), tally::CSV_COLUMNS);
+    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), innolab::export::CSV_COLUMNS);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let section = |name: &str| rows.iter().filter(|r| &r[0] == name).collect::<Vec<_>>();
     assert_eq!(&section("total")[0][5], "7");
@@ -407,7 +407,7 @@ fn csv_is_one_long_table_a_spreadsheet_can_pivot() {
 fn markdown_has_the_sections_and_escapes_names() {
     let (mut a, b) = both();
     a.groups[5].name = "<b>Meja|6</b>".into();
-    let md = tally::to_markdown(&tally_of(&a, &b), Lang::En);
+    let md = innolab::export::to_markdown(&tally_of(&a, &b), Lang::En);
     for heading in [
         "# Tally",
         "## Sessions",

@@ -26,7 +26,18 @@ use crate::i18n::Lang;
 use crate::model::text::shown;
 use crate::model::{Block, BlockKind, BlockPos, Idea, Session, Timer, Timestamp};
 use crate::tally::{FastMap, SessionRef, Tally};
-use crate::ui::theme::ThemeName;
+
+/// The colours of the wall, chosen by the coach (`--theme`); `ui::theme` holds what each looks like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ThemeName {
+    /// High contrast for a projector: bold white on black
+    #[default]
+    Projector,
+    /// The terminal's own dark background
+    Dark,
+    /// Black on white
+    Light,
+}
 
 /// Which keys apply and what the screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

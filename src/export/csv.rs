@@ -5,9 +5,9 @@ use ::csv::{QuoteStyle, Terminator, Writer, WriterBuilder};
 
 use super::{IdeaRow, idea_rows, neutralise_formula};
 use crate::i18n::Lang;
+use crate::i18n::{form_label, stage_label};
 use crate::model::Session;
 use crate::model::text::strip_sequences;
-use crate::tally::{form_label, stage_label};
 
 /// The columns, in order. Keys (`stage`, `form`, ids) are stable English; the `*_name` columns and `table`,
 /// `block` carry the names people read, in the export's language. `day` is the 1-based day of the plan,

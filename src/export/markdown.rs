@@ -7,9 +7,10 @@ use rust_i18n::t;
 
 use super::{IdeaRow, idea_rows};
 use crate::i18n::Lang;
+use crate::i18n::{date_range, form_label};
 use crate::model::Session;
 use crate::model::text::inert;
-use crate::tally::{self, SessionRef, Tally, date_range, form_label};
+use crate::tally::{SessionRef, Tally};
 
 /// Characters that can start markup anywhere in a line: emphasis, code, links, raw HTML (`<`), entities (`&`),
 /// table cells (`|`), strikethrough, headings. CommonMark lets any ASCII punctuation be backslash-escaped.
@@ -74,10 +75,10 @@ pub fn report(session: &Session, name: &str, lang: Lang) -> String {
     for (label, value) in facts.iter().filter(|(_, v)| !v.trim().is_empty()) {
         let _ = writeln!(out, "- **{}:** {}", escape_cell(label), escape_cell(value));
     }
-    let _ = writeln!(out, "\n{}\n", tally::totals_markdown(&tally, lang));
-    tally::markdown_readiness(&mut out, &tally, 2, lang);
+    let _ = writeln!(out, "\n{}\n", super::tally::totals_markdown(&tally, lang));
+    super::tally::markdown_readiness(&mut out, &tally, 2, lang);
 
-    tally::markdown_body(&mut out, &tally, 2, lang);
+    super::tally::markdown_body(&mut out, &tally, 2, lang);
     ideas_by_table(&mut out, session, lang);
     out
 }

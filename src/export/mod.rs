@@ -5,6 +5,7 @@ pub mod csv;
 pub mod identify;
 pub mod json;
 pub mod markdown;
+pub mod tally;
 pub mod xlsx;
 
 use std::borrow::Cow;
@@ -17,44 +18,6 @@ use rust_i18n::t;
 use crate::i18n::Lang;
 use crate::model::{Block, Idea, Session};
 use crate::tally::{Caseless, SessionIndex};
-
-/// The file formats of `innolab export`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ExportFormat {
-    /// One row per idea, every field (for spreadsheets and scripts)
-    Csv,
-    /// The report (laporan): totals, tallies, One Agency One Innovation, awards, every idea
-    Md,
-    /// The tally of this session as JSON
-    Json,
-    /// An Excel workbook: ideas, per table, per agency, One Agency One Innovation, awards
-    Xlsx,
-}
-
-impl ExportFormat {
-    /// The file name ending: the JSON tally is `.tally.json` so it is never taken for a session file.
-    pub fn extension(self) -> &'static str {
-        match self {
-            ExportFormat::Csv => "csv",
-            ExportFormat::Md => "md",
-            ExportFormat::Json => "tally.json",
-            ExportFormat::Xlsx => "xlsx",
-        }
-    }
-
-    /// What an export of this format is, in words: "an innolab tally (JSON)".
-    pub fn described(self, lang: Lang) -> String {
-        let l = lang.code();
-        match self {
-            ExportFormat::Csv => t!("export.kind.csv", locale = l),
-            ExportFormat::Md => t!("export.kind.md", locale = l),
-            ExportFormat::Json => t!("export.kind.json", locale = l),
-            ExportFormat::Xlsx => t!("export.kind.xlsx", locale = l),
-        }
-        .into_owned()
-    }
-}
 
 /// Why an export could not be produced. Nothing is written when this happens.
 #[derive(Debug, thiserror::Error)]
@@ -84,7 +47,9 @@ pub fn write_export(
     }
 }
 
+pub use crate::formats::ExportFormat;
 pub use identify::{Identified, identify};
+pub use tally::{CSV_COLUMNS, to_csv, to_markdown, to_text};
 
 /// The folder exports go to without `-o`, beside the sessions: `sessions/exports/`. A folder of their own,
 /// so that `innolab validate sessions/*.json` and a tally of `sessions/` only ever meet sessions.

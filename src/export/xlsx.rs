@@ -10,9 +10,10 @@ use rust_xlsxwriter::{ColNum, DocProperties, ExcelDateTime, Format, RowNum, Work
 use super::idea_rows;
 use super::identify::XLSX_MARKER;
 use crate::i18n::Lang;
+use crate::i18n::{form_label, stage_label};
 use crate::model::text::strip_sequences;
 use crate::model::{Session, Stage, Timestamp};
-use crate::tally::{FormCounts, SessionRef, Tally, form_label, readiness, stage_label, status_label};
+use crate::tally::{FormCounts, SessionRef, Tally, readiness, status_label};
 
 /// The sheets, in order, by their locale keys: what is still open first, then the ideas and the tallies.
 const SHEETS: [&str; 7] = [

@@ -207,7 +207,7 @@ pub fn parse_stage(text: &str) -> Option<Stage> {
     }
     let wanted = text.trim().to_lowercase();
     Stage::ALL.into_iter().find(|&stage| {
-        [Lang::Id, Lang::En].iter().any(|&lang| crate::tally::stage_label(stage, lang).to_lowercase() == wanted)
+        [Lang::Id, Lang::En].iter().any(|&lang| crate::i18n::stage_label(stage, lang).to_lowercase() == wanted)
     })
 }
 

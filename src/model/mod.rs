@@ -4,6 +4,7 @@
 pub mod agency;
 pub mod group;
 pub mod idea;
+pub mod names;
 pub mod parse;
 pub mod plan;
 pub mod roster;

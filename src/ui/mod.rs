@@ -212,9 +212,9 @@ pub fn ideas_count(lang: Lang, count: usize) -> String {
     crate::i18n::count_of("count.ideas", count as u64, lang)
 }
 
-pub fn stage_label(lang: Lang, stage: Stage) -> String {
-    let key = format!("stage.{}", stage.key());
-    t!(&key, locale = lang.code()).into_owned()
+/// The stage as the wall shows it: its one name ([`crate::i18n::stage_label`]) in capitals.
+pub fn stage_badge(stage: Stage, lang: Lang) -> String {
+    crate::i18n::stage_label(stage, lang).to_uppercase()
 }
 
 /// The name of the lab's time zone for the clock: WIB, WITA, WIT, or the plain offset elsewhere.

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Ctx, fit, stage_label};
+use super::{Ctx, fit, stage_badge};
 use crate::app::Lab;
 use crate::model::{Block as AgendaBlock, Stage};
 
@@ -55,7 +55,7 @@ fn block_line(ctx: &Ctx, lab: &Lab, flat: usize, block: &AgendaBlock, width: usi
         Marker::Later => " ",
     };
     let stage =
-        if block.stage == Stage::None { String::new() } else { format!("[{}]", stage_label(ctx.lang, block.stage)) };
+        if block.stage == Stage::None { String::new() } else { format!("[{}]", stage_badge(block.stage, ctx.lang)) };
     let ideas = lab.index.per_block.get(&block.id).copied().unwrap_or(0);
     let count = if ideas > 0 { super::ideas_count(ctx.lang, ideas) } else { String::new() };
     let head = format!("{mark} {} ", block.start);

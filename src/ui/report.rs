@@ -12,8 +12,9 @@ use unicode_width::UnicodeWidthStr;
 use super::{Ctx, fit};
 use crate::app::{Lab, ReadinessText};
 use crate::i18n::plural_key;
+use crate::i18n::stage_label;
 use crate::model::Stage;
-use crate::tally::{OneAgencyStatus, Tally, readiness, stage_label, status_label};
+use crate::tally::{OneAgencyStatus, Tally, readiness, status_label};
 
 /// The text after a bar: " 8 ★1".
 fn count_text(value: usize, flagship: usize) -> String {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Gauge, Paragraph, Wrap};
 use rust_i18n::t;
 
 use super::big_clock::BigClock;
-use super::{Ctx, countdown, fit, safe, stage_label};
+use super::{Ctx, countdown, fit, safe, stage_badge};
 use crate::app::{Lab, TimerView};
 use crate::model::{Block as AgendaBlock, BlockKind};
 
@@ -28,7 +28,7 @@ pub fn render(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
 /// The stage as a coloured banner with its name in words, so colour is never the only cue.
 fn banner(ctx: &Ctx, block: &AgendaBlock, frame: &mut Frame, area: Rect) {
     let kind = ctx.t(&format!("kind.{}", block.kind.key()));
-    let text = format!(" {} · {} ", stage_label(ctx.lang, block.stage), kind);
+    let text = format!(" {} · {} ", stage_badge(block.stage, ctx.lang), kind);
     let style = ctx.theme.stage(block.stage);
     frame.render_widget(Paragraph::new(fit(&text, area.width as usize)).style(style), area);
 }

@@ -47,11 +47,7 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     for entry in &state.start.entries {
         match &entry.summary {
             Ok(s) => {
-                let dates = match (s.first_date, s.last_date) {
-                    (Some(a), Some(b)) if a != b => format!("{a} – {b}"),
-                    (Some(a), _) => a.to_string(),
-                    _ => String::new(),
-                };
+                let dates = crate::i18n::date_range(s.first_date, s.last_date);
                 let ideas = t!("start.ideas", count = s.ideas, target = s.target, locale = lang).into_owned();
                 let right = format!("  {dates}  {ideas}  {}", s.updated_at.format("%Y-%m-%d %H:%M"));
                 let title_w = width.saturating_sub(right.width() + 4);

@@ -5,16 +5,8 @@ use ratatui::style::{Color, Modifier, Style};
 
 use crate::model::Stage;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum ThemeName {
-    /// High contrast for a projector: bold white on black
-    #[default]
-    Projector,
-    /// The terminal's own dark background
-    Dark,
-    /// Black on white
-    Light,
-}
+/// The theme's name is the app's state (the coach picks it); its colours are drawing's, here.
+pub use crate::app::ThemeName;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
