@@ -18,4 +18,6 @@ pub mod ops;
 pub mod runtime;
 pub mod store;
 pub mod tally;
+#[doc(hidden)]
+pub mod testing;
 pub mod ui;

@@ -5,10 +5,10 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use innolab::export::{self, ExportFormat, csv::COLUMNS, xlsx::sheet_names};
 use innolab::i18n::Lang;
-use innolab::model::{Form, Member, NewIdea, Plan, Role, Session, Timestamp};
+use innolab::model::{Form, Member, NewIdea, Role, Session, Timestamp};
 
 fn at(text: &str) -> Timestamp {
     DateTime::parse_from_rfc3339(text).unwrap()
@@ -19,8 +19,7 @@ const HOSTILE_MARKUP: &str = "<script>alert(1)</script> | **tebal**";
 
 /// Three live ideas (1, 2, 4) and one deleted (3), on the built-in plan from 2022-11-02.
 fn session() -> Session {
-    let mut s =
-        Session::new(Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap()), at("2022-11-02T08:00:00+07:00"));
+    let mut s = Session::new(innolab::testing::seed_plan(), at("2022-11-02T08:00:00+07:00"));
     s.groups[0].members.push(Member {
         name: "dr. Rina".into(),
         agency: Some("Dinas Kesehatan".into()),
@@ -364,7 +363,7 @@ mod import {
     use innolab::import::{describe, parse_ideas_csv};
 
     fn fresh() -> Session {
-        Session::new(Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap()), at("2022-11-02T08:00:00+07:00"))
+        Session::new(innolab::testing::seed_plan(), at("2022-11-02T08:00:00+07:00"))
     }
 
     #[test]

@@ -10,13 +10,13 @@ mod common;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use innolab::i18n::Lang;
 use innolab::import::parse_ideas_csv;
 use innolab::import::roster as roster_import;
 use innolab::model::text::is_hazard;
 use innolab::model::validate::{plan_problems, session_problems};
-use innolab::model::{Plan, Session, Timestamp};
+use innolab::model::{Session, Timestamp};
 use innolab::store;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -48,7 +48,7 @@ fn now() -> Timestamp {
 fn target_session() -> &'static Session {
     static SESSION: OnceLock<Session> = OnceLock::new();
     SESSION.get_or_init(|| {
-        let mut session = Session::new(Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap()), now());
+        let mut session = Session::new(innolab::testing::seed_plan(), now());
         session.progress.block = "d2-curah-ide".into();
         session.rename_group(1, "Meja Dinas Kesehatan").unwrap();
         let member = innolab::model::roster::member("Budi", Some("DPMPTSP"), innolab::model::Role::Head, true);

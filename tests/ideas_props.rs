@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration};
 use innolab::app::{Action, State, update};
 use innolab::i18n::Lang;
+use innolab::model::Session;
 use innolab::model::validate::session_problems;
-use innolab::model::{Plan, Session};
 use innolab::store;
 use innolab::ui::theme::ThemeName;
 use proptest::prelude::*;
@@ -55,7 +55,7 @@ fn action() -> impl Strategy<Value = Action> {
 }
 
 fn state() -> State {
-    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let plan = innolab::testing::seed_plan();
     let now = DateTime::parse_from_rfc3339("2022-11-03T13:30:00+07:00").unwrap();
     let mut session = Session::new(plan, now);
     session.progress.block = "d2-curah-ide".into();

@@ -19,13 +19,13 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use innolab::app::{Action, Effect, SaveFailure, State, keymap, update};
 use innolab::i18n::Lang;
 use innolab::model::text::is_hazard;
 use innolab::model::validate::session_problems;
-use innolab::model::{NewIdea, Plan, Role, Session, Timestamp};
+use innolab::model::{NewIdea, Role, Session, Timestamp};
 use innolab::store;
 use innolab::ui::{self, theme::ThemeName};
 use proptest::prelude::*;
@@ -56,7 +56,7 @@ const HOSTILE: &[&str] = &[
 ];
 
 fn session() -> Session {
-    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let plan = innolab::testing::seed_plan();
     let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
     session.progress.block = "d2-curah-ide".into();
     let roster = [

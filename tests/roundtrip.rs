@@ -5,7 +5,7 @@
 
 mod common;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, FixedOffset, TimeZone};
 use innolab::model::*;
 use innolab::store;
 use proptest::prelude::*;
@@ -83,7 +83,7 @@ fn idea(groups: Vec<String>, blocks: Vec<String>) -> impl Strategy<Value = Idea>
 }
 
 fn builtin() -> Plan {
-    Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap())
+    innolab::testing::seed_plan()
 }
 
 /// A valid session: the built-in plan, 1–8 tables with members, up to 40 ideas with unique ids and

@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDate};
 use innolab::app::{self, Action, Mode, StartEntry, StartList, State};
 use innolab::catalog::Summary;
 use innolab::i18n::Lang;
-use innolab::model::{NewIdea, Plan, Role, Session, Timestamp};
+use innolab::model::{NewIdea, Role, Session, Timestamp};
 use innolab::ui::{self, theme::ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -33,7 +33,7 @@ const IDEAS: &[(&str, &str)] = &[
 ];
 
 fn session() -> Session {
-    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let plan = innolab::testing::seed_plan();
     let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
     session.progress.block = "d2-curah-ide".into();
     let roster = [

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, NaiveTime, TimeZone};
 use innolab::app::{Action, Effect, Mode, State, update};
 use innolab::i18n::Lang;
 use innolab::model::validate::session_problems;
-use innolab::model::{BlockKind, ClockTime, Plan, Role, Session, Timestamp};
+use innolab::model::{BlockKind, ClockTime, Role, Session, Timestamp};
 use innolab::store;
 use innolab::tally::readiness::Finding;
 use innolab::ui::{self, theme::ThemeName};
@@ -273,7 +273,7 @@ impl Lab {
 fn a_three_day_lab_in_fast_time_keeps_every_save_valid_and_memory_flat() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("lab.json");
-    let plan = Plan::builtin(chrono::NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let plan = innolab::testing::seed_plan();
     let mut session = Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T07:30:00+07:00").unwrap());
     let people = [(0, "dr. Rina", "Dinas Kesehatan"), (1, "Budi Santoso", "DPMPTSP"), (2, "Agus", "Dinas PUPR")];
     for (table, name, agency) in people {

@@ -27,7 +27,7 @@ fn idea(group: &str, title: &str, block: &str) -> NewIdea {
 /// Session A: the built-in plan from 2022-11-02, six tables, target 50; five live ideas and one deleted.
 fn session_a() -> Session {
     let now = at("2022-11-02T08:00:00+07:00");
-    let mut s = Session::new(Plan::builtin(date("2022-11-02")), now);
+    let mut s = Session::new(innolab::testing::seed_plan(), now);
     s.groups[0].members.push(member("dr. Rina", Some("Dinas Kesehatan")));
     s.groups[0].members.push(member("Budi Santoso", Some("Dinas Pendidikan")));
     s.groups[1].members.push(member("Siti", Some("Dinas Sosial")));
@@ -330,7 +330,7 @@ fn the_same_author_twice_in_one_idea_counts_once() {
 fn an_empty_session_list_and_a_session_without_ideas() {
     let empty = Tally::of(&[]);
     assert_eq!((empty.ideas, empty.target, empty.by_day.len()), (0, 0, 0));
-    let s = Session::new(Plan::builtin(date("2022-11-02")), at("2022-11-02T08:00:00+07:00"));
+    let s = Session::new(innolab::testing::seed_plan(), at("2022-11-02T08:00:00+07:00"));
     let tally = Tally::of(&[SessionRef::new("s.json", &s)]);
     assert_eq!(tally.ideas, 0);
     assert_eq!(tally.by_day.iter().map(|d| d.ideas).collect::<Vec<_>>(), [0, 0, 0]);
@@ -436,7 +436,7 @@ fn markdown_has_the_sections_and_escapes_names() {
 
 #[test]
 fn an_author_seated_at_another_table_counts_for_their_agency_in_the_tally_and_the_awards() {
-    let plan = innolab::model::Plan::builtin(date("2022-11-02"));
+    let plan = innolab::testing::seed_plan();
     let mut s = Session::new(plan, at("2022-11-02T08:00:00+07:00"));
     s.groups[0].members.push(member("Budi", Some("DPMPTSP")));
     // Budi sits at table 1 but calls out an idea at table 3.

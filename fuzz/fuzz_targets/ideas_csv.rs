@@ -4,11 +4,11 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use innolab::import::parse_ideas_csv;
 use innolab::model::text::is_hazard;
 use innolab::model::validate::session_problems;
-use innolab::model::{Plan, Session, Timestamp};
+use innolab::model::{Session, Timestamp};
 use libfuzzer_sys::fuzz_target;
 
 fn now() -> Timestamp {
@@ -19,7 +19,7 @@ fn now() -> Timestamp {
 fn session() -> &'static Session {
     static SESSION: OnceLock<Session> = OnceLock::new();
     SESSION.get_or_init(|| {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).expect("a valid date"));
+        let plan = innolab::testing::seed_plan();
         let mut session = Session::new(plan, now());
         session.progress.block = "d2-curah-ide".into();
         session.rename_group(1, "Meja Dinas Kesehatan").expect("table 2 exists");

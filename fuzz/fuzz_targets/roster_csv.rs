@@ -4,10 +4,10 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
 use innolab::model::text::is_hazard;
 use innolab::model::validate::session_problems;
-use innolab::model::{Plan, Role, Session};
+use innolab::model::{Role, Session};
 use innolab::import::roster::{apply, parse};
 use libfuzzer_sys::fuzz_target;
 
@@ -15,7 +15,7 @@ use libfuzzer_sys::fuzz_target;
 fn session() -> &'static Session {
     static SESSION: OnceLock<Session> = OnceLock::new();
     SESSION.get_or_init(|| {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).expect("a valid date"));
+        let plan = innolab::testing::seed_plan();
         let now = DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").expect("a valid time");
         let mut session = Session::new(plan, now);
         for (table, name) in [(0, "Budi"), (1, "Rina"), (1, "Ani")] {

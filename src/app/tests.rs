@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration};
 
 use super::*;
 use crate::catalog::Summary;
-use crate::model::{NewIdea, Plan};
+use crate::model::NewIdea;
 
 fn at(text: &str) -> Timestamp {
     DateTime::parse_from_rfc3339(text).unwrap()
@@ -15,7 +15,7 @@ fn at(text: &str) -> Timestamp {
 const T0: &str = "2022-11-02T08:40:00+07:00";
 
 fn session() -> Session {
-    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let plan = crate::testing::seed_plan();
     Session::new(plan, at("2022-11-02T07:30:00+07:00"))
 }
 

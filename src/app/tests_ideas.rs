@@ -2,12 +2,12 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, Duration};
 use ratatui_textarea::{Input, Key};
 
 use super::*;
 use crate::model::validate::session_problems;
-use crate::model::{Form as IdeaForm, Plan, Role, Stage};
+use crate::model::{Form as IdeaForm, Role, Stage};
 
 fn at(text: &str) -> Timestamp {
     DateTime::parse_from_rfc3339(text).unwrap()
@@ -16,7 +16,7 @@ fn at(text: &str) -> Timestamp {
 const T0: &str = "2022-11-03T13:30:00+07:00";
 
 fn state() -> State {
-    let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+    let plan = crate::testing::seed_plan();
     let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
     session.progress.block = "d2-curah-ide".into();
     session.groups[1].members.push(crate::model::roster::member("Budi", Some("DPMPTSP"), Role::Head, true));

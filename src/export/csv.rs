@@ -117,13 +117,13 @@ pub fn ideas_csv(session: &Session, lang: Lang, excel: bool) -> Result<Vec<u8>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, NaiveDate};
+    use chrono::DateTime;
 
-    use crate::model::{NewIdea, Plan};
+    use crate::model::NewIdea;
 
     #[test]
     fn header_row_is_stable_and_rows_have_every_column() {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         let now = DateTime::parse_from_rfc3339("2022-11-03T10:00:00+07:00").unwrap();
         let mut session = Session::new(plan, now);
         session.add_idea(NewIdea { group: "meja-1".into(), title: "SIP".into(), ..Default::default() }, now).unwrap();
@@ -137,7 +137,7 @@ mod tests {
     /// LibreOffice are), it stays one cell, and no cell starts a formula.
     #[test]
     fn no_cell_can_start_a_formula_under_either_separator() {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         let now = DateTime::parse_from_rfc3339("2022-11-03T10:00:00+07:00").unwrap();
         let mut session = Session::new(plan, now);
         let hostile = "Bank sampah;=1+1;=cmd|' /C calc'!A0;";

@@ -331,7 +331,7 @@ mod tests {
     #[test]
     fn lines_count_blank_lines_crlf_and_multi_line_cells() {
         let session = Session::new(
-            crate::model::Plan::builtin(chrono::NaiveDate::from_ymd_opt(2022, 11, 2).unwrap_or_default()),
+            crate::testing::seed_plan(),
             chrono::DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap(),
         );
         let file = b"table,title\r\n\r\n1,a\r\n\r\n\r\n2,\"b\r\nc\"\r\n3,d\n";

@@ -220,11 +220,11 @@ pub fn apply(session: &mut Session, rows: Vec<RosterRow>) -> RosterSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Plan;
-    use chrono::{DateTime, NaiveDate};
+
+    use chrono::DateTime;
 
     fn session() -> Session {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap())
     }
 

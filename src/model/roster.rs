@@ -110,13 +110,13 @@ pub fn member(name: &str, agency: Option<&str>, role: Role, present: bool) -> Me
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Session;
     use crate::model::session::NewIdea;
     use crate::model::validate::session_problems;
-    use crate::model::{Plan, Session};
-    use chrono::{DateTime, NaiveDate};
+    use chrono::DateTime;
 
     fn session() -> Session {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap())
     }
 

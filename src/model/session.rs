@@ -362,14 +362,14 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, NaiveDate};
+    use chrono::DateTime;
 
     fn at(text: &str) -> Timestamp {
         DateTime::parse_from_rfc3339(text).unwrap()
     }
 
     fn session() -> Session {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         Session::new(plan, at("2022-11-02T08:00:00+07:00"))
     }
 

@@ -282,7 +282,7 @@ mod tests {
     use chrono::{DateTime, NaiveDate};
 
     fn session() -> Session {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap())
     }
 

@@ -71,9 +71,7 @@ mod tests {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use chrono::NaiveDate;
-
-    use crate::model::{Plan, Session};
+    use crate::model::Session;
 
     type Hand<T> = Rc<Cell<T>>;
 
@@ -94,7 +92,7 @@ mod tests {
     fn wall_clock_jumps_are_detected_and_the_timer_keeps_its_time() {
         let start = DateTime::parse_from_rfc3339("2022-11-03T06:00:00Z").unwrap().with_timezone(&Utc);
         let (mut clock, wall, mono) = fake_clock(start);
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         let session = Session::new(plan, clock.now());
         let mut state = State::with_session(Lang::En, ThemeName::Projector, clock.now(), "lab.json".into(), session);
         app::update(&mut state, Action::ToggleTimer);

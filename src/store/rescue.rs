@@ -131,16 +131,16 @@ fn write_new(folder: &Path, path: &Path, bytes: &[u8], now: Timestamp) -> Option
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{DateTime, NaiveDate};
+    use chrono::DateTime;
 
-    use crate::model::{MAX_ID, NewIdea, Plan};
+    use crate::model::{MAX_ID, NewIdea};
 
     #[test]
     fn an_invalid_session_is_still_copied_beside_and_in_the_durable_folder() {
         let dir = tempfile::tempdir().unwrap();
         let durable = dir.path().join("state/emergency");
         let now = DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap();
-        let mut session = Session::new(Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap()), now);
+        let mut session = Session::new(crate::testing::seed_plan(), now);
         session.add_idea(NewIdea { group: "meja-1".into(), title: "SIP".into(), ..Default::default() }, now).unwrap();
         session.ideas[0].id = MAX_ID + 7;
         let path = dir.path().join("lab.json");

@@ -313,11 +313,11 @@ pub fn summary<'a>(findings: impl IntoIterator<Item = &'a Finding>, lang: Lang) 
 mod tests {
     use super::*;
     use crate::model::roster::member;
-    use crate::model::{NewIdea, Plan, Role};
-    use chrono::{DateTime, NaiveDate};
+    use crate::model::{NewIdea, Role};
+    use chrono::DateTime;
 
     fn session() -> Session {
-        let plan = Plan::builtin(NaiveDate::from_ymd_opt(2022, 11, 2).unwrap());
+        let plan = crate::testing::seed_plan();
         let mut s = Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap());
         s.groups[0].members.push(member("Budi", Some("Dinas Kesehatan"), Role::Head, true));
         s.groups[0].members.push(member("Rina", Some("Dinas Sosial"), Role::Representative, false));
