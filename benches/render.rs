@@ -26,7 +26,7 @@ fn state(ideas: usize) -> State {
     let mut state = State::with_session(
         Lang::En,
         ThemeName::Projector,
-        common::at(common::NOW),
+        innolab::testing::at(common::NOW),
         PathBuf::from("lab.json"),
         session,
     );

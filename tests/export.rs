@@ -5,14 +5,10 @@
 use std::io::Cursor;
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use chrono::DateTime;
 use innolab::export::{self, ExportFormat, csv::COLUMNS, xlsx::sheet_names};
 use innolab::i18n::Lang;
-use innolab::model::{Form, Member, NewIdea, Role, Session, Timestamp};
-
-fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
+use innolab::model::{Form, Member, NewIdea, Role, Session};
+use innolab::testing::at;
 
 const HOSTILE_FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"klik\")";
 const HOSTILE_MARKUP: &str = "<script>alert(1)</script> | **tebal**";

@@ -13,7 +13,6 @@ use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
-use chrono::DateTime;
 use common::{run, stderr, stdout};
 use innolab::app::{self, Action, SaveFailure, StartEntry, StartList, State};
 use innolab::i18n::Lang;
@@ -21,6 +20,7 @@ use innolab::model::Session;
 use innolab::model::text::{MAX_TEXT_BYTES, is_hazard};
 use innolab::model::validate::session_problems;
 use innolab::store;
+use innolab::testing::at;
 use innolab::ui::{self, theme::ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -191,10 +191,6 @@ fn refused_hostile_input_changes_nothing_and_the_errors_are_inert() {
 
 // ---------------------------------------------------------------------------------------------------------
 // On screen
-
-fn at(text: &str) -> chrono::DateTime<chrono::FixedOffset> {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
 
 /// Every main screen of `session`, each as a state ready to draw, named for failure messages.
 fn screens(session: &Session) -> Vec<(String, State)> {

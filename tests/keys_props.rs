@@ -19,7 +19,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use chrono::{DateTime, Duration};
+use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use innolab::app::{Action, Effect, SaveFailure, State, keymap, update};
 use innolab::i18n::Lang;
@@ -27,16 +27,13 @@ use innolab::model::text::is_hazard;
 use innolab::model::validate::session_problems;
 use innolab::model::{NewIdea, Role, Session, Timestamp};
 use innolab::store;
+use innolab::testing::at;
 use innolab::ui::{self, theme::ThemeName};
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const NOW: &str = "2022-11-03T13:42:10+07:00";
-
-fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
 
 /// Text a participant's phone, a malicious spreadsheet or a confused paste could bring in.
 const HOSTILE: &[&str] = &[

@@ -4,18 +4,15 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use innolab::app::{self, Action, Mode, StartEntry, StartList, State};
 use innolab::catalog::Summary;
 use innolab::i18n::Lang;
-use innolab::model::{NewIdea, Role, Session, Timestamp};
+use innolab::model::{NewIdea, Role, Session};
+use innolab::testing::at;
 use innolab::ui::{self, theme::ThemeName};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
 
 const NOW: &str = "2022-11-03T13:42:10+07:00";
 

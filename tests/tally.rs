@@ -2,19 +2,11 @@
 //! not taken from the code under test.
 #![allow(clippy::unwrap_used)]
 
-use chrono::{DateTime, NaiveDate};
 use innolab::i18n::Lang;
-use innolab::model::{Form, Member, NewIdea, Plan, Role, Session, Stage, Timestamp};
+use innolab::model::{Form, Member, NewIdea, Plan, Role, Session, Stage};
 use innolab::tally::{LeftOut, OneAgencyStatus, SessionRef, Tally};
+use innolab::testing::{at, date};
 use serde_json::{Value, json};
-
-fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
-
-fn date(text: &str) -> NaiveDate {
-    text.parse().unwrap()
-}
 
 fn member(name: &str, agency: Option<&str>) -> Member {
     Member { name: name.into(), agency: agency.map(Into::into), role: Role::Head, present: true }

@@ -3,15 +3,11 @@
 //! Deterministic (a fixed xorshift), so every run measures the same bytes.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use innolab::model::roster::member;
-use innolab::model::{Form, Idea, Plan, Role, Session, Stage, Timestamp};
+use innolab::model::{Form, Idea, Plan, Role, Session, Stage};
 
 pub const NOW: &str = "2022-11-03T13:42:10+07:00";
-
-pub fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
 
 /// Agencies (OPD) of a city government; the roster spreads them over the tables.
 pub const AGENCIES: &[&str] = &[
@@ -172,7 +168,7 @@ pub fn session(ideas: usize, start: NaiveDate, seed: u64) -> Session {
 
 /// The lab's day 1 used for single-session benchmarks.
 pub fn day_one() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2022, 11, 2).unwrap()
+    innolab::testing::seed_date()
 }
 
 /// `count` sessions of `ideas` ideas each, one lab every few days through the years.

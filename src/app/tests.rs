@@ -2,15 +2,12 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration};
+use chrono::Duration;
 
 use super::*;
 use crate::catalog::Summary;
 use crate::model::NewIdea;
-
-fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
+use crate::testing::at;
 
 const T0: &str = "2022-11-02T08:40:00+07:00";
 

@@ -2,16 +2,13 @@
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Duration};
+use chrono::Duration;
 use ratatui_textarea::{Input, Key};
 
 use super::*;
 use crate::model::validate::session_problems;
 use crate::model::{Form as IdeaForm, Role, Stage};
-
-fn at(text: &str) -> Timestamp {
-    DateTime::parse_from_rfc3339(text).unwrap()
-}
+use crate::testing::at;
 
 const T0: &str = "2022-11-03T13:30:00+07:00";
 

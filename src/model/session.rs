@@ -362,11 +362,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
-
-    fn at(text: &str) -> Timestamp {
-        DateTime::parse_from_rfc3339(text).unwrap()
-    }
+    use crate::testing::at;
 
     fn session() -> Session {
         let plan = crate::testing::seed_plan();
