@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use innolab::app::{self, Action, Mode, State, keymap};
+use innolab::app::{self, Action, Mode, Overlay, Screen, State, keymap};
 use innolab::i18n::Lang;
 use innolab::ui::{self, theme::ThemeName};
 use ratatui::Terminal;
@@ -54,14 +54,15 @@ fn screens(c: &mut Criterion) {
     for &n in &SIZES {
         let mut state = state(n);
         let screens = [
-            ("board", Mode::Agenda, "d2-curah-ide"),
-            ("overview", Mode::Overview, "d2-curah-ide"),
-            ("tally", Mode::Tally, "d2-curah-ide"),
-            ("trash", Mode::Trash, "d2-curah-ide"),
-            ("plenary", Mode::Agenda, "d2-presentasi-ide"),
+            ("board", Screen::Agenda, None, "d2-curah-ide"),
+            ("overview", Screen::Overview { cursor: 0 }, None, "d2-curah-ide"),
+            ("tally", Screen::Tally { scroll: 0 }, None, "d2-curah-ide"),
+            ("trash", Screen::Agenda, Some(Overlay::Trash { cursor: 0 }), "d2-curah-ide"),
+            ("plenary", Screen::Agenda, None, "d2-presentasi-ide"),
         ];
-        for (name, mode, block) in screens {
-            state.mode = mode;
+        for (name, screen, overlay, block) in screens {
+            state.layers.show(screen);
+            state.layers.overlays.extend(overlay);
             state.lab.as_mut().unwrap().session.progress.block = block.into();
             // What `update` does on the way into a screen (the tally screen's counts), not part of a frame.
             state.sync_derived();
@@ -80,7 +81,7 @@ fn key(code: KeyCode) -> KeyEvent {
 
 /// Key event → action → update → frame, as the event loop does it.
 fn press(terminal: &mut Terminal<TestBackend>, state: &mut State, event: KeyEvent) {
-    if let Some(action) = keymap::action_for(state.mode, event) {
+    if let Some(action) = keymap::action_for(state.mode(), event) {
         black_box(app::update(state, action));
     }
     frame(terminal, state);
@@ -95,7 +96,7 @@ fn keystroke(c: &mut Criterion) {
     let mut state = state(n);
     let mut terminal = terminal();
     press(&mut terminal, &mut state, key(KeyCode::Char('a')));
-    assert_eq!(state.mode, Mode::Capture);
+    assert_eq!(state.mode(), Mode::Capture);
     frame(&mut terminal, &state);
 
     group.bench_function(BenchmarkId::new("type_letter", n), |b| {

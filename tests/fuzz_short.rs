@@ -299,15 +299,15 @@ fn check_tui_on(bytes: &[u8], keys: &[(u8, u8)]) -> Result<(), TestCaseError> {
             }
             1 => Some(Action::Tick(state.now + chrono::Duration::seconds(i64::from(value) * 60))),
             2 => keymap::action_for(
-                state.mode,
+                state.mode(),
                 KeyEvent::new(special[usize::from(value) % special.len()], KeyModifiers::NONE),
             ),
             3 => keymap::action_for(
-                state.mode,
+                state.mode(),
                 KeyEvent::new(KeyCode::Char(['r', 'e', 'o'][usize::from(value) % 3]), KeyModifiers::CONTROL),
             ),
             _ => keymap::action_for(
-                state.mode,
+                state.mode(),
                 KeyEvent::new(KeyCode::Char(chars[usize::from(value) % chars.len()]), KeyModifiers::NONE),
             ),
         };

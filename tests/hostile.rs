@@ -375,8 +375,7 @@ fn every_screen_renders_hostile_text_inert_and_keeps_its_bars() {
         .collect();
     assert_eq!(entries.len(), 2);
     for selected in 0..4 {
-        let start =
-            StartList { sessions_dir: dir.to_path_buf(), entries: entries.clone(), selected, plan_path: String::new() };
+        let start = StartList { sessions_dir: dir.to_path_buf(), entries: entries.clone(), selected };
         let mut state = State::new(Lang::En, ThemeName::Projector, at(NOW), start);
         if selected == 3 {
             app::update(&mut state, Action::Confirm);

@@ -162,7 +162,7 @@ fn actions(state: &State, event: &Event) -> Vec<Action> {
         conflict: false,
     };
     match event {
-        Event::Key(key) => keymap::action_for(state.mode, *key).into_iter().collect(),
+        Event::Key(key) => keymap::action_for(state.mode(), *key).into_iter().collect(),
         Event::Paste(text) => vec![Action::Paste(text.clone())],
         Event::Resize(w, h) => vec![Action::Resize { width: *w, height: *h }],
         Event::Tick(secs) => vec![Action::Tick(state.now + Duration::seconds(*secs))],
@@ -198,7 +198,7 @@ fn draw(terminal: &mut Terminal<TestBackend>, state: &State) -> Result<(), Strin
                 i % width,
                 i / width,
                 cell.symbol(),
-                state.mode
+                state.mode()
             ));
         }
     }
@@ -282,7 +282,7 @@ fn a_scripted_capture_goes_through_the_keymap() {
     let mut state = State::with_session(Lang::En, ThemeName::Projector, at(NOW), PathBuf::from("lab.json"), session());
     let before = state.lab.as_ref().unwrap().session.ideas.len();
     let press = |state: &mut State, code| {
-        let action = keymap::action_for(state.mode, KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
+        let action = keymap::action_for(state.mode(), KeyEvent::new(code, KeyModifiers::NONE)).unwrap();
         update(state, action)
     };
     press(&mut state, KeyCode::Char('3'));

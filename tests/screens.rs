@@ -137,7 +137,6 @@ fn start_state(lang: Lang) -> State {
             },
         ],
         selected: 2,
-        plan_path: String::new(),
     };
     State::new(lang, ThemeName::Projector, at(NOW), start)
 }
@@ -225,7 +224,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     app::update(&mut confirm_flagship, Action::OpenBoard);
     app::update(&mut confirm_flagship, Action::CursorRight);
     app::update(&mut confirm_flagship, Action::ToggleFlagship);
-    assert_eq!(confirm_flagship.mode, innolab::app::Mode::ConfirmFlagship);
+    assert_eq!(confirm_flagship.mode(), innolab::app::Mode::ConfirmFlagship);
     let mut trash = on_block("d2-curah-ide", lang);
     app::update(&mut trash, Action::OpenBoard);
     app::update(&mut trash, Action::DeleteIdea);
@@ -417,7 +416,7 @@ fn mode_help_lists_every_binding() {
         app::update(&mut s, Action::OpenHelp);
         s
     };
-    assert_eq!(state.mode, Mode::Help);
+    assert_eq!(state.mode(), Mode::Help);
     let screen = draw(&state, 160, 250);
     for mode in app::keymap::HELP_MODES {
         for binding in app::keymap::bindings(mode) {

@@ -156,12 +156,12 @@ impl Lab {
         }
         self.type_text(["Dinas Kesehatan", "DPMPTSP", "Dinas PUPR"][round % 3]);
         self.act(Action::Confirm);
-        if self.state.mode == Mode::Form {
+        if self.state.mode() == Mode::Form {
             // A flagship whose new agency has one already: the second Enter moves the star.
             self.act(Action::Confirm);
         }
         self.act(Action::ToggleFlagship);
-        if self.state.mode == Mode::ConfirmFlagship {
+        if self.state.mode() == Mode::ConfirmFlagship {
             // The agency has a flagship: move the star every other round, keep it otherwise.
             self.act(if round.is_multiple_of(2) { Action::Confirm } else { Action::Back });
         }
@@ -181,7 +181,7 @@ impl Lab {
         self.act(Action::Undo);
         self.act(Action::Redo);
         self.act(Action::Back);
-        assert_eq!(self.state.mode, Mode::Agenda, "round {round}: the board did not close");
+        assert_eq!(self.state.mode(), Mode::Agenda, "round {round}: the board did not close");
     }
 
     /// Runs the current block from its start to its scheduled end.
@@ -265,7 +265,7 @@ impl Lab {
             self.tick();
         }
         self.act(Action::ResetTimer);
-        assert_eq!(self.state.mode, Mode::Agenda, "block {block_number}: left in {:?}", self.state.mode);
+        assert_eq!(self.state.mode(), Mode::Agenda, "block {block_number}: left in {:?}", self.state.mode());
     }
 }
 

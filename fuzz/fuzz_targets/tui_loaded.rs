@@ -69,7 +69,7 @@ fuzz_target!(|data: &[u8]| {
                 Some(Action::Resize { width: size.0, height: size.1 })
             }
             251 => Some(Action::Tick(state.now + Duration::seconds(i64::from(b) * 60))),
-            _ => key(a).and_then(|k| keymap::action_for(state.mode, k)),
+            _ => key(a).and_then(|k| keymap::action_for(state.mode(), k)),
         };
         if let Some(action) = action {
             update(&mut state, action);

@@ -5,24 +5,23 @@ use ratatui_textarea::{Input, Key};
 use rust_i18n::t;
 
 use super::form::{self, Field, FieldKey, Form, FormPurpose, MAX_INPUT_CHARS, Suggestion};
-use super::{Change, Effect, FlagshipMove, Lab, Mode, State, UNDO_DEPTH};
+use super::{Change, Effect, FlagshipMove, Lab, Mode, Overlay, Screen, State, UNDO_DEPTH};
 use crate::i18n::Lang;
 use crate::model::{FlagshipConflict, Form as IdeaForm, Idea, IdsExhausted, NewIdea, text};
 
 impl State {
     /// Opens the capture bar, on `table` (0-based) when given.
     pub(super) fn open_capture(&mut self, table: Option<usize>) -> Vec<Effect> {
-        let mode = self.mode;
+        let mode = self.layers.mode();
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         if let Some(table) = table {
             lab.capture_table = table.min(lab.session.groups.len().saturating_sub(1));
         } else if mode == Mode::Board {
             lab.capture_table = lab.selection.table;
         }
-        if matches!(mode, Mode::Agenda | Mode::Board) {
-            lab.return_mode = mode;
+        if mode != Mode::Capture {
+            self.layers.push(Overlay::Capture);
         }
-        self.mode = Mode::Capture;
         vec![]
     }
 
@@ -31,7 +30,7 @@ impl State {
     pub(super) fn digit(&mut self, d: u8) -> Vec<Effect> {
         let tables = self.lab.as_ref().map_or(0, |lab| lab.session.groups.len());
         let table = usize::from(d).checked_sub(1).filter(|&t| t < tables);
-        match (self.mode, table) {
+        match (self.layers.mode(), table) {
             (Mode::Agenda | Mode::Board, Some(t)) => self.open_capture(Some(t)),
             _ => self.text(Input { key: Key::Char(char::from(b'0' + d)), ..Default::default() }),
         }
@@ -39,7 +38,7 @@ impl State {
 
     /// A key for whatever text input has the focus.
     pub(super) fn text(&mut self, input: Input) -> Vec<Effect> {
-        let mode = self.mode;
+        let mode = self.layers.mode();
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         match mode {
             Mode::Capture => {
@@ -71,21 +70,14 @@ impl State {
     }
 
     pub(super) fn paste(&mut self, pasted: &str) -> Vec<Effect> {
-        let mode = self.mode;
-        let Some(lab) = self.lab.as_mut() else {
-            if mode == Mode::PlanPath {
-                let clean = text::clean_line(pasted);
-                self.start.plan_path.push_str(&clean);
-            }
-            return vec![];
-        };
+        let mode = self.layers.mode();
+        if mode == Mode::PlanPath {
+            return self.paste_path(pasted);
+        }
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
         let cut = match mode {
             Mode::Capture => form::paste_into(&mut lab.capture, pasted, false, MAX_INPUT_CHARS),
             Mode::Form => lab.form.as_mut().is_some_and(|f| f.paste(pasted)),
-            Mode::PlanPath => {
-                self.start.plan_path.push_str(&text::clean_line(pasted));
-                false
-            }
             _ => false,
         };
         if cut {
@@ -116,7 +108,7 @@ impl State {
     /// Ctrl-E in the capture bar: the details form for the idea being typed.
     pub(super) fn open_details(&mut self) -> Vec<Effect> {
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        if self.mode != Mode::Capture {
+        if self.layers.mode() != Mode::Capture {
             return vec![];
         }
         let new = NewIdea {
@@ -126,14 +118,14 @@ impl State {
         };
         lab.form = Some(idea_form(lab, FormPurpose::NewIdea, &new));
         refresh_author_suggestions(lab);
-        self.mode = Mode::Form;
+        self.layers.push(Overlay::Form);
         vec![]
     }
 
     pub(super) fn open_board(&mut self) -> Vec<Effect> {
         if let Some(lab) = self.lab.as_mut() {
             lab.reindex();
-            self.mode = Mode::Board;
+            self.layers.show(Screen::Board);
         }
         vec![]
     }
@@ -165,9 +157,8 @@ impl State {
             block: None,
         };
         lab.form = Some(idea_form(lab, FormPurpose::EditIdea(idea.id), &new));
+        self.layers.push(Overlay::Form);
         refresh_author_suggestions(lab);
-        lab.return_mode = Mode::Board;
-        self.mode = Mode::Form;
         vec![]
     }
 
@@ -178,8 +169,7 @@ impl State {
         let tables = lab.session.groups.iter().map(|g| g.name.clone()).collect();
         let field = Field::choice(FieldKey::Table, tables, (current + 1) % lab.session.groups.len().max(1), false);
         lab.form = Some(Form::new(FormPurpose::MoveIdea(idea.id), vec![field]));
-        lab.return_mode = Mode::Board;
-        self.mode = Mode::Form;
+        self.layers.push(Overlay::Form);
         vec![]
     }
 
@@ -201,8 +191,7 @@ impl State {
                 self.notify(text, true)
             }
             Some(FlagshipConflict::Taken { agency, holder }) => {
-                lab.pending_flagship = Some(FlagshipMove { to: idea.id, from: holder, agency });
-                self.mode = Mode::ConfirmFlagship;
+                self.layers.push(Overlay::ConfirmFlagship(FlagshipMove { to: idea.id, from: holder, agency }));
                 vec![]
             }
         }
@@ -212,9 +201,8 @@ impl State {
     /// undoable step.
     pub(super) fn confirm_flagship_move(&mut self) -> Vec<Effect> {
         let now = self.now;
-        self.mode = Mode::Board;
+        let Some(Overlay::ConfirmFlagship(pending)) = self.layers.pop() else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let Some(pending) = lab.pending_flagship.take() else { return vec![] };
         let (Some(to), Some(from)) = (lab.session.idea(pending.to).cloned(), lab.session.idea(pending.from).cloned())
         else {
             return vec![];
@@ -227,10 +215,6 @@ impl State {
 
     /// Esc on "move the star?": nothing changes.
     pub(super) fn keep_flagship(&mut self) -> Vec<Effect> {
-        if let Some(lab) = self.lab.as_mut() {
-            lab.pending_flagship = None;
-        }
-        self.mode = Mode::Board;
         vec![]
     }
 
@@ -278,25 +262,31 @@ impl State {
     }
 
     pub(super) fn open_trash(&mut self) -> Vec<Effect> {
-        let mode = self.mode;
-        let Some(lab) = self.lab.as_mut() else { return vec![] };
-        if matches!(mode, Mode::Agenda | Mode::Board) {
-            lab.return_mode = mode;
+        if self.lab.is_some() && self.layers.mode() != Mode::Trash {
+            self.layers.push(Overlay::Trash { cursor: 0 });
         }
-        lab.trash_cursor = 0;
-        self.mode = Mode::Trash;
         vec![]
     }
 
     /// Restores the idea under the trash cursor (an undoable change like any other).
     pub(super) fn restore_selected(&mut self) -> Vec<Effect> {
         let now = self.now;
+        let Some(Overlay::Trash { cursor }) = self.layers.top_mut() else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let Some(before) = lab.trash().get(lab.trash_cursor).map(|i| (*i).clone()) else { return vec![] };
+        let Some(before) = lab.trash().get(*cursor).map(|i| (*i).clone()) else { return vec![] };
         let after = Idea { deleted: false, ..before.clone() };
         record(lab, Change::one(before, after), now);
-        lab.trash_cursor = lab.trash_cursor.min(lab.trash().len().saturating_sub(1));
+        *cursor = (*cursor).min(lab.trash().len().saturating_sub(1));
         self.changed()
+    }
+
+    pub(super) fn trash_cursor(&mut self, dy: isize) -> Vec<Effect> {
+        let Some(lab) = self.lab.as_ref() else { return vec![] };
+        let n = lab.index.trash.len();
+        if let Some(Overlay::Trash { cursor }) = self.layers.top_mut() {
+            *cursor = cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
+        }
+        vec![]
     }
 
     pub(super) fn step_field(&mut self, delta: isize) -> Vec<Effect> {
@@ -358,9 +348,13 @@ impl State {
         };
         match result {
             Ok(changed) => {
-                let return_mode = lab.return_mode;
                 lab.form = None;
-                self.mode = super::update::form_return(Some(form.purpose), return_mode);
+                if self.layers.mode() == Mode::Form {
+                    self.layers.pop();
+                }
+                if changed && form.purpose == FormPurpose::NewTable {
+                    self.select_new_table();
+                }
                 if changed { self.changed() } else { vec![] }
             }
             Err(message) => {

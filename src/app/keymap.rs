@@ -251,25 +251,6 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
     }
 }
 
-/// Every mode, for checks over the whole keymap.
-pub const ALL_MODES: [Mode; 15] = [
-    Mode::Tally,
-    Mode::Awards,
-    Mode::Start,
-    Mode::PlanPath,
-    Mode::Agenda,
-    Mode::Overview,
-    Mode::Help,
-    Mode::Capture,
-    Mode::Form,
-    Mode::Board,
-    Mode::Trash,
-    Mode::Setup,
-    Mode::ConfirmQuit,
-    Mode::Conflict,
-    Mode::ConfirmFlagship,
-];
-
 /// Modes listed in the help overlay, in the order a coach meets them.
 pub const HELP_MODES: [Mode; 10] = [
     Mode::Agenda,
@@ -347,6 +328,8 @@ pub fn labels(binding: &Binding) -> String {
 
 #[cfg(test)]
 mod tests {
+    use strum::IntoEnumIterator;
+
     use super::*;
 
     fn press(code: KeyCode) -> KeyEvent {
@@ -365,7 +348,7 @@ mod tests {
 
     #[test]
     fn ctrl_c_quits_from_every_mode() {
-        for mode in ALL_MODES {
+        for mode in Mode::iter() {
             let event = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
             assert_eq!(action_for(mode, event), Some(Action::Quit), "{mode:?}");
         }
@@ -395,7 +378,7 @@ mod tests {
     #[test]
     fn every_help_and_hint_text_exists_in_both_languages() {
         use crate::i18n::Lang;
-        for mode in ALL_MODES {
+        for mode in Mode::iter() {
             for binding in GLOBAL.iter().chain(bindings(mode)) {
                 for key in std::iter::once(binding.help).chain(binding.hint) {
                     for lang in [Lang::Id, Lang::En] {
@@ -408,7 +391,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_mode() {
-        for mode in ALL_MODES {
+        for mode in Mode::iter() {
             let all: Vec<KeyPress> = GLOBAL.iter().chain(bindings(mode)).flat_map(|b| b.keys.iter().copied()).collect();
             for (i, a) in all.iter().enumerate() {
                 assert!(!all[i + 1..].contains(a), "{mode:?}: {a:?} bound twice");

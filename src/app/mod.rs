@@ -6,7 +6,11 @@ mod failure;
 pub mod form;
 mod ideas;
 pub mod keymap;
+mod overview;
+mod report;
+pub mod screen;
 mod setup;
+mod start;
 mod update;
 
 use std::collections::HashMap;
@@ -18,8 +22,9 @@ use ratatui_textarea::TextArea;
 pub use action::{Action, Effect};
 pub use failure::Failure;
 pub use form::{Field, FieldKey, FieldValue, Form, FormPurpose};
+pub use screen::{Layers, Overlay, Screen};
 pub use setup::{SetupRow, rows as setup_rows};
-pub use update::{form_return as form_return_mode, update};
+pub use update::update;
 
 use crate::catalog::Summary;
 use crate::i18n::Lang;
@@ -39,8 +44,10 @@ pub enum ThemeName {
     Light,
 }
 
-/// Which keys apply and what the screen shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Which keys apply: the top layer's (see [`Layers::mode`]). Its name in snake case names its section of
+/// the `?` help (`help.mode.<name>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Mode {
     /// Choosing or creating a session.
     Start,
@@ -77,10 +84,8 @@ pub enum Mode {
 pub struct State {
     pub lang: Lang,
     pub theme: ThemeName,
-    pub mode: Mode,
-    /// The mode help returns to.
-    pub help_from: Mode,
-    pub help_scroll: u16,
+    /// The screen on the wall and the overlays over it.
+    pub layers: Layers,
     /// The wall clock as of the last tick (the runtime's monotonic-backed clock).
     pub now: Timestamp,
     pub start: StartList,
@@ -91,8 +96,6 @@ pub struct State {
     /// When the timer on the wall last reached zero: drives the "time is up" flash.
     pub time_up_at: Option<Timestamp>,
     pub size: (u16, u16),
-    /// Why quitting is waiting for the coach's answer (Mode::ConfirmQuit).
-    pub quit_blocked: Option<SaveFailure>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,7 +111,6 @@ pub struct StartList {
     pub sessions_dir: PathBuf,
     pub entries: Vec<StartEntry>,
     pub selected: usize,
-    pub plan_path: String,
 }
 
 #[derive(Debug, Clone)]
@@ -184,30 +186,20 @@ pub struct Lab {
     pub index: IdeaIndex,
     /// The table shown on a plenary block (index into `session.groups`).
     pub plenary_table: usize,
-    /// The overview's cursor, as a position over all blocks.
-    pub overview_cursor: usize,
     /// The table the capture bar adds to (index into `session.groups`).
     pub capture_table: usize,
     pub capture: TextArea<'static>,
-    /// Where the capture bar, forms and the trash return to.
-    pub return_mode: Mode,
     /// The idea selected on the board: a table and a row in its newest-first list.
     pub selection: Selection,
     /// The newest idea and when it landed, highlighted on the board for a few seconds.
     pub last_added: Option<(u64, Timestamp)>,
     pub history: History,
-    pub trash_cursor: usize,
-    pub setup_cursor: usize,
-    /// A remove on the setup screen waits for a second press on the same row.
-    pub setup_pending_remove: Option<usize>,
+    /// The fields of the form overlay, while one is open.
     pub form: Option<Form>,
-    /// The star move waiting for the coach's answer (Mode::ConfirmFlagship).
-    pub pending_flagship: Option<FlagshipMove>,
     /// The tally of this session and the save generation it was computed at; kept fresh only while a
     /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
     pub tally: Option<TallyView>,
-    pub tally_scroll: u16,
-    /// The page of the awards list on the wall.
+    /// The page of the awards list on the wall (the awards screen and an awards block alike).
     pub awards_page: usize,
 }
 
@@ -379,26 +371,18 @@ pub struct TimerView {
 impl Lab {
     pub fn new(path: PathBuf, session: Session) -> Lab {
         let index = IdeaIndex::build(&session);
-        let overview_cursor = session.current_block().map_or(0, |(pos, _)| session.plan.flat_index(pos));
         Lab {
             path,
             session,
             index,
             plenary_table: 0,
-            overview_cursor,
             capture_table: 0,
             capture: form::text_input("", false),
-            return_mode: Mode::Agenda,
             selection: Selection::default(),
             last_added: None,
             history: History::default(),
-            trash_cursor: 0,
-            setup_cursor: 0,
-            setup_pending_remove: None,
             form: None,
-            pending_flagship: None,
             tally: None,
-            tally_scroll: 0,
             awards_page: 0,
         }
     }
@@ -503,9 +487,7 @@ impl State {
         State {
             lang,
             theme,
-            mode: Mode::Start,
-            help_from: Mode::Start,
-            help_scroll: 0,
+            layers: Layers::new(Screen::Start),
             now,
             start,
             lab: None,
@@ -513,7 +495,6 @@ impl State {
             notice: None,
             time_up_at: None,
             size: (80, 24),
-            quit_blocked: None,
         }
     }
 
@@ -521,17 +502,17 @@ impl State {
     pub fn with_session(lang: Lang, theme: ThemeName, now: Timestamp, path: PathBuf, session: Session) -> State {
         let mut state = State::new(lang, theme, now, StartList::default());
         state.lab = Some(Lab::new(path, session));
-        state.mode = Mode::Agenda;
+        state.layers.show(Screen::Agenda);
         state
     }
 
     /// Recomputes what a screen needs and the state can derive, after every update: the tally while the
     /// tally or awards screen (or an awards block) is up, and only when the session changed since.
     pub fn sync_derived(&mut self) {
-        let mode = if self.mode == Mode::Help { self.help_from } else { self.mode };
         let generation = self.save.generation;
+        let on_report = matches!(self.layers.screen, Screen::Tally { .. } | Screen::Awards);
         let Some(lab) = self.lab.as_mut() else { return };
-        let shows_tally = matches!(mode, Mode::Tally | Mode::Awards) || lab.current().1.kind == BlockKind::Awards;
+        let shows_tally = on_report || lab.current().1.kind == BlockKind::Awards;
         if !shows_tally {
             return;
         }
@@ -549,6 +530,19 @@ impl State {
                 lab.tally = Some(TallyView { generation, tally, readiness });
             }
         }
+    }
+
+    /// The keys that apply now: the top layer's.
+    pub fn mode(&self) -> Mode {
+        self.layers.mode()
+    }
+
+    /// Why quitting waits for the coach's answer, while that question is up.
+    pub fn quit_blocked(&self) -> Option<&SaveFailure> {
+        self.layers.overlays.iter().rev().find_map(|o| match o {
+            Overlay::ConfirmQuit(failure) => Some(failure),
+            _ => None,
+        })
     }
 
     /// The timer's "time is up" flash lasts this long after zero.

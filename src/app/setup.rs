@@ -4,7 +4,7 @@
 use rust_i18n::t;
 
 use super::form::{Field, FieldKey, Form, FormPurpose};
-use super::{Effect, Lab, Mode, State};
+use super::{Effect, Lab, Overlay, Screen, State};
 use crate::i18n::Lang;
 use crate::model::roster::RosterError;
 use crate::model::{Member, Role, Session};
@@ -26,8 +26,8 @@ pub fn rows(session: &Session) -> Vec<SetupRow> {
     rows
 }
 
-fn current_row(lab: &Lab) -> Option<SetupRow> {
-    rows(&lab.session).get(lab.setup_cursor).copied()
+fn current_row(lab: &Lab, cursor: usize) -> Option<SetupRow> {
+    rows(&lab.session).get(cursor).copied()
 }
 
 fn table_of(row: Option<SetupRow>) -> usize {
@@ -55,9 +55,36 @@ fn member_form(lab: &Lab, purpose: FormPurpose, member: Option<&Member>) -> Form
 
 impl State {
     pub(super) fn open_setup(&mut self) -> Vec<Effect> {
-        if let Some(lab) = self.lab.as_mut() {
-            lab.setup_pending_remove = None;
-            self.mode = Mode::Setup;
+        if self.lab.is_some() {
+            self.layers.show(Screen::Setup { cursor: 0, pending_remove: None });
+        }
+        vec![]
+    }
+
+    /// The setup screen's cursor row (0 when the screen is not up).
+    fn setup_row(&self) -> usize {
+        match self.layers.screen {
+            Screen::Setup { cursor, .. } => cursor,
+            _ => 0,
+        }
+    }
+
+    /// After a new table: the cursor on its row (it is the last table).
+    pub(super) fn select_new_table(&mut self) {
+        let Some(lab) = self.lab.as_ref() else { return };
+        let table = SetupRow::Table(lab.session.groups.len().saturating_sub(1));
+        let row = rows(&lab.session).iter().position(|r| *r == table).unwrap_or(0);
+        if let Screen::Setup { cursor, .. } = &mut self.layers.screen {
+            *cursor = row;
+        }
+    }
+
+    pub(super) fn setup_cursor(&mut self, dy: isize) -> Vec<Effect> {
+        let Some(lab) = self.lab.as_ref() else { return vec![] };
+        let n = rows(&lab.session).len();
+        if let Screen::Setup { cursor, pending_remove } = &mut self.layers.screen {
+            *cursor = cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
+            *pending_remove = None;
         }
         vec![]
     }
@@ -66,21 +93,23 @@ impl State {
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let name = format!("Meja {}", lab.session.groups.len() + 1);
         lab.form = Some(Form::new(FormPurpose::NewTable, vec![Field::text(FieldKey::Name, &name)]));
-        self.mode = Mode::Form;
+        self.layers.push(Overlay::Form);
         vec![]
     }
 
     pub(super) fn add_member(&mut self) -> Vec<Effect> {
+        let row = self.setup_row();
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let table = table_of(current_row(lab));
+        let table = table_of(current_row(lab, row));
         lab.form = Some(member_form(lab, FormPurpose::NewMember(table), None));
-        self.mode = Mode::Form;
+        self.layers.push(Overlay::Form);
         vec![]
     }
 
     pub(super) fn edit_row(&mut self) -> Vec<Effect> {
+        let row = self.setup_row();
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        lab.form = match current_row(lab) {
+        lab.form = match current_row(lab, row) {
             Some(SetupRow::Table(g)) => {
                 let name = lab.session.groups[g].name.clone();
                 Some(Form::new(FormPurpose::RenameTable(g), vec![Field::text(FieldKey::Name, &name)]))
@@ -91,20 +120,21 @@ impl State {
             }
             None => return vec![],
         };
-        self.mode = Mode::Form;
+        self.layers.push(Overlay::Form);
         vec![]
     }
 
     /// Removes the row under the cursor on the second press (a table only when no idea refers to it).
     pub(super) fn remove_row(&mut self) -> Vec<Effect> {
         let lang = self.lang.code();
+        let Screen::Setup { cursor, pending_remove } = &mut self.layers.screen else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let Some(row) = current_row(lab) else { return vec![] };
-        if lab.setup_pending_remove != Some(lab.setup_cursor) {
-            lab.setup_pending_remove = Some(lab.setup_cursor);
+        let Some(row) = current_row(lab, *cursor) else { return vec![] };
+        if *pending_remove != Some(*cursor) {
+            *pending_remove = Some(*cursor);
             return self.notify(t!("notice.press_again_to_remove", locale = lang).into_owned(), false);
         }
-        lab.setup_pending_remove = None;
+        *pending_remove = None;
         let result = match row {
             SetupRow::Table(g) => lab.session.remove_group(g).map(|_| ()),
             SetupRow::Member(g, m) => lab.session.remove_member(g, m).map(|_| ()),
@@ -112,7 +142,7 @@ impl State {
         match result {
             Ok(()) => {
                 lab.reindex();
-                lab.setup_cursor = lab.setup_cursor.min(rows(&lab.session).len().saturating_sub(1));
+                *cursor = (*cursor).min(rows(&lab.session).len().saturating_sub(1));
                 self.changed()
             }
             Err(e) => {
@@ -123,8 +153,9 @@ impl State {
     }
 
     pub(super) fn toggle_present(&mut self) -> Vec<Effect> {
+        let row = self.setup_row();
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let Some(SetupRow::Member(g, m)) = current_row(lab) else { return vec![] };
+        let Some(SetupRow::Member(g, m)) = current_row(lab, row) else { return vec![] };
         let member = &mut lab.session.groups[g].members[m];
         member.present = !member.present;
         self.changed()
@@ -157,9 +188,8 @@ pub(super) fn apply_form(lab: &mut Lab, form: &Form, lang: Lang) -> Result<bool,
             if name.is_empty() {
                 Err(RosterError::EmptyName)
             } else {
-                let g = lab.session.add_group(Some(&name));
+                lab.session.add_group(Some(&name));
                 lab.reindex();
-                lab.setup_cursor = rows(&lab.session).iter().position(|r| *r == SetupRow::Table(g)).unwrap_or(0);
                 Ok(())
             }
         }

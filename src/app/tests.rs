@@ -184,23 +184,23 @@ fn plenary_tables_cycle() {
 fn the_overview_moves_and_jumps() {
     let mut s = state();
     update(&mut s, Action::OpenOverview);
-    assert_eq!(s.mode, Mode::Overview);
+    assert_eq!(s.mode(), Mode::Overview);
     run(&mut s, &[Action::CursorDown, Action::CursorDown, Action::CursorRight]);
-    let cursor = lab(&s).overview_cursor;
+    let Screen::Overview { cursor } = s.layers.screen else { panic!("the overview is up") };
     let (pos, block) = lab(&s).session.plan.at_flat_index(cursor).unwrap();
     assert_eq!((pos.day, pos.index), (1, 2));
     let id = block.id.clone();
     run(&mut s, &[Action::CursorLeft, Action::CursorRight]);
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
-    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(s.mode(), Mode::Agenda);
     assert_eq!(current_id(&s), id);
     update(&mut s, Action::OpenOverview);
     run(&mut s, &[Action::CursorUp, Action::Back]);
-    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(s.mode(), Mode::Agenda);
     assert_eq!(current_id(&s), id, "closing the overview does not move");
     update(&mut s, Action::OpenOverview);
     run(&mut s, &[Action::PageDown, Action::PageDown, Action::PageDown, Action::PageDown]);
-    assert_eq!(lab(&s).overview_cursor, lab(&s).session.plan.block_count() - 1);
+    assert_eq!(s.layers.screen, Screen::Overview { cursor: lab(&s).session.plan.block_count() - 1 });
 }
 
 #[test]
@@ -208,11 +208,11 @@ fn help_opens_over_any_mode_and_returns() {
     let mut s = state();
     update(&mut s, Action::OpenOverview);
     update(&mut s, Action::OpenHelp);
-    assert_eq!((s.mode, s.help_from), (Mode::Help, Mode::Overview));
+    assert_eq!((s.mode(), s.layers.screen.mode()), (Mode::Help, Mode::Overview));
     run(&mut s, &[Action::CursorDown, Action::CursorDown]);
-    assert_eq!(s.help_scroll, 2);
+    assert_eq!(s.layers.top(), Some(&Overlay::Help { scroll: 2 }));
     update(&mut s, Action::Back);
-    assert_eq!(s.mode, Mode::Overview);
+    assert_eq!(s.mode(), Mode::Overview);
 }
 
 #[test]
@@ -270,7 +270,6 @@ fn start_state() -> State {
             },
         ],
         selected: 0,
-        plan_path: String::new(),
     };
     State::new(Lang::En, ThemeName::Projector, at(T0), start)
 }
@@ -293,20 +292,20 @@ fn the_start_screen_creates_and_opens() {
 fn a_plan_file_path_is_typed_then_created() {
     let mut s = start_state();
     run(&mut s, &[Action::CursorDown, Action::Confirm]);
-    assert_eq!(s.mode, Mode::PlanPath);
+    assert_eq!(s.mode(), Mode::PlanPath);
     assert_eq!(update(&mut s, Action::Confirm), vec![], "an empty path does nothing");
     run(&mut s, &"plan.jsonx".chars().map(Action::Input).collect::<Vec<_>>());
     update(&mut s, Action::DeleteBack);
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::NewSession { plan: Some("plan.json".into()) }]);
     update(&mut s, Action::Back);
-    assert_eq!(s.mode, Mode::Start);
+    assert_eq!(s.mode(), Mode::Start);
 }
 
 #[test]
 fn an_opened_session_shows_the_agenda() {
     let mut s = start_state();
     update(&mut s, Action::SessionOpened { path: "lab.json".into(), session: Box::new(session()) });
-    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(s.mode(), Mode::Agenda);
     assert_eq!(current_id(&s), "d1-registrasi");
 }
 
@@ -371,7 +370,7 @@ fn a_conflict_reloads_their_version_and_adds_only_this_sessions_unsaved_ideas() 
     let generation = s.save.generation;
     update(&mut s, Action::SaveFinished { generation, result: Err(failure) });
     assert_eq!(update(&mut s, Action::OpenConflict), vec![]);
-    assert_eq!(s.mode, Mode::Conflict);
+    assert_eq!(s.mode(), Mode::Conflict);
     assert_eq!(update(&mut s, Action::ReloadTheirs), vec![Effect::ReloadFromDisk]);
     // Their version: idea 1 renamed by them, and one of ours already typed there.
     let mut theirs = session();
@@ -386,9 +385,9 @@ fn a_conflict_reloads_their_version_and_adds_only_this_sessions_unsaved_ideas() 
     assert_eq!(effects, vec![Effect::Save], "the merged session is saved");
     let titles: Vec<&str> = lab(&s).session.ideas.iter().map(|i| i.title.as_str()).collect();
     assert_eq!(titles, ["Versi mereka", "sudah ada di  sana", "Belum tersimpan"]);
-    assert!(s.save.error.is_none() && s.mode == Mode::Agenda);
+    assert!(s.save.error.is_none() && s.mode() == Mode::Agenda);
     assert!(s.notice.as_ref().is_some_and(|n| n.text.contains("1 unsaved ideas added") && n.text.contains("1 were")));
     // Without a conflict there is nothing to resolve.
     update(&mut s, Action::OpenConflict);
-    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(s.mode(), Mode::Agenda);
 }

@@ -44,7 +44,7 @@ fn typed(text: &str) -> Vec<Action> {
 
 /// Captures an idea the way the coach does: digit for the table, the text, Enter.
 fn capture(s: &mut State, table: u8, title: &str) -> Vec<Effect> {
-    if s.mode != Mode::Capture {
+    if s.mode() != Mode::Capture {
         update(s, Action::OpenCapture);
     }
     let mut actions = vec![Action::DigitKey(table)];
@@ -62,14 +62,14 @@ fn ideas_without_times(s: &State) -> Vec<Idea> {
 fn one_idea_costs_a_digit_the_text_and_enter() {
     let mut s = state();
     update(&mut s, Action::OpenCapture);
-    assert_eq!(s.mode, Mode::Capture);
+    assert_eq!(s.mode(), Mode::Capture);
     let effects = capture(&mut s, 2, "SIP dalam satu hari");
     assert_eq!(effects, vec![Effect::Save]);
     let idea = &session(&s).ideas[0];
     assert_eq!((idea.id, idea.group.as_str(), idea.title.as_str()), (1, "meja-2", "SIP dalam satu hari"));
     assert_eq!((idea.block.as_str(), idea.stage), ("d2-curah-ide", Stage::Diagnose));
     assert_eq!(idea.created_at, at(T0));
-    assert_eq!(s.mode, Mode::Capture, "the bar stays open for the next idea");
+    assert_eq!(s.mode(), Mode::Capture, "the bar stays open for the next idea");
     assert!(form::input_text(&lab(&s).capture).is_empty());
     assert_eq!(lab(&s).fresh_idea(s.now), Some(1));
     update(&mut s, Action::Tick(at(T0) + Duration::seconds(HIGHLIGHT_SECS)));
@@ -80,7 +80,7 @@ fn one_idea_costs_a_digit_the_text_and_enter() {
 fn digits_pick_the_table_only_before_typing() {
     let mut s = state();
     update(&mut s, Action::DigitKey(3));
-    assert_eq!((s.mode, lab(&s).capture_table), (Mode::Capture, 2), "a digit on the agenda opens the bar");
+    assert_eq!((s.mode(), lab(&s).capture_table), (Mode::Capture, 2), "a digit on the agenda opens the bar");
     run(&mut s, typed("Layanan 24 jam"));
     update(&mut s, Action::DigitKey(5));
     assert_eq!(form::input_text(&lab(&s).capture), "Layanan 24 jam5");
@@ -102,7 +102,7 @@ fn an_empty_title_adds_nothing_and_escape_closes() {
     assert_eq!(update(&mut s, Action::Confirm), vec![]);
     assert!(session(&s).ideas.is_empty());
     update(&mut s, Action::Back);
-    assert_eq!(s.mode, Mode::Agenda);
+    assert_eq!(s.mode(), Mode::Agenda);
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn details_from_the_capture_bar_default_the_agency_to_the_author() {
     update(&mut s, Action::DigitKey(2));
     run(&mut s, typed("Izin usaha cukup NIK"));
     update(&mut s, Action::OpenDetails);
-    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(s.mode(), Mode::Form);
     let form = lab(&s).form.as_ref().unwrap();
     assert_eq!(form.text(FieldKey::Title), "Izin usaha cukup NIK");
     assert_eq!(form.choice(FieldKey::Table), 1);
@@ -140,7 +140,7 @@ fn details_from_the_capture_bar_default_the_agency_to_the_author() {
     update(&mut s, Action::NextField);
     update(&mut s, Action::Text(Input { key: Key::Char(' '), ..Default::default() }));
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
-    assert_eq!(s.mode, Mode::Capture);
+    assert_eq!(s.mode(), Mode::Capture);
     let idea = &session(&s).ideas[0];
     assert_eq!(idea.author.as_deref(), Some("Rina"));
     assert_eq!(idea.agency.as_deref(), Some("Dinas Kesehatan"));
@@ -155,10 +155,10 @@ fn a_form_with_an_empty_title_is_refused_and_stays_open() {
     update(&mut s, Action::OpenCapture);
     update(&mut s, Action::OpenDetails);
     assert_eq!(update(&mut s, Action::Confirm), vec![]);
-    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(s.mode(), Mode::Form);
     assert_eq!(lab(&s).form.as_ref().unwrap().error.as_deref(), Some("The title is empty"));
     update(&mut s, Action::Back);
-    assert_eq!(s.mode, Mode::Capture);
+    assert_eq!(s.mode(), Mode::Capture);
 }
 
 /// Four captured ideas, each given an agency of its own (so each may become a flagship), on the board.
@@ -178,7 +178,7 @@ fn with_ideas() -> State {
 #[test]
 fn the_board_selects_newest_first_across_tables() {
     let mut s = with_ideas();
-    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(s.mode(), Mode::Board);
     assert_eq!(lab(&s).selected_idea(), Some(1));
     update(&mut s, Action::CursorRight);
     assert_eq!(lab(&s).selected_idea(), Some(3), "B2 is the newest of table 2");
@@ -197,10 +197,10 @@ fn edit_move_flag_and_delete_change_the_selected_idea() {
     let mut s = with_ideas();
     update(&mut s, Action::CursorRight); // B2
     update(&mut s, Action::EditIdea);
-    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(s.mode(), Mode::Form);
     run(&mut s, typed(" revisi"));
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
-    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(s.mode(), Mode::Board);
     assert_eq!(session(&s).idea(3).unwrap().title, "B2 revisi");
 
     update(&mut s, Action::MoveIdea);
@@ -225,14 +225,14 @@ fn the_trash_restores_and_undo_takes_it_back() {
     let mut s = with_ideas();
     update(&mut s, Action::DeleteIdea);
     update(&mut s, Action::OpenTrash);
-    assert_eq!(s.mode, Mode::Trash);
+    assert_eq!(s.mode(), Mode::Trash);
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
     assert!(!session(&s).idea(1).unwrap().deleted);
     assert!(lab(&s).trash().is_empty());
     update(&mut s, Action::Undo);
     assert!(session(&s).idea(1).unwrap().deleted, "undo puts it back in the trash");
     update(&mut s, Action::Back);
-    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(s.mode(), Mode::Board);
 }
 
 #[test]
@@ -309,10 +309,10 @@ fn undo_reaches_back_through_many_captures() {
 fn the_roster_screen_adds_renames_and_removes() {
     let mut s = state();
     update(&mut s, Action::OpenSetup);
-    assert_eq!(s.mode, Mode::Setup);
+    assert_eq!(s.mode(), Mode::Setup);
     update(&mut s, Action::NewTable);
     update(&mut s, Action::Confirm);
-    assert_eq!(s.mode, Mode::Setup);
+    assert_eq!(s.mode(), Mode::Setup);
     assert_eq!(session(&s).groups.last().unwrap().name, "Meja 7");
     // Cursor is on the new table; add a member to it.
     update(&mut s, Action::AddMember);
@@ -361,13 +361,13 @@ fn a_failed_last_save_asks_before_quitting() {
     let failure =
         SaveFailure::new(crate::app::Failure::Hung { path: "lab.json".into(), secs: 5 }, vec!["/tmp/x.json".into()]);
     update(&mut s, Action::QuitBlocked(failure.clone()));
-    assert_eq!((s.mode, s.quit_blocked.clone()), (Mode::ConfirmQuit, Some(failure)));
+    assert_eq!((s.mode(), s.quit_blocked().cloned()), (Mode::ConfirmQuit, Some(failure)));
     update(&mut s, Action::Back);
-    assert_eq!((s.mode, s.quit_blocked.is_none()), (Mode::Agenda, true));
+    assert_eq!((s.mode(), s.quit_blocked().is_none()), (Mode::Agenda, true));
     let failure = SaveFailure::new(crate::app::Failure::ReadOnly { path: "lab.json".into() }, vec![]);
     update(&mut s, Action::QuitBlocked(failure.clone()));
     assert_eq!(update(&mut s, Action::QuitAnyway), vec![Effect::QuitNow(Some(failure))]);
-    assert!(s.quit_blocked.is_none(), "update takes the failure it hands to the runtime");
+    assert!(s.quit_blocked().is_none(), "update takes the failure it hands to the runtime");
 }
 
 /// Focuses `key` in the open form.
@@ -388,7 +388,7 @@ fn a_flagship_needs_an_agency() {
     let before = session(&s).clone();
     assert_eq!(update(&mut s, Action::ToggleFlagship), vec![], "A1 has no agency: nothing saved");
     assert_eq!(*session(&s), before);
-    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(s.mode(), Mode::Board);
     let notice = s.notice.as_ref().unwrap();
     assert!(notice.is_error && notice.text.starts_with("Idea #1 has no agency"), "{}", notice.text);
     // Its author's agency from the roster is enough.
@@ -407,15 +407,16 @@ fn a_second_flagship_of_an_agency_asks_before_the_star_moves() {
     assert!(session(&s).idea(1).unwrap().flagship);
     update(&mut s, Action::CursorRight); // B2
     assert_eq!(update(&mut s, Action::ToggleFlagship), vec![], "asks first");
-    assert_eq!(s.mode, Mode::ConfirmFlagship);
-    assert_eq!(lab(&s).pending_flagship, Some(FlagshipMove { to: 3, from: 1, agency: "Dinas Kesehatan".into() }));
+    assert_eq!(s.mode(), Mode::ConfirmFlagship);
+    let asked = FlagshipMove { to: 3, from: 1, agency: "Dinas Kesehatan".into() };
+    assert_eq!(s.layers.top(), Some(&Overlay::ConfirmFlagship(asked)));
     update(&mut s, Action::Back);
-    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(s.mode(), Mode::Board);
     assert!(session(&s).idea(1).unwrap().flagship && !session(&s).idea(3).unwrap().flagship, "Esc keeps it");
 
     update(&mut s, Action::ToggleFlagship);
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Save]);
-    assert_eq!(s.mode, Mode::Board);
+    assert_eq!(s.mode(), Mode::Board);
     assert!(!session(&s).idea(1).unwrap().flagship && session(&s).idea(3).unwrap().flagship, "the star moved");
     assert_eq!(session(&s).live_ideas().filter(|i| i.flagship).count(), 1);
     update(&mut s, Action::Undo);

@@ -3,7 +3,7 @@
 use chrono::Duration;
 use rust_i18n::t;
 
-use super::{Action, Effect, Lab, Mode, Notice, START_NEW_ROWS, State};
+use super::{Action, Effect, Lab, Mode, Notice, Overlay, Screen, State};
 use crate::model::Timer;
 use crate::model::text::shown;
 
@@ -55,8 +55,8 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PrevField => state.step_field(-1),
         Action::Text(input) => state.text(input),
         Action::Paste(text) => state.paste(&text),
-        Action::OpenTally => state.open_report(Mode::Tally),
-        Action::OpenAwards => state.open_report(Mode::Awards),
+        Action::OpenTally => state.open_report(Screen::Tally { scroll: 0 }),
+        Action::OpenAwards => state.open_report(Screen::Awards),
         Action::Export => vec![Effect::Export { lang: state.lang }],
         Action::OpenSetup => state.open_setup(),
         Action::NewTable => state.new_table(),
@@ -69,17 +69,11 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit => vec![Effect::Quit { ask: true }],
         Action::Terminate => vec![Effect::Quit { ask: false }],
         Action::Suspend => vec![Effect::Suspend],
-        Action::QuitBlocked(failure) => state.quit_blocked(failure),
-        Action::QuitAnyway => vec![Effect::QuitNow(state.quit_blocked.take())],
+        Action::QuitBlocked(failure) => state.block_quit(failure),
+        Action::QuitAnyway => vec![Effect::QuitNow(state.take_quit_blocked())],
         Action::OpenConflict => state.open_conflict(),
-        Action::ReloadTheirs => {
-            state.mode = Mode::Agenda;
-            vec![Effect::ReloadFromDisk]
-        }
-        Action::SaveAsNew => {
-            state.mode = Mode::Agenda;
-            vec![Effect::SaveAsNew]
-        }
+        Action::ReloadTheirs => state.answer_conflict(Effect::ReloadFromDisk),
+        Action::SaveAsNew => state.answer_conflict(Effect::SaveAsNew),
         Action::Reloaded(result) => state.reloaded(result),
         Action::SavedAsNew(result) => state.saved_as_new(result),
         Action::Exported(result) => state.exported(result),
@@ -126,7 +120,9 @@ impl State {
     /// Ctrl-O: the conflict dialog, when another program's change stopped the saves.
     fn open_conflict(&mut self) -> Vec<Effect> {
         if self.save.error.as_ref().is_some_and(|f| f.conflict) && self.lab.is_some() {
-            self.mode = Mode::Conflict;
+            if self.layers.mode() != Mode::Conflict {
+                self.layers.push(Overlay::Conflict);
+            }
             return vec![];
         }
         let text = t!("conflict.nothing", locale = self.lang.code()).into_owned();
@@ -179,7 +175,7 @@ impl State {
         self.save.saved_max_id = theirs_max;
         self.save.id_marks.clear();
         self.save.saved_generation = self.save.generation;
-        self.mode = Mode::Agenda;
+        self.layers.show(Screen::Agenda);
         let text = t!("conflict.reloaded", added = added, already = already, locale = lang).into_owned();
         self.notify(text, false);
         if added > 0 { self.changed() } else { vec![] }
@@ -197,7 +193,7 @@ impl State {
         self.save.saved_max_id = lab.session.ideas.iter().map(|i| i.id).max().unwrap_or(0);
         self.save.id_marks.clear();
         self.save.saved_generation = self.save.generation;
-        self.mode = Mode::Agenda;
+        self.layers.show(Screen::Agenda);
         let text = t!("conflict.saved_as", path = crate::model::text::shown(&path), locale = self.lang.code());
         self.notify(text.into_owned(), false)
     }
@@ -209,7 +205,7 @@ impl State {
 
     /// Moves the wall to another block; the timer stays with the block it belongs to, so stepping back to a
     /// running block finds its countdown still going. Nothing is lost by going back.
-    fn go_to_block(&mut self, flat: usize) -> Vec<Effect> {
+    pub(super) fn go_to_block(&mut self, flat: usize) -> Vec<Effect> {
         let Some(lab) = self.lab_mut() else { return vec![] };
         let Some((_, block)) = lab.session.plan.at_flat_index(flat) else { return vec![] };
         if block.id == lab.session.progress.block {
@@ -218,7 +214,6 @@ impl State {
         lab.session.progress.block = block.id.clone();
         lab.plenary_table = 0;
         lab.awards_page = 0;
-        lab.overview_cursor = flat;
         self.time_up_at = None;
         self.changed()
     }
@@ -241,7 +236,7 @@ impl State {
 
     /// The next or previous table: the plenary's table, the capture bar's, or the board's selection.
     fn step_table(&mut self, delta: isize) -> Vec<Effect> {
-        let mode = self.mode;
+        let mode = self.layers.mode();
         if let Some(lab) = self.lab_mut() {
             let tables = lab.session.groups.len().max(1) as isize;
             let step = |i: usize| (i as isize + delta).rem_euclid(tables) as usize;
@@ -282,37 +277,6 @@ impl State {
         }
     }
 
-    fn turn_awards_page(&mut self, delta: isize) {
-        if let Some(lab) = self.lab.as_mut() {
-            lab.awards_page = lab.awards_page.saturating_add_signed(delta);
-        }
-    }
-
-    /// The tally or awards screen, from the agenda or the board; `T`/`A` again closes it.
-    fn open_report(&mut self, mode: Mode) -> Vec<Effect> {
-        if self.lab.is_none() {
-            return vec![];
-        }
-        if self.mode == mode {
-            self.mode = Mode::Agenda;
-            return vec![];
-        }
-        if let Some(lab) = self.lab.as_mut() {
-            lab.tally_scroll = 0;
-            lab.awards_page = 0;
-        }
-        self.mode = mode;
-        vec![]
-    }
-
-    fn open_overview(&mut self) -> Vec<Effect> {
-        if let Some(lab) = self.lab_mut() {
-            lab.overview_cursor = lab.current_flat();
-            self.mode = Mode::Overview;
-        }
-        vec![]
-    }
-
     /// Applies `change` to the current block's timer, first taking it over if it belonged to another block.
     fn with_timer(&mut self, change: impl FnOnce(&mut Timer, chrono::DateTime<chrono::FixedOffset>)) -> Vec<Effect> {
         let now = self.now;
@@ -347,39 +311,55 @@ impl State {
         self.changed()
     }
 
+    /// The last save failed on the way out: the question goes over whatever is up (the help closes first).
+    fn block_quit(&mut self, failure: super::SaveFailure) -> Vec<Effect> {
+        if self.layers.mode() == Mode::Help {
+            self.layers.pop();
+        }
+        if matches!(self.layers.top(), Some(Overlay::ConfirmQuit(_))) {
+            self.layers.pop();
+        }
+        self.layers.push(Overlay::ConfirmQuit(failure));
+        vec![]
+    }
+
+    /// The failure the coach chose to quit with, taken with its question.
+    fn take_quit_blocked(&mut self) -> Option<super::SaveFailure> {
+        match self.layers.top() {
+            Some(Overlay::ConfirmQuit(_)) => match self.layers.pop() {
+                Some(Overlay::ConfirmQuit(failure)) => Some(failure),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `r` or `n` in the conflict dialog: it closes, and the runtime does the rest.
+    fn answer_conflict(&mut self, effect: Effect) -> Vec<Effect> {
+        if self.layers.mode() == Mode::Conflict {
+            self.layers.pop();
+        }
+        vec![effect]
+    }
+
+    /// The keys that move a cursor, for whatever is on top.
     fn cursor(&mut self, dx: isize, dy: isize) -> Vec<Effect> {
-        match self.mode {
-            Mode::Start => {
-                let rows = self.start.rows();
-                self.start.selected = self.start.selected.saturating_add_signed(dy).min(rows.saturating_sub(1));
-            }
-            Mode::Overview => {
-                if let Some(lab) = self.lab.as_mut() {
-                    lab.overview_cursor = overview_move(lab, dx, dy);
-                }
-            }
+        match self.layers.mode() {
+            Mode::Start => self.start_cursor(dy),
+            Mode::Overview => self.overview_cursor(dx, dy),
             Mode::Help => {
-                self.help_scroll = self.help_scroll.saturating_add_signed(dy as i16);
-            }
-            Mode::Board => self.move_selection(dx, dy),
-            Mode::Trash => {
-                if let Some(lab) = self.lab.as_mut() {
-                    let n = lab.index.trash.len();
-                    lab.trash_cursor = lab.trash_cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
+                if let Some(Overlay::Help { scroll }) = self.layers.top_mut() {
+                    *scroll = scroll.saturating_add_signed(dy as i16);
                 }
+                vec![]
             }
-            Mode::Setup => {
-                if let Some(lab) = self.lab.as_mut() {
-                    let n = super::setup::rows(&lab.session).len();
-                    lab.setup_cursor = lab.setup_cursor.saturating_add_signed(dy).min(n.saturating_sub(1));
-                    lab.setup_pending_remove = None;
-                }
+            Mode::Board => {
+                self.move_selection(dx, dy);
+                vec![]
             }
-            Mode::Tally => {
-                if let Some(lab) = self.lab.as_mut() {
-                    lab.tally_scroll = lab.tally_scroll.saturating_add_signed(dy as i16);
-                }
-            }
+            Mode::Trash => self.trash_cursor(dy),
+            Mode::Setup => self.setup_cursor(dy),
+            Mode::Tally => self.tally_scroll(dy),
             Mode::Awards => self.turn_awards_page(dy.signum()),
             Mode::Agenda
             | Mode::PlanPath
@@ -387,52 +367,25 @@ impl State {
             | Mode::Form
             | Mode::ConfirmQuit
             | Mode::Conflict
-            | Mode::ConfirmFlagship => {}
+            | Mode::ConfirmFlagship => vec![],
         }
-        vec![]
     }
 
     /// PgUp/PgDn: a page in lists; in a form's text field, the previous or next suggestion.
     fn page(&mut self, direction: isize) -> Vec<Effect> {
-        if self.mode == Mode::Form {
-            return self.cycle_suggestion(direction);
+        match self.layers.mode() {
+            Mode::Form => self.cycle_suggestion(direction),
+            Mode::Awards => self.turn_awards_page(direction),
+            _ => self.cursor(0, 10 * direction),
         }
-        if self.mode == Mode::Awards {
-            self.turn_awards_page(direction);
-            return vec![];
-        }
-        self.cursor(0, 10 * direction)
     }
 
+    /// Enter, for whatever is on top.
     fn confirm(&mut self) -> Vec<Effect> {
-        match self.mode {
-            Mode::Start => match self.start.selected {
-                0 => vec![Effect::NewSession { plan: None }],
-                1 => {
-                    self.mode = Mode::PlanPath;
-                    vec![]
-                }
-                n => match self.start.entries.get(n - START_NEW_ROWS) {
-                    Some(entry) if entry.summary.is_ok() => vec![Effect::Open(entry.path.clone())],
-                    Some(entry) => {
-                        let message = entry.summary.as_ref().err().map(|e| e.message(self.lang)).unwrap_or_default();
-                        self.notify(message, true)
-                    }
-                    None => vec![],
-                },
-            },
-            Mode::PlanPath => {
-                let path = self.start.plan_path.trim();
-                if path.is_empty() {
-                    return vec![];
-                }
-                vec![Effect::NewSession { plan: Some(path.into()) }]
-            }
-            Mode::Overview => {
-                let Some(target) = self.lab.as_ref().map(|lab| lab.overview_cursor) else { return vec![] };
-                self.mode = Mode::Agenda;
-                self.go_to_block(target)
-            }
+        match self.layers.mode() {
+            Mode::Start => self.start_confirm(),
+            Mode::PlanPath => self.plan_path_confirm(),
+            Mode::Overview => self.overview_confirm(),
             Mode::Help => self.back(),
             Mode::Capture => self.capture_confirm(),
             Mode::Form => self.form_confirm(),
@@ -448,56 +401,28 @@ impl State {
         }
     }
 
+    /// Esc: the top overlay closes (a form drops its fields, the star question keeps the star); with none,
+    /// a screen goes back to the agenda.
     fn back(&mut self) -> Vec<Effect> {
-        let return_mode = self.lab.as_ref().map_or(Mode::Agenda, |lab| lab.return_mode);
-        match self.mode {
-            Mode::PlanPath => self.mode = Mode::Start,
-            Mode::Overview | Mode::Board | Mode::Setup | Mode::Tally | Mode::Awards => self.mode = Mode::Agenda,
-            Mode::Help => self.mode = self.help_from,
-            Mode::Capture | Mode::Trash => self.mode = return_mode,
-            Mode::Form => {
-                let purpose = self.lab.as_mut().and_then(|lab| lab.form.take()).map(|f| f.purpose);
-                self.mode = form_return(purpose, return_mode);
+        match self.layers.pop() {
+            Some(Overlay::Form) => {
+                if let Some(lab) = self.lab.as_mut() {
+                    lab.form = None;
+                }
             }
-            Mode::ConfirmQuit => {
-                self.quit_blocked = None;
-                self.mode = Mode::Agenda;
-            }
-            Mode::Conflict => self.mode = Mode::Agenda,
-            Mode::ConfirmFlagship => return self.keep_flagship(),
-            Mode::Start | Mode::Agenda => {}
-        }
-        vec![]
-    }
-
-    fn quit_blocked(&mut self, failure: super::SaveFailure) -> Vec<Effect> {
-        self.quit_blocked = Some(failure);
-        if self.mode == Mode::Help {
-            self.mode = self.help_from;
-        }
-        self.mode = Mode::ConfirmQuit;
-        vec![]
-    }
-
-    fn type_char(&mut self, c: char) -> Vec<Effect> {
-        if self.mode == Mode::PlanPath && !c.is_control() && self.start.plan_path.len() < 4096 {
-            self.start.plan_path.push(c);
-        }
-        vec![]
-    }
-
-    fn delete_back(&mut self) -> Vec<Effect> {
-        if self.mode == Mode::PlanPath {
-            self.start.plan_path.pop();
+            Some(Overlay::ConfirmFlagship(_)) => return self.keep_flagship(),
+            Some(_) => {}
+            None => match self.layers.screen {
+                Screen::Start | Screen::Agenda => {}
+                _ => self.layers.show(Screen::Agenda),
+            },
         }
         vec![]
     }
 
     fn open_help(&mut self) -> Vec<Effect> {
-        if self.mode != Mode::Help {
-            self.help_from = self.mode;
-            self.help_scroll = 0;
-            self.mode = Mode::Help;
+        if self.layers.mode() != Mode::Help {
+            self.layers.push(Overlay::Help { scroll: 0 });
         }
         vec![]
     }
@@ -543,8 +468,7 @@ impl State {
 
     fn session_opened(&mut self, path: std::path::PathBuf, session: crate::model::Session) -> Vec<Effect> {
         self.lab = Some(Lab::new(path, session));
-        self.mode = Mode::Agenda;
-        self.quit_blocked = None;
+        self.layers.show(Screen::Agenda);
         self.save = super::SaveStatus::default();
         self.save.saved_max_id =
             self.lab.as_ref().and_then(|l| l.session.ideas.iter().map(|i| i.id).max()).unwrap_or(0);
@@ -579,30 +503,4 @@ impl State {
         }
         vec![]
     }
-}
-
-/// Where closing a form goes: a new idea's details back to the capture bar, roster forms to the setup
-/// screen, idea edits to where they came from.
-pub fn form_return(purpose: Option<super::FormPurpose>, return_mode: Mode) -> Mode {
-    use super::FormPurpose as P;
-    match purpose {
-        Some(P::NewIdea) => Mode::Capture,
-        Some(P::NewTable | P::RenameTable(_) | P::NewMember(_) | P::EditMember(..)) => Mode::Setup,
-        Some(P::EditIdea(_) | P::MoveIdea(_)) | None => return_mode,
-    }
-}
-
-/// The overview cursor after moving: up/down within the agenda order, left/right to the same row of the
-/// neighbouring day (or its last block).
-fn overview_move(lab: &Lab, dx: isize, dy: isize) -> usize {
-    let plan = &lab.session.plan;
-    let last = plan.block_count().saturating_sub(1);
-    let cursor = lab.overview_cursor.min(last);
-    if dx == 0 {
-        return cursor.saturating_add_signed(dy).min(last);
-    }
-    let Some((pos, _)) = plan.at_flat_index(cursor) else { return cursor };
-    let day = pos.day.saturating_add_signed(dx).min(plan.days.len().saturating_sub(1));
-    let index = pos.index.min(plan.days[day].blocks.len().saturating_sub(1));
-    plan.flat_index(crate::model::BlockPos { day, index })
 }

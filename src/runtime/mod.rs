@@ -177,7 +177,7 @@ fn start_list(dir: &Path) -> StartList {
         .into_iter()
         .map(|e| StartEntry { path: e.path, summary: e.summary.map_err(std::sync::Arc::new) })
         .collect();
-    StartList { sessions_dir: dir.to_path_buf(), entries, selected: 0, plan_path: String::new() }
+    StartList { sessions_dir: dir.to_path_buf(), entries, selected: 0 }
 }
 
 struct Runtime {
@@ -292,7 +292,7 @@ impl Runtime {
         match event {
             Ok(Event::Term(TermEvent::Key(key))) => {
                 debug_panic_trigger(&key);
-                keymap::action_for(state.mode, key).into_iter().collect()
+                keymap::action_for(state.mode(), key).into_iter().collect()
             }
             Ok(Event::Term(TermEvent::Paste(text))) => vec![Action::Paste(text)],
             Ok(Event::Term(TermEvent::Resize(width, height))) => vec![Action::Resize { width, height }],

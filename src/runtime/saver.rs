@@ -244,7 +244,7 @@ impl Saver {
         }
         let Some(lab) = state.lab.as_ref() else { return Finish::Clean };
         if self.read_only {
-            if !state.save.is_pending() || state.quit_blocked.is_some() {
+            if !state.save.is_pending() || state.quit_blocked().is_some() {
                 return Finish::Clean;
             }
             // Nothing may be written to the file: what changed on screen goes to the emergency copy.

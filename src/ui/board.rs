@@ -177,7 +177,8 @@ pub fn capture_bar(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
 }
 
 /// Deleted ideas, newest deletion first, to restore.
-pub fn trash(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+pub fn trash(ctx: &Ctx, lab: &Lab, cursor: usize, frame: &mut Frame, area: Rect) {
+    frame.render_widget(ratatui::widgets::Clear, area);
     // Straight from the index: only the rows in view are looked at.
     let deleted = &lab.index.trash;
     let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
@@ -190,7 +191,7 @@ pub fn trash(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(format!(" {}", ctx.t("trash.empty"))).style(ctx.theme.text), list);
         return;
     }
-    super::cursor_list(ctx, frame, list, deleted.len(), lab.trash_cursor, |i| {
+    super::cursor_list(ctx, frame, list, deleted.len(), cursor, |i| {
         let Some(idea) = deleted.get(i).and_then(|&at| lab.session.ideas.get(at)) else {
             return (String::new(), ctx.theme.text);
         };

@@ -134,7 +134,7 @@ pub fn footer(ctx: &Ctx, frame: &mut Frame, area: Rect) {
 
 /// "→ next  ← back  t timer …" from the keymap, as many as fit.
 pub fn hints(ctx: &Ctx, width: usize) -> Line<'static> {
-    let mode = ctx.state.mode;
+    let mode = ctx.state.mode();
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
     for binding in keymap::bindings(mode) {

@@ -7,26 +7,12 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, fit};
-use crate::app::{Mode, keymap};
+use crate::app::{Mode, Overlay, keymap};
 
-fn mode_title(mode: Mode) -> &'static str {
-    match mode {
-        Mode::Agenda => "help.mode.agenda",
-        Mode::Overview => "help.mode.overview",
-        Mode::Start => "help.mode.start",
-        Mode::PlanPath => "help.mode.plan_path",
-        Mode::Help => "help.mode.help",
-        Mode::Capture => "help.mode.capture",
-        Mode::Form => "help.mode.form",
-        Mode::Board => "help.mode.board",
-        Mode::Trash => "help.mode.trash",
-        Mode::Setup => "help.mode.setup",
-        Mode::ConfirmQuit => "help.mode.confirm_quit",
-        Mode::Conflict => "help.mode.conflict",
-        Mode::ConfirmFlagship => "help.mode.confirm_flagship",
-        Mode::Tally => "help.mode.tally",
-        Mode::Awards => "help.mode.awards",
-    }
+/// The help's heading of a mode: `help.mode.<its name>`.
+fn mode_title(mode: Mode) -> String {
+    let name: &'static str = mode.into();
+    format!("help.mode.{name}")
 }
 
 /// Every line of the help: a heading per mode, then "keys   what they do".
@@ -41,8 +27,9 @@ pub fn lines(ctx: &Ctx) -> Vec<Line<'static>> {
         .max()
         .unwrap_or(0);
     for (mode, bindings) in sections {
-        let title = if std::ptr::eq(bindings, keymap::GLOBAL) { "help.mode.everywhere" } else { mode_title(mode) };
-        out.push(Line::styled(ctx.t(title), ctx.theme.accent));
+        let title =
+            if std::ptr::eq(bindings, keymap::GLOBAL) { "help.mode.everywhere".to_string() } else { mode_title(mode) };
+        out.push(Line::styled(ctx.t(&title), ctx.theme.accent));
         for binding in bindings {
             let keys = keymap::labels(binding);
             let pad = " ".repeat(key_w.saturating_sub(keys.width()));
@@ -74,6 +61,10 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
     let max_scroll = (all.len() as u16).saturating_sub(inner.height);
-    let scroll = ctx.state.help_scroll.min(max_scroll);
+    let help_scroll = ctx.state.layers.overlays.iter().find_map(|o| match o {
+        Overlay::Help { scroll } => Some(*scroll),
+        _ => None,
+    });
+    let scroll = help_scroll.unwrap_or(0).min(max_scroll);
     frame.render_widget(Paragraph::new(all).scroll((scroll, 0)), inner);
 }

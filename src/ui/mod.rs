@@ -22,7 +22,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 use unicode_width::UnicodeWidthChar;
 
-use crate::app::{Mode, State};
+use crate::app::{Mode, Overlay, Screen, State};
 use crate::i18n::Lang;
 use crate::model::Stage;
 use crate::model::text::inert;
@@ -56,83 +56,64 @@ pub fn view(state: &State, frame: &mut Frame) {
         too_small(&ctx, frame, area);
         return;
     }
-    let shown = if state.mode == Mode::Help { state.help_from } else { state.mode };
-    match shown {
-        Mode::Start | Mode::PlanPath => start::render(&ctx, frame, area),
-        _ => agenda(&ctx, frame, area, shown),
+    match state.layers.screen {
+        Screen::Start => start::render(&ctx, frame, area),
+        _ => wall(&ctx, frame, area),
     }
-    if state.mode == Mode::Help {
+    if state.layers.has(Mode::Help) {
         help::render(&ctx, frame, area);
     }
 }
 
-/// The screen under a mode: a form shows what it was opened from, the capture bar sits on the agenda
-/// or the board, the quit question on the agenda.
-fn base_mode(state: &State, mode: Mode) -> Mode {
-    let return_mode = state.lab.as_ref().map_or(Mode::Agenda, |lab| lab.return_mode);
-    match mode {
-        Mode::Form => {
-            let purpose = state.lab.as_ref().and_then(|lab| lab.form.as_ref()).map(|f| f.purpose);
-            match crate::app::form_return_mode(purpose, return_mode) {
-                Mode::Capture => return_mode,
-                other => other,
-            }
-        }
-        Mode::Capture => return_mode,
-        Mode::ConfirmQuit | Mode::Conflict | Mode::Help => Mode::Agenda,
-        Mode::ConfirmFlagship => Mode::Board,
-        other => other,
-    }
-}
-
-fn agenda(ctx: &Ctx, frame: &mut Frame, area: Rect, mode: Mode) {
+/// A session's wall: the screen, then each overlay over it in the order they opened, then the footer of
+/// the top one.
+fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let Some(lab) = ctx.state.lab.as_ref() else {
         start::render(ctx, frame, area);
         return;
     };
+    let layers = &ctx.state.layers;
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     chrome::header(ctx, lab, frame, header);
-    let capture_open = mode == Mode::Capture
-        || (mode == Mode::Form && lab.form.as_ref().is_some_and(|f| f.purpose == crate::app::FormPurpose::NewIdea));
     // The capture bar takes the bottom of the body, so the board and the total stay in view above it.
-    let (body, bar) = if capture_open && body.height >= 8 {
+    let (body, bar) = if layers.has(Mode::Capture) && body.height >= 8 {
         let [screen, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(3)]).areas(body);
         (screen, Some(bar))
     } else {
         (body, None)
     };
-    match base_mode(ctx.state, mode) {
-        Mode::Overview => overview::render(ctx, lab, frame, body),
-        Mode::Board => board::board_screen(ctx, lab, frame, body),
-        Mode::Trash => board::trash(ctx, lab, frame, body),
-        Mode::Setup => setup::render(ctx, lab, frame, body),
-        Mode::Tally => report::tally_screen(ctx, lab, frame, body),
-        Mode::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
-        _ => screens::render(ctx, lab, frame, body),
+    match &layers.screen {
+        Screen::Overview { cursor } => overview::render(ctx, lab, *cursor, frame, body),
+        Screen::Board => board::board_screen(ctx, lab, frame, body),
+        Screen::Setup { cursor, .. } => setup::render(ctx, lab, *cursor, frame, body),
+        Screen::Tally { scroll } => report::tally_screen(ctx, lab, *scroll, frame, body),
+        Screen::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
+        Screen::Start | Screen::Agenda => screens::render(ctx, lab, frame, body),
     }
-    if let Some(bar) = bar {
-        board::capture_bar(ctx, lab, frame, bar);
-    }
-    if mode == Mode::Form
-        && let Some(form) = lab.form.as_ref()
-    {
-        form::render(ctx, lab, form, frame, body);
-    }
-    if mode == Mode::ConfirmQuit
-        && let Some(failure) = ctx.state.quit_blocked.as_ref()
-    {
-        form::confirm_quit(ctx, failure, frame, body);
-    }
-    if mode == Mode::Conflict
-        && let Some(failure) = ctx.state.save.error.as_ref()
-    {
-        form::conflict(ctx, failure, frame, body);
-    }
-    if mode == Mode::ConfirmFlagship
-        && let Some(pending) = lab.pending_flagship.as_ref()
-    {
-        form::confirm_flagship(ctx, lab, pending, frame, body);
+    for overlay in &layers.overlays {
+        match overlay {
+            Overlay::Trash { cursor } => board::trash(ctx, lab, *cursor, frame, body),
+            Overlay::Capture => {
+                if let Some(bar) = bar {
+                    board::capture_bar(ctx, lab, frame, bar);
+                }
+            }
+            Overlay::Form => {
+                if let Some(form) = lab.form.as_ref() {
+                    form::render(ctx, lab, form, frame, body);
+                }
+            }
+            Overlay::ConfirmQuit(failure) => form::confirm_quit(ctx, failure, frame, body),
+            Overlay::Conflict => {
+                if let Some(failure) = ctx.state.save.error.as_ref() {
+                    form::conflict(ctx, failure, frame, body);
+                }
+            }
+            Overlay::ConfirmFlagship(pending) => form::confirm_flagship(ctx, lab, pending, frame, body),
+            // Drawn over everything (the help) or by the start screen (the plan path).
+            Overlay::Help { .. } | Overlay::PlanPath { .. } => {}
+        }
     }
     chrome::footer(ctx, frame, footer);
 }

@@ -16,15 +16,15 @@ use crate::model::{Block as AgendaBlock, Stage};
 /// Each day column needs at least this many columns to sit side by side.
 const DAY_COLUMN_MIN: u16 = 38;
 
-pub fn render(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+pub fn render(ctx: &Ctx, lab: &Lab, cursor: usize, frame: &mut Frame, area: Rect) {
     let days = lab.session.plan.days.len() as u16;
     if days > 0 && area.width / days >= DAY_COLUMN_MIN {
         let columns = Layout::horizontal(vec![Constraint::Ratio(1, u32::from(days)); days as usize]).split(area);
         for (d, column) in columns.iter().enumerate() {
-            day_column(ctx, lab, d, frame, *column);
+            day_column(ctx, lab, cursor, d, frame, *column);
         }
     } else {
-        stacked(ctx, lab, frame, area);
+        stacked(ctx, lab, cursor, frame, area);
     }
 }
 
@@ -47,7 +47,7 @@ fn marker(lab: &Lab, flat: usize) -> Marker {
 }
 
 /// One block as a line: marker, time, title, stage label, idea count.
-fn block_line(ctx: &Ctx, lab: &Lab, flat: usize, block: &AgendaBlock, width: usize) -> Line<'static> {
+fn block_line(ctx: &Ctx, lab: &Lab, cursor: usize, flat: usize, block: &AgendaBlock, width: usize) -> Line<'static> {
     let mark = match marker(lab, flat) {
         Marker::Done => "✓",
         Marker::Now => "▶",
@@ -64,7 +64,7 @@ fn block_line(ctx: &Ctx, lab: &Lab, flat: usize, block: &AgendaBlock, width: usi
     let title_w = width.saturating_sub(head.width() + tail.width());
     let title = fit(&block.title, title_w);
     let pad = " ".repeat(title_w.saturating_sub(title.width()));
-    let style = if flat == lab.overview_cursor {
+    let style = if flat == cursor {
         ctx.theme.selected
     } else if marker(lab, flat) == Marker::Now {
         ctx.theme.highlight
@@ -79,7 +79,7 @@ fn day_title(ctx: &Ctx, lab: &Lab, d: usize) -> String {
     format!(" {} · {date} ", t!("screen.day", n = d + 1, locale = ctx.lang.code()))
 }
 
-fn day_column(ctx: &Ctx, lab: &Lab, d: usize, frame: &mut Frame, area: Rect) {
+fn day_column(ctx: &Ctx, lab: &Lab, cursor: usize, d: usize, frame: &mut Frame, area: Rect) {
     let border = Block::default().borders(Borders::ALL).border_style(ctx.theme.border);
     let title = fit(&day_title(ctx, lab, d), area.width.saturating_sub(2) as usize);
     let border = border.title(Span::styled(title, ctx.theme.accent));
@@ -89,30 +89,29 @@ fn day_column(ctx: &Ctx, lab: &Lab, d: usize, frame: &mut Frame, area: Rect) {
     let first = plan.flat_index(crate::model::BlockPos { day: d, index: 0 });
     let blocks = &plan.days[d].blocks;
     // Keep the cursor (or the current block) in view when a day has more blocks than rows.
-    let focus =
-        if (first..first + blocks.len()).contains(&lab.overview_cursor) { lab.overview_cursor - first } else { 0 };
+    let focus = if (first..first + blocks.len()).contains(&cursor) { cursor - first } else { 0 };
     let skip = focus.saturating_sub((inner.height as usize).saturating_sub(1));
     let lines: Vec<Line> = blocks
         .iter()
         .enumerate()
         .skip(skip)
-        .map(|(i, b)| block_line(ctx, lab, first + i, b, inner.width as usize))
+        .map(|(i, b)| block_line(ctx, lab, cursor, first + i, b, inner.width as usize))
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn stacked(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+fn stacked(ctx: &Ctx, lab: &Lab, cursor: usize, frame: &mut Frame, area: Rect) {
     let plan = &lab.session.plan;
     let mut lines: Vec<(Option<usize>, Line)> = Vec::new();
     let mut flat = 0;
     for (d, day) in plan.days.iter().enumerate() {
         lines.push((None, Line::styled(fit(&day_title(ctx, lab, d), area.width as usize), ctx.theme.accent)));
         for block in &day.blocks {
-            lines.push((Some(flat), block_line(ctx, lab, flat, block, area.width as usize)));
+            lines.push((Some(flat), block_line(ctx, lab, cursor, flat, block, area.width as usize)));
             flat += 1;
         }
     }
-    let cursor_row = lines.iter().position(|(f, _)| *f == Some(lab.overview_cursor)).unwrap_or(0);
+    let cursor_row = lines.iter().position(|(f, _)| *f == Some(cursor)).unwrap_or(0);
     let height = area.height as usize;
     let skip = cursor_row.saturating_sub(height.saturating_sub(2)).min(lines.len().saturating_sub(height));
     let visible: Vec<Line> = lines.into_iter().skip(skip).take(height).map(|(_, l)| l).collect();

@@ -156,7 +156,7 @@ fn readiness_lines(ctx: &Ctx, tally: &Tally, text: &ReadinessText, width: usize)
     lines
 }
 
-pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+pub fn tally_screen(ctx: &Ctx, lab: &Lab, scroll: u16, frame: &mut Frame, area: Rect) {
     let (Some(tally), Some(text)) = (lab.tally(), lab.readiness_text()) else { return };
     let lang = ctx.lang.code();
     let [title_area, gauge_area, readiness_area, body] =
@@ -177,7 +177,6 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     );
     frame.render_widget(super::screens::ideas_gauge(ctx, tally.ideas, tally.target), gauge_area);
     frame.render_widget(Paragraph::new(readiness_line(ctx, tally, text, area.width as usize)), readiness_area);
-    let scroll = lab.tally_scroll;
     if body.width >= 100 {
         let [left, _, right] =
             Layout::horizontal([Constraint::Percentage(45), Constraint::Length(2), Constraint::Min(0)]).areas(body);

@@ -8,7 +8,7 @@ use rust_i18n::t;
 use super::{Ctx, fit};
 use crate::app::{Lab, SetupRow, setup_rows};
 
-pub fn render(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+pub fn render(ctx: &Ctx, lab: &Lab, cursor: usize, frame: &mut Frame, area: Rect) {
     let lang = ctx.lang.code();
     let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
     let members: usize = lab.session.groups.iter().map(|g| g.members.len()).sum();
@@ -18,7 +18,7 @@ pub fn render(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         title_area,
     );
     let rows = setup_rows(&lab.session);
-    super::cursor_list(ctx, frame, list, rows.len(), lab.setup_cursor, |i| match rows[i] {
+    super::cursor_list(ctx, frame, list, rows.len(), cursor, |i| match rows[i] {
         SetupRow::Table(g) => {
             let group = &lab.session.groups[g];
             let ideas = lab.index.per_group.get(g).map_or(0, Vec::len);

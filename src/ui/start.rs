@@ -9,16 +9,20 @@ use unicode_width::UnicodeWidthStr;
 
 use super::chrome::hints;
 use super::{Ctx, fit};
-use crate::app::{Mode, START_NEW_ROWS};
+use crate::app::{Overlay, START_NEW_ROWS};
 
 pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let lang = ctx.lang.code();
     let state = ctx.state;
+    let plan_path = match state.layers.top() {
+        Some(Overlay::PlanPath { path }) => Some(path.as_str()),
+        _ => None,
+    };
     let [title_area, _, list_area, input_area, footer] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Length(1),
         Constraint::Min(0),
-        Constraint::Length(if matches!(state.mode, Mode::PlanPath) { 3 } else { 0 }),
+        Constraint::Length(if plan_path.is_some() { 3 } else { 0 }),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -85,14 +89,14 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         .collect();
     frame.render_widget(Paragraph::new(lines), list_area);
 
-    if state.mode == Mode::PlanPath {
+    if let Some(plan_path) = plan_path {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(ctx.theme.accent)
             .title(Span::styled(ctx.t("start.plan_path"), ctx.theme.accent));
         let inner = block.inner(input_area);
         frame.render_widget(block, input_area);
-        let shown = fit(&state.start.plan_path, (inner.width as usize).saturating_sub(1));
+        let shown = fit(plan_path, (inner.width as usize).saturating_sub(1));
         frame.render_widget(Paragraph::new(format!("{shown}▏")).style(ctx.theme.title), inner);
     }
     if let Some(notice) = &state.notice {
