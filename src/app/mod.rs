@@ -2,8 +2,13 @@
 //! the runtime feeds in keys, ticks and I/O results as actions and carries out the effects.
 
 pub mod action;
+mod agenda;
+mod board;
+mod capture;
+mod dialogs;
 mod failure;
 pub mod form;
+mod idea_form;
 mod ideas;
 pub mod keymap;
 mod overview;
@@ -11,6 +16,7 @@ mod report;
 pub mod screen;
 mod setup;
 mod start;
+mod trash;
 mod update;
 
 use std::collections::HashMap;

@@ -4,7 +4,6 @@ use chrono::Duration;
 use rust_i18n::t;
 
 use super::{Action, Effect, Lab, Mode, Notice, Overlay, Screen, State};
-use crate::model::Timer;
 use crate::model::text::shown;
 
 /// How long a status-bar notice stays.
@@ -117,142 +116,8 @@ impl State {
         vec![Effect::Save]
     }
 
-    /// Ctrl-O: the conflict dialog, when another program's change stopped the saves.
-    fn open_conflict(&mut self) -> Vec<Effect> {
-        if self.save.error.as_ref().is_some_and(|f| f.conflict) && self.lab.is_some() {
-            if self.layers.mode() != Mode::Conflict {
-                self.layers.push(Overlay::Conflict);
-            }
-            return vec![];
-        }
-        let text = t!("conflict.nothing", locale = self.lang.code()).into_owned();
-        self.notify(text, false)
-    }
-
-    /// The other program's version is back from disk: this session's unsaved ideas (those above the highest
-    /// id known to be in the file) are added to it, except those it already has; it becomes the session.
-    fn reloaded(&mut self, result: Result<Box<crate::model::Session>, super::Failure>) -> Vec<Effect> {
-        let lang = self.lang.code();
-        let mut theirs = match result {
-            Ok(theirs) => *theirs,
-            Err(failure) => return self.notify(failure.message(self.lang), true),
-        };
-        let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let saved_max_id = self.save.saved_max_id;
-        let theirs_max = theirs.ideas.iter().map(|i| i.id).max().unwrap_or(0);
-        let (mut added, mut already) = (0usize, 0usize);
-        for idea in lab.session.ideas.iter().filter(|i| i.id > saved_max_id && i.is_live()) {
-            let group = match theirs.group(&idea.group) {
-                Some(g) => g.id.clone(),
-                // The other version has no such table (renamed or removed): the first table keeps the idea.
-                None => theirs.groups.first().map(|g| g.id.clone()).unwrap_or_default(),
-            };
-            let block = theirs.plan.find_block(&idea.block).map(|(_, b)| b.id.clone());
-            let new = crate::model::NewIdea {
-                group,
-                title: idea.title.clone(),
-                agency: idea.agency.clone(),
-                author: idea.author.clone(),
-                detail: idea.detail.clone(),
-                form: idea.form,
-                digital: idea.digital,
-                flagship: idea.flagship,
-                stage: Some(idea.stage),
-                block,
-            };
-            if theirs.find_duplicate(&new).is_some() {
-                already += 1;
-                continue;
-            }
-            match theirs.add_idea(new, idea.created_at) {
-                Ok(_) => added += 1,
-                Err(e) => return self.notify(e.message(self.lang), true),
-            }
-        }
-        let path = lab.path.clone();
-        *lab = Lab::new(path, theirs);
-        self.save.error = None;
-        self.save.saved_max_id = theirs_max;
-        self.save.id_marks.clear();
-        self.save.saved_generation = self.save.generation;
-        self.layers.show(Screen::Agenda);
-        let text = t!("conflict.reloaded", added = added, already = already, locale = lang).into_owned();
-        self.notify(text, false);
-        if added > 0 { self.changed() } else { vec![] }
-    }
-
-    /// This session was written to a new file, which the writer now saves to.
-    fn saved_as_new(&mut self, result: Result<std::path::PathBuf, super::Failure>) -> Vec<Effect> {
-        let path = match result {
-            Ok(path) => path,
-            Err(failure) => return self.notify(failure.message(self.lang), true),
-        };
-        let Some(lab) = self.lab.as_mut() else { return vec![] };
-        lab.path = path.clone();
-        self.save.error = None;
-        self.save.saved_max_id = lab.session.ideas.iter().map(|i| i.id).max().unwrap_or(0);
-        self.save.id_marks.clear();
-        self.save.saved_generation = self.save.generation;
-        self.layers.show(Screen::Agenda);
-        let text = t!("conflict.saved_as", path = crate::model::text::shown(&path), locale = self.lang.code());
-        self.notify(text.into_owned(), false)
-    }
-
     pub(super) fn notify(&mut self, text: String, is_error: bool) -> Vec<Effect> {
         self.notice = Some(Notice { text, is_error, until: self.now + Duration::seconds(NOTICE_SECS) });
-        vec![]
-    }
-
-    /// Moves the wall to another block; the timer stays with the block it belongs to, so stepping back to a
-    /// running block finds its countdown still going. Nothing is lost by going back.
-    pub(super) fn go_to_block(&mut self, flat: usize) -> Vec<Effect> {
-        let Some(lab) = self.lab_mut() else { return vec![] };
-        let Some((_, block)) = lab.session.plan.at_flat_index(flat) else { return vec![] };
-        if block.id == lab.session.progress.block {
-            return vec![];
-        }
-        lab.session.progress.block = block.id.clone();
-        lab.plenary_table = 0;
-        lab.awards_page = 0;
-        self.time_up_at = None;
-        self.changed()
-    }
-
-    fn step_block(&mut self, delta: isize) -> Vec<Effect> {
-        let Some(lab) = self.lab.as_ref() else { return vec![] };
-        let last = lab.session.plan.block_count().saturating_sub(1);
-        let target = lab.current_flat().saturating_add_signed(delta).min(last);
-        self.go_to_block(target)
-    }
-
-    fn edge_of_day(&mut self, last: bool) -> Vec<Effect> {
-        let Some(lab) = self.lab.as_ref() else { return vec![] };
-        let (pos, _) = lab.current();
-        let count = lab.session.plan.days[pos.day].blocks.len();
-        let index = if last { count.saturating_sub(1) } else { 0 };
-        let flat = lab.session.plan.flat_index(crate::model::BlockPos { day: pos.day, index });
-        self.go_to_block(flat)
-    }
-
-    /// The next or previous table: the plenary's table, the capture bar's, or the board's selection.
-    fn step_table(&mut self, delta: isize) -> Vec<Effect> {
-        let mode = self.layers.mode();
-        if let Some(lab) = self.lab_mut() {
-            let tables = lab.session.groups.len().max(1) as isize;
-            let step = |i: usize| (i as isize + delta).rem_euclid(tables) as usize;
-            match mode {
-                Mode::Capture => lab.capture_table = step(lab.capture_table),
-                Mode::Board => {
-                    lab.selection.table = step(lab.selection.table);
-                    lab.reindex();
-                }
-                // On an awards block the same keys page through the list read out at the ceremony.
-                _ if lab.current().1.kind == crate::model::BlockKind::Awards => {
-                    lab.awards_page = lab.awards_page.saturating_add_signed(delta);
-                }
-                _ => lab.plenary_table = step(lab.plenary_table),
-            }
-        }
         vec![]
     }
 
@@ -275,71 +140,6 @@ impl State {
                 self.notify(t!("notice.export_failed", error = error, locale = lang).into_owned(), true)
             }
         }
-    }
-
-    /// Applies `change` to the current block's timer, first taking it over if it belonged to another block.
-    fn with_timer(&mut self, change: impl FnOnce(&mut Timer, chrono::DateTime<chrono::FixedOffset>)) -> Vec<Effect> {
-        let now = self.now;
-        let Some(lab) = self.lab_mut() else { return vec![] };
-        let mut timer = lab.timer_for_current();
-        change(&mut timer, now.with_timezone(&lab.offset()));
-        lab.session.progress.timer = timer;
-        self.changed()
-    }
-
-    fn toggle_timer(&mut self) -> Vec<Effect> {
-        self.with_timer(|timer, now| if timer.running { timer.pause(now) } else { timer.start(now) })
-    }
-
-    fn adjust_timer(&mut self, secs: i64) -> Vec<Effect> {
-        let now = self.now;
-        let effects = self.with_timer(|timer, now| timer.adjust(secs, now));
-        // Extending past zero ends the "time is up" state; the bell may ring again at the new zero.
-        if let Some(lab) = self.lab.as_ref()
-            && lab.timer_view(now).remaining > 0
-        {
-            self.time_up_at = None;
-        }
-        effects
-    }
-
-    fn reset_timer(&mut self) -> Vec<Effect> {
-        self.time_up_at = None;
-        let Some(lab) = self.lab_mut() else { return vec![] };
-        let (_, block) = lab.current();
-        lab.session.progress.timer = Timer::for_block(block);
-        self.changed()
-    }
-
-    /// The last save failed on the way out: the question goes over whatever is up (the help closes first).
-    fn block_quit(&mut self, failure: super::SaveFailure) -> Vec<Effect> {
-        if self.layers.mode() == Mode::Help {
-            self.layers.pop();
-        }
-        if matches!(self.layers.top(), Some(Overlay::ConfirmQuit(_))) {
-            self.layers.pop();
-        }
-        self.layers.push(Overlay::ConfirmQuit(failure));
-        vec![]
-    }
-
-    /// The failure the coach chose to quit with, taken with its question.
-    fn take_quit_blocked(&mut self) -> Option<super::SaveFailure> {
-        match self.layers.top() {
-            Some(Overlay::ConfirmQuit(_)) => match self.layers.pop() {
-                Some(Overlay::ConfirmQuit(failure)) => Some(failure),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// `r` or `n` in the conflict dialog: it closes, and the runtime does the rest.
-    fn answer_conflict(&mut self, effect: Effect) -> Vec<Effect> {
-        if self.layers.mode() == Mode::Conflict {
-            self.layers.pop();
-        }
-        vec![effect]
     }
 
     /// The keys that move a cursor, for whatever is on top.

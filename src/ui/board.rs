@@ -1,5 +1,5 @@
-//! The idea board (tables side by side, newest first, counts, the newest idea highlighted, a selection
-//! that scrolls within its table), the capture bar, and the trash of deleted ideas.
+//! The idea board: tables side by side, newest first, counts, the newest idea highlighted, and a selection
+//! that scrolls within its table.
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -8,7 +8,6 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use rust_i18n::t;
-use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, fit};
 use crate::app::{Lab, Selection};
@@ -140,65 +139,6 @@ pub fn idea_facts(ctx: &Ctx, lab: &Lab, idea: &Idea) -> String {
     }
     facts.push(idea.created_at.with_timezone(&lab.offset()).format("%H:%M").to_string());
     facts.join(" · ")
-}
-
-/// The capture bar: the chosen table, the title being typed, and the tables to pick from (1–9).
-pub fn capture_bar(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
-    let lang = ctx.lang.code();
-    let table = lab.session.groups.get(lab.capture_table).map(|g| g.name.as_str()).unwrap_or("");
-    let width = area.width.saturating_sub(2) as usize;
-    let title = fit(&format!(" {} ", t!("capture.title", table = fit(table, 30), locale = lang)), width);
-    let mut chips = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (i, group) in lab.session.groups.iter().enumerate() {
-        let number = if i < 9 { format!("{}", i + 1) } else { "·".into() };
-        let chip = format!(" {number} {} ", fit(&group.name, 16));
-        used += chip.width() + 1;
-        if used > width {
-            break;
-        }
-        let style = if i == lab.capture_table { ctx.theme.selected } else { ctx.theme.key };
-        chips.push(Span::styled(chip, style));
-        chips.push(Span::raw(" "));
-    }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(ctx.theme.accent)
-        .style(ctx.theme.base)
-        .title(Span::styled(title, ctx.theme.accent))
-        .title_bottom(Line::from(chips));
-    let inner = block.inner(area);
-    frame.render_widget(ratatui::widgets::Clear, area);
-    frame.render_widget(block, area);
-    let mut input = lab.capture.clone();
-    input.set_style(ctx.theme.title);
-    input.set_placeholder_text(ctx.t("capture.placeholder"));
-    frame.render_widget(&input, inner);
-}
-
-/// Deleted ideas, newest deletion first, to restore.
-pub fn trash(ctx: &Ctx, lab: &Lab, cursor: usize, frame: &mut Frame, area: Rect) {
-    frame.render_widget(ratatui::widgets::Clear, area);
-    // Straight from the index: only the rows in view are looked at.
-    let deleted = &lab.index.trash;
-    let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
-    let title = t!("trash.title", count = deleted.len(), locale = ctx.lang.code());
-    frame.render_widget(
-        Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.accent),
-        title_area,
-    );
-    if deleted.is_empty() {
-        frame.render_widget(Paragraph::new(format!(" {}", ctx.t("trash.empty"))).style(ctx.theme.text), list);
-        return;
-    }
-    super::cursor_list(ctx, frame, list, deleted.len(), cursor, |i| {
-        let Some(idea) = deleted.get(i).and_then(|&at| lab.session.ideas.get(at)) else {
-            return (String::new(), ctx.theme.text);
-        };
-        let table = lab.session.group(&idea.group).map(|g| g.name.as_str()).unwrap_or("");
-        let when = idea.updated_at.with_timezone(&lab.offset()).format("%H:%M");
-        (format!(" #{} · {table} · {} · {when}", idea.id, idea.title), ctx.theme.text)
-    });
 }
 
 #[cfg(test)]

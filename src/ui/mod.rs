@@ -1,17 +1,20 @@
 //! Drawing: pure functions of the state into a ratatui frame. Nothing here changes state, reads the clock
 //! or touches the disk, so every screen is reproducible in a test at any size.
 
+mod agenda;
 pub mod big_clock;
 mod board;
+mod capture;
 mod chrome;
+mod dialogs;
 mod form;
 mod help;
 mod overview;
 mod report;
-mod screens;
 mod setup;
 mod start;
 pub mod theme;
+mod trash;
 
 use std::borrow::Cow;
 
@@ -89,14 +92,14 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Screen::Setup { cursor, .. } => setup::render(ctx, lab, *cursor, frame, body),
         Screen::Tally { scroll } => report::tally_screen(ctx, lab, *scroll, frame, body),
         Screen::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
-        Screen::Start | Screen::Agenda => screens::render(ctx, lab, frame, body),
+        Screen::Start | Screen::Agenda => agenda::render(ctx, lab, frame, body),
     }
     for overlay in &layers.overlays {
         match overlay {
-            Overlay::Trash { cursor } => board::trash(ctx, lab, *cursor, frame, body),
+            Overlay::Trash { cursor } => trash::render(ctx, lab, *cursor, frame, body),
             Overlay::Capture => {
                 if let Some(bar) = bar {
-                    board::capture_bar(ctx, lab, frame, bar);
+                    capture::render(ctx, lab, frame, bar);
                 }
             }
             Overlay::Form => {
@@ -104,13 +107,13 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
                     form::render(ctx, lab, form, frame, body);
                 }
             }
-            Overlay::ConfirmQuit(failure) => form::confirm_quit(ctx, failure, frame, body),
+            Overlay::ConfirmQuit(failure) => dialogs::confirm_quit(ctx, failure, frame, body),
             Overlay::Conflict => {
                 if let Some(failure) = ctx.state.save.error.as_ref() {
-                    form::conflict(ctx, failure, frame, body);
+                    dialogs::conflict(ctx, failure, frame, body);
                 }
             }
-            Overlay::ConfirmFlagship(pending) => form::confirm_flagship(ctx, lab, pending, frame, body),
+            Overlay::ConfirmFlagship(pending) => dialogs::confirm_flagship(ctx, lab, pending, frame, body),
             // Drawn over everything (the help) or by the start screen (the plan path).
             Overlay::Help { .. } | Overlay::PlanPath { .. } => {}
         }

@@ -1,0 +1,125 @@
+//! The capture bar: pick a table, type the idea, Enter; Ctrl-E opens its details form. What is typed
+//! stays in the bar between openings.
+
+use ratatui_textarea::{Input, Key};
+use rust_i18n::t;
+
+use super::form::{self, FieldKey, FormPurpose, MAX_INPUT_CHARS};
+use super::idea_form::{idea_form, refresh_author_suggestions};
+use super::ideas::add_idea;
+use super::{Effect, Mode, Overlay, State};
+use crate::model::{NewIdea, text};
+
+impl State {
+    /// Opens the capture bar, on `table` (0-based) when given.
+    pub(super) fn open_capture(&mut self, table: Option<usize>) -> Vec<Effect> {
+        let mode = self.layers.mode();
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        if let Some(table) = table {
+            lab.capture_table = table.min(lab.session.groups.len().saturating_sub(1));
+        } else if mode == Mode::Board {
+            lab.capture_table = lab.selection.table;
+        }
+        if mode != Mode::Capture {
+            self.layers.push(Overlay::Capture);
+        }
+        vec![]
+    }
+
+    /// A digit: on the agenda or board it opens the capture bar for that table; in an empty capture bar it
+    /// picks the table; anywhere else in a text it is just a digit.
+    pub(super) fn digit(&mut self, d: u8) -> Vec<Effect> {
+        let tables = self.lab.as_ref().map_or(0, |lab| lab.session.groups.len());
+        let table = usize::from(d).checked_sub(1).filter(|&t| t < tables);
+        match (self.layers.mode(), table) {
+            (Mode::Agenda | Mode::Board, Some(t)) => self.open_capture(Some(t)),
+            _ => self.text(Input { key: Key::Char(char::from(b'0' + d)), ..Default::default() }),
+        }
+    }
+
+    /// A key for whatever text input has the focus.
+    pub(super) fn text(&mut self, input: Input) -> Vec<Effect> {
+        let mode = self.layers.mode();
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        match mode {
+            Mode::Capture => {
+                if let Key::Char(c @ '1'..='9') = input.key
+                    && !input.ctrl
+                    && !input.alt
+                    && form::input_text(&lab.capture).is_empty()
+                {
+                    let table = (c as usize) - ('1' as usize);
+                    if table < lab.session.groups.len() {
+                        lab.capture_table = table;
+                        return vec![];
+                    }
+                }
+                form::type_into(&mut lab.capture, input, false, MAX_INPUT_CHARS);
+            }
+            Mode::Form => {
+                if let Some(form) = lab.form.as_mut() {
+                    form.input(input);
+                    let table_changed = form.focused_key() == Some(FieldKey::Table);
+                    if table_changed {
+                        refresh_author_suggestions(lab);
+                    }
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    pub(super) fn paste(&mut self, pasted: &str) -> Vec<Effect> {
+        let mode = self.layers.mode();
+        if mode == Mode::PlanPath {
+            return self.paste_path(pasted);
+        }
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let cut = match mode {
+            Mode::Capture => form::paste_into(&mut lab.capture, pasted, false, MAX_INPUT_CHARS),
+            Mode::Form => lab.form.as_mut().is_some_and(|f| f.paste(pasted)),
+            _ => false,
+        };
+        if cut {
+            let text = t!("notice.paste_cut", max = MAX_INPUT_CHARS, locale = self.lang.code()).into_owned();
+            return self.notify(text, false);
+        }
+        vec![]
+    }
+
+    /// Enter in the capture bar: the idea is added with the current block, its stage and the time; the bar
+    /// stays open, empty, for the next one.
+    pub(super) fn capture_confirm(&mut self) -> Vec<Effect> {
+        let now = self.now;
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let title = text::clean_line(&form::input_text(&lab.capture));
+        if title.is_empty() {
+            return vec![];
+        }
+        let Some(group) = lab.session.groups.get(lab.capture_table).map(|g| g.id.clone()) else { return vec![] };
+        if let Err(e) = add_idea(lab, NewIdea { group, title, ..Default::default() }, now, None) {
+            // The typed title stays in the bar: nothing is lost, and the coach reads why.
+            return self.notify(e.to_string(), true);
+        }
+        lab.capture = form::text_input("", false);
+        self.changed()
+    }
+
+    /// Ctrl-E in the capture bar: the details form for the idea being typed.
+    pub(super) fn open_details(&mut self) -> Vec<Effect> {
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        if self.layers.mode() != Mode::Capture {
+            return vec![];
+        }
+        let new = NewIdea {
+            group: lab.session.groups.get(lab.capture_table).map(|g| g.id.clone()).unwrap_or_default(),
+            title: form::input_text(&lab.capture),
+            ..Default::default()
+        };
+        lab.form = Some(idea_form(lab, FormPurpose::NewIdea, &new));
+        refresh_author_suggestions(lab);
+        self.layers.push(Overlay::Form);
+        vec![]
+    }
+}
