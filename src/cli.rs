@@ -10,10 +10,10 @@ use rust_i18n::t;
 use crate::catalog;
 use crate::clock;
 use crate::export::ExportFormat;
-use crate::i18n::{Lang, plural_key};
+use crate::i18n::{Lang, count_of, plural_key};
 use crate::model::text::{ellipsize, inert, shown};
 use crate::model::{Plan, Session, UtcOffset};
-use crate::ops::OpsError;
+use crate::ops::{IdeaAdded, IdeasImported, OpsError, RosterImported};
 use crate::store::{self};
 
 /// Prints the session files of `sessions`, newest change first, as an aligned table.
@@ -182,4 +182,69 @@ pub enum TallyFormat {
     Csv,
     /// Markdown tables for a report
     Md,
+}
+
+/// `idea add`'s answer: the id on stdout, each note on stderr.
+pub fn idea_added(added: &IdeaAdded, out: &mut dyn Write, err: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
+    writeln!(out, "{}", added.id)?;
+    for note in &added.notes {
+        writeln!(err, "innolab: {}", inert(&note.message(lang)))?;
+    }
+    Ok(())
+}
+
+/// `import`'s answer: each skipped row and where rows without a block went on stderr; the rows (in a dry
+/// run) and the summary on stdout.
+pub fn ideas_imported(
+    path: &Path,
+    file: &Path,
+    done: &IdeasImported,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    lang: Lang,
+) -> Result<(), OpsError> {
+    let l = lang.code();
+    for skipped in &done.skipped {
+        writeln!(err, "innolab: {}", skipped.message(file, lang))?;
+    }
+    if let Some(block) = &done.filed_under {
+        writeln!(err, "innolab: {}", t!("import.cli.filed_under", block = block.words(lang), locale = l))?;
+    }
+    let ideas = count_of("count.ideas", done.kept.len() as u64, lang);
+    let duplicates = match done.skipped.len() {
+        0 => String::new(),
+        n => format!("; {}", t!(&plural_key("import.cli.skipped", n as u64), count = n, locale = l)),
+    };
+    if done.dry_run {
+        write!(out, "{}", crate::import::describe(&done.kept, &done.session, lang))?;
+        writeln!(out, "{}{duplicates}", t!("import.cli.dry_run", path = shown(&path), ideas = ideas, locale = l))?;
+        return Ok(());
+    }
+    let range = match (done.ids.first(), done.ids.last()) {
+        (Some(a), Some(b)) if a != b => format!(" (#{a}–#{b})"),
+        (Some(a), _) => format!(" (#{a})"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "{}{duplicates}",
+        t!("import.cli.done", path = shown(&path), ideas = ideas, ids = range, locale = l)
+    )?;
+    Ok(())
+}
+
+/// `roster import`'s answer: one line of counts.
+pub fn roster_imported(path: &Path, done: &RosterImported, out: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
+    let key = if done.dry_run { "roster.cli.dry_run" } else { "roster.cli.done" };
+    let summary = &done.summary;
+    let line = t!(
+        key,
+        path = shown(&path),
+        added = count_of("count.participants", summary.added as u64, lang),
+        updated = summary.updated,
+        tables = count_of("count.tables", summary.tables_created as u64, lang),
+        locale = lang.code()
+    );
+    writeln!(out, "{line}")?;
+    Ok(())
 }

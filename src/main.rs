@@ -256,13 +256,8 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
                     allow_duplicates: a.allow_duplicates,
                     replace_flagship: a.replace_flagship,
                 },
-                lang,
             )?;
-            writeln!(out, "{}", added.id)?;
-            let mut err = std::io::stderr().lock();
-            for note in added.notes {
-                writeln!(err, "innolab: {}", innolab::model::text::inert(&note))?;
-            }
+            cli::idea_added(&added, out, &mut std::io::stderr().lock(), lang)?;
         }
         Command::Check { paths } => {
             let paths: Vec<PathBuf> = paths.iter().map(|p| ops::resolve_session_path(sessions, p)).collect();
@@ -282,11 +277,13 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
         }) => {
             let path = ops::resolve_session_path(sessions, &session);
             let options = ops::ImportOptions { dry_run, block, stage, allow_duplicates };
-            ops::import_ideas(&path, &file, &options, out, &mut std::io::stderr(), lang)?;
+            let done = ops::import_ideas(&path, &file, &options, lang)?;
+            cli::ideas_imported(&path, &file, &done, out, &mut std::io::stderr().lock(), lang)?;
         }
         Command::Roster { command: RosterCommand::Import(CsvImportArgs { session, file, dry_run }) } => {
             let path = ops::resolve_session_path(sessions, &session);
-            ops::roster_import(&path, &file, dry_run, out, lang)?;
+            let done = ops::roster_import(&path, &file, dry_run, lang)?;
+            cli::roster_imported(&path, &done, out, lang)?;
         }
         Command::Schema => {
             let schema = serde_json::to_string_pretty(&cli::schema()).unwrap_or_default();

@@ -3,7 +3,7 @@
 //! worded in the reader's language only when shown.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -48,9 +48,16 @@ pub enum OpsError {
         message: String,
     },
     /// An export would have written over something that is not an earlier export of its kind.
-    ExportRefused(String),
-    /// A file's rows were refused; one line each, already translated.
-    Rows(Vec<String>),
+    ExportRefused {
+        path: PathBuf,
+        why: Refusal,
+    },
+    /// A file's rows were refused (each row's problem worded as the file was read).
+    Rows {
+        file: PathBuf,
+        errors: Vec<crate::import::RowError>,
+        of: RowsOf,
+    },
     /// Some files failed; each was already reported on its own line.
     SomeFailed(usize),
     FlagshipNoAgency {
@@ -99,8 +106,8 @@ impl OpsError {
             OpsError::Export { path, message } => {
                 t!("cli.export", path = shown(path), error = message, locale = l).into_owned()
             }
-            OpsError::ExportRefused(v0) => v0.clone(),
-            OpsError::Rows(v0) => v0.join("; "),
+            OpsError::ExportRefused { path, why } => why.message(path, lang),
+            OpsError::Rows { file, errors, of } => refused_rows_lines(file, errors, *of, lang).join("; "),
             OpsError::SomeFailed(v0) => {
                 t!(&plural_key("cli.some_failed", *v0 as u64), count = v0, locale = l).into_owned()
             }
@@ -151,7 +158,7 @@ impl OpsError {
     pub fn lines(&self, lang: Lang) -> Vec<String> {
         match self {
             OpsError::Load(e) | OpsError::Open(OpenError::Load(e)) => e.lines(lang),
-            OpsError::Rows(lines) => lines.clone(),
+            OpsError::Rows { file, errors, of } => refused_rows_lines(file, errors, *of, lang),
             other => vec![other.message(lang)],
         }
     }
@@ -283,23 +290,63 @@ pub struct IdeaArgs {
 pub struct IdeaAdded {
     /// The new idea's id, or the existing one's when it was a duplicate.
     pub id: u64,
-    /// One line each, already translated.
-    pub notes: Vec<String>,
+    pub notes: Vec<IdeaNote>,
 }
 
-/// Where an idea with no `--block` goes, said in words: `block d2-curah-ide "Curah Ide" (day 2, Diagnose)`.
-fn block_words(session: &Session, block_id: &str, lang: Lang) -> String {
-    match session.plan.find_block(block_id) {
-        Some((pos, block)) => t!(
-            "ideas.cli.block",
-            id = block.id,
-            title = inert(&block.title),
-            day = pos.day + 1,
-            stage = crate::i18n::stage_label(block.stage, lang),
-            locale = lang.code()
-        )
-        .into_owned(),
-        None => inert(block_id).into_owned(),
+/// A note `idea add` (or `import`) leaves for the organiser, worded when shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdeaNote {
+    /// No `--block` was given: the idea went to the block the capture bar would use.
+    FiledUnder { id: u64, block: BlockRef },
+    /// The session already has this idea (same table, title and author): nothing was added.
+    Duplicate { id: u64 },
+    /// `--replace-flagship`: the agency's star moved from one idea to the new one.
+    StarMoved { agency: String, from: u64, to: u64 },
+}
+
+impl IdeaNote {
+    pub fn message(&self, lang: Lang) -> String {
+        let l = lang.code();
+        match self {
+            IdeaNote::FiledUnder { id, block } => {
+                t!("ideas.cli.filed_under", id = id, block = block.words(lang), locale = l).into_owned()
+            }
+            IdeaNote::Duplicate { id } => t!("ideas.cli.duplicate", id = id, locale = l).into_owned(),
+            IdeaNote::StarMoved { agency, from, to } => {
+                t!("ideas.cli.star_moved", agency = inert(agency), from = from, to = to, locale = l).into_owned()
+            }
+        }
+    }
+}
+
+/// An agenda block as a note names it: its id, title, day and stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRef {
+    pub id: String,
+    /// The block's title, day (1-based) and stage, when the plan has it.
+    pub found: Option<(String, usize, Stage)>,
+}
+
+impl BlockRef {
+    fn of(session: &Session, block_id: &str) -> BlockRef {
+        let found = session.plan.find_block(block_id).map(|(pos, b)| (b.title.clone(), pos.day + 1, b.stage));
+        BlockRef { id: block_id.to_string(), found }
+    }
+
+    /// `block d2-curah-ide "Curah Ide" (day 2, Diagnose)`.
+    pub fn words(&self, lang: Lang) -> String {
+        match &self.found {
+            Some((title, day, stage)) => t!(
+                "ideas.cli.block",
+                id = self.id,
+                title = inert(title),
+                day = day,
+                stage = crate::i18n::stage_label(*stage, lang),
+                locale = lang.code()
+            )
+            .into_owned(),
+            None => inert(&self.id).into_owned(),
+        }
     }
 }
 
@@ -321,7 +368,7 @@ fn named_block(path: &Path, session: &Session, wanted: &str) -> Result<String, O
 /// Appends one idea under the lock, saves atomically, and returns its id. An idea the session already has
 /// (same table, title and author) is not added again: its id comes back with a note, so a retried script is
 /// harmless. A flagship follows One Agency One Innovation.
-pub fn idea_add(path: &Path, args: IdeaArgs, lang: Lang) -> Result<IdeaAdded, OpsError> {
+pub fn idea_add(path: &Path, args: IdeaArgs) -> Result<IdeaAdded, OpsError> {
     if crate::model::text::clean_line(&args.idea.title).is_empty() {
         return Err(OpsError::EmptyTitle);
     }
@@ -345,7 +392,7 @@ pub fn idea_add(path: &Path, args: IdeaArgs, lang: Lang) -> Result<IdeaAdded, Op
     if !args.allow_duplicates
         && let Some(id) = session.find_duplicate(&new)
     {
-        notes.push(t!("ideas.cli.duplicate", id = id, locale = lang.code()).into_owned());
+        notes.push(IdeaNote::Duplicate { id });
         return Ok(IdeaAdded { id, notes });
     }
     let now = clock::now_in(session.plan.utc_offset.fixed());
@@ -363,63 +410,65 @@ pub fn idea_add(path: &Path, args: IdeaArgs, lang: Lang) -> Result<IdeaAdded, Op
                     old.flagship = false;
                     old.updated_at = now;
                 }
-                notes.push(
-                    t!("ideas.cli.star_moved", agency = inert(&agency), from = holder, to = id, locale = lang.code())
-                        .into_owned(),
-                );
+                notes.push(IdeaNote::StarMoved { agency, from: holder, to: id });
             }
         }
     }
     if defaulted {
-        notes.insert(
-            0,
-            t!("ideas.cli.filed_under", id = id, block = block_words(session, &block, lang), locale = lang.code())
-                .into_owned(),
-        );
+        notes.insert(0, IdeaNote::FiledUnder { id, block: BlockRef::of(session, &block) });
     }
     open.save()?;
     Ok(IdeaAdded { id, notes })
 }
 
-/// A file whose rows were refused: one line per bad row (file and line), then what that means (`summary`).
-fn refused_rows(file: &Path, errors: &[crate::import::RowError], summary: &str, lang: Lang) -> OpsError {
+/// Which importer refused a file's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowsOf {
+    Ideas,
+    Roster,
+}
+
+/// One line per bad row (file and line), then what that means: nothing was imported.
+fn refused_rows_lines(file: &Path, errors: &[crate::import::RowError], of: RowsOf, lang: Lang) -> Vec<String> {
+    let l = lang.code();
     let mut lines: Vec<String> = errors
         .iter()
         .map(|e| {
-            t!("roster.cli.row_error", path = shown(&file), line = e.line, message = e.message, locale = lang.code())
-                .into_owned()
+            t!("roster.cli.row_error", path = shown(&file), line = e.line, message = e.message, locale = l).into_owned()
         })
         .collect();
     let problems = count_of("count.problems", errors.len() as u64, lang);
-    lines.push(t!(summary, path = shown(&file), problems = problems, locale = lang.code()).into_owned());
-    OpsError::Rows(lines)
+    let summary = match of {
+        RowsOf::Ideas => "import.cli.nothing_imported",
+        RowsOf::Roster => "roster.cli.nothing_imported",
+    };
+    lines.push(t!(summary, path = shown(&file), problems = problems, locale = l).into_owned());
+    lines
+}
+
+/// What `roster import` did (or, with `dry_run`, would do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterImported {
+    pub summary: crate::import::roster::RosterSummary,
+    pub dry_run: bool,
 }
 
 /// Imports participants from a roster CSV under the lock: every row checked first, then all placed and saved
 /// (or, with `dry_run`, only counted).
-pub fn roster_import(path: &Path, file: &Path, dry_run: bool, out: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
+/// Row problems are worded in `lang` as the file is read.
+pub fn roster_import(path: &Path, file: &Path, dry_run: bool, lang: Lang) -> Result<RosterImported, OpsError> {
     let bytes = store::read_input(file, store::MAX_CSV_BYTES)?;
     let mut open = OpenSession::open(path)?;
     let rows = match crate::import::roster::parse(&bytes, lang) {
         Ok(rows) => rows,
-        Err(errors) => return Err(refused_rows(file, &errors, "roster.cli.nothing_imported", lang)),
+        Err(errors) => return Err(OpsError::Rows { file: file.to_path_buf(), errors, of: RowsOf::Roster }),
     };
     let summary = crate::import::roster::apply(&mut open.session, rows);
-    let key = if dry_run { "roster.cli.dry_run" } else { "roster.cli.done" };
     if !dry_run {
         open.session.updated_at = clock::now_in(open.session.plan.utc_offset.fixed());
         open.save()?;
     }
-    let line = t!(
-        key,
-        path = shown(&path),
-        added = count_of("count.participants", summary.added as u64, lang),
-        updated = summary.updated,
-        tables = count_of("count.tables", summary.tables_created as u64, lang),
-        locale = lang.code()
-    );
-    writeln!(out, "{line}")?;
-    Ok(())
+    Ok(RosterImported { summary, dry_run })
 }
 
 /// `innolab export`: writes one report file (atomically, owner-only) in `lang` and returns where: `output`,
@@ -448,7 +497,7 @@ pub fn write_report(
     excel: bool,
     lang: Lang,
 ) -> Result<(), OpsError> {
-    let publish = export_target(session_path, target, format, lang)?;
+    let publish = export_target(session_path, target, format)?;
     let bytes = crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
         .map_err(|e| OpsError::Export { path: target.to_path_buf(), message: e.to_string() })?;
     ensure_private_parent(target)?;
@@ -457,46 +506,79 @@ pub fn write_report(
     Ok(())
 }
 
+/// Why an export was not written over what is at its target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Folder,
+    /// The session itself.
+    Same,
+    /// A file another innolab holds open (its process id when known).
+    Locked(Option<u32>),
+    /// Another session.
+    Session,
+    /// An export of another kind.
+    OtherExport {
+        found: ExportFormat,
+        wanted: ExportFormat,
+    },
+    /// Something innolab did not write.
+    Unknown {
+        wanted: ExportFormat,
+    },
+}
+
+impl Refusal {
+    /// One line naming the file and what it is, in `lang`.
+    pub fn message(&self, path: &Path, lang: Lang) -> String {
+        let (shown, l) = (shown(&path), lang.code());
+        match self {
+            Refusal::Folder => t!("export.refuse.folder", path = shown, locale = l),
+            Refusal::Same => t!("export.refuse.same", path = shown, locale = l),
+            Refusal::Locked(holder) => {
+                let pid = holder.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
+                t!("export.refuse.locked", path = shown, pid = pid, locale = l)
+            }
+            Refusal::Session => t!("export.refuse.session", path = shown, locale = l),
+            Refusal::OtherExport { found, wanted } => t!(
+                "export.refuse.other_export",
+                path = shown,
+                found = found.described(lang),
+                wanted = wanted.described(lang),
+                locale = l
+            ),
+            Refusal::Unknown { wanted } => {
+                t!("export.refuse.unknown", path = shown, wanted = wanted.described(lang), locale = l)
+            }
+        }
+        .into_owned()
+    }
+}
+
 /// How an export may be written at `target`: as a new file, or over an earlier export of the same kind.
-/// Anything else there is refused with one line saying what it is.
-fn export_target(
-    session_path: &Path,
-    target: &Path,
-    format: ExportFormat,
-    lang: Lang,
-) -> Result<store::Publish, OpsError> {
-    let l = lang.code();
-    let shown = shown(&target);
-    let refuse = |line: std::borrow::Cow<'_, str>| Err(OpsError::ExportRefused(line.into_owned()));
+/// Anything else there is refused, saying what it is.
+fn export_target(session_path: &Path, target: &Path, format: ExportFormat) -> Result<store::Publish, OpsError> {
+    let refuse = |why| Err(OpsError::ExportRefused { path: target.to_path_buf(), why });
     let meta = match std::fs::metadata(target) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(store::Publish::NoClobber),
         Err(source) => return Err(OpsError::Io { path: target.to_path_buf(), source }),
     };
     if meta.is_dir() {
-        return refuse(t!("export.refuse.folder", path = shown, locale = l));
+        return refuse(Refusal::Folder);
     }
     if same_file(&meta, session_path) {
-        return refuse(t!("export.refuse.same", path = shown, locale = l));
+        return refuse(Refusal::Same);
     }
     if let Some(holder) = store::lock_holder(target) {
-        let pid = holder.map(|p| p.to_string()).unwrap_or_else(|| "?".into());
-        return refuse(t!("export.refuse.locked", path = shown, pid = pid, locale = l));
+        return refuse(Refusal::Locked(holder));
     }
     let found =
         crate::export::identify(target).map_err(|source| OpsError::Io { path: target.to_path_buf(), source })?;
-    let wanted = format.described(lang);
     match found {
         Identified::Export(kind) if kind == format => Ok(store::Publish::Replace),
-        Identified::Session => refuse(t!("export.refuse.session", path = shown, locale = l)),
-        Identified::Export(kind) => refuse(t!(
-            "export.refuse.other_export",
-            path = shown,
-            found = kind.described(lang),
-            wanted = wanted,
-            locale = l
-        )),
-        Identified::Unknown => refuse(t!("export.refuse.unknown", path = shown, wanted = wanted, locale = l)),
+        Identified::Session => refuse(Refusal::Session),
+        Identified::Export(found) => refuse(Refusal::OtherExport { found, wanted: format }),
+        Identified::Unknown => refuse(Refusal::Unknown { wanted: format }),
     }
 }
 
@@ -533,6 +615,51 @@ pub struct ImportOptions {
     pub allow_duplicates: bool,
 }
 
+/// A row `import` left out because it repeats an idea.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skipped {
+    /// It repeats idea `id` of the session (its table and title, shown).
+    Idea { line: usize, id: u64, table: String, title: String },
+    /// It repeats the earlier row on line `other`.
+    Row { line: usize, other: usize },
+}
+
+impl Skipped {
+    pub fn message(&self, file: &Path, lang: Lang) -> String {
+        let (shown, l) = (shown(&file), lang.code());
+        match self {
+            Skipped::Idea { line, id, table, title } => t!(
+                "import.skipped_idea",
+                path = shown,
+                line = line,
+                id = id,
+                table = inert(table),
+                title = inert(title),
+                locale = l
+            ),
+            Skipped::Row { line, other } => {
+                t!("import.skipped_row", path = shown, line = line, other = other, locale = l)
+            }
+        }
+        .into_owned()
+    }
+}
+
+/// What `import` did, or with `dry_run` would do.
+#[derive(Debug, Clone)]
+pub struct IdeasImported {
+    pub dry_run: bool,
+    /// The rows kept (added, or to be added): with the session, what a dry run shows.
+    pub kept: Vec<crate::import::ImportedIdea>,
+    /// The ids given to the kept rows (none in a dry run).
+    pub ids: Vec<u64>,
+    pub skipped: Vec<Skipped>,
+    /// Rows without a block went to this one (no `--block`, no `block` column).
+    pub filed_under: Option<BlockRef>,
+    /// The session as it was before the import (to name tables and blocks in a dry run).
+    pub session: Session,
+}
+
 /// What a repeated row repeats.
 enum Seen {
     /// An idea of the session, by its position in `ideas` (found without a search).
@@ -540,24 +667,17 @@ enum Seen {
     Row(usize),
 }
 
-/// `innolab import`: ideas from a CSV, all or none, under the lock; with `dry_run` only shown. A row that
-/// repeats an idea of the session or an earlier row is skipped and named on `err`, so importing the same
-/// sheet twice adds nothing the second time.
-pub fn import_ideas(
-    path: &Path,
-    file: &Path,
-    options: &ImportOptions,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-    lang: Lang,
-) -> Result<(), OpsError> {
+/// `innolab import`: ideas from a CSV, all or none, under the lock; with `dry_run` nothing is written. A
+/// row that repeats an idea of the session or an earlier row is skipped (and named in the outcome), so
+/// importing the same sheet twice adds nothing the second time. Row problems are worded in `lang`.
+pub fn import_ideas(path: &Path, file: &Path, options: &ImportOptions, lang: Lang) -> Result<IdeasImported, OpsError> {
     let bytes = store::read_input(file, store::MAX_CSV_BYTES)?;
     let mut open = OpenSession::open(path)?;
     let session = &open.session;
     let flag_block = options.block.as_deref().map(|wanted| named_block(path, session, wanted)).transpose()?;
     let rows = match crate::import::parse_ideas_csv(&bytes, session, lang) {
         Ok(rows) => rows,
-        Err(errors) => return Err(refused_rows(file, &errors, "import.cli.nothing_imported", lang)),
+        Err(errors) => return Err(OpsError::Rows { file: file.to_path_buf(), errors, of: RowsOf::Ideas }),
     };
     let default_block = flag_block.clone().or_else(|| session.default_capture_block().map(|(_, b)| b.id.clone()));
     let mut defaulted = false;
@@ -579,29 +699,14 @@ pub fn import_ideas(
         }
         let key = DuplicateKey::of(&row.idea.group, &row.idea.title, row.idea.author.as_deref());
         match seen.get(&key) {
-            Some(first) if !options.allow_duplicates => {
-                let shown = shown(&file);
-                skipped.push(match first {
-                    Seen::Idea(at) => {
-                        let idea = &session.ideas[*at];
-                        let id = idea.id;
-                        let table = session.group(&idea.group).map_or(idea.group.as_str(), |g| &g.name);
-                        let title = idea.title.as_str();
-                        t!(
-                            "import.skipped_idea",
-                            path = shown,
-                            line = row.line,
-                            id = id,
-                            table = inert(table),
-                            title = inert(title),
-                            locale = lang.code()
-                        )
-                    }
-                    Seen::Row(line) => {
-                        t!("import.skipped_row", path = shown, line = row.line, other = line, locale = lang.code())
-                    }
-                });
-            }
+            Some(first) if !options.allow_duplicates => skipped.push(match first {
+                Seen::Idea(at) => {
+                    let idea = &session.ideas[*at];
+                    let table = session.group(&idea.group).map_or(idea.group.as_str(), |g| &g.name);
+                    Skipped::Idea { line: row.line, id: idea.id, table: table.to_string(), title: idea.title.clone() }
+                }
+                Seen::Row(other) => Skipped::Row { line: row.line, other: *other },
+            }),
             _ => {
                 seen.entry(key).or_insert(Seen::Row(row.line));
                 defaulted |= by_default;
@@ -609,47 +714,18 @@ pub fn import_ideas(
             }
         }
     }
-    for line in &skipped {
-        writeln!(err, "innolab: {line}")?;
+    let filed_under = default_block.as_deref().filter(|_| defaulted).map(|b| BlockRef::of(session, b));
+    let before = open.session.clone();
+    let mut ids = Vec::new();
+    if !options.dry_run {
+        let now = clock::now_in(open.session.plan.utc_offset.fixed());
+        let news = kept.iter().map(|imported| imported.idea.clone()).collect();
+        ids = open.session.add_ideas(news, now).map_err(|_| OpsError::IdsExhausted { path: path.to_path_buf() })?;
+        if !ids.is_empty() {
+            open.save()?;
+        }
     }
-    if defaulted && let Some(block) = &default_block {
-        writeln!(
-            err,
-            "innolab: {}",
-            t!("import.cli.filed_under", block = block_words(session, block, lang), locale = lang.code())
-        )?;
-    }
-    let ideas = count_of("count.ideas", kept.len() as u64, lang);
-    let duplicates = match skipped.len() {
-        0 => String::new(),
-        n => format!("; {}", t!(&plural_key("import.cli.skipped", n as u64), count = n, locale = lang.code())),
-    };
-    if options.dry_run {
-        write!(out, "{}", crate::import::describe(&kept, session, lang))?;
-        writeln!(
-            out,
-            "{}{duplicates}",
-            t!("import.cli.dry_run", path = shown(&path), ideas = ideas, locale = lang.code())
-        )?;
-        return Ok(());
-    }
-    let now = clock::now_in(open.session.plan.utc_offset.fixed());
-    let news = kept.into_iter().map(|imported| imported.idea).collect();
-    let ids = open.session.add_ideas(news, now).map_err(|_| OpsError::IdsExhausted { path: path.to_path_buf() })?;
-    if !ids.is_empty() {
-        open.save()?;
-    }
-    let range = match (ids.first(), ids.last()) {
-        (Some(a), Some(b)) if a != b => format!(" (#{a}–#{b})"),
-        (Some(a), _) => format!(" (#{a})"),
-        _ => String::new(),
-    };
-    writeln!(
-        out,
-        "{}{duplicates}",
-        t!("import.cli.done", path = shown(&path), ideas = ideas, ids = range, locale = lang.code())
-    )?;
-    Ok(())
+    Ok(IdeasImported { dry_run: options.dry_run, kept, ids, skipped, filed_under, session: before })
 }
 
 /// Where a read-only session's reports go: the per-user state folder (its own folder cannot be written).

@@ -96,3 +96,18 @@ fn the_reader_of_the_arrows_sees_every_form_of_import() {
     assert_eq!(parts_named("use crate::{app, model::Idea};"), ["app", "model"]);
     assert!(parts_named("// use crate::ui;").is_empty());
 }
+
+/// The use cases return what they did (typed) and the command line prints it: `ops` writes to no stream,
+/// so the TUI, the room server and the coach screen can use them alike.
+#[test]
+fn the_use_cases_print_nothing() {
+    let ops = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ops.rs")).unwrap();
+    for (n, line) in ops.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        for printing in
+            ["writeln!(", "write!(", "print!(", "println!(", "eprintln!(", "dyn Write", "stdout()", "stderr()"]
+        {
+            assert!(!code.contains(printing), "src/ops.rs:{}: a use case prints ({printing}): {}", n + 1, line.trim());
+        }
+    }
+}

@@ -148,19 +148,20 @@ pub fn run(options: RunOptions) -> Result<(), RunError> {
     let mut runtime = Runtime::new(&options);
     let mut state = State::new(options.lang, options.theme, now, start_list(&options.sessions_dir));
     // Open or create before the screen changes, so a bad file gives a plain one-line error.
-    match &options.target {
-        Target::Start => {}
-        Target::Open(path) => runtime.open(&mut state, path)?,
+    let opened = match &options.target {
+        Target::Start => vec![],
+        Target::Open(path) => runtime.open(path)?,
         Target::New { plan } => {
             let path = ops::new_session(&options.sessions_dir, &new_options(plan.clone()))?;
-            runtime.open(&mut state, &path)?;
+            runtime.open(&path)?
         }
-    }
+    };
+    runtime.apply(&mut state, opened)?;
     let guard = TerminalGuard::enter()?;
     let backend = CrosstermBackend::new(io::stdout());
     let mut terminal = Terminal::new(backend)?;
     let size = terminal.size()?;
-    app::update(&mut state, Action::Resize { width: size.width, height: size.height });
+    runtime.apply(&mut state, vec![Action::Resize { width: size.width, height: size.height }])?;
     let result = runtime.event_loop(&mut state, &mut terminal, &mut clock);
     drop(terminal);
     drop(guard);
@@ -197,31 +198,33 @@ impl Runtime {
     }
 
     /// Locks and loads a session, then shows it. A session whose folder cannot be written (no lock file can be
-    /// made there) is opened read-only: shown, never saved to.
-    fn open(&mut self, state: &mut State, path: &Path) -> Result<(), OpsError> {
+    /// made there) is opened read-only: shown, never saved to. What the app is told comes back as actions,
+    /// for `apply` (so their effects are carried out like any other).
+    fn open(&mut self, path: &Path) -> Result<Vec<Action>, OpsError> {
         let opened = match OpenSession::open(path) {
             // Locked, but the folder takes no new file: as read-only as a folder where no lock can be made.
             Ok(opened) if store::folder_writable(&opened.path).is_err_and(|e| saver::is_read_only(&e)) => {
                 let (real, session) = (opened.path, opened.session);
                 drop(opened.lock);
                 self.saver.read_only();
-                app::update(state, Action::SessionOpened { path: real, session: Box::new(session) });
-                app::update(state, Action::OpenedReadOnly);
-                return Ok(());
+                return Ok(vec![
+                    Action::SessionOpened { path: real, session: Box::new(session) },
+                    Action::OpenedReadOnly,
+                ]);
             }
             Err(store::OpenError::Lock(store::LockError::Io { source, .. })) if saver::is_read_only(&source) => {
                 let real = store::real_path(path);
                 let session = store::load(&real)?;
                 self.saver.read_only();
-                app::update(state, Action::SessionOpened { path: real, session: Box::new(session) });
-                app::update(state, Action::OpenedReadOnly);
-                return Ok(());
+                return Ok(vec![
+                    Action::SessionOpened { path: real, session: Box::new(session) },
+                    Action::OpenedReadOnly,
+                ]);
             }
             other => other?,
         };
         self.saver.track(opened.path.clone(), opened.version, opened.lock);
-        app::update(state, Action::SessionOpened { path: opened.path, session: Box::new(opened.session) });
-        Ok(())
+        Ok(vec![Action::SessionOpened { path: opened.path, session: Box::new(opened.session) }])
     }
 
     fn event_loop(
@@ -260,8 +263,11 @@ impl Runtime {
             self.saver.watch(state);
             for event in events {
                 if let Ok(Event::Suspend) = event {
-                    self.suspend(state, terminal)?;
+                    let resized = self.suspend(state, terminal)?;
                     redraw = true;
+                    if let Flow::Exit(result) = self.apply(state, resized)? {
+                        return result;
+                    }
                     continue;
                 }
                 // Keys are read in the mode the previous event left, so translate one event at a time.
@@ -343,16 +349,13 @@ impl Runtime {
                 let _ = out.write_all(b"\x07").and_then(|()| out.flush());
             }
             Effect::Open(path) => {
-                if let Err(e) = self.open(state, &path) {
-                    return self.apply(state, vec![Action::OpenFailed(e.into())]);
-                }
+                let actions = self.open(&path).unwrap_or_else(|e| vec![Action::OpenFailed(e.into())]);
+                return self.apply(state, actions);
             }
             Effect::NewSession { plan } => {
-                let opened =
-                    ops::new_session(&self.sessions_dir, &new_options(plan)).and_then(|path| self.open(state, &path));
-                if let Err(e) = opened {
-                    return self.apply(state, vec![Action::OpenFailed(e.into())]);
-                }
+                let opened = ops::new_session(&self.sessions_dir, &new_options(plan)).and_then(|path| self.open(&path));
+                let actions = opened.unwrap_or_else(|e| vec![Action::OpenFailed(e.into())]);
+                return self.apply(state, actions);
             }
             Effect::Export { lang } => self.export(state, lang),
             Effect::Quit { ask } => return Ok(self.shut_down(state, ask)),
@@ -410,16 +413,13 @@ impl Runtime {
     /// Lets the saver finish; if the last state is not in the file, with `ask` the coach is asked before
     /// leaving, else the error says where the emergency copy is.
     fn shut_down(&mut self, state: &mut State, ask: bool) -> Flow {
-        let finish = self.saver.finish(state, &self.rx, &mut |state, action| {
-            // Save results change nothing but the save status: they ask for no effects.
-            let _ = app::update(state, action);
-        });
+        let finish = self.saver.finish(state, &self.rx, &mut update_without_effects);
         let path = state.lab.as_ref().map(|lab| lab.path.clone()).unwrap_or_default();
         match finish {
             Finish::Clean => Flow::Exit(Ok(())),
             Finish::WriterGone => Flow::Exit(Err(RunError::WriterGone { path })),
             Finish::Failed(failure) if ask => {
-                let _ = app::update(state, Action::QuitBlocked(failure));
+                update_without_effects(state, Action::QuitBlocked(failure));
                 Flow::Continue
             }
             Finish::Failed(failure) => Flow::Exit(Err(exit_error(&path, failure))),
@@ -432,7 +432,7 @@ impl Runtime {
         &mut self,
         state: &mut State,
         terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
-    ) -> Result<(), RunError> {
+    ) -> Result<Vec<Action>, RunError> {
         self.saver.flush(state);
         restore_terminal();
         let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
@@ -444,9 +444,15 @@ impl Runtime {
         terminal.swap_buffers();
         terminal.swap_buffers();
         let size = terminal.size()?;
-        app::update(state, Action::Resize { width: size.width, height: size.height });
-        Ok(())
+        Ok(vec![Action::Resize { width: size.width, height: size.height }])
     }
+}
+
+/// `update` for the actions of the way out (save results, the quit question): they change what the screen
+/// says and ask for nothing, so there is no effect to carry out (checked in debug builds and tests).
+fn update_without_effects(state: &mut State, action: Action) {
+    let effects = app::update(state, action);
+    debug_assert!(effects.is_empty(), "an action of the way out asked for {effects:?}");
 }
 
 /// The one line `innolab run` ends with when the last save did not reach the file.
