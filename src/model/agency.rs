@@ -19,8 +19,18 @@ pub fn author_names(author: &str) -> impl Iterator<Item = &str> {
     author.split(';').map(str::trim).filter(|name| !name.is_empty())
 }
 
+/// The one agency rule: an idea counts for its own `agency`, else for the agency of the first of its authors
+/// that `roster` finds (and who has one), else for none. The session (a scan) and the tally (hash lookups
+/// built once) both count through here, so they cannot disagree; only the lookup differs.
+pub fn agency_by<'a>(idea: &'a Idea, roster: impl FnMut(&str) -> Option<&'a Member>) -> Option<&'a str> {
+    if let Some(agency) = present(idea.agency.as_deref()) {
+        return Some(agency);
+    }
+    author_names(idea.author.as_deref()?).filter_map(roster).find_map(|m| present(m.agency.as_deref()))
+}
+
 /// A trimmed, non-empty text, or None.
-fn present(text: Option<&str>) -> Option<&str> {
+pub fn present(text: Option<&str>) -> Option<&str> {
     text.map(str::trim).filter(|t| !t.is_empty())
 }
 
@@ -51,16 +61,9 @@ impl Session {
         })
     }
 
-    /// The agency an idea counts for: its own `agency`, else that of the first of its authors found on the
-    /// roster (see [`Session::roster_member`]) who has one. The tally's `SessionIndex::agency_of` is the same
-    /// rule with hash lookups; a test keeps the two in step.
+    /// The agency an idea counts for ([`agency_by`], authors looked up with [`Session::roster_member`]).
     pub fn agency_of<'a>(&'a self, idea: &'a Idea) -> Option<&'a str> {
-        if let Some(agency) = present(idea.agency.as_deref()) {
-            return Some(agency);
-        }
-        author_names(idea.author.as_deref()?)
-            .filter_map(|name| self.roster_member(name, &idea.group))
-            .find_map(|(_, member)| present(member.agency.as_deref()))
+        agency_by(idea, |name| self.roster_member(name, &idea.group).map(|(_, member)| member))
     }
 
     /// The live flagship ideas of `agency`, other than idea `except`.

@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod readiness;
 
 use crate::i18n::Lang;
+use crate::model::agency::present;
 use crate::model::{Block, Form, Idea, Member, Session, Stage};
 
 /// One session to tally, with the file name it is reported under.
@@ -290,11 +291,6 @@ impl FormCounts {
     }
 }
 
-/// A trimmed, non-empty name, or None.
-fn present(text: Option<&str>) -> Option<&str> {
-    text.map(str::trim).filter(|t| !t.is_empty())
-}
-
 pub use crate::model::agency::author_names;
 pub use crate::model::names::{Caseless, FastMap, name_order};
 
@@ -379,12 +375,7 @@ impl<'a> SessionIndex<'a> {
     /// (at the idea's table first, else anywhere in the room: a participant may call out an idea at another
     /// table) who has one, else None. The awards list finds people the same way, so the two always agree.
     pub fn agency_of(&self, idea: &'a Idea, group: Option<usize>) -> Option<&'a str> {
-        if let Some(agency) = present(idea.agency.as_deref()) {
-            return Some(agency);
-        }
-        author_names(idea.author.as_deref()?)
-            .filter_map(|name| self.member(name, group))
-            .find_map(|(_, member)| present(member.agency.as_deref()))
+        crate::model::agency::agency_by(idea, |name| self.member(name, group).map(|(_, member)| member))
     }
 
     /// The roster entry for an author: at the idea's table first, else anywhere in the room.
