@@ -43,7 +43,12 @@ impl State {
             let tables = lab.session.groups.len().max(1) as isize;
             let step = |i: usize| (i as isize + delta).rem_euclid(tables) as usize;
             match mode {
-                Mode::Capture => lab.capture_table = step(lab.capture_table),
+                Mode::Capture => {
+                    lab.capture_table = step(lab.capture_table);
+                    if let Some(super::Overlay::Capture { table_chosen }) = self.layers.top_mut() {
+                        *table_chosen = true;
+                    }
+                }
                 Mode::Board => {
                     lab.selection.table = step(lab.selection.table);
                     lab.reindex();

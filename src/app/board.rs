@@ -111,6 +111,9 @@ impl State {
         if !effects.is_empty() {
             let text = t!("notice.deleted", locale = self.lang.code()).into_owned();
             self.notify(text, false);
+            if let Some(notice) = self.notice.as_mut() {
+                notice.offers_undo = true;
+            }
         }
         effects
     }

@@ -21,9 +21,38 @@ impl State {
             lab.capture_table = lab.selection.table;
         }
         if mode != Mode::Capture {
-            self.layers.push(Overlay::Capture);
+            self.layers.push(Overlay::Capture { table_chosen: table.is_some() });
         }
         vec![]
+    }
+
+    /// Ctrl-U: the capture bar's line, or the focused field of a form, is emptied.
+    pub(super) fn clear_line(&mut self) -> Vec<Effect> {
+        let mode = self.layers.mode();
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        match mode {
+            Mode::Capture => lab.capture = form::text_input("", false),
+            Mode::Form => {
+                if let Some(form) = lab.form.as_mut() {
+                    form.clear_focused();
+                }
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    /// Whether the idea being typed has its table yet (see [`Overlay::Capture`]); `chosen` sets it.
+    fn capture_table_chosen(&mut self, chosen: Option<bool>) -> bool {
+        match self.layers.top_mut() {
+            Some(Overlay::Capture { table_chosen }) => {
+                if let Some(chosen) = chosen {
+                    *table_chosen = chosen;
+                }
+                *table_chosen
+            }
+            _ => true,
+        }
     }
 
     /// A digit: on the agenda or board it opens the capture bar for that table; in an empty capture bar it
@@ -40,17 +69,20 @@ impl State {
     /// A key for whatever text input has the focus.
     pub(super) fn text(&mut self, input: Input) -> Vec<Effect> {
         let mode = self.layers.mode();
+        let chosen = mode != Mode::Capture || self.capture_table_chosen(None);
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         match mode {
             Mode::Capture => {
                 if let Key::Char(c @ '1'..='9') = input.key
                     && !input.ctrl
                     && !input.alt
+                    && !chosen
                     && form::input_text(&lab.capture).is_empty()
                 {
                     let table = (c as usize) - ('1' as usize);
                     if table < lab.session.groups.len() {
                         lab.capture_table = table;
+                        self.capture_table_chosen(Some(true));
                         return vec![];
                     }
                 }
@@ -103,6 +135,8 @@ impl State {
             return self.notify(e.to_string(), true);
         }
         lab.capture = form::text_input("", false);
+        // The next idea may be for another table: a digit in the empty bar picks it again.
+        self.capture_table_chosen(Some(false));
         self.changed()
     }
 

@@ -217,6 +217,15 @@ impl Form {
         self.focus = (self.focus as isize + delta).rem_euclid(n) as usize;
     }
 
+    /// Empties the focused field when it is text (Ctrl-U).
+    pub fn clear_focused(&mut self) {
+        if let Some(field) = self.fields.get_mut(self.focus)
+            && let FieldValue::Text(_) = field.value
+        {
+            field.value = FieldValue::Text(Box::new(text_input("", field.key == FieldKey::Detail)));
+        }
+    }
+
     pub fn focused_key(&self) -> Option<FieldKey> {
         self.fields.get(self.focus).map(|f| f.key)
     }
@@ -266,6 +275,15 @@ impl Form {
         let FieldValue::Text(area) = &field.value else { return None };
         let current = text::clean_line(&input_text(area));
         let n = field.suggestions.len() as isize;
+        // What was typed is completed first: "Dinas Kes" → the first suggestion that starts with it.
+        let typed = current.to_lowercase();
+        if !typed.is_empty() && !field.suggestions.iter().any(|s| s.value == current) {
+            let found = field.suggestions.iter().find(|s| s.value.to_lowercase().starts_with(&typed));
+            if let Some(completion) = found.map(|s| s.value.clone()) {
+                field.value = FieldValue::Text(Box::new(text_input(&completion, false)));
+                return Some(completion);
+            }
+        }
         let at = field
             .suggestions
             .iter()
@@ -324,6 +342,25 @@ mod tests {
         assert!(!form.toggle(FieldKey::Present));
         form.focus_next(1);
         assert_eq!(form.focus, 0, "focus wraps");
+    }
+
+    #[test]
+    fn page_down_completes_what_was_typed() {
+        let agencies = vec!["Dinas Kesehatan".to_string(), "Dinas Pendidikan".into(), "Bappeda".into()];
+        let mut form = Form::new(
+            FormPurpose::NewTable,
+            vec![Field::text(FieldKey::Agency, "dinas kes").with_suggestions(agencies)],
+        );
+        assert_eq!(form.cycle_suggestion(1).as_deref(), Some("Dinas Kesehatan"));
+        assert_eq!(form.text(FieldKey::Agency), "Dinas Kesehatan");
+        // Once it is a suggestion, PgDn goes on to the next one.
+        assert_eq!(form.cycle_suggestion(1).as_deref(), Some("Dinas Pendidikan"));
+        // Nothing starts with it: the list cycles from its start, as before.
+        let mut form = Form::new(
+            FormPurpose::NewTable,
+            vec![Field::text(FieldKey::Agency, "Kecamatan").with_suggestions(vec!["Bappeda".into()])],
+        );
+        assert_eq!(form.cycle_suggestion(1).as_deref(), Some("Bappeda"));
     }
 
     #[test]

@@ -6,7 +6,15 @@ use crate::model::{Idea, IdsExhausted, NewIdea};
 use rust_i18n::t;
 
 impl State {
+    /// A notice that offers an undo no longer applies once undo or redo is used.
+    fn drop_undo_notice(&mut self) {
+        if self.notice.as_ref().is_some_and(|n| n.offers_undo) {
+            self.notice = None;
+        }
+    }
+
     pub(super) fn undo(&mut self) -> Vec<Effect> {
+        self.drop_undo_notice();
         let now = self.now;
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let Some(change) = lab.history.undo.pop() else {
@@ -19,6 +27,7 @@ impl State {
     }
 
     pub(super) fn redo(&mut self) -> Vec<Effect> {
+        self.drop_undo_notice();
         let now = self.now;
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let Some(change) = lab.history.redo.pop() else {

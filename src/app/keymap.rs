@@ -104,6 +104,7 @@ pub static CAPTURE: &[Binding] = &[
     ),
     bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Action::PrevTable, "help.key.capture_prev_table", None),
     bind(&[ctrl('e')], Action::OpenDetails, "help.key.details", Some("hint.details")),
+    bind(&[ctrl('u')], Action::ClearLine, "help.key.clear_line", None),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close_capture", Some("hint.close")),
 ];
 
@@ -137,6 +138,7 @@ pub static FORM: &[Binding] = &[
     bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Action::PrevField, "help.key.prev_field", None),
     bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.next_suggestion", Some("hint.suggestion")),
     bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.prev_suggestion", None),
+    bind(&[ctrl('u')], Action::ClearLine, "help.key.clear_line", None),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.cancel", Some("hint.cancel")),
 ];
 
@@ -223,6 +225,8 @@ pub static OVERVIEW: &[Binding] = &[
 pub static HELP: &[Binding] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.scroll_up", None),
     bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.scroll_down", None),
+    bind(&[key(KeyCode::PageDown), ch(' ')], Action::PageDown, "help.key.page_down", Some("hint.next_page")),
+    bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.page_up", None),
     bind(
         &[key(KeyCode::Esc), ch('?'), ch('q'), key(KeyCode::Enter)],
         Action::Back,
@@ -230,6 +234,17 @@ pub static HELP: &[Binding] = &[
         Some("hint.close"),
     ),
 ];
+
+/// How many lines the `?` help has: a heading, the bindings and a blank line per section (the modes of
+/// [`HELP_MODES`], then the keys that work everywhere).
+pub fn help_line_count() -> usize {
+    HELP_MODES.iter().map(|&m| bindings(m).len() + 2).sum::<usize>() + GLOBAL.len() + 2
+}
+
+/// The rows of help a screen of `height` rows shows at once (its frame and margins taken off).
+pub fn help_page_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(4)).max(1)
+}
 
 pub fn bindings(mode: Mode) -> &'static [Binding] {
     match mode {
@@ -266,9 +281,10 @@ pub const HELP_MODES: [Mode; 10] = [
 ];
 
 fn matches(press: &KeyPress, event: &KeyEvent) -> bool {
-    // Shift is part of the character for printable keys ('+', '?', 'A'), so it is ignored there.
+    // Shift is part of the character for printable keys ('+', '?', 'A') and of BackTab (terminals send
+    // Shift-Tab as BackTab with SHIFT set), so it is ignored there.
     let mods = match event.code {
-        KeyCode::Char(_) => event.modifiers - KeyModifiers::SHIFT,
+        KeyCode::Char(_) | KeyCode::BackTab => event.modifiers - KeyModifiers::SHIFT,
         _ => event.modifiers,
     };
     press.code == event.code && press.mods == mods
@@ -352,6 +368,17 @@ mod tests {
             let event = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
             assert_eq!(action_for(mode, event), Some(Action::Quit), "{mode:?}");
         }
+    }
+
+    #[test]
+    fn shift_tab_works_where_it_is_advertised() {
+        // Terminals send Shift-Tab as BackTab with SHIFT set.
+        let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(action_for(Mode::Agenda, back_tab), Some(Action::PrevTable));
+        assert_eq!(action_for(Mode::Capture, back_tab), Some(Action::PrevTable));
+        assert_eq!(action_for(Mode::Board, back_tab), Some(Action::CursorLeft));
+        assert_eq!(action_for(Mode::Form, back_tab), Some(Action::PrevField));
+        assert_eq!(action_for(Mode::Form, press(KeyCode::BackTab)), Some(Action::PrevField));
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub struct Notice {
     pub text: String,
     pub is_error: bool,
     pub until: Timestamp,
+    /// It offers an undo ("Idea deleted: u undoes…"): once undo or redo is pressed it no longer applies.
+    pub offers_undo: bool,
 }
 
 /// The start screen: two "new session" rows, then the session files.

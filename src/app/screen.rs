@@ -32,7 +32,10 @@ pub enum Overlay {
     /// Every key, over whatever was showing.
     Help { scroll: u16 },
     /// The capture bar: pick a table, type the idea, Enter. (Its text is the lab's, kept between openings.)
-    Capture,
+    /// Until a table is chosen for the idea being typed (by the digit that opened the bar, a digit in the
+    /// empty bar, or Tab), a digit in the empty bar picks the table; after that it is text, so a title may
+    /// start with a number ("24 jam layanan darurat 112").
+    Capture { table_chosen: bool },
     /// A form (idea details, move, table name, member). Its fields are the lab's `form`: every change to a
     /// field consults the session (suggestions from the table's members, the agency rule).
     Form,
@@ -65,7 +68,7 @@ impl Overlay {
         match self {
             Overlay::PlanPath { .. } => Mode::PlanPath,
             Overlay::Help { .. } => Mode::Help,
-            Overlay::Capture => Mode::Capture,
+            Overlay::Capture { .. } => Mode::Capture,
             Overlay::Form => Mode::Form,
             Overlay::Trash { .. } => Mode::Trash,
             Overlay::ConfirmQuit(_) => Mode::ConfirmQuit,
@@ -128,7 +131,7 @@ mod tests {
     #[test]
     fn esc_goes_back_through_the_stack_to_the_screen() {
         let mut layers = Layers::new(Screen::Board);
-        layers.push(Overlay::Capture);
+        layers.push(Overlay::Capture { table_chosen: false });
         layers.push(Overlay::Form);
         assert_eq!(layers.mode(), Mode::Form);
         layers.pop();

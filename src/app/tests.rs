@@ -204,6 +204,20 @@ fn the_overview_moves_and_jumps() {
 }
 
 #[test]
+fn help_pages_and_never_scrolls_past_its_last_page() {
+    let mut s = state();
+    update(&mut s, Action::Resize { width: 80, height: 24 });
+    update(&mut s, Action::OpenHelp);
+    update(&mut s, Action::PageDown);
+    assert_eq!(s.layers.top(), Some(&Overlay::Help { scroll: 19 }), "a page is the 20 rows shown, less one kept");
+    let last = (keymap::help_line_count() - keymap::help_page_rows(24)) as u16;
+    run(&mut s, &vec![Action::PageDown; 50]);
+    assert_eq!(s.layers.top(), Some(&Overlay::Help { scroll: last }));
+    run(&mut s, &vec![Action::PageUp; 50]);
+    assert_eq!(s.layers.top(), Some(&Overlay::Help { scroll: 0 }));
+}
+
+#[test]
 fn help_opens_over_any_mode_and_returns() {
     let mut s = state();
     update(&mut s, Action::OpenOverview);

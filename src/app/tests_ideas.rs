@@ -95,6 +95,58 @@ fn digits_pick_the_table_only_before_typing() {
 }
 
 #[test]
+fn a_title_may_start_with_a_digit_once_the_table_is_chosen() {
+    let mut s = state();
+    // `1` on the agenda opens the bar on table 1: the digits after it are the title's.
+    update(&mut s, Action::DigitKey(1));
+    run(&mut s, typed("24 jam layanan darurat 112"));
+    assert_eq!((lab(&s).capture_table, form::input_text(&lab(&s).capture).as_str()), (0, "24 jam layanan darurat 112"));
+    update(&mut s, Action::Confirm);
+    assert_eq!(
+        session(&s).ideas.last().map(|i| (i.group.as_str(), i.title.as_str())),
+        Some(("meja-1", "24 jam layanan darurat 112"))
+    );
+    // After Enter the bar is empty for the next idea: a digit picks the table again, then digits are text.
+    run(&mut s, typed("35 sekolah"));
+    assert_eq!((lab(&s).capture_table, form::input_text(&lab(&s).capture).as_str()), (2, "5 sekolah"));
+    // `a` opens the bar without a table: the first digit picks it; Tab picks it too.
+    let mut s = state();
+    update(&mut s, Action::OpenCapture);
+    run(&mut s, [Action::NextTable]);
+    run(&mut s, typed("3 desa"));
+    assert_eq!((lab(&s).capture_table, form::input_text(&lab(&s).capture).as_str()), (1, "3 desa"));
+}
+
+#[test]
+fn the_delete_notice_goes_once_undo_is_used() {
+    let mut s = state();
+    capture(&mut s, 1, "Satu");
+    update(&mut s, Action::Back);
+    run(&mut s, [Action::OpenBoard, Action::DeleteIdea]);
+    assert!(s.notice.as_ref().is_some_and(|n| n.offers_undo), "Idea deleted: u undoes");
+    update(&mut s, Action::Undo);
+    assert_eq!(s.notice, None, "after the undo it no longer applies");
+    assert!(session(&s).ideas[0].is_live());
+}
+
+#[test]
+fn ctrl_u_clears_the_line_being_typed() {
+    let mut s = state();
+    update(&mut s, Action::DigitKey(2));
+    run(&mut s, typed("salah ketik"));
+    update(&mut s, Action::ClearLine);
+    assert_eq!(form::input_text(&lab(&s).capture), "");
+    run(&mut s, typed("Layanan KTP"));
+    update(&mut s, Action::OpenDetails);
+    update(&mut s, Action::ClearLine);
+    assert_eq!(lab(&s).form.as_ref().map(|f| f.text(FieldKey::Title)), Some(String::new()), "the focused field");
+    let key =
+        crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL);
+    assert_eq!(keymap::action_for(Mode::Form, key), Some(Action::ClearLine));
+    assert_eq!(keymap::action_for(Mode::Capture, key), Some(Action::ClearLine));
+}
+
+#[test]
 fn an_empty_title_adds_nothing_and_escape_closes() {
     let mut s = state();
     update(&mut s, Action::OpenCapture);

@@ -54,6 +54,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PrevField => state.step_field(-1),
         Action::Text(input) => state.text(input),
         Action::Paste(text) => state.paste(&text),
+        Action::ClearLine => state.clear_line(),
         Action::OpenTally => state.open_report(Screen::Tally { scroll: 0 }),
         Action::OpenAwards => state.open_report(Screen::Awards),
         Action::Export => vec![Effect::Export { lang: state.lang }],
@@ -117,7 +118,8 @@ impl State {
     }
 
     pub(super) fn notify(&mut self, text: String, is_error: bool) -> Vec<Effect> {
-        self.notice = Some(Notice { text, is_error, until: self.now + Duration::seconds(NOTICE_SECS) });
+        let until = self.now + Duration::seconds(NOTICE_SECS);
+        self.notice = Some(Notice { text, is_error, until, offers_undo: false });
         vec![]
     }
 
@@ -148,8 +150,12 @@ impl State {
             Mode::Start => self.start_cursor(dy),
             Mode::Overview => self.overview_cursor(dx, dy),
             Mode::Help => {
+                // Never past the last page, so PgUp always comes straight back.
+                let rows = super::keymap::help_page_rows(self.size.1);
+                let last = super::keymap::help_line_count().saturating_sub(rows);
                 if let Some(Overlay::Help { scroll }) = self.layers.top_mut() {
-                    *scroll = scroll.saturating_add_signed(dy as i16);
+                    let next = usize::from(*scroll).saturating_add_signed(dy).min(last);
+                    *scroll = u16::try_from(next).unwrap_or(u16::MAX);
                 }
                 vec![]
             }
@@ -176,6 +182,10 @@ impl State {
         match self.layers.mode() {
             Mode::Form => self.cycle_suggestion(direction),
             Mode::Awards => self.turn_awards_page(direction),
+            Mode::Help => {
+                let rows = super::keymap::help_page_rows(self.size.1) as isize;
+                self.cursor(0, rows.saturating_sub(1).max(1) * direction)
+            }
             _ => self.cursor(0, 10 * direction),
         }
     }

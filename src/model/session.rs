@@ -100,15 +100,18 @@ impl Timer {
     /// time left within ±[`MAX_TIMER_SECS`]: an adjustment past either bound is cut to it.
     pub fn adjust(&mut self, secs: i64, now: Timestamp) {
         let secs = secs.clamp(-2 * MAX_TIMER_SECS, 2 * MAX_TIMER_SECS);
+        let before = self.remaining_at(now);
         let duration = (i64::from(self.duration_secs) + secs).clamp(0, MAX_TIMER_SECS);
         self.duration_secs = u32::try_from(duration).unwrap_or(0);
-        let remaining = (self.remaining_at(now) + secs).clamp(-MAX_TIMER_SECS, MAX_TIMER_SECS);
+        let remaining = (before + secs).clamp(-MAX_TIMER_SECS, MAX_TIMER_SECS);
         if self.running {
             if let Some(deadline) = now.checked_add_signed(chrono::Duration::seconds(remaining)) {
                 self.deadline = Some(deadline);
             }
         } else {
-            self.remaining_secs = Some(remaining);
+            // A paused timer taken down stops at 00:00: overtime is time that ran, not time taken away.
+            let floor = if secs < 0 { before.min(0) } else { -MAX_TIMER_SECS };
+            self.remaining_secs = Some(remaining.max(floor));
         }
     }
 }
@@ -556,7 +559,24 @@ mod tests {
         assert_eq!(t.remaining_at(at("2022-11-02T09:40:00+07:00")), -9 * 60);
         t.adjust(-100_000, at("2022-11-02T09:40:00+07:00"));
         assert_eq!(t.duration_secs, 0);
-        assert_eq!(t.remaining_secs, Some(-9 * 60 - 100_000));
+        assert_eq!(t.remaining_secs, Some(-9 * 60), "taking time off a paused timer never adds overtime");
+    }
+
+    #[test]
+    fn a_paused_timer_taken_down_stops_at_zero() {
+        let now = at("2022-11-02T08:00:00+07:00");
+        let mut t = session().progress.timer;
+        t.remaining_secs = Some(30);
+        t.adjust(-60, now);
+        assert_eq!(t.remaining_at(now), 0, "00:30 minus a minute is 00:00, not overtime");
+        t.adjust(-60, now);
+        assert_eq!(t.remaining_at(now), 0);
+        t.adjust(60, now);
+        assert_eq!(t.remaining_at(now), 60);
+        // A running timer may still be taken into overtime (the room sees the clock count on).
+        t.start(now);
+        t.adjust(-120, now);
+        assert_eq!(t.remaining_at(now), -60);
     }
 
     #[test]

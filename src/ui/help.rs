@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Ctx, fit};
@@ -51,7 +52,23 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, popup);
     let title = fit(&format!(" {} ", ctx.t("help.title")), width.saturating_sub(2) as usize);
-    let close = fit(&format!(" {} ", ctx.t("help.close_hint")), width.saturating_sub(2) as usize);
+    // When the keys do not fit, the frame says so and where the reader is: "Esc closes · PgDn 1/3".
+    let rows = height.saturating_sub(2).max(1) as usize;
+    let pages = all.len().div_ceil(rows);
+    let help_scroll = ctx.state.layers.overlays.iter().find_map(|o| match o {
+        Overlay::Help { scroll } => Some(*scroll),
+        _ => None,
+    });
+    let max_scroll = (all.len() as u16).saturating_sub(rows as u16);
+    let scroll = help_scroll.unwrap_or(0).min(max_scroll);
+    let close = if pages > 1 {
+        let page = if scroll >= max_scroll { pages } else { usize::from(scroll) / rows + 1 };
+        let more = t!("help.pages", page = page, pages = pages, locale = ctx.lang.code());
+        format!(" {} · {more} ", ctx.t("help.close_hint"))
+    } else {
+        format!(" {} ", ctx.t("help.close_hint"))
+    };
+    let close = fit(&close, width.saturating_sub(2) as usize);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(ctx.theme.accent)
@@ -60,11 +77,5 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         .title_bottom(Span::styled(close, ctx.theme.key));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let max_scroll = (all.len() as u16).saturating_sub(inner.height);
-    let help_scroll = ctx.state.layers.overlays.iter().find_map(|o| match o {
-        Overlay::Help { scroll } => Some(*scroll),
-        _ => None,
-    });
-    let scroll = help_scroll.unwrap_or(0).min(max_scroll);
     frame.render_widget(Paragraph::new(all).scroll((scroll, 0)), inner);
 }

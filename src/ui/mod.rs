@@ -97,7 +97,7 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     for overlay in &layers.overlays {
         match overlay {
             Overlay::Trash { cursor } => trash::render(ctx, lab, *cursor, frame, body),
-            Overlay::Capture => {
+            Overlay::Capture { .. } => {
                 if let Some(bar) = bar {
                     capture::render(ctx, lab, frame, bar);
                 }
