@@ -55,6 +55,8 @@ pub enum Action {
     /// A key for the focused text input (the capture bar or a form field).
     Text(Input),
     Paste(String),
+    /// The board's next page of ideas, now (it also turns on its own).
+    NextBoardPage,
     /// Ctrl-U in a text field: the line is emptied (the field being edited, or the capture bar).
     ClearLine,
     // Tallies and reports

@@ -80,6 +80,7 @@ pub static AGENDA: &[Binding] = &[
     bind(&[ch('a')], Action::OpenCapture, "help.key.capture", Some("hint.capture")),
     bind(DIGITS, Action::DigitKey(0), "help.key.capture_table", None),
     bind(&[key(KeyCode::Enter)], Action::OpenBoard, "help.key.board", Some("hint.board")),
+    bind(&[ch('n')], Action::NextBoardPage, "help.key.board_page", None),
     bind(&[ch('u')], Action::Undo, "help.key.undo", None),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
     bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),

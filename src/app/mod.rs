@@ -207,6 +207,8 @@ pub struct Lab {
     /// The tally of this session and the save generation it was computed at; kept fresh only while a
     /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
     pub tally: Option<TallyView>,
+    /// Pages the coach turned the board on by hand (`n`), added to the page the clock brings up.
+    pub board_page: usize,
     /// The page of the awards list on the wall (the awards screen and an awards block alike).
     pub awards_page: usize,
 }
@@ -391,6 +393,7 @@ impl Lab {
             history: History::default(),
             form: None,
             tally: None,
+            board_page: 0,
             awards_page: 0,
         }
     }
@@ -537,6 +540,17 @@ impl State {
                 let readiness = ReadinessText::of(&tally, lang);
                 lab.tally = Some(TallyView { generation, tally, readiness });
             }
+        }
+    }
+
+    /// Whether the idea board is on the wall (the board screen, or a group-work block on the agenda): its
+    /// pages turn with the clock, so the runtime ticks every second while it is.
+    pub fn shows_board(&self) -> bool {
+        let Some(lab) = self.lab.as_ref() else { return false };
+        match self.layers.screen {
+            Screen::Board => true,
+            Screen::Agenda => lab.current().1.kind == BlockKind::GroupWork,
+            _ => false,
         }
     }
 

@@ -55,6 +55,12 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Text(input) => state.text(input),
         Action::Paste(text) => state.paste(&text),
         Action::ClearLine => state.clear_line(),
+        Action::NextBoardPage => {
+            if let Some(lab) = state.lab.as_mut() {
+                lab.board_page = lab.board_page.wrapping_add(1);
+            }
+            vec![]
+        }
         Action::OpenTally => state.open_report(Screen::Tally { scroll: 0 }),
         Action::OpenAwards => state.open_report(Screen::Awards),
         Action::Export => vec![Effect::Export { lang: state.lang }],

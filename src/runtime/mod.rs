@@ -330,7 +330,8 @@ impl Runtime {
             .as_ref()
             .is_some_and(|lab| lab.session.progress.timer.running || lab.fresh_idea(state.now).is_some())
             || state.notice.is_some()
-            || state.time_up_at.is_some();
+            || state.time_up_at.is_some()
+            || state.shows_board();
         let wake = if busy {
             to_next_second
         } else {

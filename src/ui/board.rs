@@ -9,22 +9,52 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 use rust_i18n::t;
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use super::{Ctx, fit};
 use crate::app::{Lab, Selection};
 use crate::model::Idea;
+use crate::model::text::inert;
 
 /// Each table card needs at least this many columns to sit beside another.
 const CARD_MIN_WIDTH: u16 = 22;
 
-/// The tables as a grid of cards: side by side when there is room, in rows when narrow.
+/// A card needs its frame and at least one line of ideas.
+const CARD_MIN_HEIGHT: u16 = 3;
+
+/// How long each page of a table's ideas stays on the wall before the next one comes up on its own.
+pub const PAGE_SECS: i64 = 8;
+
+/// The grid for `n` tables in `area`: the columns and rows that give each card the most room for text, so
+/// the cards are balanced (6 tables are 3x2 or 2x3, never 5+1). `None` when no grid fits every table (then
+/// the rows scroll).
+pub fn grid(n: u16, area: Rect) -> Option<(u16, u16)> {
+    (1..=n.max(1))
+        .filter_map(|cols| {
+            let rows = n.div_ceil(cols);
+            let (w, h) = (area.width / cols, area.height / rows);
+            (w >= CARD_MIN_WIDTH || cols == 1).then_some(())?;
+            (h >= CARD_MIN_HEIGHT).then_some(())?;
+            let room = u32::from(w.saturating_sub(2)) * u32::from(h.saturating_sub(2));
+            // More room wins; on a tie, fewer empty cells, then wider cards (titles wrap less).
+            Some(((room, std::cmp::Reverse(rows * cols - n), w), (cols, rows)))
+        })
+        .max_by_key(|(score, _)| *score)
+        .map(|(_, grid)| grid)
+}
+
+/// The tables as a balanced grid of cards; when even one row of cards each cannot fit, rows of cards
+/// scroll so the selected table is visible.
 pub fn board(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, selection: Option<Selection>) {
     let groups = &lab.session.groups;
     if groups.is_empty() || area.height < 3 || area.width < 4 {
         return;
     }
     let n = groups.len() as u16;
-    let cols = (area.width / CARD_MIN_WIDTH).clamp(1, n);
-    let rows = n.div_ceil(cols).min((area.height / 3).max(1));
+    let (cols, rows) = grid(n, area).unwrap_or_else(|| {
+        let cols = (area.width / CARD_MIN_WIDTH).clamp(1, n);
+        (cols, n.div_ceil(cols).min((area.height / CARD_MIN_HEIGHT).max(1)))
+    });
     let row_areas = Layout::vertical(vec![Constraint::Ratio(1, u32::from(rows)); rows as usize]).split(area);
     // When not every table fits, the rows scroll so the selected table is visible.
     let first_row = selection.map_or(0, |s| (s.table as u16 / cols).saturating_sub(rows - 1));
@@ -39,9 +69,60 @@ pub fn board(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, selection: Opt
     }
 }
 
-fn idea_text(idea: &Idea, width: usize) -> String {
+/// An idea as it stands on its card: its mark (• or ★) and the whole title, word-wrapped to `width` with
+/// the lines after the first indented under the title. A word longer than a line is cut across lines.
+pub fn idea_lines(idea: &Idea, width: usize) -> Vec<String> {
     let mark = if idea.flagship { "★ " } else { "• " };
-    fit(&format!("{mark}{}", idea.title), width)
+    wrap(&inert(&idea.title), width, mark, "  ")
+}
+
+/// Word-wraps `text` to `width` columns: the first line starts with `first`, the others with `rest`.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let (mut line, mut used, mut has_word) = (first.to_string(), first.width(), false);
+    for word in text.split_whitespace() {
+        if has_word && used + 1 + word.width() > width {
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            (used, has_word) = (rest.width(), false);
+        }
+        if has_word {
+            line.push(' ');
+            used += 1;
+        }
+        for c in word.chars() {
+            let w = c.width().unwrap_or(0);
+            // A word longer than a line is cut where the line ends.
+            if used + w > width && used > rest.width() {
+                lines.push(std::mem::replace(&mut line, rest.to_string()));
+                used = rest.width();
+            }
+            line.push(c);
+            used += w;
+        }
+        has_word = true;
+    }
+    lines.push(line);
+    lines
+}
+
+/// Splits a table's ideas (their heights in lines) into pages of at most `height` lines; a page that is not
+/// the only one keeps its last line for "+4 more". An idea taller than a page gets a page of its own (cut).
+pub fn pages(heights: &[usize], height: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = heights.iter().sum();
+    let room = if total <= height { height } else { height.saturating_sub(1).max(1) };
+    let mut pages = Vec::new();
+    let (mut start, mut used) = (0, 0);
+    for (i, &h) in heights.iter().enumerate() {
+        if used > 0 && used + h > room {
+            pages.push(start..i);
+            (start, used) = (i, 0);
+        }
+        used += h;
+    }
+    if start < heights.len() || pages.is_empty() {
+        pages.push(start..heights.len());
+    }
+    pages
 }
 
 /// A character that is a whole grapheme one cell wide whatever follows it here: printable ASCII, and the
@@ -79,12 +160,24 @@ fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_
         Block::default().borders(Borders::ALL).border_style(border_style).title(Span::styled(title, ctx.theme.accent));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let height = inner.height as usize;
-    let skip = selected_row.map_or(0, |row| (row + 1).saturating_sub(height));
+    let (width, height) = (inner.width as usize, inner.height as usize);
     let fresh = lab.fresh_idea(ctx.state.now);
-    let rows = ideas.iter().enumerate().skip(skip).take(height);
-    for (y, (row, &i)) in (inner.y..).zip(rows) {
-        let idea = &lab.session.ideas[i];
+    let wrapped: Vec<Vec<String>> = ideas.iter().map(|&i| idea_lines(&lab.session.ideas[i], width)).collect();
+    let heights: Vec<usize> = wrapped.iter().map(Vec::len).collect();
+    let pages = pages(&heights, height);
+    // The page on the wall: the selected idea's while selecting; else one after another, every
+    // `PAGE_SECS`, from the page the coach last turned to.
+    let page = match selected_row {
+        Some(row) => pages.iter().position(|p| p.contains(&row)).unwrap_or(0),
+        None => {
+            let cycle = ctx.state.now.timestamp().div_euclid(PAGE_SECS) as usize;
+            cycle.wrapping_add(lab.board_page) % pages.len().max(1)
+        }
+    };
+    let shown = pages.get(page).cloned().unwrap_or(0..0);
+    let mut y = inner.y;
+    for row in shown.clone() {
+        let idea = &lab.session.ideas[ideas[row]];
         let style = if selected_row == Some(row) {
             ctx.theme.selected
         } else if fresh == Some(idea.id) {
@@ -92,8 +185,19 @@ fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_
         } else {
             ctx.theme.text
         };
-        let text = idea_text(idea, inner.width as usize);
-        draw_line(frame.buffer_mut(), Rect { y, height: 1, ..inner }, &text, style);
+        for line in &wrapped[row] {
+            if y >= inner.y + inner.height {
+                break;
+            }
+            draw_line(frame.buffer_mut(), Rect { y, height: 1, ..inner }, line, style);
+            y += 1;
+        }
+    }
+    if pages.len() > 1 && inner.height > 0 {
+        let more = ideas.len() - shown.len();
+        let text = t!("board.more", count = more, page = page + 1, pages = pages.len(), locale = ctx.lang.code());
+        let last = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
+        draw_line(frame.buffer_mut(), last, &fit(&text, width), ctx.theme.accent);
     }
 }
 
@@ -144,6 +248,29 @@ pub fn idea_facts(ctx: &Ctx, lab: &Lab, idea: &Idea) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_wrap_under_their_mark_and_long_words_are_cut() {
+        assert_eq!(
+            wrap("Layanan KTP keliling di kecamatan", 14, "• ", "  "),
+            ["• Layanan KTP", "  keliling di", "  kecamatan"]
+        );
+        assert_eq!(wrap("Supercalifragilistic", 10, "• ", "  "), ["• Supercal", "  ifragili", "  stic"]);
+        assert_eq!(wrap("", 10, "★ ", "  "), ["★ "]);
+        assert_eq!(wrap("数字化 服务", 8, "• ", "  "), ["• 数字化", "  服务"]);
+    }
+
+    #[test]
+    fn pages_hold_whole_ideas_and_keep_a_line_for_more() {
+        assert_eq!(
+            pages(&[1, 2, 1], 4),
+            vec![std::ops::Range { start: 0, end: 3 }],
+            "everything fits: one page, no line kept"
+        );
+        assert_eq!(pages(&[2, 2, 2], 5), [0..2, 2..3], "4 lines of ideas and the '+1 more' line");
+        assert_eq!(pages(&[6, 1], 4), [0..1, 1..2], "an idea taller than a page has a page of its own");
+        assert_eq!(pages(&[], 4), vec![std::ops::Range { start: 0, end: 0 }]);
+    }
     use ratatui::style::{Color, Modifier};
 
     /// `draw_line` must leave exactly the cells a one-line paragraph leaves, on any text and width.

@@ -3,7 +3,7 @@
 
 mod agenda;
 pub mod big_clock;
-mod board;
+pub mod board;
 mod capture;
 mod chrome;
 mod dialogs;
