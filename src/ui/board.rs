@@ -25,6 +25,9 @@ const CARD_MIN_HEIGHT: u16 = 3;
 /// How long each page of a table's ideas stays on the wall before the next one comes up on its own.
 pub const PAGE_SECS: i64 = 8;
 
+/// The pages a card cycles through: its newest ideas (the older ones are counted in "+N more").
+const MAX_PAGES: usize = 6;
+
 /// The grid for `n` tables in `area`: the columns and rows that give each card the most room for text, so
 /// the cards are balanced (6 tables are 3x2 or 2x3, never 5+1). `None` when no grid fits every table (then
 /// the rows scroll).
@@ -78,31 +81,61 @@ pub fn idea_lines(idea: &Idea, width: usize) -> Vec<String> {
 
 /// Word-wraps `text` to `width` columns: the first line starts with `first`, the others with `rest`.
 fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let (mut line, mut used, mut has_word) = (first.to_string(), first.width(), false);
+    let mut lines = vec![first.to_string()];
+    breaks(text, width, first.width(), rest.width(), |piece| match piece {
+        Piece::NewLine => lines.push(rest.to_string()),
+        Piece::Space => lines.last_mut().into_iter().for_each(|l| l.push(' ')),
+        Piece::Char(c) => lines.last_mut().into_iter().for_each(|l| l.push(c)),
+    });
+    lines
+}
+
+/// How many lines [`wrap`] makes, without making them (every idea's height is needed to page a card; only
+/// the shown page's lines are made).
+fn line_count(text: &str, width: usize, first_w: usize, rest_w: usize) -> usize {
+    let mut count = 1;
+    breaks(text, width, first_w, rest_w, |piece| count += usize::from(piece == Piece::NewLine));
+    count
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    NewLine,
+    Space,
+    Char(char),
+}
+
+/// The word-wrapping of [`wrap`] as a stream of pieces: words go whole onto a line when they fit, a word
+/// longer than a line is cut where the line ends.
+fn breaks(text: &str, width: usize, first_w: usize, rest_w: usize, mut emit: impl FnMut(Piece)) {
+    let (mut used, mut has_word) = (first_w, false);
     for word in text.split_whitespace() {
-        if has_word && used + 1 + word.width() > width {
-            lines.push(std::mem::replace(&mut line, rest.to_string()));
-            (used, has_word) = (rest.width(), false);
+        // ASCII is one column a character: no width table for the usual title.
+        let word_w = if word.is_ascii() { word.len() } else { word.width() };
+        if has_word && used + 1 + word_w > width {
+            emit(Piece::NewLine);
+            (used, has_word) = (rest_w, false);
         }
         if has_word {
-            line.push(' ');
+            emit(Piece::Space);
             used += 1;
         }
-        for c in word.chars() {
-            let w = c.width().unwrap_or(0);
-            // A word longer than a line is cut where the line ends.
-            if used + w > width && used > rest.width() {
-                lines.push(std::mem::replace(&mut line, rest.to_string()));
-                used = rest.width();
+        if used + word_w <= width {
+            word.chars().for_each(|c| emit(Piece::Char(c)));
+            used += word_w;
+        } else {
+            for c in word.chars() {
+                let w = c.width().unwrap_or(0);
+                if used + w > width && used > rest_w {
+                    emit(Piece::NewLine);
+                    used = rest_w;
+                }
+                emit(Piece::Char(c));
+                used += w;
             }
-            line.push(c);
-            used += w;
         }
         has_word = true;
     }
-    lines.push(line);
-    lines
 }
 
 /// Splits a table's ideas (their heights in lines) into pages of at most `height` lines; a page that is not
@@ -162,8 +195,18 @@ fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_
     frame.render_widget(block, area);
     let (width, height) = (inner.width as usize, inner.height as usize);
     let fresh = lab.fresh_idea(ctx.state.now);
-    let wrapped: Vec<Vec<String>> = ideas.iter().map(|&i| idea_lines(&lab.session.ideas[i], width)).collect();
-    let heights: Vec<usize> = wrapped.iter().map(Vec::len).collect();
+    // Only the newest ideas that fill the pages a cycle shows are wrapped (and those up to the selection):
+    // a table of thousands of ideas costs a frame what a table of a few pages does.
+    let mut heights: Vec<usize> = Vec::new();
+    let mut filled = 0;
+    for (row, &i) in ideas.iter().enumerate() {
+        if filled > MAX_PAGES * height.max(1) && selected_row.is_none_or(|s| row > s + height) {
+            break;
+        }
+        let lines = line_count(&inert(&lab.session.ideas[i].title), width, 2, 2);
+        filled += lines;
+        heights.push(lines);
+    }
     let pages = pages(&heights, height);
     // The page on the wall: the selected idea's while selecting; else one after another, every
     // `PAGE_SECS`, from the page the coach last turned to.
@@ -185,7 +228,7 @@ fn card(ctx: &Ctx, lab: &Lab, g: usize, frame: &mut Frame, area: Rect, selected_
         } else {
             ctx.theme.text
         };
-        for line in &wrapped[row] {
+        for line in &idea_lines(idea, width) {
             if y >= inner.y + inner.height {
                 break;
             }
@@ -258,6 +301,11 @@ mod tests {
         assert_eq!(wrap("Supercalifragilistic", 10, "• ", "  "), ["• Supercal", "  ifragili", "  stic"]);
         assert_eq!(wrap("", 10, "★ ", "  "), ["★ "]);
         assert_eq!(wrap("数字化 服务", 8, "• ", "  "), ["• 数字化", "  服务"]);
+        for text in ["Layanan KTP keliling di kecamatan", "Supercalifragilistic", "", "数字化 服务 a bb ccc"] {
+            for width in 3..30 {
+                assert_eq!(line_count(text, width, 2, 2), wrap(text, width, "• ", "  ").len(), "{text:?} at {width}");
+            }
+        }
     }
 
     #[test]
