@@ -300,7 +300,18 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     app::update(&mut read_only, Action::OpenedReadOnly);
     let later = read_only.now + chrono::Duration::seconds(60);
     app::update(&mut read_only, Action::Tick(later));
+    // The spotlight on the board's selection (a flagship with agency and author), and from a plenary.
+    let mut spotlight = on_block("d2-curah-ide", lang);
+    app::update(&mut spotlight, Action::OpenBoard);
+    app::update(&mut spotlight, Action::CursorRight);
+    app::update(&mut spotlight, Action::CursorDown);
+    app::update(&mut spotlight, Action::OpenSpotlight);
+    let mut spotlight_plenary = on_block("d2-presentasi-ide", lang);
+    spotlight_plenary.lab.as_mut().unwrap().plenary_table = 1;
+    app::update(&mut spotlight_plenary, Action::OpenSpotlight);
     vec![
+        ("spotlight", spotlight),
+        ("spotlight_plenary", spotlight_plenary),
         ("conflict", conflict),
         ("conflict_bar", conflict_bar),
         ("read_only", read_only),

@@ -57,6 +57,8 @@ pub enum Action {
     Paste(String),
     /// The board's next page of ideas, now (it also turns on its own).
     NextBoardPage,
+    /// `s`: the selected idea (on the board) or the presenting table's first idea (plenary), alone, large.
+    OpenSpotlight,
     /// Ctrl-U in a text field: the line is emptied (the field being edited, or the capture bar).
     ClearLine,
     // Tallies and reports

@@ -81,6 +81,7 @@ pub static AGENDA: &[Binding] = &[
     bind(DIGITS, Action::DigitKey(0), "help.key.capture_table", None),
     bind(&[key(KeyCode::Enter)], Action::OpenBoard, "help.key.board", Some("hint.board")),
     bind(&[ch('n')], Action::NextBoardPage, "help.key.board_page", None),
+    bind(&[ch('s')], Action::OpenSpotlight, "help.key.spotlight_plenary", None),
     bind(&[ch('u')], Action::Undo, "help.key.undo", None),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
     bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),
@@ -119,6 +120,7 @@ pub static BOARD: &[Binding] = &[
     bind(&[ch('e')], Action::EditIdea, "help.key.edit", Some("hint.edit")),
     bind(&[ch('m')], Action::MoveIdea, "help.key.move", Some("hint.move")),
     bind(&[ch('f')], Action::ToggleFlagship, "help.key.flagship", Some("hint.flagship")),
+    bind(&[ch('s')], Action::OpenSpotlight, "help.key.spotlight", Some("hint.spotlight")),
     bind(&[ch('x'), key(KeyCode::Delete)], Action::DeleteIdea, "help.key.delete", Some("hint.delete")),
     bind(&[ch('u')], Action::Undo, "help.key.undo", Some("hint.undo")),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
@@ -223,6 +225,22 @@ pub static OVERVIEW: &[Binding] = &[
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
 ];
 
+pub static SPOTLIGHT: &[Binding] = &[
+    bind(
+        &[key(KeyCode::Right), key(KeyCode::Down), key(KeyCode::PageDown), ch(' ')],
+        Action::CursorDown,
+        "help.key.spotlight_next",
+        Some("hint.next"),
+    ),
+    bind(
+        &[key(KeyCode::Left), key(KeyCode::Up), key(KeyCode::PageUp)],
+        Action::CursorUp,
+        "help.key.spotlight_prev",
+        None,
+    ),
+    bind(&[key(KeyCode::Esc), key(KeyCode::Enter), ch('s')], Action::Back, "help.key.close", Some("hint.close")),
+];
+
 pub static HELP: &[Binding] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.scroll_up", None),
     bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.scroll_down", None),
@@ -262,16 +280,18 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::ConfirmQuit => CONFIRM_QUIT,
         Mode::Conflict => CONFLICT,
         Mode::ConfirmFlagship => CONFIRM_FLAGSHIP,
+        Mode::Spotlight => SPOTLIGHT,
         Mode::Tally => TALLY,
         Mode::Awards => AWARDS,
     }
 }
 
 /// Modes listed in the help overlay, in the order a coach meets them.
-pub const HELP_MODES: [Mode; 10] = [
+pub const HELP_MODES: [Mode; 11] = [
     Mode::Agenda,
     Mode::Capture,
     Mode::Board,
+    Mode::Spotlight,
     Mode::Form,
     Mode::Trash,
     Mode::Setup,

@@ -15,6 +15,7 @@ mod overview;
 mod report;
 pub mod screen;
 mod setup;
+mod spotlight;
 mod start;
 mod trash;
 mod update;
@@ -85,6 +86,8 @@ pub enum Mode {
     Tally,
     /// The awards list for the closing ceremony.
     Awards,
+    /// One idea in large type, over any screen.
+    Spotlight,
 }
 
 pub struct State {

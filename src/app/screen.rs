@@ -47,6 +47,8 @@ pub enum Overlay {
     Conflict,
     /// The agency already has a flagship: move the star to the selected idea?
     ConfirmFlagship(FlagshipMove),
+    /// One idea alone on the wall, in large type: what the room discusses is what it sees.
+    Spotlight { idea: u64 },
 }
 
 impl Screen {
@@ -74,6 +76,7 @@ impl Overlay {
             Overlay::ConfirmQuit(_) => Mode::ConfirmQuit,
             Overlay::Conflict => Mode::Conflict,
             Overlay::ConfirmFlagship(_) => Mode::ConfirmFlagship,
+            Overlay::Spotlight { .. } => Mode::Spotlight,
         }
     }
 }

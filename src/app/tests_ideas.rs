@@ -118,6 +118,33 @@ fn a_title_may_start_with_a_digit_once_the_table_is_chosen() {
 }
 
 #[test]
+fn the_spotlight_shows_one_idea_and_steps_through_its_table() {
+    let mut s = state();
+    for title in ["Satu", "Dua", "Tiga"] {
+        capture(&mut s, 2, title);
+    }
+    update(&mut s, Action::Back);
+    run(&mut s, [Action::OpenBoard, Action::CursorRight]);
+    update(&mut s, Action::OpenSpotlight);
+    let spotlit = |s: &State| match s.layers.top() {
+        Some(Overlay::Spotlight { idea }) => session(s).idea(*idea).map(|i| i.title.clone()),
+        _ => None,
+    };
+    assert_eq!((s.mode(), spotlit(&s).as_deref()), (Mode::Spotlight, Some("Tiga")), "the selected (newest) idea");
+    update(&mut s, Action::CursorUp);
+    assert_eq!(spotlit(&s).as_deref(), Some("Dua"), "the clicker goes back through the table, oldest first");
+    run(&mut s, [Action::CursorUp, Action::CursorUp]);
+    assert_eq!(spotlit(&s).as_deref(), Some("Satu"), "and stops at its first idea");
+    update(&mut s, Action::Back);
+    assert_eq!(s.mode(), Mode::Board);
+    assert_eq!(
+        lab(&s).selected_idea().and_then(|id| session(&s).idea(id)).map(|i| i.title.as_str()),
+        Some("Satu"),
+        "the selection followed"
+    );
+}
+
+#[test]
 fn the_delete_notice_goes_once_undo_is_used() {
     let mut s = state();
     capture(&mut s, 1, "Satu");

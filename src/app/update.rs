@@ -55,6 +55,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Text(input) => state.text(input),
         Action::Paste(text) => state.paste(&text),
         Action::ClearLine => state.clear_line(),
+        Action::OpenSpotlight => state.open_spotlight(),
         Action::NextBoardPage => {
             if let Some(lab) = state.lab.as_mut() {
                 lab.board_page = lab.board_page.wrapping_add(1);
@@ -173,6 +174,7 @@ impl State {
             Mode::Setup => self.setup_cursor(dy),
             Mode::Tally => self.tally_scroll(dy),
             Mode::Awards => self.turn_awards_page(dy.signum()),
+            Mode::Spotlight => self.spotlight_step(dx + dy),
             Mode::Agenda
             | Mode::PlanPath
             | Mode::Capture
@@ -213,7 +215,8 @@ impl State {
             | Mode::ConfirmQuit
             | Mode::Conflict
             | Mode::Tally
-            | Mode::Awards => vec![],
+            | Mode::Awards
+            | Mode::Spotlight => vec![],
         }
     }
 

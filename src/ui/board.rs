@@ -80,7 +80,7 @@ pub fn idea_lines(idea: &Idea, width: usize) -> Vec<String> {
 }
 
 /// Word-wraps `text` to `width` columns: the first line starts with `first`, the others with `rest`.
-fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let mut lines = vec![first.to_string()];
     breaks(text, width, first.width(), rest.width(), |piece| match piece {
         Piece::NewLine => lines.push(rest.to_string()),

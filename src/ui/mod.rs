@@ -12,6 +12,7 @@ mod help;
 mod overview;
 mod report;
 mod setup;
+mod spotlight;
 mod start;
 pub mod theme;
 mod trash;
@@ -114,6 +115,7 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
                 }
             }
             Overlay::ConfirmFlagship(pending) => dialogs::confirm_flagship(ctx, lab, pending, frame, body),
+            Overlay::Spotlight { idea } => spotlight::render(ctx, lab, *idea, frame, body),
             // Drawn over everything (the help) or by the start screen (the plan path).
             Overlay::Help { .. } | Overlay::PlanPath { .. } => {}
         }
