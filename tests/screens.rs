@@ -150,7 +150,10 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut plenary = on_block("d2-presentasi-ide", lang);
     plenary.lab.as_mut().unwrap().plenary_table = 1;
     let pause = on_block("d2-ishoma", lang);
-    let awards = on_block("d3-penghargaan", lang);
+    let mut awards = on_block("d3-penghargaan", lang);
+    // What `update` derives for the screen (the tally) on the way to the block.
+    let now = awards.now;
+    app::update(&mut awards, Action::Tick(now));
     let mut time_up = on_block("d1-drumup-birokrasi", lang);
     start_timer(&mut time_up, 75 * 60 + 133);
     time_up.time_up_at = Some(time_up.now - Duration::seconds(133));

@@ -55,6 +55,8 @@ pub enum Action {
     /// A key for the focused text input (the capture bar or a form field).
     Text(Input),
     Paste(String),
+    /// `v` on the awards: the list (for checking) or one awardee at a time (for the ceremony).
+    ToggleAwardsList,
     /// The board's next page of ideas, now (it also turns on its own).
     NextBoardPage,
     /// `s`: the selected idea (on the board) or the presenting table's first idea (plenary), alone, large.

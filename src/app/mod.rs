@@ -210,6 +210,8 @@ pub struct Lab {
     /// The tally of this session and the save generation it was computed at; kept fresh only while a
     /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
     pub tally: Option<TallyView>,
+    /// The awards as a list (for checking) instead of one awardee at a time (for the ceremony).
+    pub awards_list: bool,
     /// Pages the coach turned the board on by hand (`n`), added to the page the clock brings up.
     pub board_page: usize,
     /// The page of the awards list on the wall (the awards screen and an awards block alike).
@@ -267,6 +269,27 @@ pub struct TallyView {
     pub generation: u64,
     pub tally: Tally,
     pub readiness: ReadinessText,
+    /// For each awardee of the tally (same order as `tally.authors`), the ids of their live ideas, oldest
+    /// first: what the ceremony reads out with their name.
+    pub awardee_ideas: Vec<Vec<u64>>,
+}
+
+/// Each awardee's live ideas (see [`TallyView::awardee_ideas`]), found in one pass over the ideas.
+fn awardee_ideas(tally: &Tally, session: &Session) -> Vec<Vec<u64>> {
+    use crate::model::names::Caseless;
+    let mut by_name: FastMap<Caseless<'_>, usize> = FastMap::default();
+    for (i, author) in tally.authors.iter().enumerate() {
+        by_name.entry(Caseless(author.name.as_str())).or_insert(i);
+    }
+    let mut ideas = vec![Vec::new(); tally.authors.len()];
+    for idea in session.ideas.iter().filter(|i| i.is_live()) {
+        for name in crate::model::agency::author_names(idea.author.as_deref().unwrap_or("")) {
+            if let Some(&i) = by_name.get(&Caseless(name)) {
+                ideas[i].push(idea.id);
+            }
+        }
+    }
+    ideas
 }
 
 /// The readiness check worded for the wall in one language: made when the tally or the language changes, so
@@ -397,6 +420,7 @@ impl Lab {
             form: None,
             tally: None,
             board_page: 0,
+            awards_list: false,
             awards_page: 0,
         }
     }
@@ -541,7 +565,8 @@ impl State {
                 let name = lab.file_name();
                 let tally = Tally::of(&[SessionRef::new(name, &lab.session)]);
                 let readiness = ReadinessText::of(&tally, lang);
-                lab.tally = Some(TallyView { generation, tally, readiness });
+                let awardee_ideas = awardee_ideas(&tally, &lab.session);
+                lab.tally = Some(TallyView { generation, tally, readiness, awardee_ideas });
             }
         }
     }

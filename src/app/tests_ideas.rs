@@ -118,6 +118,40 @@ fn a_title_may_start_with_a_digit_once_the_table_is_chosen() {
 }
 
 #[test]
+fn the_clicker_steps_through_the_awardees_before_the_next_block() {
+    let mut s = state();
+    let now = s.now;
+    for (table, author) in [("meja-1", "Ani"), ("meja-2", "Budi"), ("meja-3", "Citra")] {
+        let idea = crate::model::NewIdea {
+            group: table.into(),
+            title: format!("Ide {author}"),
+            author: Some(author.into()),
+            ..Default::default()
+        };
+        s.lab.as_mut().unwrap().session.add_idea(idea, now).unwrap();
+    }
+    s.lab.as_mut().unwrap().reindex();
+    let plan = &session(&s).plan;
+    let awards = plan.blocks().position(|(_, b)| b.kind == crate::model::BlockKind::Awards).unwrap();
+    let after = plan.at_flat_index(awards + 1).map(|(_, b)| b.id.clone());
+    s.lab.as_mut().unwrap().session.progress.block = plan.at_flat_index(awards).unwrap().1.id.clone();
+    update(&mut s, Action::Tick(now));
+    let current = |s: &State| lab(s).current().1.id.clone();
+    let on_awards = current(&s);
+    run(&mut s, [Action::NextBlock, Action::NextBlock]);
+    assert_eq!((current(&s), lab(&s).awards_page), (on_awards.clone(), 2), "the clicker reads out each awardee");
+    update(&mut s, Action::PrevBlock);
+    assert_eq!((current(&s), lab(&s).awards_page), (on_awards.clone(), 1), "and goes back one");
+    run(&mut s, [Action::NextBlock, Action::NextBlock]);
+    assert_eq!(Some(current(&s)), after, "after the last awardee it moves on");
+    // The list (v) pages as before: the clicker moves on at once.
+    update(&mut s, Action::PrevBlock);
+    update(&mut s, Action::ToggleAwardsList);
+    update(&mut s, Action::NextBlock);
+    assert_eq!(Some(current(&s)), after);
+}
+
+#[test]
 fn the_spotlight_shows_one_idea_and_steps_through_its_table() {
     let mut s = state();
     for title in ["Satu", "Dua", "Tiga"] {

@@ -17,8 +17,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
-        Action::NextBlock => state.step_block(1),
-        Action::PrevBlock => state.step_block(-1),
+        Action::NextBlock => state.clicker(1),
+        Action::PrevBlock => state.clicker(-1),
+        Action::ToggleAwardsList => state.toggle_awards_list(),
         Action::FirstBlockOfDay => state.edge_of_day(false),
         Action::LastBlockOfDay => state.edge_of_day(true),
         Action::NextTable => state.step_table(1),

@@ -14,6 +14,7 @@ use crate::app::{Lab, ReadinessText};
 use crate::i18n::plural_key;
 use crate::i18n::stage_label;
 use crate::model::Stage;
+use crate::model::text::inert;
 use crate::tally::{OneAgencyStatus, Tally, readiness, status_label};
 
 /// The text after a bar: " 8 ★1".
@@ -255,8 +256,78 @@ fn award_lines(ctx: &Ctx, tally: &Tally, text: &ReadinessText, width: usize) -> 
     lines
 }
 
-/// The awards list with a heading and its page; `page` is clamped to the pages there are.
+/// The awards: one awardee at a time for the ceremony (`page` is the awardee), or the list for checking
+/// (`v`; `page` is the list's page).
 pub fn awards(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, page: usize) {
+    if lab.awards_list {
+        awards_list(ctx, lab, frame, area, page);
+    } else {
+        ceremony(ctx, lab, frame, area, page);
+    }
+}
+
+/// One awardee, large: their name (in glyphs when it fits, always with its plain twin), agency and table,
+/// then their ideas; what is still open is one line above, so it is settled before the names are read.
+fn ceremony(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, page: usize) {
+    let (Some(view), Some(text)) = (lab.tally.as_ref(), lab.readiness_text()) else { return };
+    let tally = &view.tally;
+    let lang = ctx.lang.code();
+    let width = area.width as usize;
+    let people = tally.authors.len();
+    let [title_area, open_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    if people == 0 {
+        let title = t!(&plural_key("awards.title", 0), people = 0, page = 1, pages = 1, locale = lang);
+        frame.render_widget(Paragraph::new(fit(&format!(" {title}"), width)).style(ctx.theme.accent), title_area);
+        frame.render_widget(Paragraph::new(format!(" {}", ctx.t("awards.nobody"))).style(ctx.theme.text), body);
+        return;
+    }
+    let at = page.min(people - 1);
+    let author = &tally.authors[at];
+    let title = t!("awards.ceremony_title", n = at + 1, of = people, locale = lang);
+    frame.render_widget(Paragraph::new(fit(&format!(" {title}"), width)).style(ctx.theme.accent), title_area);
+    frame.render_widget(Paragraph::new(readiness_line(ctx, tally, text, width)), open_area);
+    let name =
+        if author.absent { format!("{} {}", author.name, ctx.t("form.absent_mark")) } else { author.name.clone() };
+    let agency = author.agency.clone().unwrap_or_else(|| ctx.t("tally.no_agency"));
+    let mut below: Vec<Line> = vec![
+        Line::styled(fit(&name, width), ctx.theme.title),
+        Line::styled(fit(&agency, width), ctx.theme.text),
+        Line::styled(fit(&author.table, width), ctx.theme.text),
+        Line::raw(""),
+    ];
+    let ideas = view.awardee_ideas.get(at).map_or(&[][..], |v| v.as_slice());
+    for idea in ideas.iter().filter_map(|&id| lab.session.idea(id)) {
+        let mark = if idea.flagship { "★ " } else { "• " };
+        for line in super::board::wrap(&inert(&idea.title), width.saturating_sub(4).min(72), mark, "  ") {
+            below.push(Line::styled(line, if idea.flagship { ctx.theme.accent } else { ctx.theme.text }));
+        }
+    }
+    let below_h = below.len() as u16;
+    // The name in large glyphs when the font has it (ASCII) and it fits above the rest.
+    let big = if author.name.is_ascii() && !author.name.is_empty() { Some(author.name.as_str()) } else { None };
+    let big_h = big.filter(|n| n.len() * 4 + 4 <= width).map_or(0, |_| 4u16);
+    let show_big = big_h > 0 && big_h + 1 + below_h.min(8) <= body.height;
+    let [big_area, _, rest] = Layout::vertical([
+        Constraint::Length(if show_big { big_h } else { 0 }),
+        Constraint::Length(u16::from(show_big)),
+        Constraint::Min(0),
+    ])
+    .areas(body);
+    if let (true, Some(name)) = (show_big, big) {
+        let glyphs = tui_big_text::BigText::builder()
+            .pixel_size(tui_big_text::PixelSize::Quadrant)
+            .style(ctx.theme.title)
+            .alignment(ratatui::layout::Alignment::Center)
+            .lines(vec![Line::from(name.to_string())])
+            .build();
+        frame.render_widget(glyphs, big_area);
+    }
+    frame.render_widget(Paragraph::new(below).alignment(ratatui::layout::Alignment::Center), rest);
+}
+
+/// The awards list with a heading and its page; `page` is clamped to the pages there are.
+fn awards_list(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, page: usize) {
     let (Some(tally), Some(text)) = (lab.tally(), lab.readiness_text()) else { return };
     let lang = ctx.lang.code();
     let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
