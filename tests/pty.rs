@@ -294,3 +294,56 @@ fn hostile_text_already_in_the_file_is_shown_inert() {
     app.send("q");
     assert_eq!(app.wait_exit(), (true, true));
 }
+
+/// The coach's hands in the real binary (issue 13): Shift-Tab as terminals send it, a title that starts with
+/// digits after the digit that chose its table, and the clicker through the awards ceremony.
+#[test]
+fn shift_tab_digit_titles_and_the_awards_clicker() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the group work", |s| s.contains("Curah Ide Inovasi per OPD"));
+    // `1` opens the bar on table 1; "24 jam …" is the title, digits and all.
+    app.send("1");
+    app.wait_for("the capture bar", |s| s.contains("Meja 1") && s.contains("Enter"));
+    app.send("24 jam layanan darurat 112");
+    app.send("\r");
+    app.wait_for("the saved idea", |s| s.contains("24 jam layanan darurat 112") && s.contains("Saved "));
+    // Shift-Tab (CSI Z) steps the bar back a table: from Meja 1 to the last table.
+    app.send("\x1b[Z");
+    app.send("Ide meja terakhir");
+    app.send("\r");
+    app.wait_for("the second idea", |s| s.contains("Ide meja terakhir") && s.contains("Saved "));
+    app.send("\x1b");
+    let session = innolab::store::load(&path).unwrap();
+    let filed: Vec<(String, String)> = session.ideas.iter().map(|i| (i.group.clone(), i.title.clone())).collect();
+    let last_table = session.groups.last().unwrap().id.clone();
+    assert_eq!(
+        filed,
+        [("meja-1".to_string(), "24 jam layanan darurat 112".to_string()), (last_table, "Ide meja terakhir".into())]
+    );
+    app.send("\x03");
+    assert_eq!(app.wait_exit(), (true, true));
+
+    // The awards block with two awardees: → reads out each, then moves on to the closing.
+    let mut session = innolab::store::load(&path).unwrap();
+    for (table, author) in [("meja-1", "Ani"), ("meja-2", "Budi")] {
+        let idea = innolab::model::NewIdea {
+            group: table.into(),
+            title: format!("Ide dari {author}"),
+            author: Some(author.into()),
+            ..Default::default()
+        };
+        session.add_idea(idea, session.updated_at).unwrap();
+    }
+    session.progress.block = "d3-penghargaan".into();
+    innolab::store::save(&path, &session).unwrap();
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the first awardee", |s| s.contains("1 of 2") && s.contains("Ide dari Ani"));
+    app.send(RIGHT);
+    app.wait_for("the second awardee", |s| s.contains("2 of 2") && s.contains("Ide dari Budi"));
+    app.send(RIGHT);
+    app.wait_for("the block after the awards", |s| !s.contains("of 2") && s.contains("Penutupan"));
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+}
