@@ -176,7 +176,7 @@ pub static TALLY: &[Binding] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.scroll_up", None),
     bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.scroll_down", None),
     bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.page_up", None),
-    bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.page_down", None),
+    bind(&[key(KeyCode::PageDown), ch(' ')], Action::PageDown, "help.key.page_down", Some("hint.next_page")),
     bind(&[ch('A')], Action::OpenAwards, "help.key.awards", Some("hint.awards")),
     bind(&[ch('E')], Action::Export, "help.key.export", Some("hint.export")),
     bind(&[key(KeyCode::Esc), ch('T')], Action::Back, "help.key.close", Some("hint.close")),

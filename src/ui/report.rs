@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline};
+use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
@@ -68,18 +68,44 @@ fn per_table(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
+/// Ideas per agency as bars; ideas without an agency are a warning line above them, never a bar (they are
+/// work still to do, not the room's biggest agency).
 fn per_agency(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
-    let max = tally.by_agency.iter().map(|a| a.ideas).max().unwrap_or(0);
-    let no_agency = ctx.t("tally.no_agency");
+    let named: Vec<_> = tally.by_agency.iter().filter(|a| a.agency.is_some()).collect();
+    let without: usize = tally.by_agency.iter().filter(|a| a.agency.is_none()).map(|a| a.ideas).sum();
+    let max = named.iter().map(|a| a.ideas).max().unwrap_or(0);
     let label_w = (width / 2).clamp(8, 28);
-    let suffix_w = suffix_width(tally.by_agency.iter().map(|a| (a.ideas, a.flagship)));
+    let suffix_w = suffix_width(named.iter().map(|a| (a.ideas, a.flagship)));
     let mut lines = vec![heading(ctx, "tally.per_agency")];
+    if without > 0 {
+        let ideas = super::ideas_count(ctx.lang, without);
+        let line = t!("tally.without_agency", ideas = ideas, locale = ctx.lang.code());
+        lines.push(Line::styled(fit(&format!("⚠ {line}"), width), ctx.theme.error));
+    }
     if tally.by_agency.is_empty() {
         lines.push(Line::styled(ctx.t("tally.nothing_yet"), ctx.theme.text));
     }
-    lines.extend(tally.by_agency.iter().map(|a| {
-        let name = a.agency.as_deref().unwrap_or(&no_agency);
-        bar(ctx, name, label_w, a.ideas, max, width, a.flagship, suffix_w)
+    lines.extend(
+        named
+            .iter()
+            .map(|a| bar(ctx, a.agency.as_deref().unwrap_or(""), label_w, a.ideas, max, width, a.flagship, suffix_w)),
+    );
+    lines
+}
+
+/// Ideas per agenda block that has any, as labelled bars ("D2 Curah Ide ████ 12").
+fn per_block(ctx: &Ctx, tally: &Tally, width: usize) -> Vec<Line<'static>> {
+    let blocks: Vec<_> = tally.by_block.iter().filter(|b| b.ideas > 0).collect();
+    let max = blocks.iter().map(|b| b.ideas).max().unwrap_or(0);
+    let label_w = (width / 2).clamp(8, 28);
+    let suffix_w = suffix_width(blocks.iter().map(|b| (b.ideas, 0)));
+    let mut lines = vec![heading(ctx, "tally.per_block")];
+    if blocks.is_empty() {
+        lines.push(Line::styled(ctx.t("tally.nothing_yet"), ctx.theme.text));
+    }
+    lines.extend(blocks.iter().map(|b| {
+        let label = format!("{}{} {}", ctx.t("tally.day_short"), b.day, b.title);
+        bar(ctx, &label, label_w, b.ideas, max, width, 0, suffix_w)
     }));
     lines
 }
@@ -185,18 +211,9 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, scroll: u16, frame: &mut Frame, area: 
         let mut left_lines = per_table(ctx, tally, w);
         left_lines.push(Line::raw(""));
         left_lines.extend(stages_and_days(ctx, tally, w));
-        let spark_row = left_lines.len() as u16 + 1;
         left_lines.push(Line::raw(""));
-        left_lines.push(heading(ctx, "tally.per_block"));
+        left_lines.extend(per_block(ctx, tally, w));
         frame.render_widget(Paragraph::new(left_lines).scroll((scroll, 0)), left);
-        // The captures per block as a sparkline, under the stage and day counts, when it is in view.
-        let data: Vec<u64> = tally.by_block.iter().map(|b| b.ideas as u64).collect();
-        if let Some(y) =
-            (left.y + spark_row + 1).checked_sub(scroll).filter(|&y| y >= left.y && y + 2 <= left.y + left.height)
-        {
-            let spark = Rect { x: left.x, y, width: left.width.min(data.len() as u16).max(1), height: 2 };
-            frame.render_widget(Sparkline::default().data(&data).style(ctx.theme.ok), spark);
-        }
         let rw = right.width as usize;
         let mut right_lines = per_agency(ctx, tally, rw);
         right_lines.push(Line::raw(""));
@@ -213,6 +230,8 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, scroll: u16, frame: &mut Frame, area: 
         lines.extend(one_agency(ctx, tally, w));
         lines.push(Line::raw(""));
         lines.extend(stages_and_days(ctx, tally, w));
+        lines.push(Line::raw(""));
+        lines.extend(per_block(ctx, tally, w));
         lines.push(Line::raw(""));
         lines.extend(readiness_lines(ctx, tally, text, w));
         frame.render_widget(Paragraph::new(lines).scroll((scroll, 0)), body);
