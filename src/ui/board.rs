@@ -19,6 +19,9 @@ use crate::model::text::inert;
 /// Each table card needs at least this many columns to sit beside another.
 const CARD_MIN_WIDTH: u16 = 22;
 
+/// The longest line that still reads well from the back of the room.
+const READABLE_LINE: u16 = 60;
+
 /// A card needs its frame and at least one line of ideas.
 const CARD_MIN_HEIGHT: u16 = 3;
 
@@ -38,7 +41,8 @@ pub fn grid(n: u16, area: Rect) -> Option<(u16, u16)> {
             let (w, h) = (area.width / cols, area.height / rows);
             (w >= CARD_MIN_WIDTH || cols == 1).then_some(())?;
             (h >= CARD_MIN_HEIGHT).then_some(())?;
-            let room = u32::from(w.saturating_sub(2)) * u32::from(h.saturating_sub(2));
+            // Lines longer than about 60 columns are hard to read from the back: width beyond that is not room.
+            let room = u32::from(w.saturating_sub(2).min(READABLE_LINE)) * u32::from(h.saturating_sub(2));
             // More room wins; on a tie, fewer empty cells, then wider cards (titles wrap less).
             Some(((room, std::cmp::Reverse(rows * cols - n), w), (cols, rows)))
         })
