@@ -380,6 +380,20 @@ fn every_screen_at_both_sizes_in_both_languages() {
     }
 }
 
+/// The wall screens at the sizes a room meets besides 80x24 and 160x45: a 120x35 laptop and a 240x67 4K
+/// projector with a large font.
+#[test]
+fn the_wall_screens_at_more_sizes() {
+    let wall = ["group_work_crowded", "board_selection", "spotlight", "plenary", "awards", "tally"];
+    for lang in [Lang::Id, Lang::En] {
+        for (name, state) in screens(lang).into_iter().filter(|(n, _)| wall.contains(n)) {
+            for (w, h) in [(120, 35), (240, 67)] {
+                insta::assert_snapshot!(format!("{name}_{w}x{h}_{}", lang.code()), draw(&state, w, h));
+            }
+        }
+    }
+}
+
 #[test]
 fn below_the_minimum_it_asks_for_a_bigger_window() {
     let state = on_block("d2-curah-ide", Lang::En);

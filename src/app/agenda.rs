@@ -16,6 +16,7 @@ impl State {
         lab.session.progress.block = block.id.clone();
         lab.plenary_table = 0;
         lab.awards_page = 0;
+        lab.plenary_page = 0;
         self.time_up_at = None;
         self.changed()
     }
@@ -57,7 +58,10 @@ impl State {
                 _ if lab.current().1.kind == crate::model::BlockKind::Awards => {
                     lab.awards_page = lab.awards_page.saturating_add_signed(delta);
                 }
-                _ => lab.plenary_table = step(lab.plenary_table),
+                _ => {
+                    lab.plenary_table = step(lab.plenary_table);
+                    lab.plenary_page = 0;
+                }
             }
         }
         vec![]

@@ -210,6 +210,8 @@ pub struct Lab {
     /// The tally of this session and the save generation it was computed at; kept fresh only while a
     /// screen shows it (see `State::sync_derived`), so rendering never has to count ideas.
     pub tally: Option<TallyView>,
+    /// The page of the presenting table's ideas at a plenary (see [`plenary_per_page`]).
+    pub plenary_page: usize,
     /// The awards as a list (for checking) instead of one awardee at a time (for the ceremony).
     pub awards_list: bool,
     /// Pages the coach turned the board on by hand (`n`), added to the page the clock brings up.
@@ -380,6 +382,13 @@ impl IdeaIndex {
     }
 }
 
+/// How many of the presenting table's ideas a plenary page shows on a wall `height` rows high: each idea
+/// takes three rows (its title on up to two, its agency, author and star on one) under the block's heading,
+/// with a row kept for the page line.
+pub fn plenary_per_page(height: u16) -> usize {
+    (usize::from(height.saturating_sub(7)) / 3).max(1)
+}
+
 /// How long a new idea stays highlighted on the board.
 pub const HIGHLIGHT_SECS: i64 = 5;
 
@@ -420,6 +429,7 @@ impl Lab {
             form: None,
             tally: None,
             board_page: 0,
+            plenary_page: 0,
             awards_list: false,
             awards_page: 0,
         }

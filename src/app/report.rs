@@ -39,6 +39,20 @@ impl State {
     /// The clicker (→ and ←): on an awards block in the ceremony it steps through the awardees first, and
     /// moves to the next block only after the last one (to the previous only from the first).
     pub(super) fn clicker(&mut self, delta: isize) -> Vec<Effect> {
+        // At a plenary the clicker pages the presenting table's ideas first.
+        let per_page = super::plenary_per_page(self.size.1);
+        if let Some(lab) = self.lab.as_mut()
+            && lab.current().1.kind == BlockKind::Plenary
+        {
+            let table = lab.plenary_table.min(lab.session.groups.len().saturating_sub(1));
+            let ideas = lab.index.per_group.get(table).map_or(0, Vec::len);
+            let pages = ideas.div_ceil(per_page).max(1);
+            let page = lab.plenary_page.min(pages - 1);
+            if (delta > 0 && page + 1 < pages) || (delta < 0 && page > 0) {
+                lab.plenary_page = page.saturating_add_signed(delta.signum());
+                return vec![];
+            }
+        }
         if let Some(lab) = self.lab.as_ref()
             && lab.current().1.kind == BlockKind::Awards
             && !lab.awards_list

@@ -152,6 +152,28 @@ fn the_clicker_steps_through_the_awardees_before_the_next_block() {
 }
 
 #[test]
+fn the_clicker_pages_a_plenary_table_before_the_next_block() {
+    let mut s = state();
+    update(&mut s, Action::Resize { width: 80, height: 24 });
+    let per_page = crate::app::plenary_per_page(24);
+    for n in 0..per_page + 1 {
+        capture(&mut s, 1, &format!("Ide {n}"));
+    }
+    update(&mut s, Action::Back);
+    let plan = &session(&s).plan;
+    let plenary = plan.blocks().position(|(_, b)| b.kind == crate::model::BlockKind::Plenary).unwrap();
+    let (on, after) =
+        (plan.at_flat_index(plenary).unwrap().1.id.clone(), plan.at_flat_index(plenary + 1).unwrap().1.id.clone());
+    s.lab.as_mut().unwrap().session.progress.block = on.clone();
+    update(&mut s, Action::NextBlock);
+    assert_eq!((lab(&s).current().1.id.clone(), lab(&s).plenary_page), (on.clone(), 1), "the second page first");
+    update(&mut s, Action::PrevBlock);
+    assert_eq!((lab(&s).current().1.id.clone(), lab(&s).plenary_page), (on.clone(), 0));
+    run(&mut s, [Action::NextBlock, Action::NextBlock]);
+    assert_eq!(lab(&s).current().1.id, after, "after the last page the clicker moves on");
+}
+
+#[test]
 fn the_spotlight_shows_one_idea_and_steps_through_its_table() {
     let mut s = state();
     for title in ["Satu", "Dua", "Tiga"] {

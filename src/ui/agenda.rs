@@ -245,19 +245,38 @@ fn plenary(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame, area: R
         frame.render_widget(Paragraph::new(ctx.t("screen.no_ideas_yet")).style(ctx.theme.text), list_area);
         return;
     }
-    // Oldest first, numbered as the table presents them. Each idea takes at least a row, so no more ideas
-    // than rows can show: only those are built, whatever the table holds.
-    let lines: Vec<Line> = ideas
-        .iter()
-        .rev()
-        .enumerate()
-        .take(list_area.height as usize)
-        .map(|(n, &i)| {
-            Line::from(vec![
-                Span::styled(format!("{:>2}. ", n + 1), ctx.theme.accent),
-                Span::styled(safe(&lab.session.ideas[i].title).into_owned(), ctx.theme.title),
-            ])
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), list_area);
+    // Oldest first, numbered as the table presents them, a page at a time (the clicker turns it): each idea
+    // in large type on up to two lines, then its agency, author and star.
+    let per_page = crate::app::plenary_per_page(ctx.state.size.1);
+    let pages = ideas.len().div_ceil(per_page).max(1);
+    let page = lab.plenary_page.min(pages - 1);
+    let width = usize::from(list_area.width);
+    let measure = width.saturating_sub(5).clamp(8, 64);
+    let mut lines: Vec<Line> = Vec::new();
+    for (n, &i) in ideas.iter().rev().enumerate().skip(page * per_page).take(per_page) {
+        let idea = &lab.session.ideas[i];
+        let number = format!("{:>2}. ", n + 1);
+        let mut title = super::board::wrap(&safe(&idea.title), measure, "", "");
+        if title.len() > 2 {
+            title.truncate(2);
+            title[1] = fit(&format!("{} …", title[1]), measure);
+        }
+        for (k, part) in title.into_iter().enumerate() {
+            let lead = if k == 0 { number.clone() } else { "    ".to_string() };
+            lines.push(Line::from(vec![Span::styled(lead, ctx.theme.accent), Span::styled(part, ctx.theme.title)]));
+        }
+        let mut facts: Vec<String> = Vec::new();
+        if idea.flagship {
+            facts.push(format!("★ {}", ctx.t("spotlight.flagship")));
+        }
+        facts.extend(idea.agency.iter().map(|a| safe(a).into_owned()));
+        facts.extend(idea.author.iter().map(|a| safe(a).into_owned()));
+        let style = if idea.flagship { ctx.theme.accent } else { ctx.theme.text };
+        lines.push(Line::styled(fit(&format!("    {}", facts.join(" · ")), width), style));
+    }
+    if pages > 1 {
+        let more = t!("screen.plenary_page", page = page + 1, pages = pages, locale = lang);
+        lines.push(Line::styled(fit(&format!("    {more}"), width), ctx.theme.key));
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
 }
