@@ -32,18 +32,7 @@ impl State {
     pub(super) fn edit_selected(&mut self) -> Vec<Effect> {
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let Some(idea) = lab.selected_idea().and_then(|id| lab.session.idea(id)).cloned() else { return vec![] };
-        let new = NewIdea {
-            group: idea.group.clone(),
-            title: idea.title.clone(),
-            agency: idea.agency.clone(),
-            author: idea.author.clone(),
-            detail: idea.detail.clone(),
-            form: idea.form,
-            digital: idea.digital,
-            flagship: idea.flagship,
-            stage: None,
-            block: None,
-        };
+        let new = NewIdea { stage: None, block: None, ..NewIdea::from_idea(&idea) };
         lab.form = Some(idea_form(lab, FormPurpose::EditIdea(idea.id), &new));
         self.layers.push(Overlay::Form);
         refresh_author_suggestions(lab);
@@ -99,11 +88,6 @@ impl State {
             Change::one(to.clone(), Idea { flagship: true, ..to }).and(from.clone(), Idea { flagship: false, ..from });
         record(lab, change, now);
         self.changed()
-    }
-
-    /// Esc on "move the star?": nothing changes.
-    pub(super) fn keep_flagship(&mut self) -> Vec<Effect> {
-        vec![]
     }
 
     pub(super) fn delete_selected(&mut self) -> Vec<Effect> {

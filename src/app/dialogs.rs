@@ -38,18 +38,7 @@ impl State {
                 None => theirs.groups.first().map(|g| g.id.clone()).unwrap_or_default(),
             };
             let block = theirs.plan.find_block(&idea.block).map(|(_, b)| b.id.clone());
-            let new = crate::model::NewIdea {
-                group,
-                title: idea.title.clone(),
-                agency: idea.agency.clone(),
-                author: idea.author.clone(),
-                detail: idea.detail.clone(),
-                form: idea.form,
-                digital: idea.digital,
-                flagship: idea.flagship,
-                stage: Some(idea.stage),
-                block,
-            };
+            let new = crate::model::NewIdea { group, block, ..crate::model::NewIdea::from_idea(idea) };
             if theirs.find_duplicate(&new).is_some() {
                 already += 1;
                 continue;

@@ -12,8 +12,7 @@ use crate::testing::at;
 const T0: &str = "2022-11-02T08:40:00+07:00";
 
 fn session() -> Session {
-    let plan = crate::testing::seed_plan();
-    Session::new(plan, at("2022-11-02T07:30:00+07:00"))
+    crate::testing::seed_session(at("2022-11-02T07:30:00+07:00"))
 }
 
 fn state() -> State {

@@ -230,7 +230,7 @@ impl State {
                     lab.form = None;
                 }
             }
-            Some(Overlay::ConfirmFlagship(_)) => return self.keep_flagship(),
+            // Any other overlay (the star question included: the star stays) just closes.
             Some(_) => {}
             None => match self.layers.screen {
                 Screen::Start | Screen::Agenda => {}

@@ -88,11 +88,9 @@ mod tests {
     use super::*;
     use crate::model::roster::member;
     use crate::model::{NewIdea, Role};
-    use chrono::DateTime;
 
     fn session() -> Session {
-        let plan = crate::testing::seed_plan();
-        let mut s = Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap());
+        let mut s = crate::testing::seed_session(crate::testing::at("2022-11-02T08:00:00+07:00"));
         s.groups[0].members.push(member("Budi", Some("Dinas Kesehatan"), Role::Head, true));
         s.groups[1].members.push(member("Rina", None, Role::Staff, true));
         s.groups[2].members.push(member("Rina", Some("Bappedalitbang"), Role::Head, true));

@@ -113,11 +113,9 @@ mod tests {
     use crate::model::Session;
     use crate::model::session::NewIdea;
     use crate::model::validate::session_problems;
-    use chrono::DateTime;
 
     fn session() -> Session {
-        let plan = crate::testing::seed_plan();
-        Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap())
+        crate::testing::seed_session(crate::testing::at("2022-11-02T08:00:00+07:00"))
     }
 
     #[test]

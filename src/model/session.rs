@@ -158,6 +158,25 @@ pub struct NewIdea {
     pub block: Option<String>,
 }
 
+impl NewIdea {
+    /// What an existing idea carries, to edit it in a form or to add it again to another version of the
+    /// session (its own stage and block; the caller replaces what does not apply).
+    pub fn from_idea(idea: &Idea) -> NewIdea {
+        NewIdea {
+            group: idea.group.clone(),
+            title: idea.title.clone(),
+            agency: idea.agency.clone(),
+            author: idea.author.clone(),
+            detail: idea.detail.clone(),
+            form: idea.form,
+            digital: idea.digital,
+            flagship: idea.flagship,
+            stage: Some(idea.stage),
+            block: Some(idea.block.clone()),
+        }
+    }
+}
+
 /// What makes two ideas the same idea for duplicate checks: table, title and author, each trimmed, inner
 /// runs of white space made one space, and case folded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -368,8 +387,7 @@ mod tests {
     use crate::testing::at;
 
     fn session() -> Session {
-        let plan = crate::testing::seed_plan();
-        Session::new(plan, at("2022-11-02T08:00:00+07:00"))
+        crate::testing::seed_session(at("2022-11-02T08:00:00+07:00"))
     }
 
     #[test]

@@ -279,11 +279,10 @@ pub fn plan_problems(plan: &Plan) -> Vec<Problem> {
 mod tests {
     use super::*;
     use crate::model::session::NewIdea;
-    use chrono::{DateTime, NaiveDate};
+    use chrono::NaiveDate;
 
     fn session() -> Session {
-        let plan = crate::testing::seed_plan();
-        Session::new(plan, DateTime::parse_from_rfc3339("2022-11-02T08:00:00+07:00").unwrap())
+        crate::testing::seed_session(crate::testing::at("2022-11-02T08:00:00+07:00"))
     }
 
     fn kinds(s: &Session) -> Vec<(String, ProblemKind)> {

@@ -3,11 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::form::centered;
+use super::form::{centered, framed};
 use super::{Ctx, fit};
 use crate::app::{FlagshipMove, Lab, SaveFailure};
 
@@ -34,10 +34,7 @@ pub fn confirm_quit(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: R
     // Paths wrap: room for each line twice over, within the screen (centered() clamps to the area).
     let height = (lines.len() as u16 + failure.emergency.len() as u16 + 3).max(10);
     let popup = centered(area, width.clamp(30, 90), height);
-    frame.render_widget(Clear, popup);
-    let block = Block::default().borders(Borders::ALL).border_style(ctx.theme.error).style(ctx.theme.base);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = framed(ctx, frame, popup, ctx.theme.error, None);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
@@ -63,10 +60,7 @@ pub fn conflict(ctx: &Ctx, failure: &SaveFailure, frame: &mut Frame, area: Rect)
     let inner_width = usize::from(width.saturating_sub(2)).max(1);
     let rows: usize = lines.iter().map(|l| l.width().div_ceil(inner_width).max(1)).sum();
     let popup = centered(area, width, (rows as u16).saturating_add(2));
-    frame.render_widget(Clear, popup);
-    let block = Block::default().borders(Borders::ALL).border_style(ctx.theme.error).style(ctx.theme.base);
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = framed(ctx, frame, popup, ctx.theme.error, None);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
 }
 
@@ -89,14 +83,7 @@ pub fn confirm_flagship(ctx: &Ctx, lab: &Lab, pending: &FlagshipMove, frame: &mu
         Line::styled(fit(&ctx.t("flagship.confirm_keys"), text_w), ctx.theme.text),
     ];
     let popup = centered(area, width, 8);
-    frame.render_widget(Clear, popup);
     let heading = fit(&ctx.t("flagship.confirm_title"), width.saturating_sub(2) as usize);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(ctx.theme.accent)
-        .style(ctx.theme.base)
-        .title(Span::styled(heading, ctx.theme.accent));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = framed(ctx, frame, popup, ctx.theme.accent, Some(heading));
     frame.render_widget(Paragraph::new(lines), inner);
 }

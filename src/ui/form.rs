@@ -11,6 +11,25 @@ use crate::app::{FieldKey, FieldValue, Form, FormPurpose, Lab};
 
 const LABEL_WIDTH: u16 = 14;
 
+/// Clears `popup` and draws its frame (border in `border`, the theme's background, an optional heading);
+/// returns the room inside it. Every form and question over the screen is framed this way.
+pub(super) fn framed(
+    ctx: &Ctx,
+    frame: &mut Frame,
+    popup: Rect,
+    border: ratatui::style::Style,
+    heading: Option<String>,
+) -> Rect {
+    frame.render_widget(Clear, popup);
+    let mut block = Block::default().borders(Borders::ALL).border_style(border).style(ctx.theme.base);
+    if let Some(heading) = heading {
+        block = block.title(Span::styled(heading, ctx.theme.accent));
+    }
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    inner
+}
+
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
@@ -41,15 +60,8 @@ pub fn render(ctx: &Ctx, lab: &Lab, form: &Form, frame: &mut Frame, area: Rect) 
     // The fields, then a line for suggestions and one for why the form was refused.
     let rows: u16 = form.fields.iter().map(|f| field_rows(f.key)).sum::<u16>() + 2;
     let popup = centered(area, 76, rows + 2);
-    frame.render_widget(Clear, popup);
     let heading = fit(&format!(" {} ", title(ctx, lab, form)), popup.width.saturating_sub(2) as usize);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(ctx.theme.accent)
-        .style(ctx.theme.base)
-        .title(Span::styled(heading, ctx.theme.accent));
-    let inner = block.inner(popup);
-    frame.render_widget(block, popup);
+    let inner = framed(ctx, frame, popup, ctx.theme.accent, Some(heading));
     let mut y = inner.y;
     let bottom = inner.y + inner.height;
     for (i, field) in form.fields.iter().enumerate() {
