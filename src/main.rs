@@ -185,9 +185,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => innolab::help::exit_with(e, &lossy),
     };
+    let lang_pinned = cli.lang.is_some();
     let lang = cli.lang.unwrap_or(lang);
     let command = cli.command.unwrap_or(Command::Run(RunArgs::default()));
-    match run(command, cli.sessions, lang) {
+    match run(command, cli.sessions, lang, lang_pinned) {
         Ok(()) => ExitCode::SUCCESS,
         Err(lines) => {
             let mut stderr = std::io::stderr().lock();
@@ -200,19 +201,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_tui(sessions: PathBuf, lang: Lang, args: RunArgs) -> Result<(), Vec<String>> {
+fn run_tui(sessions: PathBuf, lang: Lang, lang_pinned: bool, args: RunArgs) -> Result<(), Vec<String>> {
     let target = match (args.path, args.new) {
         (Some(path), _) => Target::Open(ops::resolve_session_path(&sessions, &path)),
         (None, true) => Target::New { plan: args.plan },
         (None, false) => Target::Start,
     };
-    runtime::run(RunOptions { sessions_dir: sessions, target, lang, theme: args.theme }).map_err(|e| e.lines(lang))
+    let options = RunOptions { sessions_dir: sessions, target, lang, lang_pinned, theme: args.theme };
+    runtime::run(options).map_err(|e| e.lines(lang))
 }
 
 /// Runs one command; the error is the lines to print, each naming its file.
-fn run(command: Command, sessions: PathBuf, lang: Lang) -> Result<(), Vec<String>> {
+fn run(command: Command, sessions: PathBuf, lang: Lang, lang_pinned: bool) -> Result<(), Vec<String>> {
     match command {
-        Command::Run(args) => run_tui(sessions, lang, args),
+        Command::Run(args) => run_tui(sessions, lang, lang_pinned, args),
         command => match run_headless(command, &sessions, lang) {
             // `innolab tally … | head`: the reader has all it wanted; exit quietly, as other tools do.
             Err(e) if e.is_broken_pipe() => Ok(()),

@@ -340,13 +340,13 @@ fn edge_numbers() -> impl Strategy<Value = Vec<u8>> {
             let value: serde_json::Value = serde_json::from_str(number).unwrap();
             match at.index(3) {
                 0 => session["ideas"][0]["id"] = value,
-                1 => session["progress"]["timer"]["remaining_secs"] = value,
-                _ => session["progress"]["timer"]["duration_secs"] = value,
+                1 => session["progress"]["timers"][0]["remaining_secs"] = value,
+                _ => session["progress"]["timers"][0]["duration_secs"] = value,
             }
         }
         if running {
-            session["progress"]["timer"]["running"] = true.into();
-            session["progress"]["timer"]["deadline"] = "9998-12-31T23:00:00+07:00".into();
+            session["progress"]["timers"][0]["running"] = true.into();
+            session["progress"]["timers"][0]["deadline"] = "9998-12-31T23:00:00+07:00".into();
         }
         serde_json::to_vec(&session).unwrap()
     })
@@ -417,7 +417,7 @@ fn the_unmutated_inputs_are_accepted() {
     check_tui_on(valid_session_bytes(), &keys).unwrap();
     let mut edge: serde_json::Value = serde_json::from_slice(valid_session_bytes()).unwrap();
     edge["ideas"][0]["id"] = 9007199254740992u64.into();
-    edge["progress"]["timer"]["remaining_secs"] = 604800.into();
+    edge["progress"]["timers"][0]["remaining_secs"] = 604800.into();
     let edge = serde_json::to_vec(&edge).unwrap();
     store::decode_session(Path::new("edge.json"), &edge).unwrap();
     check_tui_on(&edge, &keys).unwrap();

@@ -585,7 +585,9 @@ fn hand_edited_hostile_file(dir: &Path) {
     for b in session.plan.days.iter_mut().flat_map(|d| d.blocks.iter_mut()).filter(|b| b.id == old) {
         b.id.clone_from(&block);
     }
-    for id in [&mut session.progress.block, &mut session.progress.timer.block, &mut session.ideas[0].block] {
+    let first = session.plan.days[0].blocks[0].clone();
+    session.set_timer(innolab::model::Timer::for_block(&first));
+    for id in [&mut session.progress.block, &mut session.progress.timers[0].block, &mut session.ideas[0].block] {
         if *id == old {
             id.clone_from(&block);
         }

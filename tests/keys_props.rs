@@ -315,8 +315,7 @@ fn edge_case() -> impl Strategy<Value = (Session, Timestamp)> {
             session.ideas[4].id = id;
             let block_id = session.plan.blocks().nth(block % session.plan.block_count()).unwrap().1.id.clone();
             session.progress.block = block_id.clone();
-            let timer = &mut session.progress.timer;
-            timer.block = block_id;
+            let mut timer = session.timer_of(session.current_block().unwrap().1);
             timer.duration_secs = duration as u32;
             timer.running = running;
             let offset = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
@@ -328,6 +327,7 @@ fn edge_case() -> impl Strategy<Value = (Session, Timestamp)> {
                 timer.remaining_secs = Some(remaining);
                 timer.deadline = None;
             }
+            session.set_timer(timer);
             (session, instant(now))
         },
     )

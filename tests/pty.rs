@@ -41,8 +41,9 @@ fn walk_the_agenda_use_help_quit_and_resume() {
     assert!(left_alternate, "the terminal must leave the alternate screen");
     assert_eq!(current_block(&path), "d1-drumup-birokrasi");
     let session = innolab::store::load(&path).unwrap();
-    assert!(session.progress.timer.running);
-    assert_eq!(session.progress.timer.duration_secs, 76 * 60);
+    let timer = session.timer_of(session.current_block().unwrap().1);
+    assert!(timer.running);
+    assert_eq!(timer.duration_secs, 76 * 60);
 
     let mut again = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
     again.wait_for("the same block and a running timer", |s| {
@@ -326,7 +327,20 @@ fn shift_tab_digit_titles_and_the_awards_clicker() {
     assert_eq!(app.wait_exit(), (true, true));
 
     // The awards block with two awardees: → reads out each, then moves on to the closing.
-    let mut session = innolab::store::load(&path).unwrap();
+    two_awardees_on(&path, "d3-penghargaan");
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the first awardee", |s| s.contains("1 of 2") && s.contains("Ide dari Ani"));
+    app.send(RIGHT);
+    app.wait_for("the second awardee", |s| s.contains("2 of 2") && s.contains("Ide dari Budi"));
+    app.send(RIGHT);
+    app.wait_for("the block after the awards", |s| !s.contains("of 2") && s.contains("Penutupan"));
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+}
+
+/// Gives the session two awardees (Ani at table 1, Budi at table 2, one idea each) and puts it on `block`.
+fn two_awardees_on(path: &Path, block: &str) {
+    let mut session = innolab::store::load(path).unwrap();
     for (table, author) in [("meja-1", "Ani"), ("meja-2", "Budi")] {
         let idea = innolab::model::NewIdea {
             group: table.into(),
@@ -336,14 +350,73 @@ fn shift_tab_digit_titles_and_the_awards_clicker() {
         };
         session.add_idea(idea, session.updated_at).unwrap();
     }
-    session.progress.block = "d3-penghargaan".into();
-    innolab::store::save(&path, &session).unwrap();
+    session.progress.block = block.into();
+    innolab::store::save(path, &session).unwrap();
+}
+
+/// Waits until the session file records `done` (the app saves each change at once; a kill -9 right after the
+/// screen shows a change could come before the save, which is what the crash tests are for).
+fn wait_for_file(path: &Path, what: &str, done: impl Fn(&innolab::model::Session) -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < until {
+        if innolab::store::load(path).is_ok_and(|s| done(&s)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the session file never recorded {what}");
+}
+
+/// Resume is exact after a kill -9: the language, the plenary's table, the awards position and the open
+/// screen come back, as the block and its running timer do.
+#[test]
+fn resume_is_exact_after_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session(dir.path());
+    two_awardees_on(&path, "d2-presentasi-ide");
+
+    // English from the environment; the coach switches the wall to Indonesian, starts the timer and shows
+    // table 3 at the plenary.
     let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
-    app.wait_for("the first awardee", |s| s.contains("1 of 2") && s.contains("Ide dari Ani"));
+    app.wait_for("the plenary in English", |s| s.contains("table 1 of 6"));
+    app.send("l");
+    app.wait_for("Indonesian", |s| s.contains("meja 1 dari 6"));
+    app.send("t");
+    app.send("\t");
+    app.send("\t");
+    app.wait_for("table 3 with its timer running", |s| s.contains("meja 3 dari 6") && s.contains("berjalan"));
+    wait_for_file(&path, "table 3", |s| s.progress.wall.plenary_table == 2);
+    app.kill_9();
+
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("table 3 in Indonesian, timer running", |s| s.contains("meja 3 dari 6") && s.contains("berjalan"));
+    // The awards screen, at its second awardee.
+    app.send("A");
+    app.wait_for("the first awardee", |s| s.contains("1 dari 2") && s.contains("Ide dari Ani"));
     app.send(RIGHT);
-    app.wait_for("the second awardee", |s| s.contains("2 of 2") && s.contains("Ide dari Budi"));
-    app.send(RIGHT);
-    app.wait_for("the block after the awards", |s| !s.contains("of 2") && s.contains("Penutupan"));
+    app.wait_for("the second awardee", |s| s.contains("2 dari 2") && s.contains("Ide dari Budi"));
+    wait_for_file(&path, "the second awardee", |s| s.progress.wall.awards_page == 1);
+    app.kill_9();
+
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the second awardee again", |s| s.contains("2 dari 2") && s.contains("Ide dari Budi"));
+    // Esc goes back to the plenary it was over, still on table 3.
+    app.send("\x1b");
+    app.wait_for("the plenary, table 3", |s| s.contains("meja 3 dari 6"));
+    // The board, left by a quit this time.
+    app.send("\r");
+    app.wait_for("the board", |s| s.contains("Ide dari Ani") && s.contains("Ide dari Budi") && s.contains("Papan"));
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the board again", |s| {
+        s.contains("Ide dari Ani") && s.contains("Ide dari Budi") && s.contains("Papan")
+    });
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    // A language on the command line wins over the saved one.
+    let mut app = Pty::spawn(dir.path(), &["--lang", "en", "run", "lab.json"], 100, 30);
+    app.wait_for("the board in English", |s| s.contains("Ideas board"));
     app.send("q");
     assert_eq!(app.wait_exit(), (true, true));
 }

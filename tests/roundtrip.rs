@@ -110,12 +110,22 @@ fn valid_session() -> impl Strategy<Value = Session> {
             session.groups[0].members = members;
             session.ideas = ideas;
             session.progress.block = block.clone();
-            session.progress.timer = Timer {
+            session.progress.timers = vec![Timer {
                 block,
                 duration_secs: 600,
                 running,
                 remaining_secs: (!running).then_some(remaining),
                 deadline: running.then(|| now + chrono::Duration::seconds(remaining)),
+            }];
+            let screens = [WallScreen::Agenda, WallScreen::Board, WallScreen::Tally, WallScreen::Awards];
+            session.progress.wall = Wall {
+                lang: running.then_some(innolab::i18n::Lang::Id),
+                screen: screens[remaining.unsigned_abs() as usize % screens.len()],
+                plenary_table: tables as u32 - 1,
+                plenary_page: (remaining.unsigned_abs() % 3) as u32,
+                awards_page: (remaining.unsigned_abs() % 5) as u32,
+                awards_list: !running,
+                spotlight: session.ideas.first().map(|i| i.id),
             };
             session
         })
@@ -138,7 +148,8 @@ proptest! {
         for group in &session.groups { round_trip(group); for m in &group.members { round_trip(m); } }
         for idea in &session.ideas { round_trip(idea); }
         round_trip(&session.progress);
-        round_trip(&session.progress.timer);
+        for timer in &session.progress.timers { round_trip(timer); }
+        round_trip(&session.progress.wall);
     }
 
     #[test]

@@ -141,6 +141,17 @@ fn start_state(lang: Lang) -> State {
     State::new(lang, ThemeName::Projector, at(NOW), start)
 }
 
+/// Applies `action`; a move that only changes what the wall shows (its record in the session) is saved at once
+/// in the room, so such a screen reads "Saved" as it would there.
+fn navigate(state: &mut State, action: Action) {
+    let settled = state.save.saved_generation == state.save.generation;
+    let content = state.save.content;
+    app::update(state, action);
+    if settled && state.save.content == content {
+        state.save.saved_generation = state.save.generation;
+    }
+}
+
 /// Every screen a coach meets, in one state each.
 fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut talk = on_block("d1-drumup-birokrasi", lang);
@@ -153,7 +164,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut awards = on_block("d3-penghargaan", lang);
     // What `update` derives for the screen (the tally) on the way to the block.
     let now = awards.now;
-    app::update(&mut awards, Action::Tick(now));
+    navigate(&mut awards, Action::Tick(now));
     let mut time_up = on_block("d1-drumup-birokrasi", lang);
     start_timer(&mut time_up, 75 * 60 + 133);
     time_up.time_up_at = Some(time_up.now - Duration::seconds(133));
@@ -161,15 +172,15 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     start_timer(&mut flash, 75 * 60 + 2);
     flash.time_up_at = Some(flash.now - Duration::seconds(2));
     let mut overview = on_block("d2-curah-ide", lang);
-    app::update(&mut overview, Action::OpenOverview);
-    app::update(&mut overview, Action::CursorDown);
+    navigate(&mut overview, Action::OpenOverview);
+    navigate(&mut overview, Action::CursorDown);
     let mut help = on_block("d2-curah-ide", lang);
-    app::update(&mut help, Action::OpenHelp);
+    navigate(&mut help, Action::OpenHelp);
     let mut plan_path = start_state(lang);
     plan_path.start.selected = 1;
-    app::update(&mut plan_path, Action::Confirm);
+    navigate(&mut plan_path, Action::Confirm);
     for c in "rencana/lab-2023.json".chars() {
-        app::update(&mut plan_path, Action::Input(c));
+        navigate(&mut plan_path, Action::Input(c));
     }
     let mut empty_board = on_block("d2-curah-ide", lang);
     empty_board.lab.as_mut().unwrap().session.ideas.clear();
@@ -200,7 +211,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         lab.reindex();
     }
     let mut capture = on_block("d2-curah-ide", lang);
-    app::update(&mut capture, Action::DigitKey(2));
+    navigate(&mut capture, Action::DigitKey(2));
     for c in "Antrean online puskesmas 数字 🚀".chars() {
         app::update(
             &mut capture,
@@ -208,12 +219,12 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         );
     }
     let mut details = capture_clone(lang);
-    app::update(&mut details, Action::OpenDetails);
+    navigate(&mut details, Action::OpenDetails);
     let mut board = on_block("d2-curah-ide", lang);
-    app::update(&mut board, Action::OpenBoard);
-    app::update(&mut board, Action::CursorRight);
-    app::update(&mut board, Action::CursorDown);
-    app::update(&mut board, Action::ToggleFlagship);
+    navigate(&mut board, Action::OpenBoard);
+    navigate(&mut board, Action::CursorRight);
+    navigate(&mut board, Action::CursorDown);
+    navigate(&mut board, Action::ToggleFlagship);
     // The selected idea's agency has a flagship already: the board asks before the star moves.
     let mut confirm_flagship = on_block("d2-curah-ide", lang);
     {
@@ -224,16 +235,16 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         }
         lab.session.ideas[0].flagship = true;
     }
-    app::update(&mut confirm_flagship, Action::OpenBoard);
-    app::update(&mut confirm_flagship, Action::CursorRight);
-    app::update(&mut confirm_flagship, Action::ToggleFlagship);
+    navigate(&mut confirm_flagship, Action::OpenBoard);
+    navigate(&mut confirm_flagship, Action::CursorRight);
+    navigate(&mut confirm_flagship, Action::ToggleFlagship);
     assert_eq!(confirm_flagship.mode(), innolab::app::Mode::ConfirmFlagship);
     let mut trash = on_block("d2-curah-ide", lang);
-    app::update(&mut trash, Action::OpenBoard);
-    app::update(&mut trash, Action::DeleteIdea);
-    app::update(&mut trash, Action::CursorRight);
-    app::update(&mut trash, Action::DeleteIdea);
-    app::update(&mut trash, Action::OpenTrash);
+    navigate(&mut trash, Action::OpenBoard);
+    navigate(&mut trash, Action::DeleteIdea);
+    navigate(&mut trash, Action::CursorRight);
+    navigate(&mut trash, Action::DeleteIdea);
+    navigate(&mut trash, Action::OpenTrash);
     trash.notice = None;
     let mut setup = on_block("d2-curah-ide", lang);
     {
@@ -247,8 +258,8 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
             session.add_member(table, innolab::model::roster::member(name, Some(agency), role, present)).unwrap();
         }
     }
-    app::update(&mut setup, Action::OpenSetup);
-    app::update(&mut setup, Action::CursorDown);
+    navigate(&mut setup, Action::OpenSetup);
+    navigate(&mut setup, Action::CursorDown);
     let mut confirm_quit = on_block("d2-curah-ide", lang);
     app::update(
         &mut confirm_quit,
@@ -262,11 +273,11 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         }),
     );
     let mut tally = on_block("d2-curah-ide", lang);
-    app::update(&mut tally, Action::OpenTally);
+    navigate(&mut tally, Action::OpenTally);
     let mut awards_screen = on_block("d2-curah-ide", lang);
-    app::update(&mut awards_screen, Action::OpenAwards);
+    navigate(&mut awards_screen, Action::OpenAwards);
     let mut awards_page_2 = on_block("d3-penghargaan", lang);
-    app::update(&mut awards_page_2, Action::NextTable);
+    navigate(&mut awards_page_2, Action::NextTable);
     let mut save_failed = on_block("d2-curah-ide", lang);
     save_failed.save.error = Some(innolab::app::SaveFailure {
         problem: innolab::app::Failure::from(innolab::store::SaveError::Io {
@@ -298,20 +309,20 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         bar.save.error = conflict.save.error.clone();
         bar
     };
-    app::update(&mut conflict, Action::OpenConflict);
+    navigate(&mut conflict, Action::OpenConflict);
     let mut read_only = on_block("d2-curah-ide", lang);
-    app::update(&mut read_only, Action::OpenedReadOnly);
+    navigate(&mut read_only, Action::OpenedReadOnly);
     let later = read_only.now + chrono::Duration::seconds(60);
-    app::update(&mut read_only, Action::Tick(later));
+    navigate(&mut read_only, Action::Tick(later));
     // The spotlight on the board's selection (a flagship with agency and author), and from a plenary.
     let mut spotlight = on_block("d2-curah-ide", lang);
-    app::update(&mut spotlight, Action::OpenBoard);
-    app::update(&mut spotlight, Action::CursorRight);
-    app::update(&mut spotlight, Action::CursorDown);
-    app::update(&mut spotlight, Action::OpenSpotlight);
+    navigate(&mut spotlight, Action::OpenBoard);
+    navigate(&mut spotlight, Action::CursorRight);
+    navigate(&mut spotlight, Action::CursorDown);
+    navigate(&mut spotlight, Action::OpenSpotlight);
     let mut spotlight_plenary = on_block("d2-presentasi-ide", lang);
     spotlight_plenary.lab.as_mut().unwrap().plenary_table = 1;
-    app::update(&mut spotlight_plenary, Action::OpenSpotlight);
+    navigate(&mut spotlight_plenary, Action::OpenSpotlight);
     vec![
         ("spotlight", spotlight),
         ("spotlight_plenary", spotlight_plenary),

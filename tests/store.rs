@@ -85,6 +85,26 @@ fn a_ten_megabyte_string_is_refused_and_left_unchanged() {
 fn the_valid_fixture_loads() {
     let s = store::load(&common::fixtures().join("valid.json")).unwrap();
     assert_eq!(s.ideas.len(), 3);
+    assert_eq!(s.progress.wall.lang, Some(innolab::i18n::Lang::Id));
+}
+
+/// A version 1 file (one timer as `progress.timer`, no `wall`) still opens, as the same session, and is
+/// written back as version 2; the older build refuses the new file as "written by a newer innolab".
+#[test]
+fn a_version_1_file_loads_and_is_saved_as_version_2() {
+    let v1 = store::load(&common::fixtures().join("valid-v1.json")).unwrap();
+    let v2 = store::load(&common::fixtures().join("valid.json")).unwrap();
+    assert_eq!(v1.schema_version, 2);
+    assert_eq!(v1.progress.timers, v2.progress.timers, "the one timer is the list of one");
+    assert_eq!((&v1.ideas, &v1.groups, &v1.plan), (&v2.ideas, &v2.groups, &v2.plan));
+    assert_eq!(v1.progress.wall, innolab::model::Wall::default());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    store::save(&path, &v1).unwrap();
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("{\n  \"schema_version\": 2,"), "{}", &text[..40]);
+    assert!(text.contains("\"timers\": [") && !text.contains("\"timer\":"));
+    assert_eq!(store::load(&path).unwrap(), v1);
 }
 
 /// A disk that fails the n-th operation of a given kind, to prove a failed save never harms the old file.

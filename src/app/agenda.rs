@@ -67,7 +67,7 @@ impl State {
         vec![]
     }
 
-    /// Applies `change` to the current block's timer, first taking it over if it belonged to another block.
+    /// Applies `change` to the current block's own timer (every block keeps its own).
     pub(super) fn with_timer(
         &mut self,
         change: impl FnOnce(&mut Timer, chrono::DateTime<chrono::FixedOffset>),
@@ -76,7 +76,7 @@ impl State {
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let mut timer = lab.timer_for_current();
         change(&mut timer, now.with_timezone(&lab.offset()));
-        lab.session.progress.timer = timer;
+        lab.session.set_timer(timer);
         self.changed()
     }
 
@@ -99,8 +99,8 @@ impl State {
     pub(super) fn reset_timer(&mut self) -> Vec<Effect> {
         self.time_up_at = None;
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let (_, block) = lab.current();
-        lab.session.progress.timer = Timer::for_block(block);
+        let block = lab.current().1.id.clone();
+        lab.session.reset_timer(&block);
         self.changed()
     }
 }

@@ -19,6 +19,7 @@ mod spotlight;
 mod start;
 mod trash;
 mod update;
+mod wall;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -105,6 +106,8 @@ pub struct State {
     /// When the timer on the wall last reached zero: drives the "time is up" flash.
     pub time_up_at: Option<Timestamp>,
     pub size: (u16, u16),
+    /// The language was given on the command line: it wins over the one a session was left in.
+    pub lang_pinned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,8 +145,11 @@ impl StartList {
 /// Whether what is on screen is also on disk.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SaveStatus {
-    /// Bumped by every change to the session.
+    /// Bumped by every change to the session, the wall it shows included.
     pub generation: u64,
+    /// Bumped by every change to its ideas, tables or timers (not by what the wall shows): what the tally
+    /// on the wall was counted at.
+    pub content: u64,
     /// The newest generation known to be on disk.
     pub saved_generation: u64,
     pub last_saved_at: Option<Timestamp>,
@@ -493,14 +499,9 @@ impl Lab {
         self.session.plan.flat_index(self.current().0)
     }
 
-    /// The timer of the current block: the running or adjusted one if it belongs here, else a fresh one.
+    /// The timer of the current block: its own if it has left its schedule, else a fresh one.
     pub fn timer_for_current(&self) -> Timer {
-        let (_, block) = self.current();
-        if self.session.progress.timer.block == block.id {
-            self.session.progress.timer.clone()
-        } else {
-            Timer::for_block(block)
-        }
+        self.session.timer_of(self.current().1)
     }
 
     pub fn timer_view(&self, now: Timestamp) -> TimerView {
@@ -543,6 +544,7 @@ impl State {
             notice: None,
             time_up_at: None,
             size: (80, 24),
+            lang_pinned: false,
         }
     }
 
@@ -551,13 +553,14 @@ impl State {
         let mut state = State::new(lang, theme, now, StartList::default());
         state.lab = Some(Lab::new(path, session));
         state.layers.show(Screen::Agenda);
+        state.restore_wall();
         state
     }
 
     /// Recomputes what a screen needs and the state can derive, after every update: the tally while the
     /// tally or awards screen (or an awards block) is up, and only when the session changed since.
     pub fn sync_derived(&mut self) {
-        let generation = self.save.generation;
+        let generation = self.save.content;
         let on_report = matches!(self.layers.screen, Screen::Tally { .. } | Screen::Awards);
         let Some(lab) = self.lab.as_mut() else { return };
         let shows_tally = on_report || lab.current().1.kind == BlockKind::Awards;

@@ -23,6 +23,10 @@ fn lab(s: &State) -> &Lab {
     s.lab.as_ref().unwrap()
 }
 
+fn lab_mut(s: &mut State) -> &mut Lab {
+    s.lab.as_mut().unwrap()
+}
+
 fn current_id(s: &State) -> String {
     lab(s).current().1.id.clone()
 }
@@ -80,28 +84,112 @@ fn going_back_keeps_ideas_and_the_running_timer() {
         .add_idea(NewIdea { group: "meja-1".into(), title: "x".into(), ..Default::default() }, now)
         .unwrap();
     update(&mut s, Action::ToggleTimer);
-    let deadline = lab(&s).session.progress.timer.deadline;
+    let deadline = lab(&s).timer_for_current().deadline;
     run(&mut s, &[Action::NextBlock, Action::NextBlock]);
     // Another block shows its own full length, paused.
     let view = lab(&s).timer_view(s.now);
     assert_eq!((view.remaining, view.running), (i64::from(lab(&s).current().1.duration_secs()), false));
     run(&mut s, &[Action::PrevBlock, Action::PrevBlock]);
-    assert_eq!(lab(&s).session.progress.timer.deadline, deadline);
+    assert_eq!(lab(&s).timer_for_current().deadline, deadline);
     assert!(lab(&s).timer_view(s.now).running);
     assert_eq!(lab(&s).session.ideas.len(), 1);
+}
+
+#[test]
+fn each_block_keeps_its_own_timer() {
+    let mut s = state();
+    update(&mut s, Action::AddMinute);
+    update(&mut s, Action::ToggleTimer);
+    update(&mut s, Action::NextBlock);
+    update(&mut s, Action::ToggleTimer);
+    let later = at(T0) + Duration::minutes(5);
+    update(&mut s, Action::Tick(later));
+    let second = lab(&s).timer_view(s.now);
+    assert_eq!((second.running, second.remaining), (true, i64::from(lab(&s).current().1.duration_secs()) - 300));
+    update(&mut s, Action::PrevBlock);
+    let first = lab(&s).timer_view(s.now);
+    assert_eq!((first.running, first.remaining), (true, 31 * 60 - 300), "starting the next block's timer kept it");
+    update(&mut s, Action::ResetTimer);
+    update(&mut s, Action::NextBlock);
+    assert!(lab(&s).timer_view(s.now).running, "resetting one block's timer leaves the other's running");
+    assert_eq!(lab(&s).session.progress.timers.len(), 1);
+}
+
+#[test]
+fn what_the_wall_shows_is_saved_and_comes_back() {
+    let mut s = state();
+    // The plenary of day 2, its third table, in Indonesian, with one idea in the spotlight on the board.
+    lab_mut(&mut s).session.progress.block = "d2-presentasi-ide".into();
+    assert_eq!(run(&mut s, &[Action::NextTable, Action::NextTable]), vec![Effect::Save, Effect::Save]);
+    assert_eq!(update(&mut s, Action::ToggleLanguage), vec![Effect::Save], "the language is the wall's");
+    assert_eq!(update(&mut s, Action::OpenBoard), vec![Effect::Save]);
+    let now = s.now;
+    let id = lab_mut(&mut s)
+        .session
+        .add_idea(NewIdea { group: "meja-1".into(), title: "Antrean online".into(), ..Default::default() }, now)
+        .unwrap();
+    lab_mut(&mut s).reindex();
+    update(&mut s, Action::OpenSpotlight);
+    let wall = lab(&s).session.progress.wall.clone();
+    assert_eq!(
+        wall,
+        crate::model::Wall {
+            lang: Some(Lang::Id),
+            screen: crate::model::WallScreen::Board,
+            plenary_table: 2,
+            spotlight: Some(id),
+            ..Default::default()
+        }
+    );
+    assert_eq!(update(&mut s, Action::CursorDown), vec![], "moving on the board changes nothing on the wall's record");
+
+    // A restart (English from the environment) comes back to all of it.
+    let saved = lab(&s).session.clone();
+    let mut again = State::new(Lang::En, ThemeName::Projector, at(T0), StartList::default());
+    assert_eq!(
+        update(&mut again, Action::SessionOpened { path: "lab.json".into(), session: Box::new(saved.clone()) }),
+        vec![]
+    );
+    assert_eq!(again.lang, Lang::Id);
+    assert_eq!(again.layers.screen, Screen::Board);
+    assert_eq!(again.layers.top(), Some(&Overlay::Spotlight { idea: id }));
+    assert_eq!(lab(&again).plenary_table, 2);
+    assert_eq!(again.wall(), Some(wall));
+
+    // A language given on the command line wins; a table that is gone falls back to the first.
+    let mut pinned = State::new(Lang::En, ThemeName::Projector, at(T0), StartList::default());
+    pinned.lang_pinned = true;
+    let mut fewer = saved;
+    fewer.groups.truncate(2);
+    fewer.ideas.clear();
+    update(&mut pinned, Action::SessionOpened { path: "lab.json".into(), session: Box::new(fewer) });
+    assert_eq!((pinned.lang, lab(&pinned).plenary_table), (Lang::En, 1));
+    assert_eq!(pinned.layers.top(), None, "no spotlight on an idea that is not there");
+}
+
+#[test]
+fn the_awards_position_comes_back_and_the_tally_is_not_recounted_for_it() {
+    let mut s = state();
+    lab_mut(&mut s).session.progress.block = "d3-penghargaan".into();
+    update(&mut s, Action::OpenAwards);
+    let counted = lab(&s).tally.as_ref().map(|t| t.generation);
+    assert_eq!(update(&mut s, Action::ToggleAwardsList), vec![Effect::Save]);
+    assert_eq!(lab(&s).tally.as_ref().map(|t| t.generation), counted, "what the wall shows is not a new count");
+    assert!(lab(&s).session.progress.wall.awards_list);
+    assert_eq!(lab(&s).session.progress.wall.screen, crate::model::WallScreen::Awards);
 }
 
 #[test]
 fn the_timer_starts_pauses_and_resumes() {
     let mut s = state();
     assert_eq!(update(&mut s, Action::ToggleTimer), vec![Effect::Save]);
-    let timer = &lab(&s).session.progress.timer;
+    let timer = &lab(&s).timer_for_current();
     assert!(timer.running);
     assert_eq!(timer.deadline, Some(at(T0) + Duration::minutes(30)));
     update(&mut s, Action::Tick(at(T0) + Duration::seconds(75)));
     assert_eq!(lab(&s).timer_view(s.now).remaining, 30 * 60 - 75);
     update(&mut s, Action::ToggleTimer);
-    assert_eq!(lab(&s).session.progress.timer.remaining_secs, Some(30 * 60 - 75));
+    assert_eq!(lab(&s).timer_for_current().remaining_secs, Some(30 * 60 - 75));
     update(&mut s, Action::Tick(at(T0) + Duration::seconds(500)));
     assert_eq!(lab(&s).timer_view(s.now).remaining, 30 * 60 - 75, "a paused timer does not move");
 }
@@ -113,7 +201,7 @@ fn minutes_can_be_added_without_limit_and_removed_down_to_zero() {
         update(&mut s, Action::AddMinute);
     }
     assert_eq!(lab(&s).timer_view(s.now).remaining, (30 + 600) * 60);
-    assert_eq!(lab(&s).session.progress.timer.duration_secs, (30 + 600) * 60);
+    assert_eq!(lab(&s).timer_for_current().duration_secs, (30 + 600) * 60);
     update(&mut s, Action::RemoveMinute);
     assert_eq!(lab(&s).timer_view(s.now).remaining, (30 + 599) * 60);
     update(&mut s, Action::ResetTimer);

@@ -9,8 +9,13 @@ use crate::model::text::shown;
 /// How long a status-bar notice stays.
 const NOTICE_SECS: i64 = 8;
 
+/// Applies `action` to the state and returns what the runtime is to do. What the wall shows is then recorded
+/// in the session (saved like any change), so a restart comes back to it.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
-    let effects = dispatch(state, action);
+    let mut effects = dispatch(state, action);
+    if state.keep_wall() && !effects.contains(&Effect::Save) {
+        effects.push(Effect::Save);
+    }
     state.sync_derived();
     effects
 }
@@ -114,6 +119,7 @@ impl State {
     /// Records that the session changed, so the runtime writes it.
     pub(super) fn changed(&mut self) -> Vec<Effect> {
         self.save.generation += 1;
+        self.save.content += 1;
         if let Some(lab) = self.lab.as_mut() {
             lab.session.updated_at = self.now.with_timezone(&lab.offset());
             // New ideas are appended with the highest id: the last one is the newest.
@@ -268,16 +274,19 @@ impl State {
         vec![]
     }
 
-    /// The wall clock was changed (by the user, NTP or a suspend): a running timer keeps its remaining time.
+    /// The wall clock was changed (by the user, NTP or a suspend): every running timer keeps its remaining time.
     fn clock_jumped(&mut self, secs: i64) -> Vec<Effect> {
         // Everything measured against the wall clock moves with it.
         self.now += Duration::seconds(secs);
         self.time_up_at = self.time_up_at.map(|t| t + Duration::seconds(secs));
         let Some(lab) = self.lab_mut() else { return vec![] };
         let mut effects = vec![];
-        if lab.session.progress.timer.running {
-            lab.session.progress.timer.deadline =
-                lab.session.progress.timer.deadline.map(|d| d + Duration::seconds(secs));
+        let mut moved = false;
+        for timer in lab.session.progress.timers.iter_mut().filter(|t| t.running) {
+            timer.deadline = timer.deadline.map(|d| d + Duration::seconds(secs));
+            moved = true;
+        }
+        if moved {
             effects = self.changed();
         }
         let minutes = (secs as f64 / 60.0).round() as i64;
@@ -289,6 +298,7 @@ impl State {
     fn session_opened(&mut self, path: std::path::PathBuf, session: crate::model::Session) -> Vec<Effect> {
         self.lab = Some(Lab::new(path, session));
         self.layers.show(Screen::Agenda);
+        self.restore_wall();
         self.save = super::SaveStatus::default();
         self.save.saved_max_id =
             self.lab.as_ref().and_then(|l| l.session.ideas.iter().map(|i| i.id).max()).unwrap_or(0);

@@ -18,6 +18,7 @@ pub use idea::{Form, Idea, Timestamp};
 pub use parse::{ParseError, ParseKind};
 pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
 pub use session::{
-    DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, Progress, SCHEMA_VERSION, Session, Timer,
+    DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, OLDEST_SCHEMA_VERSION, Progress, SCHEMA_VERSION,
+    Session, Timer, Wall, WallScreen,
 };
 pub use validate::{Problem, ProblemKind};

@@ -1,4 +1,5 @@
-//! A session: one run of a lab plan with its room, its ideas and where the room is now (block and timer).
+//! A session: one run of a lab plan with its room, its ideas and where the room is now (block, timers and what
+//! the wall shows).
 //! Every change goes through a method here so the invariants checked by `validate` hold after each one.
 
 use schemars::JsonSchema;
@@ -8,15 +9,20 @@ use super::group::TableGroup;
 use super::idea::{Form, Idea, Timestamp};
 use super::plan::{Block, BlockPos, Plan, Stage};
 use super::text;
+use crate::i18n::Lang;
 
-/// The version of the session file format this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the session file format this build writes. Version 1 files (one timer, as
+/// `progress.timer`, and no `progress.wall`) are read as well and written back as this version.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// The oldest version of the session file format this build reads.
+pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "innolab session")]
 pub struct Session {
-    /// Always first in the file; 1 for this format.
+    /// Always first in the file; 2 for this format (1 is read too).
     pub schema_version: u32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -28,13 +34,96 @@ pub struct Session {
     pub progress: Progress,
 }
 
-/// Where the room is: the block on the wall and its timer.
+/// Where the room is: the block on the wall, the countdown of each block, and what the wall shows, so a
+/// restart after a crash or a quit comes back exactly where the room was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     /// The current block (a block id).
     pub block: String,
-    pub timer: Timer,
+    /// The countdown of each block that has left its schedule (started, paused, given or taken minutes), at
+    /// most one per block; a block without one stands at its scheduled length. Each block keeps its own:
+    /// starting one block's timer leaves another's as it was. (Version 1 files held one, as `timer`.)
+    #[serde(alias = "timer", deserialize_with = "one_or_more::deserialize")]
+    #[schemars(with = "Vec<Timer>")]
+    pub timers: Vec<Timer>,
+    #[serde(default)]
+    pub wall: Wall,
+}
+
+/// What the wall shows besides the block: the screen, the language, the table presenting at a plenary and
+/// its page, and the awardee read out at the ceremony. Every field may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Wall {
+    /// The screens' language; absent: the one the user's environment asks for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
+    #[serde(default)]
+    pub screen: WallScreen,
+    /// The table presenting on a plenary block (0 is the first table) and the page of its ideas.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub plenary_table: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub plenary_page: u32,
+    /// The awardee on the wall at the awards ceremony (0 is the first), or the page of the list.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub awards_page: u32,
+    /// The awards as a list (for checking) instead of one awardee at a time.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awards_list: bool,
+    /// The idea alone on the wall in large type (spotlight), by id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spotlight: Option<u64>,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The full screen on the wall.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WallScreen {
+    /// The current block of the agenda.
+    #[default]
+    Agenda,
+    /// All days and blocks.
+    Overview,
+    /// The ideas of every table.
+    Board,
+    /// The tables and their members.
+    Roster,
+    /// The tallies.
+    Tally,
+    /// The awards.
+    Awards,
+}
+
+/// `progress.timers` as written now (a list) or by version 1 (one timer, as `progress.timer`). A visitor
+/// rather than an untagged enum, so a malformed timer is still reported at its own line and field.
+mod one_or_more {
+    use super::Timer;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Timer>, D::Error> {
+        struct Timers;
+        impl<'de> Visitor<'de> for Timers {
+            type Value = Vec<Timer>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of timers")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<Timer>, A::Error> {
+                Vec::<Timer>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<Timer>, A::Error> {
+                Timer::deserialize(de::value::MapAccessDeserializer::new(map)).map(|timer| vec![timer])
+            }
+        }
+        deserializer.deserialize_any(Timers)
+    }
 }
 
 /// A countdown for one block. Running: it ends at `deadline`. Paused: `remaining_secs` are left (negative in
@@ -205,19 +294,7 @@ impl Session {
     /// The plan must have at least one block (a validated plan does).
     pub fn new(plan: Plan, now: Timestamp) -> Session {
         let groups = (1..=plan.tables.max(1)).map(TableGroup::numbered).collect();
-        let (block, timer) = match plan.blocks().next() {
-            Some((_, first)) => (first.id.clone(), Timer::for_block(first)),
-            None => (
-                String::new(),
-                Timer {
-                    block: String::new(),
-                    duration_secs: 0,
-                    running: false,
-                    remaining_secs: Some(0),
-                    deadline: None,
-                },
-            ),
-        };
+        let block = plan.blocks().next().map(|(_, first)| first.id.clone()).unwrap_or_default();
         Session {
             schema_version: SCHEMA_VERSION,
             created_at: now,
@@ -225,7 +302,7 @@ impl Session {
             plan,
             groups,
             ideas: Vec::new(),
-            progress: Progress { block, timer },
+            progress: Progress { block, timers: Vec::new(), wall: Wall::default() },
         }
     }
 
@@ -237,7 +314,9 @@ impl Session {
     pub fn make_inert(&mut self) {
         self.plan.make_inert();
         text::make_inert(&mut self.progress.block);
-        text::make_inert(&mut self.progress.timer.block);
+        for timer in &mut self.progress.timers {
+            text::make_inert(&mut timer.block);
+        }
         for group in &mut self.groups {
             text::make_inert(&mut group.id);
             text::make_inert(&mut group.name);
@@ -302,6 +381,24 @@ impl Session {
     /// The block on the wall, and its position. A validated session always has one.
     pub fn current_block(&self) -> Option<(BlockPos, &Block)> {
         self.plan.find_block(&self.progress.block)
+    }
+
+    /// The countdown of `block`: its own if it has left its schedule, else a paused one at its scheduled length.
+    pub fn timer_of(&self, block: &Block) -> Timer {
+        self.progress.timers.iter().find(|t| t.block == block.id).cloned().unwrap_or_else(|| Timer::for_block(block))
+    }
+
+    /// Keeps `timer` as its block's countdown, in place of the one it had.
+    pub fn set_timer(&mut self, timer: Timer) {
+        match self.progress.timers.iter_mut().find(|t| t.block == timer.block) {
+            Some(kept) => *kept = timer,
+            None => self.progress.timers.push(timer),
+        }
+    }
+
+    /// Puts `block`'s countdown back to its scheduled length.
+    pub fn reset_timer(&mut self, block: &str) {
+        self.progress.timers.retain(|t| t.block != block);
     }
 
     /// The block an idea typed in outside the room (`idea add`, `import`) is filed under when none is named:
@@ -390,13 +487,40 @@ mod tests {
         crate::testing::seed_session(at("2022-11-02T08:00:00+07:00"))
     }
 
+    fn first_timer(s: &Session) -> Timer {
+        s.timer_of(&s.plan.days[0].blocks[0])
+    }
+
+    #[test]
+    fn each_block_keeps_its_own_timer() {
+        let mut s = session();
+        let t0 = at("2022-11-02T08:00:00+07:00");
+        let (first, second) = (s.plan.days[0].blocks[0].clone(), s.plan.days[0].blocks[1].clone());
+        let mut one = s.timer_of(&first);
+        one.start(t0);
+        s.set_timer(one);
+        let mut two = s.timer_of(&second);
+        two.adjust(300, t0);
+        two.start(t0);
+        s.set_timer(two);
+        let later = at("2022-11-02T08:10:00+07:00");
+        assert_eq!(s.timer_of(&first).remaining_at(later), i64::from(first.duration_secs()) - 600, "still running");
+        assert_eq!(s.timer_of(&second).remaining_at(later), i64::from(second.duration_secs()) + 300 - 600);
+        assert_eq!(s.progress.timers.len(), 2);
+        s.reset_timer(&first.id);
+        assert_eq!(s.timer_of(&first), Timer::for_block(&first), "back to its schedule");
+        assert!(s.timer_of(&second).running, "the other block's timer is untouched");
+    }
+
     #[test]
     fn new_session_starts_on_first_block_with_tables() {
         let s = session();
         assert_eq!(s.groups.len(), 6);
         assert_eq!(s.progress.block, s.plan.days[0].blocks[0].id);
-        assert_eq!(s.progress.timer.remaining_secs, Some(30 * 60));
-        assert!(!s.progress.timer.running);
+        assert!(s.progress.timers.is_empty(), "every block stands at its schedule");
+        let t = first_timer(&s);
+        assert_eq!(t.remaining_secs, Some(30 * 60));
+        assert!(!t.running);
     }
 
     #[test]
@@ -566,7 +690,7 @@ mod tests {
     #[test]
     fn timer_runs_pauses_and_extends() {
         let s = session();
-        let mut t = s.progress.timer.clone();
+        let mut t = first_timer(&s);
         let t0 = at("2022-11-02T08:00:00+07:00");
         t.start(t0);
         assert_eq!(t.remaining_at(at("2022-11-02T08:10:00+07:00")), 20 * 60);
@@ -583,7 +707,7 @@ mod tests {
     #[test]
     fn a_paused_timer_taken_down_stops_at_zero() {
         let now = at("2022-11-02T08:00:00+07:00");
-        let mut t = session().progress.timer;
+        let mut t = first_timer(&session());
         t.remaining_secs = Some(30);
         t.adjust(-60, now);
         assert_eq!(t.remaining_at(now), 0, "00:30 minus a minute is 00:00, not overtime");
@@ -600,7 +724,7 @@ mod tests {
     #[test]
     fn timers_stay_in_range_whatever_they_are_given() {
         let now = at("2022-11-02T08:00:00+07:00");
-        let mut t = session().progress.timer;
+        let mut t = first_timer(&session());
         t.adjust(i64::MAX, now);
         assert_eq!((t.duration_secs, t.remaining_at(now)), (MAX_TIMER_SECS as u32, MAX_TIMER_SECS));
         t.start(now);
@@ -611,7 +735,7 @@ mod tests {
         t.pause(now);
         assert_eq!(t.remaining_secs, Some(-MAX_TIMER_SECS));
         // Starting at the edge of what chrono can hold leaves the timer paused instead of panicking.
-        let mut edge = session().progress.timer;
+        let mut edge = first_timer(&session());
         edge.start(chrono::DateTime::<chrono::Utc>::MAX_UTC.fixed_offset());
         assert!(!edge.running);
     }

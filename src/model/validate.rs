@@ -242,21 +242,28 @@ impl Checker {
         if !blocks.contains(progress.block.as_str()) {
             self.push("progress.block", ProblemKind::UnknownBlock { id: progress.block.clone() });
         }
-        if !blocks.contains(progress.timer.block.as_str()) {
-            self.push("progress.timer.block", ProblemKind::UnknownBlock { id: progress.timer.block.clone() });
-        }
-        if progress.timer.running && progress.timer.deadline.is_none() {
-            self.push("progress.timer.deadline", ProblemKind::TimerRunningWithoutDeadline);
-        }
-        if !progress.timer.running && progress.timer.remaining_secs.is_none() {
-            self.push("progress.timer.remaining_secs", ProblemKind::TimerPausedWithoutRemaining);
-        }
-        self.timer_secs("progress.timer.duration_secs", i64::from(progress.timer.duration_secs));
-        if let Some(remaining) = progress.timer.remaining_secs {
-            self.timer_secs("progress.timer.remaining_secs", remaining);
-        }
-        if let Some(deadline) = &progress.timer.deadline {
-            self.time(|| "progress.timer.deadline".into(), deadline);
+        let mut timed = HashSet::new();
+        for (i, timer) in progress.timers.iter().enumerate() {
+            let at = |field: &str| format!("progress.timers[{i}].{field}");
+            if !blocks.contains(timer.block.as_str()) {
+                self.push(at("block"), ProblemKind::UnknownBlock { id: timer.block.clone() });
+            } else if !timed.insert(timer.block.as_str()) {
+                // Two countdowns for one block: which one the wall shows would be a guess.
+                self.push(at("block"), ProblemKind::DuplicateId { id: timer.block.clone() });
+            }
+            if timer.running && timer.deadline.is_none() {
+                self.push(at("deadline"), ProblemKind::TimerRunningWithoutDeadline);
+            }
+            if !timer.running && timer.remaining_secs.is_none() {
+                self.push(at("remaining_secs"), ProblemKind::TimerPausedWithoutRemaining);
+            }
+            self.timer_secs(&at("duration_secs"), i64::from(timer.duration_secs));
+            if let Some(remaining) = timer.remaining_secs {
+                self.timer_secs(&at("remaining_secs"), remaining);
+            }
+            if let Some(deadline) = &timer.deadline {
+                self.time(|| at("deadline"), deadline);
+            }
         }
     }
 }
@@ -366,8 +373,10 @@ mod tests {
         s.ideas[0].id = MAX_ID;
         s.ideas[1].id = u64::MAX;
         s.ideas[2].id = 0;
-        s.progress.timer.remaining_secs = Some(10_i64.pow(16));
-        s.progress.timer.duration_secs = u32::MAX;
+        let mut timer = s.timer_of(&s.plan.days[0].blocks[0]);
+        timer.remaining_secs = Some(10_i64.pow(16));
+        timer.duration_secs = u32::MAX;
+        s.set_timer(timer);
         s.ideas[0].created_at =
             NaiveDate::from_ymd_opt(50000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().fixed_offset();
         assert_eq!(
@@ -379,8 +388,11 @@ mod tests {
                 ),
                 ("ideas[1].id".into(), ProblemKind::IdOutOfRange { value: u64::MAX }),
                 ("ideas[2].id".into(), ProblemKind::IdOutOfRange { value: 0 }),
-                ("progress.timer.duration_secs".into(), ProblemKind::TimerOutOfRange { value: i64::from(u32::MAX) }),
-                ("progress.timer.remaining_secs".into(), ProblemKind::TimerOutOfRange { value: 10_i64.pow(16) }),
+                (
+                    "progress.timers[0].duration_secs".into(),
+                    ProblemKind::TimerOutOfRange { value: i64::from(u32::MAX) }
+                ),
+                ("progress.timers[0].remaining_secs".into(), ProblemKind::TimerOutOfRange { value: 10_i64.pow(16) }),
             ]
         );
     }
@@ -388,7 +400,21 @@ mod tests {
     #[test]
     fn timer_state_must_be_consistent() {
         let mut s = session();
-        s.progress.timer.running = true;
-        assert_eq!(kinds(&s), vec![("progress.timer.deadline".into(), ProblemKind::TimerRunningWithoutDeadline)]);
+        let mut timer = s.timer_of(&s.plan.days[0].blocks[0]);
+        timer.running = true;
+        s.set_timer(timer.clone());
+        assert_eq!(kinds(&s), vec![("progress.timers[0].deadline".into(), ProblemKind::TimerRunningWithoutDeadline)]);
+        timer.running = false;
+        s.progress.timers = vec![timer.clone(), timer.clone()];
+        assert_eq!(
+            kinds(&s),
+            vec![("progress.timers[1].block".into(), ProblemKind::DuplicateId { id: timer.block.clone() })],
+            "one block, one countdown"
+        );
+        s.progress.timers[1].block = "gone".into();
+        assert_eq!(
+            kinds(&s),
+            vec![("progress.timers[1].block".into(), ProblemKind::UnknownBlock { id: "gone".into() })]
+        );
     }
 }

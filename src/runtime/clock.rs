@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(step(&mut clock, &mut state), 30 * 60 - 12);
         assert!(state.notice.as_ref().is_some_and(|n| n.text.contains("-120")));
         // A saved deadline after the jumps still gives the same remaining time on a restart.
-        let timer = state.lab.as_ref().unwrap().session.progress.timer.clone();
+        let timer = state.lab.as_ref().unwrap().timer_for_current();
         assert_eq!(timer.remaining_at(clock.now()), 30 * 60 - 12);
     }
 

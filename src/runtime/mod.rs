@@ -46,6 +46,8 @@ pub struct RunOptions {
     pub sessions_dir: PathBuf,
     pub target: Target,
     pub lang: Lang,
+    /// `lang` was given on the command line: it wins over the language a session was left in.
+    pub lang_pinned: bool,
     pub theme: ThemeName,
 }
 
@@ -147,6 +149,7 @@ pub fn run(options: RunOptions) -> Result<(), RunError> {
     let now = clock.now();
     let mut runtime = Runtime::new(&options);
     let mut state = State::new(options.lang, options.theme, now, start_list(&options.sessions_dir));
+    state.lang_pinned = options.lang_pinned;
     // Open or create before the screen changes, so a bad file gives a plain one-line error.
     let opened = match &options.target {
         Target::Start => vec![],
@@ -328,7 +331,7 @@ impl Runtime {
         let busy = state
             .lab
             .as_ref()
-            .is_some_and(|lab| lab.session.progress.timer.running || lab.fresh_idea(state.now).is_some())
+            .is_some_and(|lab| lab.timer_for_current().running || lab.fresh_idea(state.now).is_some())
             || state.notice.is_some()
             || state.time_up_at.is_some()
             || state.shows_board();

@@ -12,7 +12,7 @@ use super::positions::json_positions;
 use super::*;
 use crate::model::text::escape_visible;
 use crate::model::validate::{plan_problems, session_problems};
-use crate::model::{Plan, Problem, SCHEMA_VERSION, Session};
+use crate::model::{OLDEST_SCHEMA_VERSION, Plan, Problem, SCHEMA_VERSION, Session};
 
 /// Reads and checks a session file.
 pub fn load(path: &Path) -> Result<Session, LoadError> {
@@ -109,9 +109,11 @@ pub fn decode_session(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
     if u64::from(session.schema_version) > u64::from(SCHEMA_VERSION) {
         return Err(LoadError::Newer { path: path.to_path_buf(), found: session.schema_version.into() });
     }
-    if session.schema_version != SCHEMA_VERSION {
+    if session.schema_version < OLDEST_SCHEMA_VERSION {
         return Err(LoadError::BadVersion { path: path.to_path_buf(), found: session.schema_version.to_string() });
     }
+    // A version 1 file decodes as this version (its one timer is the list of one); it is saved as this one.
+    session.schema_version = SCHEMA_VERSION;
     let problems = session_problems(&session);
     if !problems.is_empty() {
         return Err(invalid(path, text, problems));
@@ -155,7 +157,7 @@ fn diagnose(path: &Path, text: &str, is_session: bool) -> LoadError {
             None => return LoadError::NoVersion { path },
             Some(v) => match v.as_u64() {
                 Some(found) if found > u64::from(SCHEMA_VERSION) => return LoadError::Newer { path, found },
-                Some(found) if found == u64::from(SCHEMA_VERSION) => {}
+                Some(found) if (u64::from(OLDEST_SCHEMA_VERSION)..=u64::from(SCHEMA_VERSION)).contains(&found) => {}
                 _ => return LoadError::BadVersion { path, found: escape_visible(&v.to_string()).into_owned() },
             },
         }
