@@ -58,6 +58,16 @@ fn the_start_screen_creates_a_session() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = Pty::spawn(dir.path(), &[], 100, 30);
     app.wait_for("the start screen", |s| s.contains("New session from the built-in three-day lab"));
+    // The title and day 1 are asked first: the built-in lab's title and today are offered.
+    app.send("\r");
+    app.wait_for("the questions", |s| {
+        s.contains("Executive Laboratorium Inovasi Kota Cilegon") && s.contains("2022-11-03")
+    });
+    app.send("\x15");
+    app.send("Lab Inovasi Kota Serang");
+    app.send("\t");
+    app.send("\x15");
+    app.send("2022-11-14");
     app.send("\r");
     app.wait_for("the first block", |s| s.contains("Registrasi Peserta"));
     app.send("q");
@@ -67,7 +77,11 @@ fn the_start_screen_creates_a_session() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with('.'))
         .collect();
-    assert_eq!(files, ["2022-11-03-executive-laboratorium-inovasi-kota-cilegon.json"]);
+    assert_eq!(files, ["2022-11-14-lab-inovasi-kota-serang.json"]);
+    let session = innolab::store::load(&dir.path().join("sessions").join(&files[0])).unwrap();
+    assert_eq!(session.plan.title, "Lab Inovasi Kota Serang");
+    let days: Vec<String> = session.plan.days.iter().map(|d| d.date.to_string()).collect();
+    assert_eq!(days, ["2022-11-14", "2022-11-15", "2022-11-16"]);
 }
 
 #[test]

@@ -176,12 +176,23 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     navigate(&mut overview, Action::CursorDown);
     let mut help = on_block("d2-curah-ide", lang);
     navigate(&mut help, Action::OpenHelp);
+    // A new session from a plan file: its path typed, the title and day 1 left to the plan.
     let mut plan_path = start_state(lang);
     plan_path.start.selected = 1;
     navigate(&mut plan_path, Action::Confirm);
     for c in "rencana/lab-2023.json".chars() {
         navigate(&mut plan_path, Action::Input(c));
     }
+    // A new session from the built-in lab: its title and today offered, a day 1 that is not a date refused.
+    let mut new_session = start_state(lang);
+    new_session.start.selected = 0;
+    navigate(&mut new_session, Action::Confirm);
+    navigate(&mut new_session, Action::NextField);
+    navigate(&mut new_session, Action::ClearLine);
+    for c in "7/11/2022".chars() {
+        navigate(&mut new_session, Action::Input(c));
+    }
+    navigate(&mut new_session, Action::Confirm);
     let mut empty_board = on_block("d2-curah-ide", lang);
     empty_board.lab.as_mut().unwrap().session.ideas.clear();
     empty_board.lab.as_mut().unwrap().reindex();
@@ -344,7 +355,8 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         ("awards_screen", awards_screen),
         ("awards_block_next_page", awards_page_2),
         ("start", start_state(lang)),
-        ("plan_path", plan_path),
+        ("new_session_from_file", plan_path),
+        ("new_session_bad_date", new_session),
         ("talk", talk),
         ("group_work", group_work),
         ("plenary", plenary),

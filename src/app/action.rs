@@ -130,8 +130,9 @@ pub enum Effect {
     Bell,
     /// Lock and load this session file.
     Open(PathBuf),
-    /// Create a session from the built-in plan or a plan file, then open it.
-    NewSession { plan: Option<PathBuf> },
+    /// Create a session from the built-in plan or a plan file (with the title and first day the coach gave,
+    /// else the plan's own), then open it.
+    NewSession { plan: Option<PathBuf>, title: Option<String>, first_day: Option<chrono::NaiveDate> },
     /// Save what is unsaved, restore the terminal and exit. With `ask`, a failed last save asks the coach
     /// first; without (a signal), it writes the emergency copy and exits.
     Quit { ask: bool },

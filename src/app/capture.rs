@@ -29,6 +29,9 @@ impl State {
     /// Ctrl-U: the capture bar's line, or the focused field of a form, is emptied.
     pub(super) fn clear_line(&mut self) -> Vec<Effect> {
         let mode = self.layers.mode();
+        if mode == Mode::NewSession {
+            return self.clear_new_session_field();
+        }
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         match mode {
             Mode::Capture => lab.capture = form::text_input("", false),
@@ -104,7 +107,7 @@ impl State {
 
     pub(super) fn paste(&mut self, pasted: &str) -> Vec<Effect> {
         let mode = self.layers.mode();
-        if mode == Mode::PlanPath {
+        if mode == Mode::NewSession {
             return self.paste_path(pasted);
         }
         let Some(lab) = self.lab.as_mut() else { return vec![] };

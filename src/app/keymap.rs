@@ -53,9 +53,12 @@ pub static START: &[Binding] = &[
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
 ];
 
-pub static PLAN_PATH: &[Binding] = &[
+pub static NEW_SESSION: &[Binding] = &[
     bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.create", Some("hint.create")),
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Action::NextField, "help.key.next_field", Some("hint.field")),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Action::PrevField, "help.key.prev_field", None),
     bind(&[key(KeyCode::Backspace)], Action::DeleteBack, "help.key.delete_back", None),
+    bind(&[ctrl('u')], Action::ClearLine, "help.key.clear_line", None),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.cancel", Some("hint.cancel")),
 ];
 
@@ -270,7 +273,7 @@ pub fn help_page_rows(height: u16) -> usize {
 pub fn bindings(mode: Mode) -> &'static [Binding] {
     match mode {
         Mode::Start => START,
-        Mode::PlanPath => PLAN_PATH,
+        Mode::NewSession => NEW_SESSION,
         Mode::Agenda => AGENDA,
         Mode::Overview => OVERVIEW,
         Mode::Help => HELP,
@@ -329,7 +332,7 @@ pub fn action_for(mode: Mode, event: KeyEvent) -> Option<Action> {
         return found;
     }
     match (mode, event.code) {
-        (Mode::PlanPath, KeyCode::Char(c)) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
+        (Mode::NewSession, KeyCode::Char(c)) if !event.modifiers.contains(KeyModifiers::CONTROL) => {
             Some(Action::Input(c))
         }
         (Mode::Capture | Mode::Form, _) => Some(Action::Text(event.into())),
@@ -421,8 +424,9 @@ mod tests {
 
     #[test]
     fn typing_a_path_turns_keys_into_text() {
-        assert_eq!(action_for(Mode::PlanPath, press(KeyCode::Char('q'))), Some(Action::Input('q')));
-        assert_eq!(action_for(Mode::PlanPath, press(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(action_for(Mode::NewSession, press(KeyCode::Char('q'))), Some(Action::Input('q')));
+        assert_eq!(action_for(Mode::NewSession, press(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(action_for(Mode::NewSession, press(KeyCode::BackTab)), Some(Action::PrevField));
     }
 
     #[test]

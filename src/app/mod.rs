@@ -32,6 +32,7 @@ pub use failure::Failure;
 pub use form::{Field, FieldKey, FieldValue, Form, FormPurpose};
 pub use screen::{Layers, Overlay, Screen};
 pub use setup::{SetupRow, rows as setup_rows};
+pub use start::{NewField, NewSession};
 pub use update::update;
 
 use crate::catalog::Summary;
@@ -59,8 +60,8 @@ pub enum ThemeName {
 pub enum Mode {
     /// Choosing or creating a session.
     Start,
-    /// Typing the path of a plan file for a new session.
-    PlanPath,
+    /// The questions before a new session: plan file, title, first day.
+    NewSession,
     /// The agenda block on the wall.
     Agenda,
     /// All days and blocks, with a cursor to jump.

@@ -27,8 +27,8 @@ pub enum Screen {
 /// Something over the screen, closed by Esc (or its own answer) back to what is under it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
-    /// Typing the path of a plan file for a new session.
-    PlanPath { path: String },
+    /// The questions asked before a new session is created (plan file, title, first day).
+    NewSession(super::start::NewSession),
     /// Every key, over whatever was showing.
     Help { scroll: u16 },
     /// The capture bar: pick a table, type the idea, Enter. (Its text is the lab's, kept between openings.)
@@ -68,7 +68,7 @@ impl Screen {
 impl Overlay {
     pub fn mode(&self) -> Mode {
         match self {
-            Overlay::PlanPath { .. } => Mode::PlanPath,
+            Overlay::NewSession(_) => Mode::NewSession,
             Overlay::Help { .. } => Mode::Help,
             Overlay::Capture { .. } => Mode::Capture,
             Overlay::Form => Mode::Form,

@@ -378,7 +378,16 @@ fn start_state() -> State {
 #[test]
 fn the_start_screen_creates_and_opens() {
     let mut s = start_state();
-    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::NewSession { plan: None }]);
+    update(&mut s, Action::Confirm);
+    assert_eq!(s.mode(), Mode::NewSession, "the title and day 1 are asked first");
+    let today = chrono::NaiveDate::from_ymd_opt(2022, 11, 2);
+    let builtin = Some(crate::model::Plan::builtin(today.unwrap()).title);
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::NewSession { plan: None, title: builtin, first_day: today }],
+        "the built-in lab's title and today, as offered"
+    );
+    update(&mut s, Action::Back);
     run(&mut s, &[Action::CursorDown, Action::CursorDown]);
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Open("sessions/a.json".into())]);
     run(&mut s, &[Action::CursorDown, Action::CursorDown, Action::CursorDown]);
@@ -393,11 +402,40 @@ fn the_start_screen_creates_and_opens() {
 fn a_plan_file_path_is_typed_then_created() {
     let mut s = start_state();
     run(&mut s, &[Action::CursorDown, Action::Confirm]);
-    assert_eq!(s.mode(), Mode::PlanPath);
-    assert_eq!(update(&mut s, Action::Confirm), vec![], "an empty path does nothing");
+    assert_eq!(s.mode(), Mode::NewSession);
+    let asked = |s: &State| match s.layers.top() {
+        Some(Overlay::NewSession(asked)) => asked.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(update(&mut s, Action::Confirm), vec![], "an empty path is refused");
+    assert_eq!(asked(&s).error.as_deref(), Some("Type the path of the plan file first."));
     run(&mut s, &"plan.jsonx".chars().map(Action::Input).collect::<Vec<_>>());
+    assert_eq!(asked(&s).error, None, "typing clears the complaint");
     update(&mut s, Action::DeleteBack);
-    assert_eq!(update(&mut s, Action::Confirm), vec![Effect::NewSession { plan: Some("plan.json".into()) }]);
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::NewSession { plan: Some("plan.json".into()), title: None, first_day: None }],
+        "the plan's own title and dates when nothing else is typed"
+    );
+    // A title and a day 1: Tab to each; Ctrl-U clears; a date that is not one sends the coach back to it.
+    update(&mut s, Action::NextField);
+    update(&mut s, Action::Paste("Lab \u{1b}[2JKota\nCilegon".into()));
+    update(&mut s, Action::NextField);
+    run(&mut s, &"7/12/2026".chars().map(Action::Input).collect::<Vec<_>>());
+    update(&mut s, Action::PrevField);
+    assert_eq!(update(&mut s, Action::Confirm), vec![]);
+    assert_eq!(asked(&s).focus, NewField::FirstDay);
+    assert!(asked(&s).error.is_some_and(|e| e.starts_with("\"7/12/2026\" is not a date")));
+    update(&mut s, Action::ClearLine);
+    run(&mut s, &"2026-12-07".chars().map(Action::Input).collect::<Vec<_>>());
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::NewSession {
+            plan: Some("plan.json".into()),
+            title: Some("Lab Kota Cilegon".into()),
+            first_day: chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+        }]
+    );
     update(&mut s, Action::Back);
     assert_eq!(s.mode(), Mode::Start);
 }

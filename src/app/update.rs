@@ -56,6 +56,8 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Redo => state.redo(),
         Action::OpenTrash => state.open_trash(),
         Action::Restore => state.restore_selected(),
+        Action::NextField if state.mode() == Mode::NewSession => state.new_session_field(1),
+        Action::PrevField if state.mode() == Mode::NewSession => state.new_session_field(-1),
         Action::NextField => state.step_field(1),
         Action::PrevField => state.step_field(-1),
         Action::Text(input) => state.text(input),
@@ -183,7 +185,7 @@ impl State {
             Mode::Awards => self.turn_awards_page(dy.signum()),
             Mode::Spotlight => self.spotlight_step(dx + dy),
             Mode::Agenda
-            | Mode::PlanPath
+            | Mode::NewSession
             | Mode::Capture
             | Mode::Form
             | Mode::ConfirmQuit
@@ -209,7 +211,7 @@ impl State {
     fn confirm(&mut self) -> Vec<Effect> {
         match self.layers.mode() {
             Mode::Start => self.start_confirm(),
-            Mode::PlanPath => self.plan_path_confirm(),
+            Mode::NewSession => self.new_session_confirm(),
             Mode::Overview => self.overview_confirm(),
             Mode::Help => self.back(),
             Mode::Capture => self.capture_confirm(),

@@ -356,8 +356,9 @@ impl Runtime {
                 let actions = self.open(&path).unwrap_or_else(|e| vec![Action::OpenFailed(e.into())]);
                 return self.apply(state, actions);
             }
-            Effect::NewSession { plan } => {
-                let opened = ops::new_session(&self.sessions_dir, &new_options(plan)).and_then(|path| self.open(&path));
+            Effect::NewSession { plan, title, first_day } => {
+                let options = NewOptions { plan, title, start_date: first_day, output: None };
+                let opened = ops::new_session(&self.sessions_dir, &options).and_then(|path| self.open(&path));
                 let actions = opened.unwrap_or_else(|e| vec![Action::OpenFailed(e.into())]);
                 return self.apply(state, actions);
             }

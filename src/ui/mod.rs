@@ -117,7 +117,7 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
             Overlay::ConfirmFlagship(pending) => dialogs::confirm_flagship(ctx, lab, pending, frame, body),
             Overlay::Spotlight { idea } => spotlight::render(ctx, lab, *idea, frame, body),
             // Drawn over everything (the help) or by the start screen (the plan path).
-            Overlay::Help { .. } | Overlay::PlanPath { .. } => {}
+            Overlay::Help { .. } | Overlay::NewSession(_) => {}
         }
     }
     chrome::footer(ctx, frame, footer);
