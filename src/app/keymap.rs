@@ -134,6 +134,7 @@ pub static BOARD: &[Binding] = &[
     bind(&[ch('T')], Action::OpenTally, "help.key.tally", None),
     bind(&[ch('E')], Action::Export, "help.key.export", None),
     bind(&[key(KeyCode::Esc), key(KeyCode::Enter)], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
     bind(&[ch('q')], Action::Quit, "help.key.quit", None),
 ];
@@ -171,6 +172,7 @@ pub static SETUP: &[Binding] = &[
     bind(&[ch(' ')], Action::TogglePresent, "help.key.present", Some("hint.present")),
     bind(&[ch('x'), key(KeyCode::Delete)], Action::RemoveRow, "help.key.remove_row", Some("hint.remove")),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
     bind(&[ch('q')], Action::Quit, "help.key.quit", None),
 ];
@@ -183,6 +185,7 @@ pub static TALLY: &[Binding] = &[
     bind(&[ch('A')], Action::OpenAwards, "help.key.awards", Some("hint.awards")),
     bind(&[ch('E')], Action::Export, "help.key.export", Some("hint.export")),
     bind(&[key(KeyCode::Esc), ch('T')], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
 ];
@@ -199,6 +202,7 @@ pub static AWARDS: &[Binding] = &[
     bind(&[ch('T')], Action::OpenTally, "help.key.tally", Some("hint.tally")),
     bind(&[ch('E')], Action::Export, "help.key.export", Some("hint.export")),
     bind(&[key(KeyCode::Esc), ch('A')], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
 ];
@@ -243,6 +247,7 @@ pub static SPOTLIGHT: &[Binding] = &[
         "help.key.spotlight_prev",
         None,
     ),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[key(KeyCode::Esc), key(KeyCode::Enter), ch('s')], Action::Back, "help.key.close", Some("hint.close")),
 ];
 
@@ -420,6 +425,19 @@ mod tests {
         assert!(matches!(action_for(Mode::Capture, press(KeyCode::Char('q'))), Some(Action::Text(_))));
         assert!(matches!(action_for(Mode::Form, press(KeyCode::Left)), Some(Action::Text(_))));
         assert_eq!(action_for(Mode::Capture, press(KeyCode::Enter)), Some(Action::Confirm));
+    }
+
+    /// `l` switches the wall's language on every screen the room reads, and stays text where text is typed
+    /// (and the overview's day key, vi-style).
+    #[test]
+    fn l_switches_the_language_wherever_the_room_reads() {
+        let l = press(KeyCode::Char('l'));
+        for mode in [Mode::Start, Mode::Agenda, Mode::Board, Mode::Setup, Mode::Tally, Mode::Awards, Mode::Spotlight] {
+            assert_eq!(action_for(mode, l), Some(Action::ToggleLanguage), "{mode:?}");
+        }
+        assert_eq!(action_for(Mode::NewSession, l), Some(Action::Input('l')));
+        assert!(matches!(action_for(Mode::Capture, l), Some(Action::Text(_))));
+        assert_eq!(action_for(Mode::Overview, l), Some(Action::CursorRight));
     }
 
     #[test]
