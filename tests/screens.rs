@@ -171,7 +171,16 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut flash = on_block("d1-drumup-birokrasi", lang);
     start_timer(&mut flash, 75 * 60 + 2);
     flash.time_up_at = Some(flash.now - Duration::seconds(2));
+    // Two blocks' timers running (each block keeps its own): the overview shows both.
     let mut overview = on_block("d2-curah-ide", lang);
+    start_timer(&mut overview, 42 * 60);
+    {
+        let lab = overview.lab.as_mut().unwrap();
+        let block = lab.session.plan.find_block("d2-presentasi-ide").unwrap().1.clone();
+        let mut other = lab.session.timer_of(&block);
+        other.start(at(NOW) - Duration::minutes(5));
+        lab.session.set_timer(other);
+    }
     navigate(&mut overview, Action::OpenOverview);
     navigate(&mut overview, Action::CursorDown);
     let mut help = on_block("d2-curah-ide", lang);

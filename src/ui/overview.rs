@@ -58,8 +58,17 @@ fn block_line(ctx: &Ctx, lab: &Lab, cursor: usize, flat: usize, block: &AgendaBl
         if block.stage == Stage::None { String::new() } else { format!("[{}]", stage_badge(block.stage, ctx.lang)) };
     let ideas = lab.index.per_block.get(&block.id).copied().unwrap_or(0);
     let count = if ideas > 0 { super::ideas_count(ctx.lang, ideas) } else { String::new() };
+    // Each block keeps its own timer: one still running is shown, so none is forgotten.
+    let running = lab
+        .session
+        .progress
+        .timers
+        .iter()
+        .find(|t| t.block == block.id && t.running)
+        .map(|t| format!("⏱ {}", super::countdown(t.remaining_at(ctx.state.now))))
+        .unwrap_or_default();
     let head = format!("{mark} {} ", block.start);
-    let tail = [stage, count].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+    let tail = [stage, count, running].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
     let tail = if tail.is_empty() { tail } else { format!(" {tail}") };
     let title_w = width.saturating_sub(head.width() + tail.width());
     let title = fit(&block.title, title_w);
