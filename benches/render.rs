@@ -87,9 +87,9 @@ fn press(terminal: &mut Terminal<TestBackend>, state: &mut State, event: KeyEven
     frame(terminal, state);
 }
 
-/// One capture keystroke with 10,000 ideas: typing a letter into the capture bar, and the Enter that
-/// captures the typed idea. Only the keystroke and its frame are timed; the letter is taken back, and the
-/// captured idea removed again, between iterations.
+/// One capture keystroke: typing a letter into the capture bar with 10,000 ideas, and the Enter that
+/// captures the typed idea at 100, 10,000 and 100,000. Only the keystroke and its frame are timed; the letter
+/// is taken back, and the captured idea removed again, between iterations.
 fn keystroke(c: &mut Criterion) {
     let mut group = c.benchmark_group("keystroke");
     let n = 10_000;
@@ -112,26 +112,35 @@ fn keystroke(c: &mut Criterion) {
         });
     });
 
-    group.bench_function(BenchmarkId::new("enter_captures_idea", n), |b| {
-        b.iter_custom(|iters| {
-            let mut timed = Duration::ZERO;
-            for _ in 0..iters {
-                for c in "Antrean online".chars() {
-                    press(&mut terminal, &mut state, key(KeyCode::Char(c)));
+    // The Enter that captures, at 100, 10,000 and 100,000 ideas: a capture should cost the same whatever the
+    // session's size (issue 14: the index is counted on, not rebuilt).
+    for n in [100, 10_000, 100_000] {
+        let mut state = self::state(n);
+        let mut terminal = self::terminal();
+        if state.mode() != Mode::Capture {
+            press(&mut terminal, &mut state, key(KeyCode::Char('a')));
+        }
+        group.bench_function(BenchmarkId::new("enter_captures_idea", n), |b| {
+            b.iter_custom(|iters| {
+                let mut timed = Duration::ZERO;
+                for _ in 0..iters {
+                    for c in "Antrean online".chars() {
+                        press(&mut terminal, &mut state, key(KeyCode::Char(c)));
+                    }
+                    let start = Instant::now();
+                    press(&mut terminal, &mut state, key(KeyCode::Enter));
+                    timed += start.elapsed();
+                    // Back to n ideas, untimed, so every iteration captures into the same session.
+                    let lab = state.lab.as_mut().unwrap();
+                    lab.session.ideas.pop();
+                    lab.history.undo.pop();
+                    lab.reindex();
                 }
-                let start = Instant::now();
-                press(&mut terminal, &mut state, key(KeyCode::Enter));
-                timed += start.elapsed();
-                // Back to 10,000 ideas, untimed, so every iteration captures into the same session.
-                let lab = state.lab.as_mut().unwrap();
-                lab.session.ideas.pop();
-                lab.history.undo.pop();
-                lab.reindex();
-            }
-            assert_eq!(state.lab.as_ref().unwrap().session.ideas.len(), n);
-            timed
+                assert_eq!(state.lab.as_ref().unwrap().session.ideas.len(), n);
+                timed
+            });
         });
-    });
+    }
     group.finish();
 }
 

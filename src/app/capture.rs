@@ -135,7 +135,8 @@ impl State {
         let Some(group) = lab.session.groups.get(lab.capture_table).map(|g| g.id.clone()) else { return vec![] };
         if let Err(e) = add_idea(lab, NewIdea { group, title, ..Default::default() }, now, None) {
             // The typed title stays in the bar: nothing is lost, and the coach reads why.
-            return self.notify(e.to_string(), true);
+            let why = e.message(self.lang);
+            return self.notify(why, true);
         }
         lab.capture = form::text_input("", false);
         // The next idea may be for another table: a digit in the empty bar picks it again.

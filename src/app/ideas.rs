@@ -49,7 +49,10 @@ pub(super) fn add_idea(
     also: Option<(Idea, Idea)>,
 ) -> Result<u64, IdsExhausted> {
     let id = lab.session.add_idea(new, now.with_timezone(&lab.offset()))?;
-    if let Some(after) = lab.session.idea(id).cloned() {
+    // The new idea is the last: counted on its own, unless the step also changes another idea.
+    let newest = lab.session.ideas.len() - 1;
+    lab.index.add_newest(&lab.session, newest);
+    if let Some(after) = lab.session.ideas.last().cloned() {
         let before = Idea { deleted: true, ..after.clone() };
         let mut change = Change::one(before, after);
         if let Some((before, after)) = also {
@@ -59,7 +62,6 @@ pub(super) fn add_idea(
         push_history(lab, change);
     }
     lab.last_added = Some((id, now));
-    lab.reindex();
     Ok(id)
 }
 

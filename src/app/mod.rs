@@ -387,6 +387,25 @@ impl IdeaIndex {
         let per_block = block_counts.into_iter().map(|(id, count)| (id.to_string(), count)).collect();
         IdeaIndex { live, per_block, per_group, trash }
     }
+
+    /// Counts the live idea just appended at `session.ideas[i]` (a capture): the same index `build` would
+    /// make, without a pass over the other ideas, so a capture costs the same at 100,000 ideas as at 100.
+    pub fn add_newest(&mut self, session: &Session, i: usize) {
+        let Some(idea) = session.ideas.get(i).filter(|idea| idea.is_live()) else { return };
+        self.live += 1;
+        match self.per_block.get_mut(&idea.block) {
+            Some(count) => *count += 1,
+            None => {
+                self.per_block.insert(idea.block.clone(), 1);
+            }
+        }
+        // As `build`: a later duplicate table id wins.
+        if let Some(g) = session.groups.iter().rposition(|g| g.id == idea.group)
+            && let Some(rows) = self.per_group.get_mut(g)
+        {
+            rows.insert(0, i);
+        }
+    }
 }
 
 /// How many of the presenting table's ideas a plenary page shows on a wall `height` rows high: each idea

@@ -610,3 +610,35 @@ fn absent_members_are_offered_last_and_marked() {
     let offered: Vec<(&str, bool)> = author.suggestions.iter().map(|x| (x.value.as_str(), x.absent)).collect();
     assert_eq!(offered, [("Rina", false), ("Budi", true)]);
 }
+
+/// A capture counts the new idea into the index on its own (no pass over the others): after every step of a
+/// session of captures, deletes, undos and block changes, the index is the one a full rebuild makes.
+#[test]
+fn the_index_kept_by_captures_is_the_rebuilt_one() {
+    let mut s = state();
+    // A table id used twice (a hand-edited file): the later one takes the ideas, in both ways of counting.
+    let mut twin = lab(&s).session.groups[2].clone();
+    twin.name = "Meja 3 lagi".into();
+    s.lab.as_mut().unwrap().session.groups.push(twin);
+    s.lab.as_mut().unwrap().reindex();
+    let blocks = ["d2-curah-ide", "d2-presentasi-ide", "d1-registrasi"];
+    for k in 0..60u8 {
+        if k % 9 == 0 {
+            s.lab.as_mut().unwrap().session.progress.block = blocks[usize::from(k / 9) % blocks.len()].into();
+        }
+        capture(&mut s, k % 7 + 1, &format!("Ide {k}"));
+        match k % 10 {
+            3 => {
+                update(&mut s, Action::Back);
+                run(&mut s, [Action::OpenBoard, Action::DeleteIdea, Action::Back]);
+            }
+            6 => {
+                update(&mut s, Action::Back);
+                run(&mut s, [Action::Undo, Action::Undo, Action::Redo]);
+            }
+            _ => {}
+        }
+        assert_eq!(lab(&s).index, IdeaIndex::build(session(&s)), "after step {k}");
+    }
+    assert!(lab(&s).index.live > 40);
+}
