@@ -485,3 +485,151 @@ fn mode_help_lists_every_binding() {
         }
     }
 }
+
+/// An xterm's default palette (what `Color`'s named colours look like on the projector's laptop); the
+/// terminal's own default colours (`Reset`) are xterm's: light grey on black.
+fn rgb(color: ratatui::style::Color, default: (u8, u8, u8)) -> (u8, u8, u8) {
+    use ratatui::style::Color::*;
+    match color {
+        Reset => default,
+        Black => (0, 0, 0),
+        Red => (0xcd, 0, 0),
+        Green => (0, 0xcd, 0),
+        Yellow => (0xcd, 0xcd, 0),
+        Blue => (0, 0, 0xee),
+        Magenta => (0xcd, 0, 0xcd),
+        Cyan => (0, 0xcd, 0xcd),
+        Gray => (0xe5, 0xe5, 0xe5),
+        DarkGray => (0x7f, 0x7f, 0x7f),
+        LightRed => (0xff, 0, 0),
+        LightGreen => (0, 0xff, 0),
+        LightYellow => (0xff, 0xff, 0),
+        LightBlue => (0x5c, 0x5c, 0xff),
+        LightMagenta => (0xff, 0, 0xff),
+        LightCyan => (0, 0xff, 0xff),
+        White => (0xff, 0xff, 0xff),
+        Rgb(r, g, b) => (r, g, b),
+        Indexed(i) => match i {
+            16..=231 => {
+                let level = |v: u8| if v == 0 { 0 } else { 55 + 40 * v };
+                let i = i - 16;
+                (level(i / 36), level(i / 6 % 6), level(i % 6))
+            }
+            232..=255 => {
+                let v = 8 + 10 * (i - 232);
+                (v, v, v)
+            }
+            _ => default,
+        },
+    }
+}
+
+/// WCAG 2 contrast ratio of two colours (1 to 21).
+fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let channel = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+    };
+    let luminance = |(r, g, b): (u8, u8, u8)| 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// Every character on every screen, in each theme and at each size a room meets, stands out from its
+/// background by at least WCAG AA's 4.5:1, and nothing is dim: large type on a washed-out projector only
+/// works with high contrast.
+#[test]
+fn every_screen_is_high_contrast_in_every_theme() {
+    use ratatui::style::Modifier;
+    const DEFAULT_FG: (u8, u8, u8) = (0xe5, 0xe5, 0xe5);
+    const DEFAULT_BG: (u8, u8, u8) = (0, 0, 0);
+    let mut failures = std::collections::BTreeMap::new();
+    let mut checked = 0usize;
+    for theme in [ThemeName::Projector, ThemeName::Dark, ThemeName::Light] {
+        for lang in [Lang::Id, Lang::En] {
+            for (name, mut state) in screens(lang) {
+                state.theme = theme;
+                for (w, h) in [(80, 24), (120, 35), (160, 45), (240, 67)] {
+                    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+                    terminal.draw(|frame| ui::view(&state, frame)).unwrap();
+                    let buffer = terminal.backend().buffer();
+                    for y in 0..h {
+                        for x in 0..w {
+                            let cell = &buffer[(x, y)];
+                            if cell.symbol().trim().is_empty() {
+                                continue;
+                            }
+                            checked += 1;
+                            let (mut fg, mut bg) = (rgb(cell.fg, DEFAULT_FG), rgb(cell.bg, DEFAULT_BG));
+                            if cell.modifier.contains(Modifier::REVERSED) {
+                                std::mem::swap(&mut fg, &mut bg);
+                            }
+                            let ratio = contrast(fg, bg);
+                            let dim = cell.modifier.contains(Modifier::DIM);
+                            if ratio < 4.5 || dim {
+                                let row: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+                                failures
+                                    .entry((format!("{theme:?}"), format!("{:?}/{:?}", cell.fg, cell.bg)))
+                                    .or_insert(format!(
+                                        "{name} {w}x{h} at ({x},{y}) ratio {ratio:.2}{}: {}",
+                                        if dim { " DIM" } else { "" },
+                                        row.trim()
+                                    ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 500_000, "only {checked} cells checked");
+    let report: Vec<String> = failures.iter().take(40).map(|((t, c), at)| format!("{t} {c}: {at}")).collect();
+    assert!(failures.is_empty(), "{} low-contrast styles:\n{}", failures.len(), report.join("\n"));
+}
+
+/// The screen with its colours: the text, then each row's runs of one style (`y x0..x1 fg/bg MODS`),
+/// leaving out blank runs in the page's own style.
+fn draw_styled(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| ui::view(state, frame)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    let page = ui::theme::Theme::get(state.theme).base;
+    let mut out = terminal.backend().to_string();
+    out.push_str("--- styles ---\n");
+    for y in 0..height {
+        let mut x = 0;
+        while x < width {
+            let cell = &buffer[(x, y)];
+            let style = (cell.fg, cell.bg, cell.modifier);
+            let start = x;
+            let mut blank = true;
+            while x < width && (buffer[(x, y)].fg, buffer[(x, y)].bg, buffer[(x, y)].modifier) == style {
+                blank &= buffer[(x, y)].symbol().trim().is_empty();
+                x += 1;
+            }
+            let is_page = Some(style.0) == page.fg.or(Some(ratatui::style::Color::Reset))
+                && Some(style.1) == page.bg.or(Some(ratatui::style::Color::Reset));
+            if blank && is_page {
+                continue;
+            }
+            out.push_str(&format!("{y} {start}..{x} {:?}/{:?} {:?}\n", style.0, style.1, style.2));
+        }
+    }
+    out
+}
+
+/// The wall screens with their colours in the light and dark projector themes (the default projector theme
+/// too), at the smallest and the common size: a change of colour shows up in review.
+#[test]
+fn the_wall_screens_with_their_colours() {
+    let wall = ["group_work_crowded", "board_selection", "spotlight", "plenary", "awards", "tally", "time_up_flash"];
+    for theme in [ThemeName::Projector, ThemeName::Dark, ThemeName::Light] {
+        for (name, mut state) in screens(Lang::En).into_iter().filter(|(n, _)| wall.contains(n)) {
+            state.theme = theme;
+            for (w, h) in [(80, 24), (160, 45)] {
+                let theme = format!("{theme:?}").to_lowercase();
+                insta::assert_snapshot!(format!("styled_{name}_{theme}_{w}x{h}"), draw_styled(&state, w, h));
+            }
+        }
+    }
+}

@@ -50,16 +50,18 @@ fn timer_line(ctx: &Ctx, timer: TimerView) -> Line<'static> {
     let lang = ctx.lang.code();
     let style = timer_style(ctx, timer);
     let state = if timer.running { t!("timer.running", locale = lang) } else { t!("timer.paused", locale = lang) };
+    // On a flash the whole line is the flash colour: plain text in the page's colour would not read on it.
+    let text = if ctx.state.flashing() { ctx.theme.flash } else { ctx.theme.text };
     if timer.remaining <= 0 {
         Line::from(vec![
             Span::styled(format!(" {} ", t!("timer.time_up", locale = lang)), ctx.theme.flash),
             Span::styled(format!(" {} ", countdown(timer.remaining)), style),
-            Span::styled(format!("· {state}"), ctx.theme.text),
+            Span::styled(format!("· {state}"), text),
         ])
     } else {
         Line::from(vec![
             Span::styled(format!("⏱ {}", countdown(timer.remaining)), style),
-            Span::styled(format!(" · {state}"), ctx.theme.text),
+            Span::styled(format!(" · {state}"), text),
         ])
     }
 }
@@ -88,16 +90,32 @@ fn title_with_timer(ctx: &Ctx, lab: &Lab, block: &AgendaBlock, frame: &mut Frame
     frame.render_widget(Paragraph::new(timer_text), right);
 }
 
-/// "Ideas 37 / 50" on a bar filled to the share of the target reached (full past the target).
-pub fn ideas_gauge(ctx: &Ctx, ideas: usize, target: u64) -> Gauge<'static> {
+/// "Ideas 37 / 50" on a bar filled to the share of the target reached (full past the target). The label's
+/// letters over the filled part take the page's colour on the bar's (`Theme::on_bar`), the others the title
+/// style: readable wherever the bar ends.
+pub fn draw_ideas_gauge(ctx: &Ctx, frame: &mut Frame, area: Rect, ideas: usize, target: u64) {
+    if area.is_empty() {
+        return;
+    }
     let lang = ctx.lang.code();
     let ratio = if target == 0 { 0.0 } else { (ideas as f64 / target as f64).min(1.0) };
     let label = t!("screen.ideas_total", count = ideas, target = target, locale = lang).into_owned();
-    Gauge::default()
-        .ratio(ratio)
-        .label(Span::styled(label, ctx.theme.title))
-        .gauge_style(ctx.theme.ok)
-        .use_unicode(true)
+    // The bar on the theme's page (a gauge without a background would show the terminal's own).
+    let page = ctx.theme.base.bg.unwrap_or_default();
+    let gauge = Gauge::default().ratio(ratio).label(Span::raw("")).gauge_style(ctx.theme.ok.bg(page)).use_unicode(true);
+    frame.render_widget(gauge, area);
+    // A space either side, so the letters never touch the bar's blocks.
+    let label = fit(&format!(" {label} "), area.width as usize);
+    let width = (unicode_width::UnicodeWidthStr::width(label.as_str()) as u16).min(area.width);
+    let (mut x, y) = (area.left() + (area.width - width) / 2, area.top() + area.height / 2);
+    // As the gauge fills: whole cells up to here, a partial block in the next.
+    let filled_end = area.left() + (f64::from(area.width) * ratio).floor() as u16;
+    let buffer = frame.buffer_mut();
+    for c in label.chars() {
+        let style = if x < filled_end { ctx.theme.on_bar } else { ctx.theme.title.bg(page) };
+        let (next, _) = buffer.set_stringn(x, y, c.encode_utf8(&mut [0; 4]), usize::from(area.right() - x), style);
+        x = next;
+    }
 }
 
 /// Title (and speaker) in bold, centred and wrapped; returns the rows it needs at this width.
@@ -209,7 +227,7 @@ fn total(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect, timer: Option<Time
     let timer_text = timer.map(|t| timer_line(ctx, t));
     let timer_w = timer_text.as_ref().map_or(0, |l| l.width() as u16 + 2);
     let [gauge_area, timer_area] = Layout::horizontal([Constraint::Min(0), Constraint::Length(timer_w)]).areas(area);
-    frame.render_widget(ideas_gauge(ctx, live, u64::from(target)), gauge_area);
+    draw_ideas_gauge(ctx, frame, gauge_area, live, u64::from(target));
     if let Some(line) = timer_text {
         frame.render_widget(Paragraph::new(line).alignment(Alignment::Right), timer_area);
     }

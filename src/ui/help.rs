@@ -51,6 +51,7 @@ pub fn render(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     let height = (all.len() as u16 + 2).min(area.height.saturating_sub(2)).max(area.height.min(3));
     let popup = Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height };
     frame.render_widget(Clear, popup);
+    frame.buffer_mut().set_style(popup, ctx.theme.base);
     let title = fit(&format!(" {} ", ctx.t("help.title")), width.saturating_sub(2) as usize);
     // When the keys do not fit, the frame says so and where the reader is: "Esc closes · PgDn 1/3".
     let rows = height.saturating_sub(2).max(1) as usize;

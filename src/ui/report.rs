@@ -202,7 +202,7 @@ pub fn tally_screen(ctx: &Ctx, lab: &Lab, scroll: u16, frame: &mut Frame, area: 
         Paragraph::new(fit(&format!(" {title}"), area.width as usize)).style(ctx.theme.title),
         title_area,
     );
-    frame.render_widget(super::agenda::ideas_gauge(ctx, tally.ideas, tally.target), gauge_area);
+    super::agenda::draw_ideas_gauge(ctx, frame, gauge_area, tally.ideas, tally.target);
     frame.render_widget(Paragraph::new(readiness_line(ctx, tally, text, area.width as usize)), readiness_area);
     if body.width >= 100 {
         let [left, _, right] =

@@ -8,6 +8,9 @@ use crate::model::Stage;
 /// The theme's name is the app's state (the coach picks it); its colours are drawing's, here.
 pub use crate::app::ThemeName;
 
+/// The light theme's green: readable on white (6.5:1), and white reads on it.
+const DARK_GREEN: Color = Color::Rgb(0, 110, 0);
+
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub base: Style,
@@ -25,6 +28,8 @@ pub struct Theme {
     pub error: Style,
     pub ok: Style,
     pub highlight: Style,
+    /// Letters over the filled part of a bar (the ideas gauge): the page's colour on the bar's.
+    pub on_bar: Style,
 }
 
 impl Theme {
@@ -47,6 +52,7 @@ impl Theme {
                 error: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
                 ok: Style::new().fg(Color::LightGreen).add_modifier(bold),
                 highlight: Style::new().fg(Color::Black).bg(Color::LightGreen).add_modifier(bold),
+                on_bar: Style::new().fg(Color::Black).bg(Color::LightGreen).add_modifier(bold),
             },
             ThemeName::Dark => Theme {
                 base: Style::new(),
@@ -59,11 +65,13 @@ impl Theme {
                 selected: Style::new().add_modifier(Modifier::REVERSED | bold),
                 timer_running: Style::new().fg(Color::Green).add_modifier(bold),
                 timer_paused: Style::new().fg(Color::Yellow).add_modifier(bold),
-                overtime: Style::new().fg(Color::Red).add_modifier(bold),
+                // Bright red: the terminal's plain red is too dark on black (3.6:1).
+                overtime: Style::new().fg(Color::LightRed).add_modifier(bold),
                 flash: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
                 error: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
                 ok: Style::new().fg(Color::Green).add_modifier(bold),
                 highlight: Style::new().fg(Color::Black).bg(Color::Green).add_modifier(bold),
+                on_bar: Style::new().fg(Color::Black).bg(Color::Green).add_modifier(bold),
             },
             ThemeName::Light => Theme {
                 base: Style::new().fg(Color::Black).bg(Color::White),
@@ -79,8 +87,10 @@ impl Theme {
                 overtime: Style::new().fg(Color::Red).add_modifier(bold),
                 flash: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
                 error: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
-                ok: Style::new().fg(Color::Green).add_modifier(bold),
-                highlight: Style::new().fg(Color::White).bg(Color::Green).add_modifier(bold),
+                // A dark green: the terminal's green on white is 2.2:1, this is 6.5:1.
+                ok: Style::new().fg(DARK_GREEN).add_modifier(bold),
+                highlight: Style::new().fg(Color::White).bg(DARK_GREEN).add_modifier(bold),
+                on_bar: Style::new().fg(Color::White).bg(DARK_GREEN).add_modifier(bold),
             },
         }
     }

@@ -11,6 +11,8 @@ use crate::app::Lab;
 /// Deleted ideas, newest deletion first, to restore.
 pub fn render(ctx: &Ctx, lab: &Lab, cursor: usize, frame: &mut Frame, area: Rect) {
     frame.render_widget(ratatui::widgets::Clear, area);
+    // Clearing leaves the terminal's own colours: the theme's page goes back under the list.
+    frame.buffer_mut().set_style(area, ctx.theme.base);
     // Straight from the index: only the rows in view are looked at.
     let deleted = &lab.index.trash;
     let [title_area, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
