@@ -83,9 +83,41 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
+/// The writer's work for one captured idea (issue 14), at 100, 10,000 and 100,000 ideas: the whole session
+/// written durably (as before the journal, and still at compaction) beside one journal line (the record
+/// encoded on the UI thread, then appended and fdatasync'ed by the writer), which should not grow.
+fn capture_write(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    let mut group = c.benchmark_group("capture_write");
+    group.sample_size(10);
+    for n in [100, 10_000, 100_000] {
+        let session = common::session(n, common::day_one(), 11);
+        store::save(&path, &session).unwrap();
+        let base = store::journal::base_of(store::content_hash(&std::fs::read(&path).unwrap()));
+        let newest = session.ideas.last().unwrap().id;
+        group.bench_with_input(BenchmarkId::new("whole_file", n), &session, |b, s| {
+            b.iter(|| store::save(&path, s).unwrap());
+        });
+        let line = store::journal::Record::of(&session, &[newest]).encode();
+        store::journal::start(&path, &base, &line).unwrap();
+        group.bench_with_input(BenchmarkId::new("journal_line", n), &session, |b, s| {
+            b.iter(|| {
+                let line = store::journal::Record::of(s, &[newest]).encode();
+                store::journal::append(&path, &line).unwrap();
+            });
+        });
+        group.bench_with_input(BenchmarkId::new("journal_record_on_ui_thread", n), &session, |b, s| {
+            b.iter(|| black_box(store::journal::Record::of(s, &[newest]).encode()));
+        });
+        store::journal::retire(&path);
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
-    targets = save, load
+    targets = save, load, capture_write
 }
 criterion_main!(benches);

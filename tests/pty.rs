@@ -434,3 +434,50 @@ fn resume_is_exact_after_kill_9() {
     app.send("q");
     assert_eq!(app.wait_exit(), (true, true));
 }
+
+/// Captures go to the session's journal (one line each, whatever the session's size): after a kill -9 the
+/// file alone lacks them, the session (file and journal, as every command reads it) has them all, and the
+/// next writer folds them into the file and retires the journal.
+#[test]
+fn captures_killed_in_the_journal_are_in_the_session_and_folded_in_by_the_next_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let journal = innolab::store::journal::journal_path(&path);
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the group work", |s| s.contains("Curah Ide Inovasi per OPD"));
+    for (table, title) in [(1, "Ide jurnal satu"), (2, "Ide jurnal dua"), (3, "Ide jurnal tiga")] {
+        app.send(&format!("{table}"));
+        app.send(title);
+        app.send("\r");
+        app.wait_for("the save acknowledged", |s| s.contains(title) && s.contains("Saved "));
+    }
+    app.kill_9();
+    let file_alone: innolab::model::Session = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(file_alone.ideas.is_empty(), "the captures are in the journal, not yet in the file");
+    assert!(journal.exists());
+    let titles = |s: &innolab::model::Session| s.ideas.iter().map(|i| i.title.clone()).collect::<Vec<_>>();
+    let session = innolab::store::load(&path).unwrap();
+    assert_eq!(titles(&session), ["Ide jurnal satu", "Ide jurnal dua", "Ide jurnal tiga"]);
+    // Every command reads the journal too: the tally counts them.
+    let out = common::run(dir.path(), &["tally", "--format", "json", "lab.json"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"ideas\": 3"), "{}", common::stdout(&out));
+    // The next writer (here `idea add`) writes the file whole, with them, and retires the journal.
+    let out = common::run(dir.path(), &["idea", "add", "lab.json", "--group", "4", "--title", "Ide dari CLI"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(!journal.exists());
+    let file_alone: innolab::model::Session = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(titles(&file_alone), ["Ide jurnal satu", "Ide jurnal dua", "Ide jurnal tiga", "Ide dari CLI"]);
+    // And a quit folds the journal in too.
+    let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
+    app.wait_for("the group work", |s| s.contains("Ide dari CLI"));
+    app.send("5");
+    app.send("Ide sebelum keluar");
+    app.send("\r");
+    app.wait_for("saved", |s| s.contains("Ide sebelum keluar") && s.contains("Saved "));
+    app.send("\x1b");
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    assert!(!journal.exists(), "quitting folds the journal into the file");
+    let file_alone: innolab::model::Session = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(file_alone.ideas.len(), 5);
+}

@@ -99,12 +99,22 @@ pub enum Action {
     /// In the conflict dialog: write this session to a new file and go on there.
     SaveAsNew,
     /// The other version, read from disk (or why it could not be).
-    Reloaded(Result<Box<Session>, super::Failure>),
+    /// The file as another program left it; `journal_included`: it holds this session's journal (it was
+    /// written by an innolab that read it, or there was none), so the journaled ideas are in it.
+    Reloaded {
+        result: Result<Box<Session>, super::Failure>,
+        journal_included: bool,
+    },
     /// This session now lives in a new file (or why it could not be written).
     SavedAsNew(Result<PathBuf, super::Failure>),
     /// The session just opened cannot be written (its folder is read-only): it is shown, nothing is saved
     /// to it, and what changes on screen goes to an emergency copy when the coach quits.
     OpenedReadOnly,
+    /// A change reached the session's journal (see `store::journal`): on disk, not yet in the file.
+    Journaled {
+        generation: u64,
+        result: Result<Timestamp, SaveFailure>,
+    },
     SaveFinished {
         generation: u64,
         result: Result<Timestamp, SaveFailure>,

@@ -14,6 +14,7 @@ impl State {
             return vec![];
         }
         lab.session.progress.block = block.id.clone();
+        lab.unsaved.room_only();
         lab.plenary_table = 0;
         lab.awards_page = 0;
         lab.plenary_page = 0;
@@ -77,6 +78,7 @@ impl State {
         let mut timer = lab.timer_for_current();
         change(&mut timer, now.with_timezone(&lab.offset()));
         lab.session.set_timer(timer);
+        lab.unsaved.room_only();
         self.changed()
     }
 
@@ -101,6 +103,7 @@ impl State {
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let block = lab.current().1.id.clone();
         lab.session.reset_timer(&block);
+        lab.unsaved.room_only();
         self.changed()
     }
 }

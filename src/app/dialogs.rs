@@ -20,15 +20,24 @@ impl State {
     }
 
     /// The other program's version is back from disk: this session's unsaved ideas (those above the highest
-    /// id known to be in the file) are added to it, except those it already has; it becomes the session.
-    pub(super) fn reloaded(&mut self, result: Result<Box<crate::model::Session>, super::Failure>) -> Vec<Effect> {
+    /// id known to be in the file, or in the journal it holds) are added to it, except those it already has;
+    /// it becomes the session.
+    pub(super) fn reloaded(
+        &mut self,
+        result: Result<Box<crate::model::Session>, super::Failure>,
+        journal_included: bool,
+    ) -> Vec<Effect> {
         let lang = self.lang.code();
         let mut theirs = match result {
             Ok(theirs) => *theirs,
             Err(failure) => return self.notify(failure.message(self.lang), true),
         };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let saved_max_id = self.save.saved_max_id;
+        let saved_max_id = if journal_included {
+            self.save.saved_max_id.max(self.save.journaled_max_id)
+        } else {
+            self.save.saved_max_id
+        };
         let theirs_max = theirs.ideas.iter().map(|i| i.id).max().unwrap_or(0);
         let (mut added, mut already) = (0usize, 0usize);
         for idea in lab.session.ideas.iter().filter(|i| i.id > saved_max_id && i.is_live()) {
@@ -52,6 +61,7 @@ impl State {
         *lab = Lab::new(path, theirs);
         self.save.error = None;
         self.save.saved_max_id = theirs_max;
+        self.save.journaled_max_id = 0;
         self.save.id_marks.clear();
         self.save.saved_generation = self.save.generation;
         self.layers.show(Screen::Agenda);
@@ -70,6 +80,7 @@ impl State {
         lab.path = path.clone();
         self.save.error = None;
         self.save.saved_max_id = lab.session.ideas.iter().map(|i| i.id).max().unwrap_or(0);
+        self.save.journaled_max_id = 0;
         self.save.id_marks.clear();
         self.save.saved_generation = self.save.generation;
         self.layers.show(Screen::Agenda);

@@ -52,6 +52,7 @@ pub(super) fn add_idea(
     // The new idea is the last: counted on its own, unless the step also changes another idea.
     let newest = lab.session.ideas.len() - 1;
     lab.index.add_newest(&lab.session, newest);
+    lab.unsaved.touch(id);
     if let Some(after) = lab.session.ideas.last().cloned() {
         let before = Idea { deleted: true, ..after.clone() };
         let mut change = Change::one(before, after);
@@ -95,6 +96,7 @@ pub(super) fn put(lab: &mut Lab, ideas: &[Idea], now: crate::model::Timestamp) {
     for idea in ideas {
         if let Some(slot) = lab.session.idea_mut(idea.id) {
             *slot = Idea { updated_at: at, ..idea.clone() };
+            lab.unsaved.touch(idea.id);
         }
     }
     lab.reindex();

@@ -161,6 +161,8 @@ pub struct SaveStatus {
     pub saved_max_id: u64,
     /// The highest idea id at each generation not yet known to be saved (generation, id).
     pub id_marks: Vec<(u64, u64)>,
+    /// The highest idea id known to be in the session's journal (on disk, not yet in the file itself).
+    pub journaled_max_id: u64,
 }
 
 /// A save that did not reach the session file, and where the emergency copies went (beside the session when
@@ -221,6 +223,8 @@ pub struct Lab {
     pub plenary_page: usize,
     /// The awards as a list (for checking) instead of one awardee at a time (for the ceremony).
     pub awards_list: bool,
+    /// What changed since the last save reached the disk.
+    pub unsaved: Unsaved,
     /// Pages the coach turned the board on by hand (`n`), added to the page the clock brings up.
     pub board_page: usize,
     /// The page of the awards list on the wall (the awards screen and an awards block alike).
@@ -320,6 +324,68 @@ impl ReadinessText {
             summary: crate::tally::readiness::summary(findings(), lang),
             lines: crate::tally::readiness::wall_lines(findings(), lang),
         }
+    }
+}
+
+/// What changed since the last save reached the disk, so the saver writes only that (one journal line, see
+/// `store::journal`) when it can: the ideas each change touched, by generation, and the last generation that
+/// changed more than the ideas and where the room is (the roster, a reload), which is written whole. A
+/// change that does not say what it touched is taken as whole: missing nothing is the default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Unsaved {
+    /// (generation, idea id) for every idea a change touched.
+    pub ideas: Vec<(u64, u64)>,
+    /// The last generation that must be written whole (0: none).
+    pub whole_at: u64,
+    /// What the change being made touched, until `changed()` gives it its generation.
+    touched: Vec<u64>,
+    /// The change being made said what it touched (ideas, or only where the room is).
+    precise: bool,
+}
+
+impl Unsaved {
+    /// The change being made touched idea `id`.
+    pub fn touch(&mut self, id: u64) {
+        self.touched.push(id);
+        self.precise = true;
+    }
+
+    /// The change being made touches only where the room is (block, timers), which every line carries.
+    pub fn room_only(&mut self) {
+        self.precise = true;
+    }
+
+    /// A new action: nothing is marked yet (marks never carry over to another action's change).
+    pub fn begin(&mut self) {
+        self.touched.clear();
+        self.precise = false;
+    }
+
+    /// The change is `generation`.
+    pub fn commit(&mut self, generation: u64) {
+        if self.precise {
+            self.ideas.extend(self.touched.drain(..).map(|id| (generation, id)));
+        } else {
+            self.touched.clear();
+            self.whole_at = generation;
+        }
+        self.precise = false;
+    }
+
+    /// The ideas changed after `generation`, or `None` when something after it must be written whole.
+    pub fn since(&self, generation: u64) -> Option<Vec<u64>> {
+        if self.whole_at > generation {
+            return None;
+        }
+        let mut ids: Vec<u64> = self.ideas.iter().filter(|m| m.0 > generation).map(|m| m.1).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        Some(ids)
+    }
+
+    /// Everything up to `generation` is on disk.
+    pub fn saved(&mut self, generation: u64) {
+        self.ideas.retain(|m| m.0 > generation);
     }
 }
 
@@ -458,6 +524,7 @@ impl Lab {
             plenary_page: 0,
             awards_list: false,
             awards_page: 0,
+            unsaved: Unsaved::default(),
         }
     }
 

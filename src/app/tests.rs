@@ -520,7 +520,7 @@ fn a_conflict_reloads_their_version_and_adds_only_this_sessions_unsaved_ideas() 
     theirs
         .add_idea(NewIdea { group: "meja-1".into(), title: "sudah ada di  sana".into(), ..Default::default() }, now)
         .unwrap();
-    let effects = update(&mut s, Action::Reloaded(Ok(Box::new(theirs))));
+    let effects = update(&mut s, Action::Reloaded { result: Ok(Box::new(theirs)), journal_included: true });
     assert_eq!(effects, vec![Effect::Save], "the merged session is saved");
     let titles: Vec<&str> = lab(&s).session.ideas.iter().map(|i| i.title.as_str()).collect();
     assert_eq!(titles, ["Versi mereka", "sudah ada di  sana", "Belum tersimpan"]);

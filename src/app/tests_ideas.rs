@@ -642,3 +642,77 @@ fn the_index_kept_by_captures_is_the_rebuilt_one() {
     }
     assert!(lab(&s).index.live > 40);
 }
+
+/// An idea in the session's journal is on disk but not in the file: after a conflict it is added to the
+/// other program's version unless that version holds the journal (an innolab wrote it after reading it).
+#[test]
+fn journaled_ideas_are_saved_ones_only_where_the_other_version_holds_the_journal() {
+    for included in [true, false] {
+        let mut s = state();
+        capture(&mut s, 1, "Sudah di jurnal");
+        let (generation, now) = (s.save.generation, s.now);
+        update(&mut s, Action::Journaled { generation, result: Ok(now) });
+        assert_eq!((s.save.journaled_max_id, s.save.saved_max_id, s.save.is_pending()), (1, 0, false));
+        let mut theirs = session(&s).clone();
+        theirs.ideas.clear();
+        update(&mut s, Action::Reloaded { result: Ok(Box::new(theirs)), journal_included: included });
+        let titles: Vec<&str> = session(&s).ideas.iter().map(|i| i.title.as_str()).collect();
+        let expected: &[&str] = if included { &[] } else { &["Sudah di jurnal"] };
+        assert_eq!(titles, expected, "journal included: {included}");
+    }
+}
+
+/// What the saver writes as a journal line, replayed onto what the disk held, is the session: after every
+/// action of a session of captures, edits, moves, deletes, undos, timers, block changes and the roster.
+#[test]
+fn journal_lines_replayed_onto_the_disk_are_the_session() {
+    use crate::store::journal::Record;
+    let mut s = state();
+    let mut disk = session(&s).clone();
+    let mut sent = 0;
+    let mut lines = 0;
+    let step = |s: &mut State, disk: &mut Session, sent: &mut u64, lines: &mut usize| {
+        let lab = s.lab.as_ref().unwrap();
+        match lab.unsaved.since(*sent) {
+            Some(ids) => {
+                let line = Record::of(&lab.session, &ids).encode();
+                let record: Record = serde_json::from_slice(&line).unwrap();
+                record.apply(disk);
+                *lines += 1;
+            }
+            None => *disk = lab.session.clone(),
+        }
+        *sent = s.save.generation;
+        let (generation, now) = (s.save.generation, s.now);
+        update(s, Action::Journaled { generation, result: Ok(now) });
+        assert_eq!(disk, &lab_of(s).session);
+    };
+    fn lab_of(s: &State) -> &Lab {
+        s.lab.as_ref().unwrap()
+    }
+    for k in 0..40u8 {
+        capture(&mut s, k % 6 + 1, &format!("Ide {k}"));
+        update(&mut s, Action::Back);
+        match k % 8 {
+            1 => {
+                run(&mut s, [Action::OpenBoard, Action::ToggleFlagship, Action::CursorDown, Action::DeleteIdea]);
+                update(&mut s, Action::Back);
+            }
+            2 => drop(run(&mut s, [Action::Undo, Action::Undo, Action::Redo])),
+            3 => drop(run(&mut s, [Action::ToggleTimer, Action::NextBlock, Action::AddMinute, Action::PrevBlock])),
+            4 => {
+                run(&mut s, [Action::OpenSetup, Action::AddMember]);
+                run(&mut s, typed("Anggota baru"));
+                run(&mut s, [Action::Confirm, Action::Back]);
+            }
+            5 => drop(run(&mut s, [Action::OpenBoard, Action::MoveIdea, Action::Confirm, Action::Back])),
+            6 => drop(run(&mut s, [Action::OpenTrash, Action::Restore, Action::Back])),
+            _ => {}
+        }
+        if s.save.generation > sent {
+            step(&mut s, &mut disk, &mut sent, &mut lines);
+        }
+    }
+    assert!(lines > 30, "most changes went to the journal ({lines} lines)");
+    assert!(session(&s).groups.iter().any(|g| g.members.iter().any(|m| m.name == "Anggota baru")));
+}

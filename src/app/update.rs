@@ -12,6 +12,9 @@ const NOTICE_SECS: i64 = 8;
 /// Applies `action` to the state and returns what the runtime is to do. What the wall shows is then recorded
 /// in the session (saved like any change), so a restart comes back to it.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(lab) = state.lab.as_mut() {
+        lab.unsaved.begin();
+    }
     let mut effects = dispatch(state, action);
     if state.keep_wall() && !effects.contains(&Effect::Save) {
         effects.push(Effect::Save);
@@ -89,7 +92,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::OpenConflict => state.open_conflict(),
         Action::ReloadTheirs => state.answer_conflict(Effect::ReloadFromDisk),
         Action::SaveAsNew => state.answer_conflict(Effect::SaveAsNew),
-        Action::Reloaded(result) => state.reloaded(result),
+        Action::Reloaded { result, journal_included } => state.reloaded(result, journal_included),
         Action::SavedAsNew(result) => state.saved_as_new(result),
         Action::Exported(result) => state.exported(result),
         Action::FileRecreated(path) => {
@@ -110,6 +113,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::OpenFailed(failure) => state.notify(failure.message(state.lang), true),
         Action::SaveFinished { generation, result } => state.save_finished(generation, result),
+        Action::Journaled { generation, result } => state.journaled(generation, result),
     }
 }
 
@@ -123,6 +127,7 @@ impl State {
         self.save.generation += 1;
         self.save.content += 1;
         if let Some(lab) = self.lab.as_mut() {
+            lab.unsaved.commit(self.save.generation);
             lab.session.updated_at = self.now.with_timezone(&lab.offset());
             // New ideas are appended with the highest id: the last one is the newest.
             let newest = lab.session.ideas.last().map_or(0, |i| i.id);
@@ -289,6 +294,7 @@ impl State {
             moved = true;
         }
         if moved {
+            lab.unsaved.room_only();
             effects = self.changed();
         }
         let minutes = (secs as f64 / 60.0).round() as i64;
@@ -330,9 +336,31 @@ impl State {
                     self.save.saved_max_id = self.save.saved_max_id.max(id);
                 }
                 self.save.id_marks.retain(|m| m.0 > generation);
+                if let Some(lab) = self.lab.as_mut() {
+                    lab.unsaved.saved(generation);
+                }
             }
             Err(failure) => self.save.error = Some(failure),
         }
         vec![]
+    }
+
+    /// A change reached the session's journal: on disk, as `SaveFinished`, but not yet in the file itself, so
+    /// its ideas still count as unsaved ones for a merge with another program's version of the file.
+    fn journaled(
+        &mut self,
+        generation: u64,
+        result: Result<chrono::DateTime<chrono::FixedOffset>, super::SaveFailure>,
+    ) -> Vec<Effect> {
+        if result.is_ok()
+            && let Some(id) = self.save.id_marks.iter().take_while(|m| m.0 <= generation).map(|m| m.1).max()
+        {
+            self.save.journaled_max_id = self.save.journaled_max_id.max(id);
+        }
+        let marks = std::mem::take(&mut self.save.id_marks);
+        let (saved_max_id, effects) = (self.save.saved_max_id, self.save_finished(generation, result));
+        self.save.id_marks = marks;
+        self.save.saved_max_id = saved_max_id;
+        effects
     }
 }

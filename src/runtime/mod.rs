@@ -132,6 +132,8 @@ enum Event {
     },
     /// The session file had been deleted by another program and was written again.
     Recreated(PathBuf),
+    /// The writer would not append the journal line it was given: the change is to be written whole.
+    LineRefused,
 }
 
 /// What the loop does after an effect.
@@ -310,6 +312,10 @@ impl Runtime {
             Ok(Event::Suspend) => vec![],
             Ok(Event::Recreated(path)) => vec![Action::FileRecreated(path)],
             Ok(Event::Saved { generation, result }) => vec![self.saver.saved(generation, result)],
+            Ok(Event::LineRefused) => {
+                self.saver.line_refused();
+                vec![]
+            }
             Ok(Event::Rescued { generation, copies, written }) => {
                 self.saver.rescued(state, generation, copies, written)
             }
@@ -370,8 +376,13 @@ impl Runtime {
             Effect::ReloadFromDisk => {
                 if let Some(lab) = state.lab.as_ref() {
                     let path = lab.path.clone();
+                    let journal = store::journal::base(&path);
+                    let mut journal_included = true;
                     let result = match store::load_version(&path) {
                         Ok((session, version)) => {
+                            // Their file holds our journal when an innolab wrote it (and retired the journal)
+                            // or when the journal still extends it (it was replayed); else ours is stale.
+                            journal_included = journal.is_none() || journal == version.map(|v| v.journal_base());
                             // The writer saves over this version from now on.
                             self.saver.rebase(path, version);
                             Ok(Box::new(session))
@@ -379,7 +390,7 @@ impl Runtime {
                         Err(e) => Err(e.into()),
                     };
                     // The merged session's save (an `Effect::Save`) goes through `apply`, never dropped.
-                    return self.apply(state, vec![Action::Reloaded(result)]);
+                    return self.apply(state, vec![Action::Reloaded { result, journal_included }]);
                 }
             }
             Effect::SaveAsNew => {

@@ -1,6 +1,11 @@
 //! The saver, as one unit: when a change is written (debounced, retried), the background writer that writes
 //! it under the lock and only over the file's known version, and the rescue when the disk stops answering.
 //! It never changes the app's state itself: what it learns comes back as actions for `update`.
+//!
+//! A change to ideas and where the room is (a capture, an edit, a timer) is written as one line of the
+//! session's journal (`store::journal`): its cost does not grow with the session. The file is written whole
+//! for any other change (the roster, a reload), after a failed or refused line, once the journal holds
+//! [`JOURNAL_LINES`] lines or [`JOURNAL_BYTES`], [`COMPACT_AFTER`] after the last line, and on the way out.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -21,6 +26,13 @@ const SAVE_DEBOUNCE: Duration = Duration::from_millis(100);
 /// network share): the status bar turns to NOT SAVED and the emergency copy is written by another path.
 pub const SAVE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The journal is folded into the file once it holds this many lines …
+pub const JOURNAL_LINES: u64 = 500;
+/// … or this many bytes …
+pub const JOURNAL_BYTES: u64 = 4 << 20;
+/// … or this long after its last line, when the room is quiet.
+pub const COMPACT_AFTER: Duration = Duration::from_secs(30);
+
 /// What the background writer is asked to do.
 enum WriterMsg {
     /// A session was opened: this is the version of its file on disk, to save over and only over it, and
@@ -31,6 +43,8 @@ enum WriterMsg {
         lock: SessionLock,
     },
     Save(SaveJob),
+    /// One line for the session's journal.
+    Append(AppendJob),
     /// The coach reloaded the file as another program left it: save over this version of it from now on.
     Rebase {
         path: PathBuf,
@@ -42,6 +56,14 @@ struct SaveJob {
     generation: u64,
     path: PathBuf,
     session: Box<Session>,
+}
+
+struct AppendJob {
+    generation: u64,
+    path: PathBuf,
+    line: Vec<u8>,
+    /// The lab's offset, for the time the line was written.
+    offset: chrono::FixedOffset,
 }
 
 pub struct Saver {
@@ -64,6 +86,16 @@ pub struct Saver {
     rescued_generation: u64,
     /// The open session's folder cannot be written: nothing is saved to its file.
     read_only: bool,
+    /// The next save is written whole (a line failed or was refused, or the session was opened with a
+    /// journal to fold in).
+    force_whole: bool,
+    /// Lines and bytes in the journal since the file was last written whole.
+    journal_lines: u64,
+    journal_bytes: u64,
+    /// When the journal is folded into the file if nothing else happens.
+    compact_due: Option<Instant>,
+    /// The job in flight is a journal line.
+    in_flight_line: bool,
 }
 
 impl Saver {
@@ -79,6 +111,11 @@ impl Saver {
             rescue: Some(rescue::Copies::default()),
             rescued_generation: 0,
             read_only: false,
+            force_whole: false,
+            journal_lines: 0,
+            journal_bytes: 0,
+            compact_due: None,
+            in_flight_line: false,
         }
     }
 
@@ -86,6 +123,9 @@ impl Saver {
     pub fn track(&mut self, path: PathBuf, version: Option<store::FileVersion>, lock: SessionLock) {
         self.read_only = false;
         self.sent_generation = 0;
+        // A journal left by a crash was replayed into the session: the first save folds it into the file.
+        self.force_whole = store::journal::size(&path) > 0;
+        (self.journal_lines, self.journal_bytes, self.compact_due) = (0, 0, None);
         let _ = self.writer.send(WriterMsg::Track { path, version, lock });
     }
 
@@ -125,19 +165,49 @@ impl Saver {
             // The writer's answer wakes the loop; until then only the hang deadline matters.
             Some(since) if !self.hung => wake.min((since + SAVE_TIMEOUT).saturating_duration_since(Instant::now())),
             Some(_) => wake,
-            None => match self.save_due {
+            None => match self.save_due.or(self.compact_due) {
                 Some(due) => wake.min(due.saturating_duration_since(Instant::now())),
                 None => wake,
             },
         }
     }
 
-    /// The writer answered: the disk works again; a failure is retried later.
+    /// The writer answered: the disk works again; a failure is retried later (written whole: that is what
+    /// writes the emergency copies).
     pub fn saved(&mut self, generation: u64, result: Result<crate::model::Timestamp, SaveFailure>) -> Action {
         self.in_flight = None;
         self.hung = false;
+        let line = std::mem::take(&mut self.in_flight_line);
         self.schedule_retry(result.is_err());
-        Action::SaveFinished { generation, result }
+        match (line, result.is_ok()) {
+            (true, true) => {
+                self.compact_due = Some(Instant::now() + COMPACT_AFTER);
+                Action::Journaled { generation, result }
+            }
+            (true, false) => {
+                self.force_whole = true;
+                self.save_due = Some(Instant::now());
+                Action::Journaled { generation, result }
+            }
+            (false, true) => {
+                (self.journal_lines, self.journal_bytes, self.compact_due) = (0, 0, None);
+                Action::SaveFinished { generation, result }
+            }
+            (false, false) => {
+                // What failed may hold changes no line carries any more: the retry writes everything.
+                self.force_whole = true;
+                Action::SaveFinished { generation, result }
+            }
+        }
+    }
+
+    /// The writer would not append a line (the file is not the version it knows, or the session is not the
+    /// one it holds): the change is written whole at once instead, which sorts that out.
+    pub fn line_refused(&mut self) {
+        self.in_flight = None;
+        self.in_flight_line = false;
+        self.force_whole = true;
+        self.save_due = Some(Instant::now());
     }
 
     /// Declares the writer hung once a save has not finished within [`SAVE_TIMEOUT`], and from then on
@@ -208,26 +278,52 @@ impl Saver {
             self.save_due = None;
             return;
         }
+        if self.save_due.is_none()
+            && self.in_flight.is_none()
+            && self.journal_lines > 0
+            && self.compact_due.is_some_and(|due| Instant::now() >= due)
+        {
+            // Quiet for a while: the journal is folded into the file.
+            self.compact_due = None;
+            self.force_whole = true;
+            self.send(state);
+            return;
+        }
         let Some(due) = self.save_due else { return };
         if self.in_flight.is_some() || Instant::now() < due {
             return;
         }
-        // A failed save is retried with the newest state even when nothing changed since.
-        if state.save.generation > self.sent_generation || state.save.error.is_some() {
+        // A failed or refused save is retried with the newest state even when nothing changed since.
+        if state.save.generation > self.sent_generation || state.save.error.is_some() || self.force_whole {
             self.send(state);
         }
         self.save_due = None;
     }
 
+    /// Hands the writer what changed since the last job: one journal line when only ideas and where the room
+    /// is changed, else the whole session.
     fn send(&mut self, state: &State) {
         let Some(lab) = state.lab.as_ref() else { return };
-        let job = SaveJob {
-            generation: state.save.generation,
-            path: lab.path.clone(),
-            session: Box::new(lab.session.clone()),
+        let journal_full = self.journal_lines >= JOURNAL_LINES || self.journal_bytes >= JOURNAL_BYTES;
+        let ideas = lab.unsaved.since(self.sent_generation).filter(|_| !self.force_whole && !journal_full);
+        let (msg, line) = match ideas {
+            Some(ids) => {
+                let line = store::journal::Record::of(&lab.session, &ids).encode();
+                self.journal_lines += 1;
+                self.journal_bytes += line.len() as u64;
+                let job =
+                    AppendJob { generation: state.save.generation, path: lab.path.clone(), line, offset: lab.offset() };
+                (WriterMsg::Append(job), true)
+            }
+            None => {
+                self.force_whole = false;
+                let session = Box::new(lab.session.clone());
+                (WriterMsg::Save(SaveJob { generation: state.save.generation, path: lab.path.clone(), session }), false)
+            }
         };
         self.sent_generation = state.save.generation;
-        self.in_flight = self.writer.send(WriterMsg::Save(job)).is_ok().then(Instant::now);
+        self.in_flight_line = line;
+        self.in_flight = self.writer.send(msg).is_ok().then(Instant::now);
     }
 
     /// On the way out: lets the writer finish, has it write whatever is still unsaved (through the same
@@ -257,9 +353,12 @@ impl Saver {
             return Finish::Failed(SaveFailure::new(Failure::ReadOnly { path }, written));
         }
         if self.in_flight.is_none() {
-            if !state.save.is_pending() && state.save.error.is_none() {
+            // On the way out the journal is folded into the file: the file alone is the session again.
+            let journal = self.journal_lines > 0 || store::journal::size(&lab.path) > 0;
+            if !state.save.is_pending() && state.save.error.is_none() && !journal {
                 return Finish::Clean;
             }
+            self.force_whole = true;
             self.send(state);
             for action in self.wait_for_writer(rx) {
                 apply(state, action);
@@ -307,10 +406,8 @@ impl Saver {
                     self.rescue = Some(copies);
                     return Some(written);
                 }
-                Ok(Event::Saved { generation, result }) => {
-                    self.in_flight = None;
-                    actions.push(Action::SaveFinished { generation, result });
-                }
+                Ok(Event::Saved { generation, result }) => actions.push(self.saved(generation, result)),
+                Ok(Event::LineRefused) => self.line_refused(),
                 Ok(_) => {}
                 Err(_) => return None,
             }
@@ -324,11 +421,8 @@ impl Saver {
         while let Some(since) = self.in_flight {
             let left = (since + SAVE_TIMEOUT).saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
-                Ok(Event::Saved { generation, result }) => {
-                    self.in_flight = None;
-                    self.hung = false;
-                    actions.push(Action::SaveFinished { generation, result });
-                }
+                Ok(Event::Saved { generation, result }) => actions.push(self.saved(generation, result)),
+                Ok(Event::LineRefused) => self.line_refused(),
                 Ok(Event::Rescued { copies, .. }) => self.rescue = Some(copies),
                 Ok(_) => {}
                 Err(_) => break,
@@ -397,29 +491,53 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
         let mut tracked: Option<(PathBuf, Option<store::FileVersion>, SessionLock)> = None;
         // One set of emergency copies per streak of failed saves, rewritten with the newest state each time.
         let mut emergency = rescue::Copies::default();
+        // The base of the journal this writer started (none yet: the next line starts a new journal).
+        let mut journal_base: Option<String> = None;
+        // Lines that came while a whole save was waiting: written after it, in order.
+        let mut lines: Vec<AppendJob> = Vec::new();
         while let Ok(msg) = rx.recv() {
             let mut job = match msg {
                 WriterMsg::Track { path, version, lock } => {
                     tracked = Some((path, version, lock));
+                    journal_base = None;
                     continue;
                 }
                 WriterMsg::Rebase { path, version } => {
                     rebase(&mut tracked, &path, version);
+                    journal_base = None;
+                    continue;
+                }
+                WriterMsg::Append(line) => {
+                    if !write_line(&mut tracked, &mut journal_base, line, &events) {
+                        break;
+                    }
                     continue;
                 }
                 WriterMsg::Save(job) => job,
             };
             while let Ok(newer) = rx.try_recv() {
                 match newer {
-                    WriterMsg::Track { path, version, lock } => tracked = Some((path, version, lock)),
-                    WriterMsg::Rebase { path, version } => rebase(&mut tracked, &path, version),
-                    WriterMsg::Save(newer) => job = newer,
+                    WriterMsg::Track { path, version, lock } => {
+                        tracked = Some((path, version, lock));
+                        journal_base = None;
+                    }
+                    WriterMsg::Rebase { path, version } => {
+                        rebase(&mut tracked, &path, version);
+                        journal_base = None;
+                    }
+                    WriterMsg::Save(newer) => {
+                        lines.clear();
+                        job = newer;
+                    }
+                    WriterMsg::Append(line) => lines.push(line),
                 }
             }
             let offset = job.session.plan.utc_offset.fixed();
             let now = crate::clock::now_in(offset);
             let result = match save_tracked(&mut tracked, &job) {
                 Ok(outcome) => {
+                    // The file holds everything now; its journal was retired.
+                    journal_base = None;
                     emergency = rescue::Copies::default();
                     if matches!(outcome, Some(store::Guarded::Recreated(_))) {
                         let _ = events.send(Event::Recreated(job.path.clone()));
@@ -434,9 +552,60 @@ fn spawn_writer(events: Sender<Event>) -> Sender<WriterMsg> {
             if events.send(Event::Saved { generation: job.generation, result }).is_err() {
                 break;
             }
+            for line in lines.drain(..) {
+                if !write_line(&mut tracked, &mut journal_base, line, &events) {
+                    return;
+                }
+            }
         }
     });
     tx
+}
+
+/// Writes one journal line and says how it went; false when nobody listens any more.
+fn write_line(
+    tracked: &mut Option<(PathBuf, Option<store::FileVersion>, SessionLock)>,
+    journal_base: &mut Option<String>,
+    job: AppendJob,
+    events: &Sender<Event>,
+) -> bool {
+    let event = match append_tracked(tracked, journal_base, &job) {
+        Ok(true) => Event::Saved { generation: job.generation, result: Ok(crate::clock::now_in(job.offset)) },
+        Ok(false) => Event::LineRefused,
+        Err(e) => {
+            Event::Saved { generation: job.generation, result: Err(SaveFailure::new(Failure::from(e), Vec::new())) }
+        }
+    };
+    events.send(event).is_ok()
+}
+
+/// One journal line for the open session, only while its lock is ours and its file is the version we know
+/// (else `Ok(false)`: the change is to be written whole, which notices and handles what happened). The first
+/// line after the file was written whole starts a new journal over that version.
+fn append_tracked(
+    tracked: &mut Option<(PathBuf, Option<store::FileVersion>, SessionLock)>,
+    journal_base: &mut Option<String>,
+    job: &AppendJob,
+) -> Result<bool, store::SaveError> {
+    let Some((path, Some(version), lock)) = tracked.as_mut().filter(|(path, ..)| *path == job.path) else {
+        return Ok(false);
+    };
+    let lost = || store::SaveError::LockLost { path: path.clone() };
+    lock.ensure().map_err(|_| lost())?;
+    if !store::FileStamp::of(path).is_ok_and(|now| now == version.stamp) {
+        return Ok(false);
+    }
+    let base = version.journal_base();
+    if journal_base.as_deref() == Some(base.as_str()) {
+        store::journal::append(path, &job.line)?;
+    } else {
+        store::journal::start(path, &base, &job.line)?;
+        *journal_base = Some(base);
+    }
+    if !lock.is_current() {
+        return Err(lost());
+    }
+    Ok(true)
 }
 
 fn rebase(

@@ -66,6 +66,17 @@ pub enum LoadError {
         problems: Vec<Problem>,
         at: Vec<(usize, usize)>,
     },
+    /// A whole line of the session's journal (`path` is the journal) that does not decode.
+    Journal {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// The session with its journal replayed breaks an invariant (`path` is the journal).
+    JournalInvalid {
+        path: PathBuf,
+        problem: Problem,
+    },
 }
 
 impl LoadError {
@@ -107,6 +118,12 @@ impl LoadError {
             )
             .into_owned(),
             LoadError::Invalid { path, problems, at } => invalid_line(path, problems, at, lang),
+            LoadError::Journal { path, line, message } => {
+                t!("load.journal", path = shown(path), line = line, message = message, locale = l).into_owned()
+            }
+            LoadError::JournalInvalid { path, problem } => {
+                t!("load.journal_invalid", path = shown(path), problem = problem.message(lang), locale = l).into_owned()
+            }
         }
     }
 }

@@ -14,19 +14,32 @@ use crate::model::text::escape_visible;
 use crate::model::validate::{plan_problems, session_problems};
 use crate::model::{OLDEST_SCHEMA_VERSION, Plan, Problem, SCHEMA_VERSION, Session};
 
-/// Reads and checks a session file.
+/// Reads and checks a session file, with the changes of its journal (see [`super::journal`]).
 pub fn load(path: &Path) -> Result<Session, LoadError> {
     let bytes = read(path)?;
-    decode_session(path, &bytes)
+    decode_with_journal(path, &bytes)
 }
 
-/// Reads and checks a session file, with the version of the file it was read from (to save over that
-/// version, and only that one, from now on).
+/// Reads and checks a session file (with its journal), with the version of the file it was read from (to
+/// save over that version, and only that one, from now on).
 pub fn load_version(path: &Path) -> Result<(Session, Option<FileVersion>), LoadError> {
     let stamp = FileStamp::of(path).ok();
     let bytes = read(path)?;
-    let session = decode_session(path, &bytes)?;
+    let session = decode_with_journal(path, &bytes)?;
     Ok((session, stamp.map(|stamp| FileVersion::of_bytes(stamp, &bytes))))
+}
+
+/// Decodes and checks the session file's bytes, then replays its journal and checks the result again (the
+/// journal is a file on disk like any other: its text is made inert, its changes validated).
+pub fn decode_with_journal(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
+    let mut session = decode_session(path, bytes)?;
+    if super::journal::replay(path, bytes, &mut session)? > 0 {
+        session.make_inert();
+        if let Some(problem) = session_problems(&session).into_iter().next() {
+            return Err(LoadError::JournalInvalid { path: super::journal::journal_path(path), problem });
+        }
+    }
+    Ok(session)
 }
 
 /// Reads and checks a plan file (what `innolab plan default` prints).

@@ -148,7 +148,7 @@ impl OpenSession {
         remove_stale_temps(&path);
         let stamp = FileStamp::of(&path).ok();
         let bytes = read(&path)?;
-        let session = decode_session(&path, &bytes)?;
+        let session = decode_with_journal(&path, &bytes)?;
         let version = stamp.map(|stamp| FileVersion::of_bytes(stamp, &bytes));
         Ok(OpenSession { path, session, lock, version })
     }

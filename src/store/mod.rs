@@ -3,6 +3,7 @@
 //! `rescue` writes the emergency copies when the file itself cannot be written.
 
 mod error;
+pub mod journal;
 mod load;
 mod lock;
 mod positions;
