@@ -633,3 +633,22 @@ fn the_wall_screens_with_their_colours() {
         }
     }
 }
+
+/// The stage banners (black bold on the stage's colour, the same in every theme) read at 4.5:1 or better:
+/// checked apart, as no screen above shows every stage.
+#[test]
+fn every_stage_banner_is_high_contrast() {
+    use innolab::model::Stage;
+    for theme in [ThemeName::Projector, ThemeName::Dark, ThemeName::Light] {
+        for stage in [Stage::DrumUp, Stage::Diagnose, Stage::Design, Stage::Deliver, Stage::Display, Stage::None] {
+            let style = ui::theme::Theme::get(theme).stage(stage);
+            let (fg, bg) = (rgb(style.fg.unwrap(), (0xe5, 0xe5, 0xe5)), rgb(style.bg.unwrap(), (0, 0, 0)));
+            let ratio = contrast(fg, bg);
+            assert!(ratio >= 4.5, "{theme:?} {stage:?}: {ratio:.2}");
+        }
+    }
+    // The arithmetic itself: black on white is 21:1, a colour on itself 1:1, xterm's blue on black 2.2:1.
+    assert!((contrast((0, 0, 0), (255, 255, 255)) - 21.0).abs() < 1e-9);
+    assert!((contrast((9, 9, 9), (9, 9, 9)) - 1.0).abs() < 1e-9);
+    assert!((contrast(rgb(ratatui::style::Color::Blue, (0, 0, 0)), (0, 0, 0)) - 2.23).abs() < 0.01);
+}

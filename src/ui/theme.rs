@@ -102,7 +102,8 @@ impl Theme {
             Stage::Diagnose => Color::LightCyan,
             Stage::Design => Color::LightGreen,
             Stage::Deliver => Color::LightYellow,
-            Stage::Display => Color::LightBlue,
+            // Lighter than the terminal's light blue (black on #5c5cff is 4.4:1; on this, 6.9:1).
+            Stage::Display => Color::Rgb(0x87, 0x87, 0xff),
             Stage::None => Color::White,
         };
         Style::new().fg(Color::Black).bg(bg).add_modifier(Modifier::BOLD)
