@@ -13,6 +13,8 @@
                                                its first screen (the first burst of output)
   run.py idle SECONDS BIN FILE                 start the timer (key t), then the CPU the process uses over SECONDS
   run.py rss BIN FILE                          resident memory after the first frame and after capturing an idea
+  run.py capture ROUNDS BIN FILE               capture ROUNDS ideas through the pty: Enter -> frame, and the CPU of
+                                               the UI thread and of the other threads (the writer) per idea
 The TUI runs with LANG=C, TERM=xterm-256color and INNOLAB_NOW pinned unless the environment sets them."""
 
 import fcntl
@@ -268,6 +270,61 @@ def rss(binary, session_file):
           f"peak (VmHWM) {after_capture['VmHWM']:.1f} MiB; exit status {status}")
 
 
+def thread_ns(pid):
+    """CPU time of each thread of `pid` (schedstat, ns): {tid: ns}; the main (UI) thread's tid is `pid`."""
+    found = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                found[int(tid)] = int(f.read().split()[0])
+        except OSError:
+            pass
+    return found
+
+
+def capture(rounds, binary, session_file):
+    """Captures `rounds` ideas through the pty (table digit, title, Enter) and reports, per idea: Enter to the
+    frame that shows it (the byte that completes its title on the screen), the UI thread's CPU and the other
+    threads' CPU (the writer) from Enter until the save is acknowledged and the screen is quiet."""
+    copy = fresh_copy(session_file)
+    tui = Tui(binary, copy)
+    tui.first_frame()
+    tui.pump(1.0)
+    latencies, ui, others, hidden = [], [], [], 0
+    for i in range(rounds):
+        tui.send(f"{1 + i % 6}".encode())
+        tui.pump(0.05)
+        tui.send(f"Ukur{i}".encode())
+        tui.pump(0.1)
+        before = thread_ns(tui.pid)
+        start = len(tui.output)
+        sent = time.perf_counter()
+        tui.send(b"\r")
+        # The frame that shows the idea: until its title is on the screen (escape sequences aside).
+        title = f"Ukur{i}"
+        while time.perf_counter() - sent < 2:
+            tui.pump(0.002)
+            shown = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", bytes(tui.output[start:])).decode("utf-8", "replace")
+            if title in shown:
+                latencies.append(tui.last_byte_at - sent)
+                break
+        else:
+            hidden += 1  # on a board page not on the wall just then (the board pages every 8 s)
+        # Let the save finish (its acknowledgement redraws the status bar) before the threads are read.
+        tui.pump(0.3)
+        after = thread_ns(tui.pid)
+        ui.append((after.get(tui.pid, 0) - before.get(tui.pid, 0)) / 1e9)
+        others.append(sum(v - before.get(t, 0) for t, v in after.items() if t != tui.pid) / 1e9)
+    status = tui.quit()
+    shutil.rmtree(os.path.dirname(copy))
+    med = statistics.median
+    if os.environ.get("CAPTURE_ALL"):
+        print(" ".join(fmt(t) for t in latencies), "|", " ".join(fmt(t) for t in ui))
+    print(f"capture, {rounds} ideas: Enter -> frame median {fmt(med(latencies))} (max {fmt(max(latencies))}); "
+          f"UI thread per idea median {fmt(med(ui))}; other threads (writer) per idea median {fmt(med(others))}; "
+          f"{hidden} not on the wall's page at once; exit status {status}")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -289,6 +346,8 @@ def main():
         idle(float(rest[0]), rest[1], rest[2])
     elif cmd == "rss":
         rss(rest[0], rest[1])
+    elif cmd == "capture":
+        capture(int(rest[0]), rest[1], rest[2])
     else:
         print(__doc__)
         return 2
