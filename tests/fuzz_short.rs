@@ -445,3 +445,49 @@ fn fuzz_regressions_stay_fixed() {
     }
     assert!(seen > 0);
 }
+
+/// A journal line as the app writes it, for the journal property: one idea of the valid session, changed.
+fn journal_line(title: &str, group: &str, id: u64, deleted: bool) -> Vec<u8> {
+    let mut session: Session = serde_json::from_slice(valid_session_bytes()).unwrap();
+    let mut idea = session.ideas[0].clone();
+    (idea.title, idea.group, idea.id, idea.deleted) = (title.to_string(), group.to_string(), id, deleted);
+    session.ideas = vec![idea];
+    store::journal::Record::of(&session, &[id]).encode()
+}
+
+proptest! {
+    #![proptest_config(config(200))]
+
+    /// Whatever a session's journal holds after its header (lines the app writes with hostile text, unknown
+    /// tables and any ids, torn lines, garbage), loading never panics, and a session that loads is valid and
+    /// inert.
+    #[test]
+    fn any_journal_loads_or_is_refused_never_panics(
+        lines in prop::collection::vec(
+            prop_oneof![
+                (".{0,40}", prop::sample::select(vec!["meja-1", "meja-2", "meja-99", ""]), 0u64..20, any::<bool>())
+                    .prop_map(|(t, g, id, d)| journal_line(&t, g, id, d)),
+                prop::collection::vec(any::<u8>(), 0..60),
+                Just(b"{\"updated_at\":\"2022-11-02T08:00:00+07:00\",\"ideas\":[],\"progress\":{}}\n".to_vec()),
+            ],
+            0..6,
+        ),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lab.json");
+        std::fs::write(&path, valid_session_bytes()).unwrap();
+        let base = store::journal::base_of(store::content_hash(valid_session_bytes()));
+        let mut journal = format!("{{\"journal\":1,\"base\":\"{base}\"}}\n").into_bytes();
+        for line in lines {
+            journal.extend(line);
+        }
+        std::fs::write(store::journal::journal_path(&path), &journal).unwrap();
+        if let Ok(session) = store::load(&path) {
+            let problems = session_problems(&session);
+            prop_assert!(problems.is_empty(), "{problems:?}");
+            for idea in &session.ideas {
+                prop_assert!(!idea.title.chars().any(is_hazard), "{:?}", idea.title);
+            }
+        }
+    }
+}
