@@ -146,6 +146,8 @@ impl OpenSession {
         refuse_hard_links(&path)?;
         let lock = SessionLock::acquire(&path)?;
         remove_stale_temps(&path);
+        // And what a writer killed while starting the journal left (its temp, never the journal itself).
+        remove_stale_temps(&super::journal::journal_path(&path));
         let stamp = FileStamp::of(&path).ok();
         let bytes = read(&path)?;
         let session = decode_with_journal(&path, &bytes)?;
