@@ -186,7 +186,7 @@ fn apply_new_idea(lab: &mut Lab, form: &Form, now: crate::model::Timestamp, lang
     let new = idea_from_form(lab, form, lang)?;
     let moved = if new.flagship {
         let candidate = Idea {
-            id: lab.session.next_idea_id().ok_or_else(|| IdsExhausted.to_string())?,
+            id: lab.next_idea_id().ok_or_else(|| IdsExhausted.to_string())?,
             group: new.group.clone(),
             agency: new.agency.clone(),
             author: new.author.clone(),

@@ -48,7 +48,9 @@ pub(super) fn add_idea(
     now: crate::model::Timestamp,
     also: Option<(Idea, Idea)>,
 ) -> Result<u64, IdsExhausted> {
-    let id = lab.session.add_idea(new, now.with_timezone(&lab.offset()))?;
+    let id = lab.next_idea_id().ok_or(IdsExhausted)?;
+    lab.session.add_idea_as(id, new, now.with_timezone(&lab.offset()))?;
+    lab.used_id(id);
     // The new idea is the last: counted on its own, unless the step also changes another idea.
     let newest = lab.session.ideas.len() - 1;
     lab.index.add_newest(&lab.session, newest);

@@ -225,6 +225,8 @@ pub struct Lab {
     pub awards_list: bool,
     /// What changed since the last save reached the disk.
     pub unsaved: Unsaved,
+    /// One past the highest idea id the session held when opened or was given since (see `next_idea_id`).
+    next_id: u64,
     /// Pages the coach turned the board on by hand (`n`), added to the page the clock brings up.
     pub board_page: usize,
     /// The page of the awards list on the wall (the awards screen and an awards block alike).
@@ -525,7 +527,27 @@ impl Lab {
             awards_list: false,
             awards_page: 0,
             unsaved: Unsaved::default(),
+            next_id: 0,
         }
+        .with_next_id()
+    }
+
+    fn with_next_id(mut self) -> Lab {
+        self.next_id = self.session.next_idea_id().unwrap_or(crate::model::MAX_ID + 1);
+        self
+    }
+
+    /// The id of the next new idea, without a pass over every idea: one past the highest the session held
+    /// when opened or was given since, and past the last idea (new ideas go at the end, also those added
+    /// another way); `None` once ids run out.
+    pub fn next_idea_id(&self) -> Option<u64> {
+        let after_last = self.session.ideas.last().map_or(1, |i| i.id.saturating_add(1));
+        Some(self.next_id.max(after_last)).filter(|&id| id <= crate::model::MAX_ID)
+    }
+
+    /// `id` was just given to a new idea.
+    pub fn used_id(&mut self, id: u64) {
+        self.next_id = self.next_id.max(id.saturating_add(1));
     }
 
     /// Recomputes what the screens derive from the ideas and tables; called after every change to them.

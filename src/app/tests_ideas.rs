@@ -716,3 +716,27 @@ fn journal_lines_replayed_onto_the_disk_are_the_session() {
     assert!(lines > 30, "most changes went to the journal ({lines} lines)");
     assert!(session(&s).groups.iter().any(|g| g.members.iter().any(|m| m.name == "Anggota baru")));
 }
+
+/// A capture takes the next id without a pass over every idea, and never reuses one: not in a file whose
+/// ideas are out of order, not after an undo, and not at the last id there is.
+#[test]
+fn captures_take_fresh_ids_without_a_pass_over_the_ideas() {
+    let mut file = state().lab.unwrap().session;
+    let now = file.created_at;
+    for title in ["a", "b", "c"] {
+        let new = crate::model::NewIdea { group: "meja-1".into(), title: title.into(), ..Default::default() };
+        file.add_idea(new, now).unwrap();
+    }
+    file.ideas[0].id = 9; // a hand-edited file: 9, 2, 3
+    let mut s = State::with_session(Lang::En, ThemeName::Projector, at(T0), PathBuf::from("lab.json"), file);
+    capture(&mut s, 1, "d");
+    update(&mut s, Action::Undo);
+    capture(&mut s, 1, "e");
+    let ids: Vec<u64> = session(&s).ideas.iter().map(|i| i.id).collect();
+    assert_eq!(ids, [9, 2, 3, 10, 11]);
+    s.lab.as_mut().unwrap().session.ideas[4].id = crate::model::MAX_ID;
+    s.lab.as_mut().unwrap().reindex();
+    assert_eq!(lab(&s).next_idea_id(), None);
+    capture(&mut s, 1, "f");
+    assert_eq!(session(&s).ideas.len(), 5, "no id is left: the idea is refused, the typed title stays");
+}

@@ -433,6 +433,16 @@ impl Session {
         Ok(id)
     }
 
+    /// Adds an idea under `id`, which the caller knows is above every id in the session (the app keeps the
+    /// next id, so a capture does not look through every idea for it). An `id` beyond [`MAX_ID`] is refused.
+    pub fn add_idea_as(&mut self, id: u64, new: NewIdea, now: Timestamp) -> Result<u64, IdsExhausted> {
+        if id == 0 || id > MAX_ID {
+            return Err(IdsExhausted);
+        }
+        self.push_idea(id, new, now);
+        Ok(id)
+    }
+
     /// Adds many ideas at once (an import), in order, with consecutive ids; all or none (when the ids would
     /// run out, nothing is added). Linear in the ideas added, whatever the session's size.
     pub fn add_ideas(&mut self, news: Vec<NewIdea>, now: Timestamp) -> Result<Vec<u64>, IdsExhausted> {
