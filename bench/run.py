@@ -318,8 +318,6 @@ def capture(rounds, binary, session_file):
     status = tui.quit()
     shutil.rmtree(os.path.dirname(copy))
     med = statistics.median
-    if os.environ.get("CAPTURE_ALL"):
-        print(" ".join(fmt(t) for t in latencies), "|", " ".join(fmt(t) for t in ui))
     print(f"capture, {rounds} ideas: Enter -> frame median {fmt(med(latencies))} (max {fmt(max(latencies))}); "
           f"UI thread per idea median {fmt(med(ui))}; other threads (writer) per idea median {fmt(med(others))}; "
           f"{hidden} not on the wall's page at once; exit status {status}")
