@@ -69,5 +69,8 @@ if [ "$what" = all ] || [ "$what" = tui ]; then
     python3 bench/run.py idle 30 "$BIN" "$one_big"
     echo "== resident memory with 10,000 ideas (target <= 30 MiB)"
     python3 bench/run.py rss "$BIN" "$one_big"
+    echo "== capturing ideas through the pty: Enter -> frame, UI and writer CPU per idea (issue 14)"
+    echo -n "100 ideas:    " && python3 bench/run.py capture 30 "$BIN" "$first"
+    echo -n "10,000 ideas: " && python3 bench/run.py capture 30 "$BIN" "$one_big"
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
