@@ -287,6 +287,14 @@ def capture(rounds, binary, session_file):
     frame that shows it (the byte that completes its title on the screen), the UI thread's CPU and the other
     threads' CPU (the writer) from Enter until the save is acknowledged and the screen is quiet."""
     copy = fresh_copy(session_file)
+    # On the first block that captures ideas, where the board shows them.
+    with open(copy, encoding="utf-8") as f:
+        session = json.load(f)
+    blocks = [b for day in session["plan"]["days"] for b in day["blocks"] if b.get("captures_ideas")]
+    if blocks:
+        session["progress"]["block"] = blocks[0]["id"]
+        with open(copy, "w", encoding="utf-8") as f:
+            json.dump(session, f, ensure_ascii=False, indent=2)
     tui = Tui(binary, copy)
     tui.first_frame()
     tui.pump(1.0)
@@ -318,6 +326,8 @@ def capture(rounds, binary, session_file):
     status = tui.quit()
     shutil.rmtree(os.path.dirname(copy))
     med = statistics.median
+    if not latencies:
+        raise SystemExit("no captured idea was seen on the wall")
     print(f"capture, {rounds} ideas: Enter -> frame median {fmt(med(latencies))} (max {fmt(max(latencies))}); "
           f"UI thread per idea median {fmt(med(ui))}; other threads (writer) per idea median {fmt(med(others))}; "
           f"{hidden} not on the wall's page at once; exit status {status}")
