@@ -3,10 +3,12 @@
 
   run.py race ROUNDS NAME CMD [NAME CMD ...]   run each command ROUNDS times, alternated (one of each per round,
                                                after one untimed warm-up each), stdout to a new file; print the
-                                               median, min and max wall time of each and its ratio to the first
-  run.py tally-race ROUNDS BIN PARSE DIR       the side-by-side race of `BIN tally --format json DIR`, the bare
-                                               parse (PARSE DIR), bench/tally_equiv.py and bench/tally.jq, with
-                                               the issue's targets checked
+                                               median, min and max wall time, the median CPU time (user + system,
+                                               every thread) and the peak resident memory of each, and its wall and
+                                               CPU ratios to the first
+  run.py tally-race ROUNDS BIN PARSE DIR [nojq] the side-by-side race of `BIN tally --format json DIR`, the bare
+                                               parse (PARSE DIR), bench/tally_equiv.py (run with this interpreter)
+                                               and bench/tally.jq (unless nojq), with the issues' targets checked
   run.py canon TALLY.json DIR                  innolab's tally JSON as the counts the jq and Python programs print
   run.py same A.json B.json ...                exit 1 unless every file holds the same JSON value
   run.py first-frame ROUNDS BIN FILE           spawn `BIN run FILE` in a 200x60 pseudo-terminal; time to the end of
@@ -38,46 +40,70 @@ COLS, ROWS = 200, 60
 
 
 def race(rounds, pairs):
+    """Wall time, CPU time (user + system, all threads) and peak resident memory of each command, medians. The
+    peak is never below this interpreter's own (about 16 MiB): the child starts as a fork of it."""
     names = [n for n, _ in pairs]
     argv = {n: shlex.split(c) for n, c in pairs}
     times = {n: [] for n in names}
+    cpus = {n: [] for n in names}
+    peaks = {n: [] for n in names}
 
     def run(n):
         # Output goes to a fresh file, as `innolab tally --format json sessions/ > rekap.json` does.
         with tempfile.TemporaryFile() as out:
             start = time.perf_counter()
-            subprocess.run(argv[n], stdout=out, check=True)
-            return time.perf_counter() - start
+            child = subprocess.Popen(argv[n], stdout=out)
+            _, status, usage = os.wait4(child.pid, 0)
+            wall = time.perf_counter() - start
+            child.returncode = os.waitstatus_to_exitcode(status)
+            if child.returncode != 0:
+                raise SystemExit(f"{n} failed with {child.returncode}")
+            return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
     for n in names:  # warm-up: page cache, binary loaded
         run(n)
     for r in range(rounds):
         order = names if r % 2 == 0 else list(reversed(names))
         for n in order:
-            times[n].append(run(n))
+            wall, cpu, peak = run(n)
+            times[n].append(wall)
+            cpus[n].append(cpu)
+            peaks[n].append(peak)
     base = statistics.median(times[names[0]])
-    print(f"{'command':<28} {'median':>10} {'min':>10} {'max':>10}   ratio to {names[0]}")
+    base_cpu = statistics.median(cpus[names[0]])
+    print(f"{'command':<28} {'median':>10} {'min':>10} {'max':>10} {'CPU':>10} {'peak RSS':>10}   "
+          f"wall, CPU ratio to {names[0]}")
     for n in names:
-        med = statistics.median(times[n])
-        print(f"{n:<28} {fmt(med):>10} {fmt(min(times[n])):>10} {fmt(max(times[n])):>10}   {med / base:8.2f}x")
-    return {n: statistics.median(times[n]) for n in names}
+        med, cpu = statistics.median(times[n]), statistics.median(cpus[n])
+        print(f"{n:<28} {fmt(med):>10} {fmt(min(times[n])):>10} {fmt(max(times[n])):>10} {fmt(cpu):>10} "
+              f"{max(peaks[n]):7.1f} MiB   {med / base:6.2f}x {cpu / base_cpu:6.2f}x")
+    return {n: (statistics.median(times[n]), statistics.median(cpus[n]), max(peaks[n])) for n in names}
 
 
-def tally_race(rounds, binary, parse_only, folder):
+def tally_race(rounds, binary, parse_only, folder, with_jq=True):
     bench = os.path.dirname(os.path.abspath(__file__))
     files = " ".join(shlex.quote(os.path.join(folder, n)) for n in session_names(folder))
-    medians = race(rounds, [
+    python = shlex.quote(sys.executable)  # the interpreter itself, not a version manager's shim
+    pairs = [
         ("innolab tally --format json", f"{shlex.quote(binary)} tally --format json {shlex.quote(folder)}"),
         ("serde_json parse, 1 core", f"{shlex.quote(parse_only)} {shlex.quote(folder)}"),
-        ("python3 tally_equiv.py", f"python3 {shlex.quote(os.path.join(bench, 'tally_equiv.py'))} {shlex.quote(folder)}"),
-        ("jq -s tally.jq", f"jq -s -S -c -f {shlex.quote(os.path.join(bench, 'tally.jq'))} {files}"),
-    ])
-    ours, parse, python, jq = medians.values()
+        ("python3 tally_equiv.py", f"{python} {shlex.quote(os.path.join(bench, 'tally_equiv.py'))} {shlex.quote(folder)}"),
+    ]
+    if with_jq:
+        pairs.append(("jq -s tally.jq", f"jq -s -S -c -f {shlex.quote(os.path.join(bench, 'tally.jq'))} {files}"))
+    medians = race(rounds, pairs)
+    (ours, ours_cpu, ours_peak), (parse, _, _), (py, py_cpu, _) = list(medians.values())[:3]
     print()
     verdict = lambda ok: "met" if ok else "MISSED"  # noqa: E731
-    print(f"innolab vs jq:        {jq / ours:6.1f}x faster   (target >= 20x)  {verdict(jq / ours >= 20)}")
-    print(f"innolab vs python:    {python / ours:6.1f}x faster   (target >= 3x)   {verdict(python / ours >= 3)}")
-    print(f"innolab / bare parse: {ours / parse:6.2f}x         (target <= 1.5x) {verdict(ours / parse <= 1.5)}")
+    if with_jq:
+        jq, jq_cpu, _ = medians["jq -s tally.jq"]
+        print(f"innolab vs jq:        {jq / ours:6.1f}x faster (wall), {jq_cpu / ours_cpu:6.1f}x (CPU)   "
+              f"(target >= 20x CPU)  {verdict(jq_cpu / ours_cpu >= 20)}")
+    print(f"innolab vs python:    {py / ours:6.1f}x faster (wall)   (target >= 4x)   {verdict(py / ours >= 4)}")
+    print(f"                      {py_cpu / ours_cpu:6.1f}x less CPU        (target >= 3x)   "
+          f"{verdict(py_cpu / ours_cpu >= 3)}")
+    print(f"innolab / bare parse: {ours / parse:6.2f}x (wall)")
+    print(f"innolab peak memory:  {ours_peak:6.1f} MiB            (target <= 64 MiB at 10,000 files)")
 
 
 def fmt(secs):
@@ -343,7 +369,7 @@ def main():
         rounds, pairs = int(rest[0]), list(zip(rest[1::2], rest[2::2]))
         race(rounds, pairs)
     elif cmd == "tally-race":
-        tally_race(int(rest[0]), rest[1], rest[2], rest[3])
+        tally_race(int(rest[0]), rest[1], rest[2], rest[3], with_jq=len(rest) < 5 or rest[4] != "nojq")
     elif cmd == "canon":
         canon(rest[0], rest[1])
     elif cmd == "same":

@@ -1,10 +1,14 @@
-//! Where the time of `innolab tally --format json DIR` goes, phase by phase, in one process: listing the
-//! files (each told apart by what it is on disk, and named), loading and counting them (all cores, each session dropped once counted), the pretty JSON.
-//! `cargo run --release --example tally_phases -- DIR` (BENCHMARKS.md, note 3).
+//! Where the time of `innolab tally --format json DIR` goes, phase by phase, in one process on one core:
+//! listing the files, reading them, decoding each session's view (`SessionView::decode`), counting the views
+//! and writing their rows as JSON (`JsonTally`), and putting the JSON together; then the whole command as it
+//! runs (all cores). `cargo run --release --example tally_phases -- DIR` (BENCHMARKS.md).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use innolab::tally::SessionView;
+use innolab::tally::json::JsonTally;
 
 fn main() -> ExitCode {
     let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -20,24 +24,44 @@ fn main() -> ExitCode {
         }
     };
     let listed = start.elapsed();
-    let tally = innolab::catalog::tally_files(&gathered);
-    let counted = start.elapsed();
-    let json = match serde_json::to_vec_pretty(&tally) {
-        Ok(json) => json,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::FAILURE;
+    let (mut read, mut decode, mut count) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let mut tally = JsonTally::default();
+    let mut bytes_read = 0;
+    for file in &gathered.files {
+        let t0 = Instant::now();
+        let Ok(bytes) = std::fs::read(&file.path) else { continue };
+        bytes_read += bytes.len();
+        let t1 = Instant::now();
+        let view = std::str::from_utf8(&bytes).ok().and_then(SessionView::decode);
+        let t2 = Instant::now();
+        if let Some(view) = view {
+            tally.add_view(&file.name, &view);
         }
-    };
-    let json_done = start.elapsed();
+        let t3 = Instant::now();
+        read += t1 - t0;
+        decode += t2 - t1;
+        count += t3 - t2;
+    }
+    let t4 = Instant::now();
+    let mut out = Vec::new();
+    if let Err(e) = tally.write(&mut out) {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    let written = t4.elapsed();
+    let t5 = Instant::now();
+    let mut whole = Vec::new();
+    if let Err(e) = innolab::catalog::tally_files_json(&gathered, &mut whole) {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
     println!(
-        "{} files: list {:.1?}, load and count {:.1?}, JSON ({:.1} MB) {:.1?}; total {:.1?}",
+        "{} files ({:.1} MB): list {listed:.1?}; one core: read {read:.1?}, decode {decode:.1?}, count and write rows \
+         {count:.1?}, put the JSON together ({:.1} MB) {written:.1?}; the whole tally on all cores {:.1?}",
         gathered.files.len(),
-        listed,
-        counted - listed,
-        json.len() as f64 / 1e6,
-        json_done - counted,
-        json_done,
+        bytes_read as f64 / 1e6,
+        out.len() as f64 / 1e6,
+        t5.elapsed(),
     );
     ExitCode::SUCCESS
 }

@@ -9,7 +9,8 @@ use crate::export::{ExportFormat, Identified};
 use crate::model::Timestamp;
 use crate::model::text::{escape_visible, shown};
 use crate::store::{self, LoadError};
-use crate::tally::{LeftOut, SessionRef, SkipReason, SkippedFile, Tally, TallyBuilder};
+use crate::tally::json::{self, JsonTally};
+use crate::tally::{LeftOut, SessionView, SkipReason, SkippedFile, Tally, TallyBuilder};
 
 #[derive(Debug)]
 pub struct Entry {
@@ -134,7 +135,8 @@ pub fn gather(paths: &[PathBuf]) -> Result<Gathered, (PathBuf, std::io::Error)> 
             given.push(path.clone());
         }
     }
-    let mut seen: Vec<(FileId, usize)> = Vec::new();
+    // Each file's first place in `kept`, by what it is on disk (a year of labs is thousands of files).
+    let mut seen: std::collections::HashMap<FileId, usize> = std::collections::HashMap::new();
     let mut kept: Vec<PathBuf> = Vec::new();
     let mut skipped = Vec::new();
     for path in given {
@@ -143,13 +145,13 @@ pub fn gather(paths: &[PathBuf]) -> Result<Gathered, (PathBuf, std::io::Error)> 
             kept.push(path);
             continue;
         };
-        match seen.iter().find(|(known, _)| *known == id) {
-            Some(&(_, first)) => {
+        match seen.get(&id) {
+            Some(&first) => {
                 let same_as = shown(&kept[first]);
                 skipped.push(SkippedFile { path: shown(&path), why: SkipReason::Duplicate { same_as } });
             }
             None => {
-                seen.push((id, kept.len()));
+                seen.insert(id, kept.len());
                 kept.push(path);
             }
         }
@@ -174,7 +176,7 @@ pub fn gather(paths: &[PathBuf]) -> Result<Gathered, (PathBuf, std::io::Error)> 
 }
 
 /// What a file is on disk: device and inode (symlinks followed), so two names of one file compare equal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct FileId(u64, u64);
 
 impl FileId {
@@ -255,54 +257,150 @@ pub fn exports_among(dir: &Path) -> std::io::Result<Vec<(PathBuf, ExportFormat)>
     Ok(found)
 }
 
-/// Tallies many session files, loading and counting each one and dropping it before the next, so a year of
+/// Tallies many session files, reading and counting each one and dropping it before the next, so a year of
 /// labs (a thousand files) never sits in memory at once; the cores each take a consecutive run of files and
 /// their tallies are merged in order, so the result is the one a single pass gives. Files that fail to load
 /// are listed in `left_out`, in order.
 pub fn tally_files(gathered: &Gathered) -> Tally {
-    let paths = &gathered.files;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(paths.len().max(1));
+    let mut tally = count_files(&gathered.files, TallyBuilder::new).finish();
+    tally.skipped.splice(0..0, gathered.skipped.iter().cloned());
+    tally
+}
+
+/// [`tally_files`] written to `out` as pretty JSON (byte for byte `serde_json::to_writer_pretty` of it and a line
+/// break), holding only the totals and a bounded part of the rows in memory. Returns how many files were left
+/// out.
+pub fn tally_files_json(gathered: &Gathered, out: &mut dyn std::io::Write) -> std::io::Result<usize> {
+    tally_files_json_within(gathered, json::DEFAULT_MEMORY, out)
+}
+
+/// [`tally_files_json`] keeping at most about `memory` bytes of rows in memory (the rest goes to temporary
+/// files).
+pub fn tally_files_json_within(
+    gathered: &Gathered,
+    memory: usize,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<usize> {
+    let threads = threads_for(gathered.files.len());
+    let mut tally = count_files(&gathered.files, || JsonTally::with_memory(memory / threads));
+    tally.skipped_first(gathered.skipped.iter().cloned());
+    tally.write(out)
+}
+
+/// What [`count_files`] fills: a tally kept whole or one written as it is counted.
+trait FileTally: Send {
+    fn add_view(&mut self, name: &str, view: &SessionView<'_>);
+    fn left_out(&mut self, left_out: LeftOut);
+    fn skipped(&mut self, skipped: SkippedFile);
+    fn merge(&mut self, next: Self);
+}
+
+impl FileTally for TallyBuilder {
+    fn add_view(&mut self, name: &str, view: &SessionView<'_>) {
+        TallyBuilder::add_view(self, name, view);
+    }
+    fn left_out(&mut self, left_out: LeftOut) {
+        TallyBuilder::left_out(self, left_out);
+    }
+    fn skipped(&mut self, skipped: SkippedFile) {
+        TallyBuilder::skipped(self, skipped);
+    }
+    fn merge(&mut self, next: Self) {
+        TallyBuilder::merge(self, next);
+    }
+}
+
+impl FileTally for JsonTally {
+    fn add_view(&mut self, name: &str, view: &SessionView<'_>) {
+        JsonTally::add_view(self, name, view);
+    }
+    fn left_out(&mut self, left_out: LeftOut) {
+        JsonTally::left_out(self, left_out);
+    }
+    fn skipped(&mut self, skipped: SkippedFile) {
+        JsonTally::skipped(self, skipped);
+    }
+    fn merge(&mut self, next: Self) {
+        JsonTally::merge(self, next);
+    }
+}
+
+fn threads_for(files: usize) -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.max(1))
+}
+
+/// Counts `files` into tallies made by `new`, a consecutive run of files per core, merged in order.
+fn count_files<T: FileTally>(files: &[TallyFile], new: impl Fn() -> T + Sync) -> T {
     let count = |run: &[TallyFile]| {
-        let mut builder = TallyBuilder::new();
+        let mut tally = new();
+        // One buffer for the run's files: each is counted and dropped before the next is read.
+        let mut bytes = Vec::new();
         for file in run {
-            let path = shown(&file.path);
-            match store::load(&file.path) {
-                Ok(session) => builder.add(SessionRef::new(file.name.clone(), &session)),
-                Err(e) => match export_kind(&file.path) {
-                    Some(format) => builder.skipped(SkippedFile { path, why: SkipReason::Export { format } }),
-                    None => builder.left_out(LeftOut { path, error: e.to_string() }),
-                },
-            }
+            count_file(&mut tally, file, &mut bytes);
         }
-        builder
+        tally
     };
-    let chunk = paths.len().div_ceil(threads).max(1);
-    let mut runs = paths.chunks(chunk);
+    let chunk = files.len().div_ceil(threads_for(files.len())).max(1);
+    let mut runs = files.chunks(chunk);
     let first = runs.next().unwrap_or(&[]);
-    let builders: Vec<TallyBuilder> = std::thread::scope(|scope| {
+    let tallies: Vec<T> = std::thread::scope(|scope| {
         let helpers: Vec<_> = runs.map(|run| scope.spawn(move || count(run))).collect();
         // The calling thread counts the first run while the others count theirs.
         let mut all = vec![count(first)];
         for helper in helpers {
             match helper.join() {
-                Ok(builder) => all.push(builder),
+                Ok(tally) => all.push(tally),
                 // Counting only panics on a bug; re-raise it here.
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
         all
     });
-    let mut builders = builders.into_iter();
-    let mut whole = builders.next().unwrap_or_default();
-    for builder in builders {
-        whole.merge(builder);
+    let mut tallies = tallies.into_iter();
+    let mut whole = tallies.next().unwrap_or_else(new);
+    for tally in tallies {
+        whole.merge(tally);
     }
-    let mut tally = whole.finish();
-    tally.skipped.splice(0..0, gathered.skipped.iter().cloned());
-    tally
+    whole
+}
+
+/// Reads one file and counts it, exactly as if it were loaded with `store::load`: the file is read once, its
+/// session's view decoded straight from its text ([`SessionView::decode`]); a file with a journal beside it
+/// (a session being run) or that decode refuses goes through `store`'s own decoding, which counts it all the same if it is good, or says why it is not (an
+/// export among the sessions is named as one and skipped).
+fn count_file(tally: &mut impl FileTally, file: &TallyFile, bytes: &mut Vec<u8>) {
+    let error = match store::read_input_into(&file.path, store::MAX_SESSION_BYTES, bytes) {
+        Ok(()) => {
+            // A session being run has changes in its journal the file does not hold yet: those are
+            // loaded whole, journal and all, as `store::load` does.
+            let journaled = store::journal::journal_path(&file.path).exists();
+            if !journaled && let Some(view) = store::file_text(&file.path, bytes).ok().and_then(SessionView::decode) {
+                return tally.add_view(&file.name, &view);
+            }
+            let session = if journaled {
+                store::decode_with_journal(&file.path, bytes)
+            } else {
+                store::decode_session(&file.path, bytes)
+            };
+            match session {
+                Ok(session) => return tally.add_view(&file.name, &SessionView::of(&session)),
+                Err(e) => e,
+            }
+        }
+        Err(e) => e,
+    };
+    let path = shown(&file.path);
+    match export_kind(&file.path) {
+        Some(format) => tally.skipped(SkippedFile { path, why: SkipReason::Export { format } }),
+        None => tally.left_out(LeftOut { path, error: error.to_string() }),
+    }
 }
 
 /// The name a session is reported under: its file name.
 pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| shown(path), |n| escape_visible(&n.to_string_lossy()).into_owned())
 }
+
+#[cfg(test)]
+#[path = "catalog_tests.rs"]
+mod tests;

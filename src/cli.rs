@@ -128,21 +128,25 @@ pub fn tally(
             t!(&plural_key("tally.cli.duplicates", count as u64), count = count, locale = lang.code())
         )?;
     }
-    let tally = catalog::tally_files(&gathered);
-    let failed = tally.left_out.len();
-    match format {
-        TallyFormat::Text => write!(out, "{}", crate::export::to_text(&tally, lang))?,
+    let failed = match format {
         TallyFormat::Json => {
-            // Pretty JSON is written in many small pieces: buffer them (stdout is line-buffered).
+            // Written as it is counted, in many small pieces: buffer them (stdout is line-buffered). io::Error
+            // keeps its kind, so a closed pipe stays a closed pipe.
             let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
-            // io::Error::from keeps the kind of an I/O failure, so a closed pipe stays a closed pipe.
-            serde_json::to_writer_pretty(&mut buffered, &tally).map_err(|e| OpsError::Output(io::Error::from(e)))?;
-            writeln!(buffered)?;
+            let failed = catalog::tally_files_json(&gathered, &mut buffered).map_err(OpsError::Output)?;
             buffered.flush()?;
+            failed
         }
-        TallyFormat::Csv => write!(out, "{}", crate::export::to_csv(&tally, lang))?,
-        TallyFormat::Md => write!(out, "{}", crate::export::to_markdown(&tally, lang))?,
-    }
+        TallyFormat::Text | TallyFormat::Csv | TallyFormat::Md => {
+            let tally = catalog::tally_files(&gathered);
+            match format {
+                TallyFormat::Csv => write!(out, "{}", crate::export::to_csv(&tally, lang))?,
+                TallyFormat::Md => write!(out, "{}", crate::export::to_markdown(&tally, lang))?,
+                _ => write!(out, "{}", crate::export::to_text(&tally, lang))?,
+            }
+            tally.left_out.len()
+        }
+    };
     if failed == 0 { Ok(()) } else { Err(OpsError::SomeFailed(failed)) }
 }
 

@@ -62,7 +62,15 @@ pub(super) fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
 /// Reads a file innolab takes as input, refusing at once what is not a plain file (a folder, a FIFO, a
 /// device such as `/dev/zero`) and what is larger than `limit` bytes. Opening never waits on a FIFO.
 pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let mut bytes = Vec::new();
+    read_input_into(path, limit, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read_input`] into `bytes` (emptied first), so that a reader of many files reuses one buffer.
+pub fn read_input_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
     let read_err = |source| LoadError::Read { path: path.to_path_buf(), source };
+    bytes.clear();
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -78,13 +86,19 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
     if meta.len() > limit {
         return Err(LoadError::TooBig { path: path.to_path_buf(), size: meta.len(), limit });
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    bytes.reserve(usize::try_from(meta.len()).unwrap_or(0));
     // The file may grow while it is read: never past the limit.
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(read_err)?;
+    file.take(limit + 1).read_to_end(bytes).map_err(read_err)?;
     if bytes.len() as u64 > limit {
         return Err(LoadError::TooBig { path: path.to_path_buf(), size: bytes.len() as u64, limit });
     }
-    Ok(bytes)
+    Ok(())
+}
+
+/// A session or plan file's bytes as text, as loading reads them (UTF-8, without a byte-order mark), or the
+/// error loading gives when they are not text.
+pub fn file_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    text(path, bytes)
 }
 
 /// Checks the bytes are UTF-8 text and returns them without a UTF-8 byte-order mark.

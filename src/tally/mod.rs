@@ -8,11 +8,18 @@ use chrono::NaiveDate;
 use rust_i18n::t;
 use serde::Serialize;
 
+pub mod json;
 pub mod readiness;
+#[cfg(test)]
+pub(crate) mod reference;
+pub mod view;
 
 use crate::i18n::Lang;
 use crate::model::agency::present;
 use crate::model::{Block, Form, Idea, Member, Session, Stage};
+use readiness::Finding;
+pub use view::SessionView;
+use view::{BlockView, MemberView};
 
 /// One session to tally, with the file name it is reported under.
 #[derive(Debug, Clone)]
@@ -78,11 +85,13 @@ pub struct ReadinessItem {
     pub finding: readiness::Finding,
 }
 
+/// One session's line. The rows of a tally (`S = String`) are also written straight from a session's
+/// borrowed text (`S = &str`, `tally::json`), with the same serialisation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SessionTally {
+pub struct SessionTally<S = String> {
     /// The session's file name.
-    pub session: String,
-    pub title: String,
+    pub session: S,
+    pub title: S,
     pub first_date: Option<NaiveDate>,
     pub last_date: Option<NaiveDate>,
     pub ideas: usize,
@@ -91,12 +100,12 @@ pub struct SessionTally {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct GroupTally {
-    pub session: String,
+pub struct GroupTally<S = String> {
+    pub session: S,
     /// The table's id ("meja-2").
-    pub group: String,
+    pub group: S,
     /// The table's name ("Meja 2"); the id when an idea names a table the session does not have.
-    pub name: String,
+    pub name: S,
     pub ideas: usize,
     pub flagship: usize,
 }
@@ -116,11 +125,11 @@ pub struct DayTally {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct BlockTally {
-    pub session: String,
+pub struct BlockTally<S = String> {
+    pub session: S,
     /// The block's id.
-    pub block: String,
-    pub title: String,
+    pub block: S,
+    pub title: S,
     pub date: NaiveDate,
     /// 1-based day of the plan.
     pub day: usize,
@@ -155,18 +164,18 @@ pub struct AgencyStatus {
     pub status: OneAgencyStatus,
 }
 
-/// One person on the awards list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AuthorTally {
-    pub session: String,
+/// One person on the awards list. (Read back only by `json`, to spell an agency anew in a written row.)
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct AuthorTally<S = String> {
+    pub session: S,
     /// As first written in an idea's author field.
-    pub name: String,
+    pub name: S,
     /// The roster member's agency, else the agency of their first idea that has one.
-    pub agency: Option<String>,
+    pub agency: Option<S>,
     /// The id of the table they sit at (the roster's, else the table of their first idea).
-    pub group: String,
+    pub group: S,
     /// That table's name.
-    pub table: String,
+    pub table: S,
     pub ideas: usize,
     /// Whether the roster knows them (else their table and agency come from their ideas).
     pub on_roster: bool,
@@ -295,7 +304,7 @@ pub use crate::model::agency::author_names;
 pub use crate::model::names::{Caseless, FastMap, name_order};
 
 // ---------------------------------------------------------------------------------------------------------
-// Lookups into one session, built once so tallying stays O(ideas)
+// Lookups into one loaded session, built once so an export stays O(ideas)
 
 /// Where a block sits: its position in agenda order, its day (0-based) and date.
 #[derive(Debug, Clone, Copy)]
@@ -306,8 +315,10 @@ pub(crate) struct BlockAt<'a> {
     pub date: NaiveDate,
 }
 
-/// Hash lookups of a session's tables, blocks and roster. Shared by the tally and the exports so that an
-/// idea's agency is decided by exactly one rule everywhere.
+/// Hash lookups of a session's tables, blocks and roster, for the exports: an idea's agency by the one rule
+/// (`model::agency::agency_by`). The tally applies the same rule over a session's view, looking each name up
+/// once for its counts, its awards list and its readiness check (`Counter::add`); the tests hold the two to
+/// the tally as it was counted with this index (`reference`).
 pub(crate) struct SessionIndex<'a> {
     groups: FastMap<&'a str, usize>,
     blocks: FastMap<&'a str, usize>,
@@ -390,22 +401,40 @@ impl<'a> SessionIndex<'a> {
 // ---------------------------------------------------------------------------------------------------------
 // Counting
 
+/// Where a roster member sits: the table's position, the member, and their agency's place in the session's
+/// [`AgencyBook`].
+#[derive(Clone, Copy)]
+struct Seat<'v, 'a> {
+    group: usize,
+    member: &'v MemberView<'a>,
+    agency: Option<usize>,
+}
+
+/// A name of the session (compared without regard to case): where it first sits on the roster, whether it
+/// sits at several tables, and its place on the awards list once credited with an idea.
+#[derive(Default)]
+struct Person<'v, 'a> {
+    seat: Option<Seat<'v, 'a>>,
+    several_tables: bool,
+    author: Option<usize>,
+}
+
+/// One agency of the session being counted: its live ideas and the ids of its flagships.
+#[derive(Default)]
+struct SessionAgency {
+    ideas: usize,
+    flagships: Vec<u64>,
+}
+
 /// An agency in an [`AgencyBook`]: its name as first spelled, and what is kept about it.
 pub(crate) struct AgencyAcc<'a, A> {
     pub name: &'a str,
     pub acc: A,
 }
 
-/// Ideas and flagships of one agency, for the tally.
-#[derive(Default)]
-pub(crate) struct AgencyCounts {
-    ideas: usize,
-    flagship: usize,
-}
-
 /// Agencies seen so far, in first-seen order (the roster first, so its spelling wins), found by name in any
 /// case, each with what is kept about it (`A`).
-pub(crate) struct AgencyBook<'a, A = AgencyCounts> {
+pub(crate) struct AgencyBook<'a, A> {
     pub list: Vec<AgencyAcc<'a, A>>,
     index: FastMap<Caseless<'a>, usize>,
 }
@@ -417,263 +446,45 @@ impl<A> Default for AgencyBook<'_, A> {
 }
 
 impl<'a, A: Default> AgencyBook<'a, A> {
-    pub fn slot(&mut self, name: &'a str) -> &mut AgencyAcc<'a, A> {
+    /// Where `name` sits in the list (added if new).
+    pub fn position(&mut self, name: &'a str) -> usize {
         let next = self.list.len();
         let i = *self.index.entry(Caseless(name)).or_insert(next);
         if i == next {
             self.list.push(AgencyAcc { name, acc: A::default() });
         }
-        &mut self.list[i]
+        i
     }
 }
 
+/// Someone credited with ideas in the session being counted.
 struct AuthorAcc<'a> {
-    session: usize,
     name: &'a str,
     /// The table's position in the room, or None for a table the session does not have.
     group: Option<usize>,
     group_id: &'a str,
     table: &'a str,
-    agency: Option<&'a str>,
+    /// The agency's place in the session's [`AgencyBook`].
+    agency: Option<usize>,
     ideas: usize,
     on_roster: bool,
     absent: bool,
 }
 
-/// What a run of consecutive sessions contributes to a tally. Runs are counted on separate threads when
-/// there is much to count (a year of labs) and merged in order, so the result is the one a single pass gives.
-struct Part<'a> {
-    /// Filled for the run's sessions: totals, stage and form counts, the per-session lists and the authors.
-    tally: Tally,
-    agencies: AgencyBook<'a>,
-    no_agency: (usize, usize),
-    days: BTreeMap<NaiveDate, usize>,
+/// Where the rows of a tally (one or more per session) go as each session is counted: kept in the [`Tally`]
+/// ([`Kept`]), or written out at once (`json::Written`). Rows borrow the session's text.
+pub(crate) trait Rows: Default {
+    fn session(&mut self, row: &SessionTally<&str>);
+    fn group(&mut self, row: &GroupTally<&str>);
+    fn block(&mut self, row: &BlockTally<&str>);
+    /// `agency` is where the author's agency sits in the counter's list of agencies.
+    fn author(&mut self, row: &AuthorTally<&str>, agency: Option<usize>);
+    fn finding(&mut self, session: &str, finding: &readiness::Finding<&str>);
+    /// Adds the rows of the sessions that follow; agency `i` of `next`'s list is `agencies[i]` of this one's.
+    fn append(&mut self, next: Self, agencies: &[usize]);
 }
 
-/// Below this many ideas a tally is counted on the calling thread (the TUI's one session is well below).
-const PARALLEL_FROM_IDEAS: usize = 20_000;
-
-/// Consecutive runs of `sessions` with about the same number of ideas each, one per core when the sessions
-/// hold enough ideas to be worth a thread; else one run.
-fn runs(sessions: &[SessionRef<'_>]) -> Vec<std::ops::Range<usize>> {
-    let total: usize = sessions.iter().map(|s| s.session.ideas.len()).sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads = cores.min(sessions.len()).min(8);
-    if threads <= 1 || total < PARALLEL_FROM_IDEAS {
-        let all = 0..sessions.len();
-        return vec![all];
-    }
-    let mut runs = Vec::with_capacity(threads);
-    let (mut start, mut seen) = (0, 0);
-    for (i, sref) in sessions.iter().enumerate() {
-        seen += sref.session.ideas.len();
-        if seen * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
-            runs.push(start..i + 1);
-            start = i + 1;
-        }
-    }
-    runs.push(start..sessions.len());
-    runs
-}
-
-impl<'a> Part<'a> {
-    /// Tallies `sessions[run]`, in one pass over their ideas with hash lookups keyed by borrowed names.
-    fn count(sessions: &[SessionRef<'a>], run: std::ops::Range<usize>) -> Part<'a> {
-        let mut tally = Tally::default();
-        // The per-session lists' final sizes are known: reserve them, rather than grow and copy.
-        let mine = &sessions[run.clone()];
-        tally.sessions.reserve_exact(mine.len());
-        tally.by_group.reserve(mine.iter().map(|s| s.session.groups.len()).sum());
-        tally.by_block.reserve_exact(mine.iter().map(|s| s.session.plan.block_count()).sum());
-        let mut agencies: AgencyBook<'a> = AgencyBook::default();
-        let mut no_agency = (0usize, 0usize);
-        let mut authors: Vec<AuthorAcc<'a>> = Vec::new();
-        // The awards list is per session: this session's authors, by name, to their place in `authors`.
-        let mut author_index: FastMap<Caseless<'a>, usize> = FastMap::default();
-        let mut days: BTreeMap<NaiveDate, usize> = BTreeMap::new();
-        let mut credited: Vec<&str> = Vec::new();
-
-        let mut index = SessionIndex::empty();
-        for (si, sref) in (run.start..).zip(mine) {
-            let session = sref.session;
-            index.rebuild(session);
-            let name: std::sync::Arc<str> = sref.name.as_str().into();
-            tally.readiness.extend(
-                readiness::check_indexed(session, &index)
-                    .into_iter()
-                    .map(|finding| ReadinessItem { session: name.clone(), finding }),
-            );
-            author_index.clear();
-            for member in session.groups.iter().flat_map(|g| &g.members) {
-                if let Some(agency) = present(member.agency.as_deref()) {
-                    agencies.slot(agency);
-                }
-            }
-            let mut per_group = vec![(0usize, 0usize); session.groups.len()];
-            let mut stray_groups: Vec<(&str, usize, usize)> = Vec::new();
-            let mut per_block = vec![0usize; index.block_list.len()];
-            let (mut ideas, mut flagship) = (0usize, 0usize);
-
-            for idea in session.live_ideas() {
-                let flag = usize::from(idea.flagship);
-                ideas += 1;
-                flagship += flag;
-                let group = index.group_index(&idea.group);
-                match group {
-                    Some(g) => {
-                        per_group[g].0 += 1;
-                        per_group[g].1 += flag;
-                    }
-                    None => match stray_groups.iter_mut().find(|(id, _, _)| *id == idea.group) {
-                        Some(entry) => {
-                            entry.1 += 1;
-                            entry.2 += flag;
-                        }
-                        None => stray_groups.push((&idea.group, 1, flag)),
-                    },
-                }
-                match index.block(&idea.block) {
-                    Some(at) => per_block[at.flat] += 1,
-                    // Only a hand-edited file can name a block the plan lacks; its capture date stands in.
-                    None => *days.entry(idea.created_at.date_naive()).or_default() += 1,
-                }
-                *tally.by_stage.slot(idea.stage) += 1;
-                *tally.by_form.slot(idea.form) += 1;
-                tally.digital += usize::from(idea.digital);
-
-                // The agency as first spelled (the roster's spelling when it has one), whatever case was typed.
-                let agency = index.agency_of(idea, group).map(|name| {
-                    let agency = agencies.slot(name);
-                    agency.acc.ideas += 1;
-                    agency.acc.flagship += flag;
-                    agency.name
-                });
-                if agency.is_none() {
-                    no_agency.0 += 1;
-                    no_agency.1 += flag;
-                }
-
-                credited.clear();
-                for name in idea.author.as_deref().into_iter().flat_map(author_names) {
-                    // "Budi; budi" credits Budi once for this idea.
-                    if credited.iter().any(|seen| Caseless(seen) == Caseless(name)) {
-                        continue;
-                    }
-                    credited.push(name);
-                    let next = authors.len();
-                    let i = *author_index.entry(Caseless(name)).or_insert(next);
-                    if i == next {
-                        let member = index.member(name, group);
-                        let at = member.map(|(g, _)| g).or(group);
-                        let (group_id, table) = match at {
-                            Some(g) => (session.groups[g].id.as_str(), session.groups[g].name.as_str()),
-                            None => (idea.group.as_str(), idea.group.as_str()),
-                        };
-                        let roster_agency = member.and_then(|(_, m)| present(m.agency.as_deref()));
-                        let agency = roster_agency.map(|a| agencies.slot(a).name).or(agency);
-                        let on_roster = member.is_some();
-                        let absent = member.is_some_and(|(_, m)| !m.present);
-                        authors.push(AuthorAcc {
-                            session: si,
-                            name,
-                            group: at,
-                            group_id,
-                            table,
-                            agency,
-                            ideas: 0,
-                            on_roster,
-                            absent,
-                        });
-                    }
-                    let acc = &mut authors[i];
-                    acc.ideas += 1;
-                    if acc.agency.is_none() {
-                        acc.agency = agency;
-                    }
-                }
-            }
-
-            tally.ideas += ideas;
-            tally.flagship += flagship;
-            tally.target += u64::from(session.plan.target_ideas);
-            tally.sessions.push(SessionTally {
-                session: sref.name.to_string(),
-                title: session.plan.title.clone(),
-                first_date: session.plan.first_date(),
-                last_date: session.plan.last_date(),
-                ideas,
-                flagship,
-                target: session.plan.target_ideas,
-            });
-            for (group, (ideas, flagship)) in session.groups.iter().zip(per_group) {
-                tally.by_group.push(GroupTally {
-                    session: sref.name.to_string(),
-                    group: group.id.clone(),
-                    name: group.name.clone(),
-                    ideas,
-                    flagship,
-                });
-            }
-            for (id, ideas, flagship) in stray_groups {
-                tally.by_group.push(GroupTally {
-                    session: sref.name.to_string(),
-                    group: id.to_string(),
-                    name: id.to_string(),
-                    ideas,
-                    flagship,
-                });
-            }
-            for day in &session.plan.days {
-                days.entry(day.date).or_default();
-            }
-            for (at, ideas) in index.block_list.iter().zip(per_block) {
-                *days.entry(at.date).or_default() += ideas;
-                tally.by_block.push(BlockTally {
-                    session: sref.name.to_string(),
-                    block: at.block.id.clone(),
-                    title: at.block.title.clone(),
-                    date: at.date,
-                    day: at.day + 1,
-                    stage: at.block.stage,
-                    ideas,
-                });
-            }
-        }
-
-        // Authors were added session by session, so sorting each session's run is the same as sorting all.
-        for run in authors.chunk_by_mut(|a, b| a.session == b.session) {
-            run.sort_by(|a, b| {
-                a.group
-                    .unwrap_or(usize::MAX)
-                    .cmp(&b.group.unwrap_or(usize::MAX))
-                    .then_with(|| a.group_id.cmp(b.group_id))
-                    .then_with(|| match (a.agency, b.agency) {
-                        (Some(x), Some(y)) => name_order(x, y),
-                        (Some(_), None) => std::cmp::Ordering::Less,
-                        (None, Some(_)) => std::cmp::Ordering::Greater,
-                        (None, None) => std::cmp::Ordering::Equal,
-                    })
-                    .then_with(|| name_order(a.name, b.name))
-            });
-        }
-        tally.authors = authors
-            .into_iter()
-            .map(|a| AuthorTally {
-                session: sessions[a.session].name.to_string(),
-                name: a.name.to_string(),
-                agency: a.agency.map(str::to_string),
-                group: a.group_id.to_string(),
-                table: a.table.to_string(),
-                ideas: a.ideas,
-                on_roster: a.on_roster,
-                absent: a.absent,
-            })
-            .collect();
-        Part { tally, agencies, no_agency, days }
-    }
-}
-
-/// An agency name owned by a [`TallyBuilder`], compared and hashed like [`Caseless`].
+/// An agency name owned by a [`Counter`], compared and hashed like [`Caseless`].
 #[derive(Debug, Clone)]
 struct CaselessOwned(String);
 
@@ -691,63 +502,335 @@ impl Hash for CaselessOwned {
     }
 }
 
-/// A tally built a run of sessions at a time from what each run contributes, holding only owned names, so a
-/// session can be dropped as soon as it is counted: a year of labs never has to sit in memory at once.
-/// Runs are added in order (and builders of later runs merged in order), so the result is the one a single
-/// pass over all sessions gives.
+/// Counts session after session, holding only totals and owned names (the rows go to `R`), so a session can
+/// be dropped as soon as it is counted. Sessions are added in order, and counters of later sessions merged
+/// in order, so the result is the one a single pass over all sessions gives.
 #[derive(Default)]
-pub struct TallyBuilder {
-    tally: Tally,
+pub(crate) struct Counter<R> {
+    /// The totals, stage and form counts, and the files left out or skipped; the rows are in `rows`.
+    totals: Tally,
     /// Agencies in first-seen order: (name as first spelled, ideas, flagship).
     agencies: Vec<(String, usize, usize)>,
     index: FastMap<CaselessOwned, usize>,
+    /// Every spelling met so far, to its agency.
+    spelled: FastMap<String, usize>,
     no_agency: (usize, usize),
     days: BTreeMap<NaiveDate, usize>,
+    pub rows: R,
 }
 
-impl TallyBuilder {
-    pub fn new() -> TallyBuilder {
-        TallyBuilder::default()
-    }
-
-    /// Counts one session (it may be dropped afterwards).
-    pub fn add(&mut self, session: SessionRef<'_>) {
-        let one = [session];
-        self.absorb_part(Part::count(&one, 0..1));
-    }
-
-    /// A file that could not be loaded, named in every rendering.
-    pub fn left_out(&mut self, left_out: LeftOut) {
-        self.tally.left_out.push(left_out);
-    }
-
-    /// A file that was given but is not counted, named in every rendering.
-    pub fn skipped(&mut self, skipped: SkippedFile) {
-        self.tally.skipped.push(skipped);
-    }
-
+impl<R: Rows> Counter<R> {
     fn slot(&mut self, name: &str) -> usize {
+        // Most names come back spelled as before: found without a copy of the name.
+        if let Some(&i) = self.spelled.get(name) {
+            return i;
+        }
         let next = self.agencies.len();
-        let key = CaselessOwned(name.to_string());
-        let i = *self.index.entry(key).or_insert(next);
+        let i = *self.index.entry(CaselessOwned(name.to_string())).or_insert(next);
         if i == next {
             self.agencies.push((name.to_string(), 0, 0));
         }
+        self.spelled.insert(name.to_string(), i);
         i
     }
 
-    /// Adds the tallies of the sessions that follow those already added.
-    fn absorb(
-        &mut self,
-        part: Tally,
-        agencies: impl Iterator<Item = (String, usize, usize)>,
-        no_agency: (usize, usize),
-        days: BTreeMap<NaiveDate, usize>,
-    ) {
-        let whole = &mut self.tally;
-        whole.sessions.extend(part.sessions);
-        whole.by_group.extend(part.by_group);
-        whole.by_block.extend(part.by_block);
+    pub fn left_out(&mut self, left_out: LeftOut) {
+        self.totals.left_out.push(left_out);
+    }
+
+    pub fn skipped(&mut self, skipped: SkippedFile) {
+        self.totals.skipped.push(skipped);
+    }
+
+    /// Counts one session, reported as `name`, in one pass over its ideas, with its readiness check: each
+    /// name (an author, a roster member, an agency) is looked up once per idea, keyed by the borrowed text.
+    pub fn add(&mut self, name: &str, view: &SessionView<'_>) {
+        let mut groups: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(view.groups.len(), Default::default());
+        for (i, group) in view.groups.iter().enumerate() {
+            // Later duplicates replace earlier ones, as `collect` into a map does.
+            groups.insert(&group.id, i);
+        }
+        let mut block_list: Vec<(usize, &BlockView<'_>)> = Vec::with_capacity(view.block_count());
+        for (day, d) in view.plan.days.iter().enumerate() {
+            block_list.extend(d.blocks.iter().map(|block| (day, block)));
+        }
+        let mut blocks: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(block_list.len(), Default::default());
+        for (flat, (_, block)) in block_list.iter().enumerate() {
+            // A validated plan has unique block ids; on a duplicate the first one wins, as in find_block.
+            blocks.entry(&block.id).or_insert(flat);
+        }
+
+        // The session's agencies, the roster's first (so its spelling wins), and everyone named in it: the
+        // roster (each name's first seat in room order), then the authors who are not on it.
+        let mut agencies: AgencyBook<'_, SessionAgency> = AgencyBook::default();
+        let members = view.groups.iter().map(|g| g.members.len()).sum::<usize>();
+        let mut people: FastMap<Caseless<'_>, Person<'_, '_>> =
+            FastMap::with_capacity_and_hasher(members + 16, Default::default());
+        let mut several_tables = false;
+        for (g, group) in view.groups.iter().enumerate() {
+            for member in &group.members {
+                let agency = present(member.agency.as_deref()).map(|a| agencies.position(a));
+                let seat = Seat { group: g, member, agency };
+                let person = people.entry(Caseless(member.name.trim())).or_default();
+                match person.seat {
+                    None => person.seat = Some(seat),
+                    Some(first) => person.several_tables |= first.group != g,
+                }
+                several_tables |= person.several_tables;
+            }
+        }
+        // Only a name sitting at several tables needs its seat at each (an author is looked up at the idea's
+        // table first).
+        let mut seats: FastMap<(usize, Caseless<'_>), Seat<'_, '_>> = FastMap::default();
+        if several_tables {
+            for (g, group) in view.groups.iter().enumerate() {
+                for member in &group.members {
+                    let name = Caseless(member.name.trim());
+                    if people.get(&name).is_some_and(|p| p.several_tables) {
+                        let agency = present(member.agency.as_deref()).map(|a| agencies.position(a));
+                        seats.entry((g, name)).or_insert(Seat { group: g, member, agency });
+                    }
+                }
+            }
+        }
+
+        let mut per_group = vec![(0usize, 0usize); view.groups.len()];
+        let mut stray_groups: Vec<(&str, usize, usize)> = Vec::new();
+        let mut per_block = vec![0usize; block_list.len()];
+        let (mut ideas, mut flagship) = (0usize, 0usize);
+        let mut authors: Vec<AuthorAcc<'_>> = Vec::new();
+        let mut findings: Vec<Finding<&str>> = Vec::new();
+        let mut in_id_order = true;
+        let mut last_id = 0;
+        // The idea's authors, each once, with their seat on the roster (if any) and place on the awards list.
+        let mut credited: Vec<(&str, Option<Seat<'_, '_>>, usize)> = Vec::new();
+        let totals = &mut self.totals;
+
+        for idea in view.live_ideas() {
+            let flag = usize::from(idea.flagship);
+            ideas += 1;
+            flagship += flag;
+            in_id_order &= idea.id >= last_id;
+            last_id = idea.id;
+            let group = groups.get(idea.group.as_ref()).copied();
+            match group {
+                Some(g) => {
+                    per_group[g].0 += 1;
+                    per_group[g].1 += flag;
+                }
+                None => match stray_groups.iter_mut().find(|(id, _, _)| *id == idea.group) {
+                    Some(entry) => {
+                        entry.1 += 1;
+                        entry.2 += flag;
+                    }
+                    None => stray_groups.push((&idea.group, 1, flag)),
+                },
+            }
+            match blocks.get(idea.block.as_ref()) {
+                Some(&flat) => per_block[flat] += 1,
+                // Only a hand-edited file can name a block the plan lacks; its capture date stands in.
+                None => *self.days.entry(idea.created_at.date).or_default() += 1,
+            }
+            *totals.by_stage.slot(idea.stage) += 1;
+            *totals.by_form.slot(idea.form) += 1;
+            totals.digital += usize::from(idea.digital);
+
+            credited.clear();
+            for author in idea.author.as_deref().into_iter().flat_map(author_names) {
+                // "Budi; budi" credits (and names) Budi once for this idea.
+                if credited.iter().any(|(seen, ..)| Caseless(seen) == Caseless(author)) {
+                    continue;
+                }
+                let person = people.entry(Caseless(author)).or_default();
+                let seat = match person.seat {
+                    Some(first) if person.several_tables => {
+                        Some(group.and_then(|g| seats.get(&(g, Caseless(author))).copied()).unwrap_or(first))
+                    }
+                    seat => seat,
+                };
+                // The awards list: everyone credited, in the order first credited; the table and agency are
+                // those of the roster (at this idea's table first), else of their first idea with one.
+                let awarded = match person.author {
+                    Some(i) => i,
+                    None => {
+                        let at = seat.map(|s| s.group).or(group);
+                        let (group_id, table) = match at {
+                            Some(g) => (view.groups[g].id.as_ref(), view.groups[g].name.as_ref()),
+                            None => (idea.group.as_ref(), idea.group.as_ref()),
+                        };
+                        person.author = Some(authors.len());
+                        authors.push(AuthorAcc {
+                            name: author,
+                            group: at,
+                            group_id,
+                            table,
+                            agency: seat.and_then(|s| s.agency),
+                            ideas: 0,
+                            on_roster: seat.is_some(),
+                            absent: seat.is_some_and(|s| !s.member.present),
+                        });
+                        authors.len() - 1
+                    }
+                };
+                credited.push((author, seat, awarded));
+            }
+
+            // The agency rule (`model::agency::agency_by`): the idea's own, else its first author's on the
+            // roster who has one; spelled as first seen in the session, whatever case was typed.
+            let agency = match present(idea.agency.as_deref()) {
+                Some(own) => Some(agencies.position(own)),
+                None => credited.iter().find_map(|(_, seat, _)| seat.and_then(|s| s.agency)),
+            };
+
+            // The readiness check: what this idea still lacks.
+            let (id, title) = (idea.id, idea.title.as_ref());
+            let table: &str = group.map_or(idea.group.as_ref(), |g| view.groups[g].name.as_ref());
+            if credited.is_empty() {
+                findings.push(Finding::NoAuthor { idea: id, title, table });
+            }
+            for &(author, seat, _) in &credited {
+                match seat {
+                    None => findings.push(Finding::AuthorNotOnRoster { idea: id, title, table, author }),
+                    Some(seat) if !seat.member.present => {
+                        findings.push(Finding::AbsentAuthor { idea: id, title, table, author });
+                    }
+                    Some(_) => {}
+                }
+            }
+            match agency {
+                Some(i) => {
+                    let acc = &mut agencies.list[i].acc;
+                    acc.ideas += 1;
+                    if idea.flagship {
+                        acc.flagships.push(id);
+                    }
+                }
+                None => {
+                    self.no_agency.0 += 1;
+                    self.no_agency.1 += flag;
+                    findings.push(Finding::NoAgency { idea: id, title, table });
+                    if idea.flagship {
+                        findings.push(Finding::FlagshipWithoutAgency { idea: id, title, table });
+                    }
+                }
+            }
+
+            for &(_, _, awarded) in &credited {
+                let acc = &mut authors[awarded];
+                acc.ideas += 1;
+                if acc.agency.is_none() {
+                    acc.agency = agency;
+                }
+            }
+        }
+
+        // Ideas come in id order in every file innolab writes; a hand-edited one is put in order (each idea's
+        // items staying together and in order).
+        if !in_id_order {
+            findings.sort_by_key(|f| f.idea());
+            for agency in &mut agencies.list {
+                agency.acc.flagships.sort_unstable();
+            }
+        }
+        let mut by_name: Vec<usize> = (0..agencies.list.len()).collect();
+        by_name.sort_by(|&a, &b| name_order(agencies.list[a].name, agencies.list[b].name));
+        for &i in &by_name {
+            let AgencyAcc { name: agency, acc } = &agencies.list[i];
+            let agency = *agency;
+            match (acc.ideas, acc.flagships.len()) {
+                (0, _) => findings.push(Finding::AgencyWithoutIdea { agency }),
+                (_, 0) => findings.push(Finding::AgencyWithoutFlagship { agency }),
+                (_, 1) => {}
+                _ => findings.push(Finding::SeveralFlagships { agency, ideas: acc.flagships.clone() }),
+            }
+        }
+        for finding in &findings {
+            self.rows.finding(name, finding);
+        }
+
+        totals.ideas += ideas;
+        totals.flagship += flagship;
+        totals.target += u64::from(view.plan.target_ideas);
+        // The session's agencies join the counter's in the order first seen, so the first spelling wins.
+        let mut counter_agency = Vec::with_capacity(agencies.list.len());
+        for AgencyAcc { name, acc } in &agencies.list {
+            let i = self.slot(name);
+            self.agencies[i].1 += acc.ideas;
+            self.agencies[i].2 += acc.flagships.len();
+            counter_agency.push(i);
+        }
+
+        self.rows.session(&SessionTally {
+            session: name,
+            title: &view.plan.title,
+            first_date: view.first_date(),
+            last_date: view.last_date(),
+            ideas,
+            flagship,
+            target: view.plan.target_ideas,
+        });
+        for (group, (ideas, flagship)) in view.groups.iter().zip(per_group) {
+            self.rows.group(&GroupTally { session: name, group: &group.id, name: &group.name, ideas, flagship });
+        }
+        for (id, ideas, flagship) in stray_groups {
+            self.rows.group(&GroupTally { session: name, group: id, name: id, ideas, flagship });
+        }
+        for day in &view.plan.days {
+            self.days.entry(day.date).or_default();
+        }
+        for (&(day, block), ideas) in block_list.iter().zip(per_block) {
+            let date = view.plan.days[day].date;
+            *self.days.entry(date).or_default() += ideas;
+            self.rows.block(&BlockTally {
+                session: name,
+                block: &block.id,
+                title: &block.title,
+                date,
+                day: day + 1,
+                stage: block.stage,
+                ideas,
+            });
+        }
+
+        // The agencies' places in name order stand in for their names (two agencies of the session never
+        // have the same name in any case).
+        let mut rank = vec![0; agencies.list.len()];
+        for (place, &i) in by_name.iter().enumerate() {
+            rank[i] = place;
+        }
+        authors.sort_by(|a, b| {
+            a.group
+                .unwrap_or(usize::MAX)
+                .cmp(&b.group.unwrap_or(usize::MAX))
+                .then_with(|| a.group_id.cmp(b.group_id))
+                .then_with(|| match (a.agency, b.agency) {
+                    (Some(x), Some(y)) => rank[x].cmp(&rank[y]),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                })
+                .then_with(|| name_order(a.name, b.name))
+        });
+        for a in &authors {
+            let agency = a.agency.map(|i| counter_agency[i]);
+            let row = AuthorTally {
+                session: name,
+                name: a.name,
+                agency: agency.map(|i| self.agencies[i].0.as_str()),
+                group: a.group_id,
+                table: a.table,
+                ideas: a.ideas,
+                on_roster: a.on_roster,
+                absent: a.absent,
+            };
+            self.rows.author(&row, agency);
+        }
+    }
+
+    /// Adds a counter of the sessions that follow this one's.
+    pub fn merge(&mut self, next: Counter<R>) {
+        let whole = &mut self.totals;
+        let part = next.totals;
         whole.ideas += part.ideas;
         whole.flagship += part.flagship;
         whole.digital += part.digital;
@@ -756,43 +839,28 @@ impl TallyBuilder {
         whole.by_form.add(&part.by_form);
         whole.left_out.extend(part.left_out);
         whole.skipped.extend(part.skipped);
-        whole.readiness.extend(part.readiness);
-        for (date, ideas) in days {
+        for (date, ideas) in next.days {
             *self.days.entry(date).or_default() += ideas;
         }
-        self.no_agency.0 += no_agency.0;
-        self.no_agency.1 += no_agency.1;
-        for (name, ideas, flagship) in agencies {
+        self.no_agency.0 += next.no_agency.0;
+        self.no_agency.1 += next.no_agency.1;
+        // An agency is spelled as first seen over all sessions: an earlier counter may have seen it first.
+        let mut map = Vec::with_capacity(next.agencies.len());
+        for (name, ideas, flagship) in next.agencies {
             let i = self.slot(&name);
             self.agencies[i].1 += ideas;
             self.agencies[i].2 += flagship;
+            map.push(i);
         }
-        // An agency is spelled as first seen over all sessions: an earlier run may have seen it first.
-        let mut authors = part.authors;
-        for author in &mut authors {
-            if let Some(agency) = author.agency.as_mut() {
-                let i = self.slot(agency);
-                if self.agencies[i].0 != *agency {
-                    agency.clone_from(&self.agencies[i].0);
-                }
-            }
-        }
-        self.tally.authors.extend(authors);
+        self.rows.append(next.rows, &map);
     }
 
-    fn absorb_part(&mut self, part: Part<'_>) {
-        let agencies = part.agencies.list.into_iter().map(|a| (a.name.to_string(), a.acc.ideas, a.acc.flagship));
-        self.absorb(part.tally, agencies, part.no_agency, part.days);
-    }
-
-    /// Adds a builder of the sessions that follow this one's.
-    pub fn merge(&mut self, next: TallyBuilder) {
-        self.absorb(next.tally, next.agencies.into_iter(), next.no_agency, next.days);
-    }
-
-    /// The cross-session lists: days, agencies and One Agency One Innovation.
-    pub fn finish(self) -> Tally {
-        let TallyBuilder { mut tally, agencies, no_agency, days, .. } = self;
+    /// The tally without its rows (they are in `rows`), with the cross-session lists: days, agencies and
+    /// One Agency One Innovation; and the agencies' names as spelled, in the counter's order.
+    pub fn finish(self) -> (Tally, R, Vec<String>) {
+        let Counter { mut totals, agencies, no_agency, days, rows, .. } = self;
+        let tally = &mut totals;
+        let spelled: Vec<String> = agencies.iter().map(|a| a.0.clone()).collect();
         tally.by_day = days.into_iter().map(|(date, ideas)| DayTally { date, ideas }).collect();
 
         let mut known = agencies;
@@ -820,36 +888,213 @@ impl TallyBuilder {
             }
             tally.one_agency_one_innovation.push(AgencyStatus { agency: name, ideas, flagship, status });
         }
+        (totals, rows, spelled)
+    }
+}
+
+/// The rows kept, owned, for the [`Tally`] every rendering reads.
+#[derive(Default)]
+pub(crate) struct Kept {
+    sessions: Vec<SessionTally>,
+    by_group: Vec<GroupTally>,
+    by_block: Vec<BlockTally>,
+    authors: Vec<AuthorTally>,
+    /// Where each author's agency sits in the counter's list: spelled as first seen over all sessions at the
+    /// end (a later run may have seen another spelling first).
+    author_agencies: Vec<Option<usize>>,
+    readiness: Vec<ReadinessItem>,
+}
+
+impl Rows for Kept {
+    fn session(&mut self, row: &SessionTally<&str>) {
+        self.sessions.push(SessionTally {
+            session: row.session.to_string(),
+            title: row.title.to_string(),
+            first_date: row.first_date,
+            last_date: row.last_date,
+            ideas: row.ideas,
+            flagship: row.flagship,
+            target: row.target,
+        });
+    }
+
+    fn group(&mut self, row: &GroupTally<&str>) {
+        self.by_group.push(GroupTally {
+            session: row.session.to_string(),
+            group: row.group.to_string(),
+            name: row.name.to_string(),
+            ideas: row.ideas,
+            flagship: row.flagship,
+        });
+    }
+
+    fn block(&mut self, row: &BlockTally<&str>) {
+        self.by_block.push(BlockTally {
+            session: row.session.to_string(),
+            block: row.block.to_string(),
+            title: row.title.to_string(),
+            date: row.date,
+            day: row.day,
+            stage: row.stage,
+            ideas: row.ideas,
+        });
+    }
+
+    fn author(&mut self, row: &AuthorTally<&str>, agency: Option<usize>) {
+        self.authors.push(AuthorTally {
+            session: row.session.to_string(),
+            name: row.name.to_string(),
+            agency: row.agency.map(str::to_string),
+            group: row.group.to_string(),
+            table: row.table.to_string(),
+            ideas: row.ideas,
+            on_roster: row.on_roster,
+            absent: row.absent,
+        });
+        self.author_agencies.push(agency);
+    }
+
+    fn finding(&mut self, session: &str, finding: &readiness::Finding<&str>) {
+        // The session's items share its name.
+        let shared = match self.readiness.last() {
+            Some(last) if *last.session == *session => last.session.clone(),
+            _ => session.into(),
+        };
+        self.readiness.push(ReadinessItem { session: shared, finding: finding.owned() });
+    }
+
+    fn append(&mut self, next: Kept, agencies: &[usize]) {
+        self.sessions.extend(next.sessions);
+        self.by_group.extend(next.by_group);
+        self.by_block.extend(next.by_block);
+        self.authors.extend(next.authors);
+        self.author_agencies.extend(next.author_agencies.into_iter().map(|a| a.map(|i| agencies[i])));
+        self.readiness.extend(next.readiness);
+    }
+}
+
+impl Kept {
+    /// Puts the rows in `tally`, every author's agency spelled as first seen (`spelled`, the counter's list).
+    fn fill(self, tally: &mut Tally, spelled: &[String]) {
+        let Kept { sessions, by_group, by_block, mut authors, author_agencies, readiness } = self;
+        for (author, agency) in authors.iter_mut().zip(author_agencies) {
+            if let (Some(name), Some(i)) = (author.agency.as_mut(), agency)
+                && *name != spelled[i]
+            {
+                name.clone_from(&spelled[i]);
+            }
+        }
+        tally.sessions = sessions;
+        tally.by_group = by_group;
+        tally.by_block = by_block;
+        tally.authors = authors;
+        tally.readiness = readiness;
+    }
+}
+
+/// A tally built a session (or a run of sessions) at a time, holding only owned names, so a session can be
+/// dropped as soon as it is counted: a year of labs never has to sit in memory at once. Sessions are added in
+/// order (and builders of later sessions merged in order), so the result is the one a single pass gives.
+#[derive(Default)]
+pub struct TallyBuilder(Counter<Kept>);
+
+impl TallyBuilder {
+    pub fn new() -> TallyBuilder {
+        TallyBuilder::default()
+    }
+
+    /// Counts one session (it may be dropped afterwards).
+    pub fn add(&mut self, session: SessionRef<'_>) {
+        self.0.add(&session.name, &SessionView::of(session.session));
+    }
+
+    /// Counts one session's view, reported as `name`.
+    pub fn add_view(&mut self, name: &str, view: &SessionView<'_>) {
+        self.0.add(name, view);
+    }
+
+    /// A file that could not be loaded, named in every rendering.
+    pub fn left_out(&mut self, left_out: LeftOut) {
+        self.0.left_out(left_out);
+    }
+
+    /// A file that was given but is not counted, named in every rendering.
+    pub fn skipped(&mut self, skipped: SkippedFile) {
+        self.0.skipped(skipped);
+    }
+
+    /// Adds a builder of the sessions that follow this one's.
+    pub fn merge(&mut self, next: TallyBuilder) {
+        self.0.merge(next.0);
+    }
+
+    pub fn finish(self) -> Tally {
+        let (mut tally, rows, spelled) = self.0.finish();
+        rows.fill(&mut tally, &spelled);
         tally
     }
 }
 
+/// Below this many ideas a tally is counted on the calling thread (the TUI's one session is well below).
+const PARALLEL_FROM_IDEAS: usize = 20_000;
+
+/// Consecutive runs of `sessions` with about the same number of ideas each, one per core when the sessions
+/// hold enough ideas to be worth a thread; else one run.
+fn runs(sessions: &[SessionView<'_>]) -> Vec<std::ops::Range<usize>> {
+    let total: usize = sessions.iter().map(|s| s.ideas.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores.min(sessions.len()).min(8);
+    if threads <= 1 || total < PARALLEL_FROM_IDEAS {
+        let all = 0..sessions.len();
+        return vec![all];
+    }
+    let mut runs = Vec::with_capacity(threads);
+    let (mut start, mut seen) = (0, 0);
+    for (i, view) in sessions.iter().enumerate() {
+        seen += view.ideas.len();
+        if seen * threads >= total * (runs.len() + 1) && runs.len() + 1 < threads {
+            runs.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    runs.push(start..sessions.len());
+    runs
+}
+
 impl Tally {
     /// Tallies the live ideas of `sessions`. `left_out` starts empty; the caller fills it with the files that
-    /// failed to load.
+    /// failed to load. Large tallies are counted in consecutive runs on all cores, merged in order.
     pub fn of(sessions: &[SessionRef<'_>]) -> Tally {
-        let runs = runs(sessions);
-        let parts = if runs.len() <= 1 {
-            vec![Part::count(sessions, 0..sessions.len())]
+        let views: Vec<SessionView<'_>> = sessions.iter().map(|s| SessionView::of(s.session)).collect();
+        let count = |run: std::ops::Range<usize>| {
+            let mut builder = TallyBuilder::new();
+            for i in run {
+                builder.add_view(&sessions[i].name, &views[i]);
+            }
+            builder
+        };
+        let runs = runs(&views);
+        let builders = if runs.len() <= 1 {
+            vec![count(0..sessions.len())]
         } else {
             std::thread::scope(|scope| {
-                let handles: Vec<_> =
-                    runs.into_iter().map(|run| scope.spawn(move || Part::count(sessions, run))).collect();
+                let handles: Vec<_> = runs.into_iter().map(|run| scope.spawn(move || count(run))).collect();
                 handles
                     .into_iter()
                     .map(|handle| match handle.join() {
-                        Ok(part) => part,
+                        Ok(builder) => builder,
                         // Counting only panics on a bug; re-raise it here.
                         Err(panic) => std::panic::resume_unwind(panic),
                     })
                     .collect::<Vec<_>>()
             })
         };
-        let mut builder = TallyBuilder::new();
-        for part in parts {
-            builder.absorb_part(part);
+        let mut builders = builders.into_iter();
+        let mut whole = builders.next().unwrap_or_default();
+        for builder in builders {
+            whole.merge(builder);
         }
-        builder.finish()
+        whole.finish()
     }
 
     /// Ideas as a whole percentage of the target (0 when there is no target).
@@ -924,6 +1169,13 @@ mod tests {
             .collect()
     }
 
+    /// The JSON `serde_json::to_writer_pretty` and a line break write for `tally`.
+    fn pretty(tally: &Tally) -> Vec<u8> {
+        let mut json = serde_json::to_vec_pretty(tally).unwrap();
+        json.push(b'\n');
+        json
+    }
+
     #[test]
     fn counting_in_parallel_gives_the_one_pass_tally() {
         let sessions = many_sessions();
@@ -931,36 +1183,44 @@ mod tests {
             sessions.iter().enumerate().map(|(i, s)| SessionRef::new(format!("s{i}.json"), s)).collect();
         let counted = |run: std::ops::Range<usize>| {
             let mut builder = TallyBuilder::new();
-            builder.absorb_part(Part::count(&refs, run));
+            refs[run].iter().for_each(|s| builder.add(s.clone()));
             builder
         };
+        // Rows kept in memory (a generous budget) or put in temporary files a few rows at a time (none).
+        let written = |run: std::ops::Range<usize>, memory: usize| {
+            let mut tally = json::JsonTally::with_memory(memory);
+            refs[run].iter().for_each(|s| tally.add(s.clone()));
+            tally
+        };
         let one_pass = counted(0..refs.len()).finish();
-        // Every way of cutting the sessions into runs, including the one `Tally::of` picks, whether the runs
-        // are absorbed by one builder or counted by builders of their own and merged in order.
-        for cuts in [vec![1], vec![5], vec![11], vec![2, 7], vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]] {
+        assert_eq!(one_pass, reference::tally_of(&refs), "the tally as it was counted before");
+        // Every way of cutting the sessions into runs, including the one `Tally::of` picks, each run counted
+        // by a builder of its own, merged in order; and the same as JSON written while counted.
+        for cuts in [vec![], vec![1], vec![5], vec![11], vec![2, 7], vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]] {
             let mut bounds = vec![0];
             bounds.extend(cuts);
             bounds.push(refs.len());
-            let mut absorbed = TallyBuilder::new();
-            for w in bounds.windows(2) {
-                absorbed.absorb_part(Part::count(&refs, w[0]..w[1]));
-            }
-            assert_eq!(absorbed.finish(), one_pass, "runs cut at {bounds:?}");
             let mut builders = bounds.windows(2).map(|w| counted(w[0]..w[1]));
             let mut merged = builders.next().unwrap();
             for builder in builders {
                 merged.merge(builder);
             }
             assert_eq!(merged.finish(), one_pass, "builders merged at {bounds:?}");
+            for memory in [usize::MAX, 0] {
+                let mut tallies = bounds.windows(2).map(|w| written(w[0]..w[1], memory));
+                let mut merged = tallies.next().unwrap();
+                for tally in tallies {
+                    merged.merge(tally);
+                }
+                let mut out = Vec::new();
+                assert_eq!(merged.write(&mut out).unwrap(), 0);
+                assert!(out == pretty(&one_pass), "JSON merged at {bounds:?}, memory {memory}");
+            }
         }
-        // One session at a time, each dropped once counted (as `catalog::tally_files` does).
-        let mut streamed = TallyBuilder::new();
-        for (i, session) in sessions.iter().enumerate() {
-            let copy = session.clone();
-            streamed.add(SessionRef::new(format!("s{i}.json"), &copy));
-        }
-        assert_eq!(streamed.finish(), one_pass);
-        assert!(runs(&refs).len() > 1 || std::thread::available_parallelism().map_or(1, |n| n.get()) == 1);
+        assert!(
+            runs(&refs.iter().map(|s| SessionView::of(s.session)).collect::<Vec<_>>()).len() > 1
+                || std::thread::available_parallelism().map_or(1, |n| n.get()) == 1
+        );
         assert_eq!(Tally::of(&refs), one_pass);
         // The last session alone spells the agency another way than the first one, which wins.
         let spelled = |t: &Tally, name: &str| t.by_agency.iter().any(|a| a.agency.as_deref() == Some(name));
@@ -969,6 +1229,15 @@ mod tests {
         assert!(
             one_pass.authors.iter().any(|a| a.agency.as_deref() == Some("Dinas Sosial") && a.session == "s11.json")
         );
+        // ... and the JSON written by a later run spelled it otherwise: its author rows were written again.
+        let mut first = written(0..6, 0);
+        first.merge(written(6..12, 0));
+        let mut out = Vec::new();
+        first.write(&mut out).unwrap();
+        assert!(out == pretty(&one_pass));
+        for (i, session) in sessions.iter().enumerate() {
+            assert_eq!(readiness::check(session), reference::check(session), "session {i}");
+        }
     }
 
     /// The index's hash lookups and the model's plain rule give every idea the same agency.

@@ -6,115 +6,72 @@ use std::fmt::Write as _;
 use rust_i18n::t;
 use serde::Serialize;
 
-use super::{AgencyAcc, AgencyBook, Caseless, SessionIndex, name_order};
+use super::view::SessionView;
+use super::{Counter, Kept};
 use crate::i18n::{Lang, plural_key};
-use crate::model::agency::author_names;
-use crate::model::{Idea, Session};
+use crate::model::Session;
 
-/// One open item, for the organisers to settle before the ceremony.
+/// One open item, for the organisers to settle before the ceremony. Its text is owned (`S = String`), or
+/// borrowed from the session while it is counted (`S = &str`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Finding {
+pub enum Finding<S = String> {
     /// Nobody is credited with the idea, so nobody is awarded for it.
-    NoAuthor { idea: u64, title: String, table: String },
+    NoAuthor { idea: u64, title: S, table: S },
     /// Neither the idea nor its author (on the roster) has an agency: it counts for no agency.
-    NoAgency { idea: u64, title: String, table: String },
+    NoAgency { idea: u64, title: S, table: S },
     /// An author the roster does not know: no table or agency for the awards list.
-    AuthorNotOnRoster { idea: u64, title: String, table: String, author: String },
+    AuthorNotOnRoster { idea: u64, title: S, table: S, author: S },
     /// An author the roster marks absent, who would be called up at the ceremony.
-    AbsentAuthor { idea: u64, title: String, table: String, author: String },
+    AbsentAuthor { idea: u64, title: S, table: S, author: S },
     /// A flagship that counts for no agency.
-    FlagshipWithoutAgency { idea: u64, title: String, table: String },
+    FlagshipWithoutAgency { idea: u64, title: S, table: S },
     /// A roster agency with no idea at all.
-    AgencyWithoutIdea { agency: String },
+    AgencyWithoutIdea { agency: S },
     /// An agency with ideas but no flagship among them.
-    AgencyWithoutFlagship { agency: String },
+    AgencyWithoutFlagship { agency: S },
     /// An agency with more than one flagship (One Agency, One Innovation allows one).
-    SeveralFlagships { agency: String, ideas: Vec<u64> },
+    SeveralFlagships { agency: S, ideas: Vec<u64> },
 }
 
 /// The open items of one session: ideas first (by id, each idea's items together), then agencies by name.
+/// They are found while the session is counted (`Counter::add`, which looks each name up once for both).
 pub fn check(session: &Session) -> Vec<Finding> {
-    check_indexed(session, &SessionIndex::new(session))
+    let mut counter = Counter::<Kept>::default();
+    counter.add("", &SessionView::of(session));
+    counter.rows.readiness.into_iter().map(|item| item.finding).collect()
 }
 
-/// [`check`] with the session's lookups already built (the tally builds them once per session).
-pub(crate) fn check_indexed(session: &Session, index: &SessionIndex<'_>) -> Vec<Finding> {
-    /// Per agency of this session: its ideas and the ids of its flagships.
-    #[derive(Default)]
-    struct Acc {
-        ideas: usize,
-        flagships: Vec<u64>,
-    }
-    let mut findings = Vec::new();
-    let mut agencies: AgencyBook<'_, Acc> = AgencyBook::default();
-    for member in session.groups.iter().flat_map(|g| &g.members) {
-        if let Some(agency) = member.agency.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-            agencies.slot(agency);
-        }
-    }
-    let mut ideas: Vec<&Idea> = session.live_ideas().collect();
-    // Files hold ideas in id order; only a hand-edited one needs sorting.
-    if !ideas.is_sorted_by_key(|idea| idea.id) {
-        ideas.sort_by_key(|idea| idea.id);
-    }
-    let mut credited: Vec<&str> = Vec::new();
-    for idea in ideas {
-        let group = index.group_index(&idea.group);
-        let table = group.map_or(idea.group.as_str(), |g| session.groups[g].name.as_str());
-        let about = || (idea.id, idea.title.clone(), table.to_string());
-        credited.clear();
-        credited.extend(idea.author.as_deref().into_iter().flat_map(author_names));
-        if credited.is_empty() {
-            let (idea, title, table) = about();
-            findings.push(Finding::NoAuthor { idea, title, table });
-        }
-        for (i, name) in credited.iter().enumerate() {
-            // "Budi; budi" names Budi once.
-            if credited[..i].iter().any(|seen| Caseless(seen) == Caseless(name)) {
-                continue;
+impl Finding<&str> {
+    /// The item with its own copy of the text.
+    pub fn owned(&self) -> Finding {
+        let own = |text: &&str| (*text).to_string();
+        match self {
+            Finding::NoAuthor { idea, title, table } => {
+                Finding::NoAuthor { idea: *idea, title: own(title), table: own(table) }
             }
-            let (idea, title, table) = about();
-            match index.member(name, group) {
-                None => findings.push(Finding::AuthorNotOnRoster { idea, title, table, author: name.to_string() }),
-                Some((_, member)) if !member.present => {
-                    findings.push(Finding::AbsentAuthor { idea, title, table, author: name.to_string() });
-                }
-                Some(_) => {}
+            Finding::NoAgency { idea, title, table } => {
+                Finding::NoAgency { idea: *idea, title: own(title), table: own(table) }
             }
-        }
-        match index.agency_of(idea, group) {
-            Some(agency) => {
-                let acc = &mut agencies.slot(agency).acc;
-                acc.ideas += 1;
-                if idea.flagship {
-                    acc.flagships.push(idea.id);
-                }
+            Finding::AuthorNotOnRoster { idea, title, table, author } => {
+                Finding::AuthorNotOnRoster { idea: *idea, title: own(title), table: own(table), author: own(author) }
             }
-            None => {
-                let (id, title, table) = about();
-                findings.push(Finding::NoAgency { idea: id, title: title.clone(), table: table.clone() });
-                if idea.flagship {
-                    findings.push(Finding::FlagshipWithoutAgency { idea: id, title, table });
-                }
+            Finding::AbsentAuthor { idea, title, table, author } => {
+                Finding::AbsentAuthor { idea: *idea, title: own(title), table: own(table), author: own(author) }
+            }
+            Finding::FlagshipWithoutAgency { idea, title, table } => {
+                Finding::FlagshipWithoutAgency { idea: *idea, title: own(title), table: own(table) }
+            }
+            Finding::AgencyWithoutIdea { agency } => Finding::AgencyWithoutIdea { agency: own(agency) },
+            Finding::AgencyWithoutFlagship { agency } => Finding::AgencyWithoutFlagship { agency: own(agency) },
+            Finding::SeveralFlagships { agency, ideas } => {
+                Finding::SeveralFlagships { agency: own(agency), ideas: ideas.clone() }
             }
         }
     }
-    let mut agencies = agencies.list;
-    agencies.sort_by(|a, b| name_order(a.name, b.name));
-    for AgencyAcc { name, acc } in agencies {
-        let agency = name.to_string();
-        match (acc.ideas, acc.flagships.len()) {
-            (0, _) => findings.push(Finding::AgencyWithoutIdea { agency }),
-            (_, 0) => findings.push(Finding::AgencyWithoutFlagship { agency }),
-            (_, 1) => {}
-            _ => findings.push(Finding::SeveralFlagships { agency, ideas: acc.flagships }),
-        }
-    }
-    findings
 }
 
-impl Finding {
+impl<S> Finding<S> {
     /// The stable key of the kind of item (as in the JSON's `kind`).
     pub fn key(&self) -> &'static str {
         match self {
@@ -140,7 +97,9 @@ impl Finding {
             _ => None,
         }
     }
+}
 
+impl Finding {
     /// The agency the item is about, if it is about one.
     pub fn agency(&self) -> Option<&str> {
         match self {
