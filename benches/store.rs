@@ -99,16 +99,16 @@ fn capture_write(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("whole_file", n), &session, |b, s| {
             b.iter(|| store::save(&path, s).unwrap());
         });
-        let line = store::journal::Record::of(&session, &[newest]).encode();
+        let line = store::journal::Record::of(&session, &innolab::model::Changed::ideas(&[newest])).encode();
         store::journal::start(&path, &base, &line).unwrap();
         group.bench_with_input(BenchmarkId::new("journal_line", n), &session, |b, s| {
             b.iter(|| {
-                let line = store::journal::Record::of(s, &[newest]).encode();
+                let line = store::journal::Record::of(s, &innolab::model::Changed::ideas(&[newest])).encode();
                 store::journal::append(&path, &line).unwrap();
             });
         });
         group.bench_with_input(BenchmarkId::new("journal_record_on_ui_thread", n), &session, |b, s| {
-            b.iter(|| black_box(store::journal::Record::of(s, &[newest]).encode()));
+            b.iter(|| black_box(store::journal::Record::of(s, &innolab::model::Changed::ideas(&[newest])).encode()));
         });
         store::journal::retire(&path);
     }

@@ -143,6 +143,7 @@ fn random_session(rng: &mut Rng, strays: bool) -> Session {
             created_at: created,
             updated_at: created,
             deleted: rng.chance(10),
+            source: None,
         });
     }
     if rng.chance(10) && session.ideas.len() > 2 {
@@ -297,6 +298,7 @@ fn full_session() -> Session {
             created_at: now,
             updated_at: now,
             deleted: false,
+            source: None,
         });
     }
     let first = session.plan.days[0].blocks[0].clone();
@@ -443,7 +445,7 @@ fn a_session_being_run_is_tallied_with_its_journal() {
     let base = base_of(store::content_hash(&std::fs::read(&path).unwrap()));
     let now = at("2022-11-02T09:00:00+07:00");
     let id = session.add_idea(idea("SIP dalam satu hari"), now).unwrap();
-    start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+    start(&path, &base, &Record::of(&session, &crate::store::journal::Changed::ideas(&[id])).encode()).unwrap();
     let gathered = gather(std::slice::from_ref(&path)).unwrap();
     let tally = tally_files(&gathered);
     assert_eq!(tally.ideas, 2, "the journaled idea is counted");

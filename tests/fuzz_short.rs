@@ -417,6 +417,7 @@ fn the_unmutated_inputs_are_accepted() {
     check_tui_on(valid_session_bytes(), &keys).unwrap();
     let mut edge: serde_json::Value = serde_json::from_slice(valid_session_bytes()).unwrap();
     edge["ideas"][0]["id"] = 9007199254740992u64.into();
+    edge["room"]["submissions"][0]["idea"] = 9007199254740992u64.into();
     edge["progress"]["timers"][0]["remaining_secs"] = 604800.into();
     let edge = serde_json::to_vec(&edge).unwrap();
     store::decode_session(Path::new("edge.json"), &edge).unwrap();
@@ -452,7 +453,7 @@ fn journal_line(title: &str, group: &str, id: u64, deleted: bool) -> Vec<u8> {
     let mut idea = session.ideas[0].clone();
     (idea.title, idea.group, idea.id, idea.deleted) = (title.to_string(), group.to_string(), id, deleted);
     session.ideas = vec![idea];
-    store::journal::Record::of(&session, &[id]).encode()
+    store::journal::Record::of(&session, &innolab::model::Changed::ideas(&[id])).encode()
 }
 
 proptest! {

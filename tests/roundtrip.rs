@@ -78,6 +78,7 @@ fn idea(groups: Vec<String>, blocks: Vec<String>) -> impl Strategy<Value = Idea>
                 created_at: c,
                 updated_at: u,
                 deleted,
+                source: None,
             },
         )
 }

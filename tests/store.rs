@@ -88,23 +88,30 @@ fn the_valid_fixture_loads() {
     assert_eq!(s.progress.wall.lang, Some(innolab::i18n::Lang::Id));
 }
 
-/// A version 1 file (one timer as `progress.timer`, no `wall`) still opens, as the same session, and is
-/// written back as version 2; the older build refuses the new file as "written by a newer innolab".
+/// A version 1 file (one timer as `progress.timer`, no `wall`) and a version 2 file (no `room`) still open, as
+/// the same session, and are written back as version 3; an older build refuses the new file as "written by a
+/// newer innolab".
 #[test]
-fn a_version_1_file_loads_and_is_saved_as_version_2() {
+fn older_files_load_and_are_saved_as_version_3() {
     let v1 = store::load(&common::fixtures().join("valid-v1.json")).unwrap();
-    let v2 = store::load(&common::fixtures().join("valid.json")).unwrap();
-    assert_eq!(v1.schema_version, 2);
+    let v2 = store::load(&common::fixtures().join("valid-v2.json")).unwrap();
+    let v3 = store::load(&common::fixtures().join("valid.json")).unwrap();
+    assert_eq!((v1.schema_version, v2.schema_version), (3, 3));
     assert_eq!(v1.progress.timers, v2.progress.timers, "the one timer is the list of one");
     assert_eq!((&v1.ideas, &v1.groups, &v1.plan), (&v2.ideas, &v2.groups, &v2.plan));
     assert_eq!(v1.progress.wall, innolab::model::Wall::default());
+    assert!(v2.room.is_empty() && v3.room.submissions.len() == 3);
+    assert_eq!((&v2.ideas, &v2.progress), (&v3.ideas, &v3.progress));
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lab.json");
-    store::save(&path, &v1).unwrap();
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("{\n  \"schema_version\": 2,"), "{}", &text[..40]);
-    assert!(text.contains("\"timers\": [") && !text.contains("\"timer\":"));
-    assert_eq!(store::load(&path).unwrap(), v1);
+    for (name, old) in [("v1.json", &v1), ("v2.json", &v2), ("v3.json", &v3)] {
+        let path = dir.path().join(name);
+        store::save(&path, old).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("{\n  \"schema_version\": 3,"), "{}", &text[..40]);
+        assert!(text.contains("\"timers\": [") && !text.contains("\"timer\":"));
+        assert_eq!(text.contains("\"room\""), name == "v3.json", "no empty room is written");
+        assert_eq!(&store::load(&path).unwrap(), old);
+    }
 }
 
 /// A disk that fails the n-th operation of a given kind, to prove a failed save never harms the old file.

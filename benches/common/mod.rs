@@ -160,6 +160,7 @@ pub fn session(ideas: usize, start: NaiveDate, seed: u64) -> Session {
             created_at: when,
             updated_at: when,
             deleted: rng.chance(8),
+            source: None,
         });
     }
     session.updated_at = session.ideas.last().map_or(created, |i| i.updated_at);

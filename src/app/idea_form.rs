@@ -200,6 +200,7 @@ fn apply_new_idea(lab: &mut Lab, form: &Form, now: crate::model::Timestamp, lang
             created_at: now,
             updated_at: now,
             deleted: false,
+            source: None,
         };
         flagship_rule(lab, form, &candidate, lang)?
     } else {

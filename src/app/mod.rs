@@ -38,7 +38,7 @@ pub use update::update;
 use crate::catalog::Summary;
 use crate::i18n::Lang;
 use crate::model::text::shown;
-use crate::model::{Block, BlockKind, BlockPos, Idea, Session, Timer, Timestamp};
+use crate::model::{Block, BlockKind, BlockPos, Changed, Idea, Session, Timer, Timestamp};
 use crate::tally::{FastMap, SessionRef, Tally};
 
 /// The colours of the wall, chosen by the coach (`--theme`); `ui::theme` holds what each looks like.
@@ -337,10 +337,13 @@ impl ReadinessText {
 pub struct Unsaved {
     /// (generation, idea id) for every idea a change touched.
     pub ideas: Vec<(u64, u64)>,
+    /// (generation, submission id) for every submission (room mode) a change touched.
+    pub submissions: Vec<(u64, u64)>,
     /// The last generation that must be written whole (0: none).
     pub whole_at: u64,
     /// What the change being made touched, until `changed()` gives it its generation.
     touched: Vec<u64>,
+    touched_submissions: Vec<u64>,
     /// The change being made said what it touched (ideas, or only where the room is).
     precise: bool,
 }
@@ -352,6 +355,12 @@ impl Unsaved {
         self.precise = true;
     }
 
+    /// The change being made touched submission `id` (and maybe ideas, marked with `touch`).
+    pub fn touch_submission(&mut self, id: u64) {
+        self.touched_submissions.push(id);
+        self.precise = true;
+    }
+
     /// The change being made touches only where the room is (block, timers), which every line carries.
     pub fn room_only(&mut self) {
         self.precise = true;
@@ -360,6 +369,7 @@ impl Unsaved {
     /// A new action: nothing is marked yet (marks never carry over to another action's change).
     pub fn begin(&mut self) {
         self.touched.clear();
+        self.touched_submissions.clear();
         self.precise = false;
     }
 
@@ -367,27 +377,33 @@ impl Unsaved {
     pub fn commit(&mut self, generation: u64) {
         if self.precise {
             self.ideas.extend(self.touched.drain(..).map(|id| (generation, id)));
+            self.submissions.extend(self.touched_submissions.drain(..).map(|id| (generation, id)));
         } else {
             self.touched.clear();
+            self.touched_submissions.clear();
             self.whole_at = generation;
         }
         self.precise = false;
     }
 
-    /// The ideas changed after `generation`, or `None` when something after it must be written whole.
-    pub fn since(&self, generation: u64) -> Option<Vec<u64>> {
+    /// What changed after `generation`, or `None` when something after it must be written whole.
+    pub fn since(&self, generation: u64) -> Option<Changed> {
         if self.whole_at > generation {
             return None;
         }
-        let mut ids: Vec<u64> = self.ideas.iter().filter(|m| m.0 > generation).map(|m| m.1).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        Some(ids)
+        let after = |marks: &[(u64, u64)]| {
+            let mut ids: Vec<u64> = marks.iter().filter(|m| m.0 > generation).map(|m| m.1).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        };
+        Some(Changed { ideas: after(&self.ideas), submissions: after(&self.submissions) })
     }
 
     /// Everything up to `generation` is on disk.
     pub fn saved(&mut self, generation: u64) {
         self.ideas.retain(|m| m.0 > generation);
+        self.submissions.retain(|m| m.0 > generation);
     }
 }
 

@@ -45,9 +45,33 @@ pub struct Idea {
     /// A tombstone: the idea stays in the file and can be restored; tallies skip it.
     #[serde(default)]
     pub deleted: bool,
+    /// Where it came from when not from the coach's keyboard (a phone, in room mode).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+}
+
+/// Where an idea came from, when not from the coach's keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Sent from a phone in room mode and approved by the coach.
+    Room,
 }
 
 impl Idea {
+    /// Makes every text field inert (see [`super::text::inert`]); the detail keeps its line breaks.
+    pub fn make_inert(&mut self) {
+        use super::text::{make_inert, make_inert_multiline, make_inert_opt};
+        make_inert(&mut self.group);
+        make_inert(&mut self.block);
+        make_inert(&mut self.title);
+        make_inert_opt(&mut self.agency);
+        make_inert_opt(&mut self.author);
+        if let Some(detail) = self.detail.as_mut() {
+            make_inert_multiline(detail);
+        }
+    }
+
     pub fn is_live(&self) -> bool {
         !self.deleted
     }

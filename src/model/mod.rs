@@ -7,6 +7,7 @@ pub mod idea;
 pub mod names;
 pub mod parse;
 pub mod plan;
+pub mod room;
 pub mod roster;
 pub mod session;
 pub mod text;
@@ -14,11 +15,12 @@ pub mod validate;
 
 pub use agency::FlagshipConflict;
 pub use group::{Member, Role, TableGroup};
-pub use idea::{Form, Idea, Timestamp};
+pub use idea::{Form, Idea, Source, Timestamp};
 pub use parse::{ParseError, ParseKind};
 pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
+pub use room::{Decision, NewSubmission, Room, Submission, SubmissionState, SubmitError};
 pub use session::{
-    DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, OLDEST_SCHEMA_VERSION, Progress, SCHEMA_VERSION,
-    Session, Timer, Wall, WallScreen,
+    Changed, DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, OLDEST_SCHEMA_VERSION, Progress,
+    SCHEMA_VERSION, Session, Timer, Wall, WallScreen,
 };
 pub use validate::{Problem, ProblemKind};

@@ -106,6 +106,8 @@ impl AsciiLowerWord for u64 {
 /// A hash map keyed by short names, with a fast keyed hasher (foldhash: keyed once per process, so a
 /// session file cannot predict the bucket layout) instead of SipHash.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+/// A set with the same hasher as [`FastMap`].
+pub type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Orders names case-insensitively, then exactly (so the order never depends on hash-map iteration).
 pub fn name_order(a: &str, b: &str) -> std::cmp::Ordering {

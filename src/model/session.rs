@@ -8,12 +8,14 @@ use serde::{Deserialize, Serialize};
 use super::group::TableGroup;
 use super::idea::{Form, Idea, Timestamp};
 use super::plan::{Block, BlockPos, Plan, Stage};
+use super::room::Room;
 use super::text;
 use crate::i18n::Lang;
 
-/// The version of the session file format this build writes. Version 1 files (one timer, as
-/// `progress.timer`, and no `progress.wall`) are read as well and written back as this version.
-pub const SCHEMA_VERSION: u32 = 2;
+/// The version of the session file format this build writes. Older files are read as well and written back as
+/// this version: version 1 (one timer, as `progress.timer`, and no `progress.wall`) and version 2 (no `room`,
+/// no idea `source`).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The oldest version of the session file format this build reads.
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
@@ -32,6 +34,9 @@ pub struct Session {
     #[schemars(with = "Vec<Idea>")]
     pub ideas: Vec<Idea>,
     pub progress: Progress,
+    /// Room mode: what the phones sent (absent until a phone sends something).
+    #[serde(default, skip_serializing_if = "Room::is_empty")]
+    pub room: Room,
 }
 
 /// Where the room is: the block on the wall, the countdown of each block, and what the wall shows, so a
@@ -230,6 +235,20 @@ impl std::fmt::Display for IdsExhausted {
 
 impl std::error::Error for IdsExhausted {}
 
+/// What a change touched, by id: a journal line carries these (and where the room is).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changed {
+    pub ideas: Vec<u64>,
+    pub submissions: Vec<u64>,
+}
+
+impl Changed {
+    /// Only ideas.
+    pub fn ideas(ideas: &[u64]) -> Changed {
+        Changed { ideas: ideas.to_vec(), submissions: Vec::new() }
+    }
+}
+
 /// What a new idea carries when it is captured; the session fills in id, stage, block and times.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewIdea {
@@ -303,6 +322,7 @@ impl Session {
             groups,
             ideas: Vec::new(),
             progress: Progress { block, timers: Vec::new(), wall: Wall::default() },
+            room: Room::default(),
         }
     }
 
@@ -312,6 +332,14 @@ impl Session {
     /// are written to the CSV and JSON exports); two ids that only differed by a sequence become duplicates,
     /// which validation then reports. Costs one byte scan when the text is clean.
     pub fn make_inert(&mut self) {
+        self.make_inert_but_ideas();
+        for idea in &mut self.ideas {
+            idea.make_inert();
+        }
+    }
+
+    /// [`Session::make_inert`] for everything but the ideas (made inert one by one, [`Idea::make_inert`]).
+    pub fn make_inert_but_ideas(&mut self) {
         self.plan.make_inert();
         text::make_inert(&mut self.progress.block);
         for timer in &mut self.progress.timers {
@@ -325,15 +353,17 @@ impl Session {
                 text::make_inert_opt(&mut member.agency);
             }
         }
-        for idea in &mut self.ideas {
-            text::make_inert(&mut idea.group);
-            text::make_inert(&mut idea.block);
-            text::make_inert(&mut idea.title);
-            text::make_inert_opt(&mut idea.agency);
-            text::make_inert_opt(&mut idea.author);
-            if let Some(detail) = idea.detail.as_mut() {
+        for s in &mut self.room.submissions {
+            for field in [&mut s.group, &mut s.name, &mut s.title, &mut s.block, &mut s.phone, &mut s.nonce] {
+                text::make_inert(field);
+            }
+            text::make_inert_opt(&mut s.agency);
+            if let Some(detail) = s.detail.as_mut() {
                 text::make_inert_multiline(detail);
             }
+        }
+        for block in &mut self.room.auto_approve {
+            text::make_inert(block);
         }
     }
 
@@ -353,11 +383,20 @@ impl Session {
     }
 
     pub fn idea(&self, id: u64) -> Option<&Idea> {
-        self.ideas.iter().find(|i| i.id == id)
+        self.idea_position(id).map(|i| &self.ideas[i])
     }
 
     pub fn idea_mut(&mut self, id: u64) -> Option<&mut Idea> {
-        self.ideas.iter_mut().find(|i| i.id == id)
+        self.idea_position(id).map(|i| &mut self.ideas[i])
+    }
+
+    /// Where the idea with `id` is in `ideas`. Ideas are kept in the order of their ids (each new one has the
+    /// highest), so a binary search finds it; a hand-edited file in another order is searched through.
+    pub fn idea_position(&self, id: u64) -> Option<usize> {
+        match self.ideas.binary_search_by_key(&id, |i| i.id) {
+            Ok(i) => Some(i),
+            Err(_) => self.ideas.iter().position(|i| i.id == id),
+        }
     }
 
     pub fn group(&self, id: &str) -> Option<&TableGroup> {
@@ -483,6 +522,7 @@ impl Session {
             created_at: now,
             updated_at: now,
             deleted: false,
+            source: None,
         });
         self.updated_at = now;
     }
@@ -784,13 +824,22 @@ mod tests {
 /// that a timestamp in the form innolab writes ("2022-11-03T10:04:12+07:00") is read directly instead of
 /// through chrono's general parser, which was an eighth of the time spent loading a session. Any other
 /// form goes to chrono's parser, exactly as before.
+/// The ideas of a session file's `ideas` array (the text of the array alone, `[` to `]`), read exactly as
+/// they are read inside the whole file. For decoding a large file's ideas in parts, on several threads.
+pub fn ideas_from_json(text: &str) -> Result<Vec<Idea>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let ideas = fast_ideas::deserialize(&mut de)?;
+    de.end()?;
+    Ok(ideas)
+}
+
 mod fast_ideas {
     use std::fmt;
 
     use chrono::{FixedOffset, NaiveDate, TimeZone};
     use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
-    use super::super::idea::{Form, Idea as StoredIdea, Timestamp};
+    use super::super::idea::{Form, Idea as StoredIdea, Source, Timestamp};
     use super::super::plan::Stage;
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<StoredIdea>, D::Error> {
@@ -846,6 +895,8 @@ mod fast_ideas {
         updated_at: Timestamp,
         #[serde(default)]
         deleted: bool,
+        #[serde(default)]
+        source: Option<Source>,
     }
 
     impl From<Idea> for StoredIdea {
@@ -865,6 +916,7 @@ mod fast_ideas {
                 created_at: f.created_at,
                 updated_at: f.updated_at,
                 deleted: f.deleted,
+                source: f.source,
             }
         }
     }

@@ -17,7 +17,37 @@ pub fn is_hazard(c: char) -> bool {
 /// Whether `text` may hold a hazard: a quick byte scan (every hazard's UTF-8 starts with a byte below 0x20,
 /// 0x7F, 0xC2, 0xD8 or 0xE2), so clean text costs one pass and no allocation.
 fn may_hold_hazard(text: &str) -> bool {
-    text.bytes().any(|b| b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2)) && text.chars().any(is_hazard)
+    has_hazard_byte(text.as_bytes()) && text.chars().any(is_hazard)
+}
+
+/// Whether any byte is below 0x20 or one of 0x7F, 0xC2, 0xD8, 0xE2: eight bytes at a time (every title on a
+/// frame of the board is checked, so this is on the path of each keystroke).
+fn has_hazard_byte(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    // A byte of `x` is zero ⇒ its high bit is set here (and a set high bit may also come from a byte of
+    // `x` at 0x80 or above, or a borrow: a false alarm at worst, which the exact check below settles).
+    let zero_in = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_0x20 = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word);
+        let alarm = below_0x20(x)
+            | zero_in(x ^ (ONES * 0x7F))
+            | zero_in(x ^ (ONES * 0xC2))
+            | zero_in(x ^ (ONES * 0xD8))
+            | zero_in(x ^ (ONES * 0xE2));
+        if alarm != 0 && chunk.iter().copied().any(is_hazard_byte) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().copied().any(is_hazard_byte)
+}
+
+fn is_hazard_byte(b: u8) -> bool {
+    b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2)
 }
 
 /// Removes terminal escape and control sequences whole, as a terminal would read them (the `vte` parser):
@@ -162,9 +192,18 @@ pub fn make_inert_opt(field: &mut Option<String>) {
 
 /// Makes a multi-line field inert in place: sequences removed whole, line breaks kept.
 pub fn make_inert_multiline(field: &mut String) {
-    if may_hold_hazard(field) {
+    if may_hold_hazard(field) && !is_clean_multiline(field) {
         *field = clean_multiline(field);
     }
+}
+
+/// Whether a multi-line field is already what [`clean_multiline`] makes of it, so it need not be rebuilt: no
+/// hazard but its line feeds, every line trimmed, no line feed at either end (a detail as the app stores it).
+fn is_clean_multiline(text: &str) -> bool {
+    text.len() <= MAX_TEXT_BYTES
+        && !text.starts_with('\n')
+        && !text.ends_with('\n')
+        && text.split('\n').all(|line| !may_hold_hazard(line) && line.trim().len() == line.len())
 }
 
 /// Cuts text to at most `max_chars` characters, ending with "…" when something was cut; never splits a character.
@@ -284,6 +323,50 @@ mod tests {
         assert_eq!(inert("\x1b[31mred"), "red");
         assert_eq!(inert("x\u{202E}y"), "xy");
         assert_eq!(inert("a\nb"), "a b");
+    }
+
+    #[test]
+    fn the_byte_scan_finds_every_hazard_byte_anywhere() {
+        for len in 0..20 {
+            let clean = vec![b'a'; len];
+            assert!(!has_hazard_byte(&clean), "{len}");
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut bytes = clean.clone();
+                    bytes[at] = b;
+                    assert_eq!(has_hazard_byte(&bytes), is_hazard_byte(b), "byte {b:#x} at {at} of {len}");
+                }
+            }
+        }
+        // Clean non-ASCII text (other lead and continuation bytes) raises no alarm.
+        assert!(!has_hazard_byte("Ärzte ünal 数字 layanan".as_bytes()));
+        assert!(has_hazard_byte("abcdefgh\u{202E}".as_bytes()));
+    }
+
+    #[test]
+    fn a_clean_detail_is_kept_and_any_other_is_cleaned_as_before() {
+        for text in [
+            "Uraian singkat.\nLangkah pertama.",
+            "a\n\nb",
+            "",
+            "satu baris",
+            "\nawal",
+            "akhir\n",
+            "a \nb",
+            "a\n b",
+            "a\r\nb",
+            "a\n\u{1b}[31mb",
+            "a\n\u{3000}b",
+            "a\u{2028}b\nc",
+            "\u{85}\nx",
+        ] {
+            let mut field = text.to_string();
+            make_inert_multiline(&mut field);
+            let expected = if may_hold_hazard(text) { clean_multiline(text) } else { text.to_string() };
+            assert_eq!(field, expected, "{text:?}");
+        }
+        assert!(is_clean_multiline("Uraian.\nLangkah."));
+        assert!(!is_clean_multiline("Uraian. \nLangkah."));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use rust_i18n::t;
 use crate::i18n::Lang;
 
 use super::idea::Timestamp;
+use super::names::FastSet;
 use super::plan::Plan;
 use super::session::{MAX_ID, MAX_TIMER_SECS, Session};
 use super::text::MAX_TEXT_BYTES;
@@ -27,23 +28,49 @@ pub struct Problem {
 pub enum ProblemKind {
     NoDays,
     NoBlocks,
-    DateNotAfterPrevious { date: String },
-    DuplicateId { id: String },
+    DateNotAfterPrevious {
+        date: String,
+    },
+    DuplicateId {
+        id: String,
+    },
     EmptyId,
     EmptyText,
-    EndNotAfterStart { start: String, end: String },
+    EndNotAfterStart {
+        start: String,
+        end: String,
+    },
     StartsBeforePrevious,
     TargetZero,
     NoGroups,
-    UnknownGroup { id: String },
-    UnknownBlock { id: String },
+    UnknownGroup {
+        id: String,
+    },
+    UnknownBlock {
+        id: String,
+    },
     TimerRunningWithoutDeadline,
     TimerPausedWithoutRemaining,
-    TooLong { bytes: usize },
-    TooManyTables { max: u32 },
-    IdOutOfRange { value: u64 },
-    TimerOutOfRange { value: i64 },
-    TimeOutOfRange { value: String },
+    TooLong {
+        bytes: usize,
+    },
+    TooManyTables {
+        max: u32,
+    },
+    IdOutOfRange {
+        value: u64,
+    },
+    TimerOutOfRange {
+        value: i64,
+    },
+    TimeOutOfRange {
+        value: String,
+    },
+    /// A submission refers to an idea the session does not hold, or its state and idea disagree.
+    UnknownIdea {
+        id: u64,
+    },
+    MissingIdea,
 }
 
 impl Problem {
@@ -89,6 +116,8 @@ impl ProblemKind {
             ProblemKind::TimeOutOfRange { value } => {
                 t!("problem.time_range", value = value, from = MIN_YEAR, to = MAX_YEAR, locale = l)
             }
+            ProblemKind::UnknownIdea { id } => t!("problem.unknown_idea", id = id, locale = l),
+            ProblemKind::MissingIdea => t!("problem.missing_idea", locale = l),
             ProblemKind::TooLong { bytes } => {
                 t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024), locale = l)
             }
@@ -195,12 +224,12 @@ impl Checker {
 
     fn session(&mut self, session: &Session) {
         self.plan(&session.plan, "plan.");
-        let blocks: HashSet<&str> = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect();
+        let blocks: FastSet<&str> = session.plan.blocks().map(|(_, b)| b.id.as_str()).collect();
 
         if session.groups.is_empty() {
             self.push("groups", ProblemKind::NoGroups);
         }
-        let mut group_ids = HashSet::new();
+        let mut group_ids = FastSet::default();
         for (g, group) in session.groups.iter().enumerate() {
             if group.id.trim().is_empty() {
                 self.push(format!("groups[{g}].id"), ProblemKind::EmptyId);
@@ -217,11 +246,13 @@ impl Checker {
 
         self.time(|| "created_at".into(), &session.created_at);
         self.time(|| "updated_at".into(), &session.updated_at);
-        let mut idea_ids = HashSet::with_capacity(session.ideas.len());
+        // Ids in rising order (as innolab writes them) are all different; only another order needs the set.
+        let rising = session.ideas.windows(2).all(|w| w[0].id < w[1].id);
+        let mut idea_ids = FastSet::default();
         for (i, idea) in session.ideas.iter().enumerate() {
             if !(1..=MAX_ID).contains(&idea.id) {
                 self.push(format!("ideas[{i}].id"), ProblemKind::IdOutOfRange { value: idea.id });
-            } else if !idea_ids.insert(idea.id) {
+            } else if !rising && !idea_ids.insert(idea.id) {
                 self.push(format!("ideas[{i}].id"), ProblemKind::DuplicateId { id: idea.id.to_string() });
             }
             if !group_ids.contains(idea.group.as_str()) {
@@ -237,6 +268,8 @@ impl Checker {
             self.time(|| format!("ideas[{i}].created_at"), &idea.created_at);
             self.time(|| format!("ideas[{i}].updated_at"), &idea.updated_at);
         }
+
+        self.room(session, &group_ids, &blocks, &idea_ids, rising);
 
         let progress = &session.progress;
         if !blocks.contains(progress.block.as_str()) {
@@ -263,6 +296,60 @@ impl Checker {
             }
             if let Some(deadline) = &timer.deadline {
                 self.time(|| at("deadline"), deadline);
+            }
+        }
+    }
+}
+
+impl Checker {
+    /// Room mode's submissions: unique ids in range, known tables and blocks, text within limits, and an idea
+    /// exactly when approved or merged (one the session holds).
+    fn room(
+        &mut self,
+        session: &Session,
+        group_ids: &FastSet<&str>,
+        blocks: &FastSet<&str>,
+        idea_ids: &FastSet<u64>,
+        rising: bool,
+    ) {
+        use super::room::SubmissionState;
+        let has_idea = |id: u64| {
+            if rising { session.ideas.binary_search_by_key(&id, |i| i.id).is_ok() } else { idea_ids.contains(&id) }
+        };
+        let mut ids = FastSet::default();
+        for (i, s) in session.room.submissions.iter().enumerate() {
+            let at = |field: &str| format!("room.submissions[{i}].{field}");
+            if !(1..=MAX_ID).contains(&s.id) {
+                self.push(at("id"), ProblemKind::IdOutOfRange { value: s.id });
+            } else if !ids.insert(s.id) {
+                self.push(at("id"), ProblemKind::DuplicateId { id: s.id.to_string() });
+            }
+            if !group_ids.contains(s.group.as_str()) {
+                self.push(at("group"), ProblemKind::UnknownGroup { id: s.group.clone() });
+            }
+            if !blocks.contains(s.block.as_str()) {
+                self.push(at("block"), ProblemKind::UnknownBlock { id: s.block.clone() });
+            }
+            self.required_text(|| at("name"), &s.name);
+            self.required_text(|| at("title"), &s.title);
+            self.opt_text(|| at("agency"), s.agency.as_ref());
+            self.opt_text(|| at("detail"), s.detail.as_ref());
+            self.text(|| at("phone"), &s.phone);
+            self.text(|| at("nonce"), &s.nonce);
+            self.time(|| at("received_at"), &s.received_at);
+            if let Some(decided) = &s.decided_at {
+                self.time(|| at("decided_at"), decided);
+            }
+            let wants_idea = matches!(s.state, SubmissionState::Approved | SubmissionState::Merged);
+            match s.idea {
+                Some(id) if !wants_idea || !has_idea(id) => self.push(at("idea"), ProblemKind::UnknownIdea { id }),
+                None if wants_idea => self.push(at("idea"), ProblemKind::MissingIdea),
+                _ => {}
+            }
+        }
+        for (b, block) in session.room.auto_approve.iter().enumerate() {
+            if !blocks.contains(block.as_str()) {
+                self.push(format!("room.auto_approve[{b}]"), ProblemKind::UnknownBlock { id: block.clone() });
             }
         }
     }

@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Disk, LoadError, RealDisk, SaveError, dir_of, private_options};
-use crate::model::{Idea, Progress, Session, Timestamp};
+pub use crate::model::Changed;
+use crate::model::{Idea, Progress, Session, Submission, Timestamp};
 
 /// The journal of the session file at `path`: `.NAME.journal` in the same folder.
 pub fn journal_path(path: &Path) -> PathBuf {
@@ -50,15 +51,19 @@ pub struct Record {
     pub updated_at: Timestamp,
     /// The new version of each idea the change touched.
     pub ideas: Vec<Idea>,
+    /// The new version of each submission (room mode) the change touched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub submissions: Vec<Submission>,
     pub progress: Progress,
 }
 
 impl Record {
-    /// The line for `ideas` (ids) of `session` as it is now, with its progress; ideas no longer there are
-    /// left out (there are none: ideas are never removed).
-    pub fn of(session: &Session, ideas: &[u64]) -> Record {
-        let ideas = ideas.iter().filter_map(|&id| find(session, id)).cloned().collect();
-        Record { updated_at: session.updated_at, ideas, progress: session.progress.clone() }
+    /// The line for `ideas` and `submissions` (ids) of `session` as it is now, with its progress; those no
+    /// longer there are left out (there are none: neither is ever removed).
+    pub fn of(session: &Session, changed: &Changed) -> Record {
+        let ideas = changed.ideas.iter().filter_map(|&id| session.idea(id)).cloned().collect();
+        let submissions = changed.submissions.iter().filter_map(|&id| session.submission(id)).cloned().collect();
+        Record { updated_at: session.updated_at, ideas, submissions, progress: session.progress.clone() }
     }
 
     /// The line, with its newline.
@@ -71,28 +76,24 @@ impl Record {
     /// Applies the change to `session`: ideas with the same id are replaced, new ones appended.
     pub fn apply(self, session: &mut Session) {
         for idea in self.ideas {
-            match find_index(session, idea.id) {
+            match session.idea_position(idea.id) {
                 Some(i) => session.ideas[i] = idea,
                 None => session.ideas.push(idea),
+            }
+        }
+        for submission in self.submissions {
+            let list = &mut session.room.submissions;
+            match list.binary_search_by_key(&submission.id, |s| s.id) {
+                Ok(i) => list[i] = submission,
+                Err(_) => match list.iter().position(|s| s.id == submission.id) {
+                    Some(i) => list[i] = submission,
+                    None => list.push(submission),
+                },
             }
         }
         session.progress = self.progress;
         session.updated_at = self.updated_at;
     }
-}
-
-/// The idea with `id`: ideas are kept in the order of their ids (each new one has the highest), so a binary
-/// search finds it; a hand-edited file in another order is searched through.
-fn find_index(session: &Session, id: u64) -> Option<usize> {
-    let ideas = &session.ideas;
-    match ideas.binary_search_by_key(&id, |i| i.id) {
-        Ok(i) => Some(i),
-        Err(_) => ideas.iter().position(|i| i.id == id),
-    }
-}
-
-fn find(session: &Session, id: u64) -> Option<&Idea> {
-    find_index(session, id).map(|i| &session.ideas[i])
 }
 
 /// Appends `line` (one encoded record) to the journal of `path` and waits until it is on disk.
@@ -204,16 +205,16 @@ mod tests {
         let (path, base, mut session) = on_disk(dir.path());
         let now = at("2022-11-02T09:00:00+07:00");
         let id = session.add_idea(idea("SIP dalam satu hari"), now).unwrap();
-        start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+        start(&path, &base, &Record::of(&session, &Changed::ideas(&[id])).encode()).unwrap();
         session.idea_mut(1).unwrap().title = "Antrean online puskesmas".into();
         session.idea_mut(id).unwrap().deleted = true;
         session.progress.block = "d2-curah-ide".into();
-        append(&path, &Record::of(&session, &[1, id]).encode()).unwrap();
+        append(&path, &Record::of(&session, &Changed::ideas(&[1, id])).encode()).unwrap();
         assert_eq!(super::super::load(&path).unwrap(), session, "the file and its journal are the session");
         // A write a crash cut short (no newline) was never acknowledged: it is left out.
         let before = session.clone();
         session.add_idea(idea("Setengah tertulis"), now).unwrap();
-        let mut torn = Record::of(&session, &[3]).encode();
+        let mut torn = Record::of(&session, &Changed::ideas(&[3])).encode();
         torn.pop();
         append(&path, &torn[..torn.len() / 2]).unwrap();
         assert_eq!(super::super::load(&path).unwrap(), before);
@@ -224,14 +225,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (path, base, mut session) = on_disk(dir.path());
         let id = session.add_idea(idea("SIP"), session.updated_at).unwrap();
-        start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+        start(&path, &base, &Record::of(&session, &Changed::ideas(&[id])).encode()).unwrap();
         append(&path, b"{\"ideas\": 7}\n").unwrap();
         let error = super::super::load(&path).unwrap_err();
         assert!(matches!(&error, LoadError::Journal { line: 3, .. }), "{error}");
         assert!(error.to_string().starts_with(&format!("{}, line 3: ", journal_path(&path).display())), "{error}");
 
         // The file written whole since: the journal names another version, and is not replayed.
-        start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+        start(&path, &base, &Record::of(&session, &Changed::ideas(&[id])).encode()).unwrap();
         let mut other = session.clone();
         other.ideas.truncate(1);
         other.plan.title = "Lab lain".into();
@@ -244,7 +245,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (path, base, mut session) = on_disk(dir.path());
         let id = session.add_idea(idea("SIP"), session.updated_at).unwrap();
-        start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+        start(&path, &base, &Record::of(&session, &Changed::ideas(&[id])).encode()).unwrap();
         let loaded = super::super::load(&path).unwrap();
         super::super::save(&path, &loaded).unwrap();
         assert!(!journal_path(&path).exists());
@@ -257,10 +258,10 @@ mod tests {
         let (path, base, mut session) = on_disk(dir.path());
         let id = session.add_idea(idea("x"), session.updated_at).unwrap();
         session.idea_mut(id).unwrap().title = "Ide\u{1b}[2J jahat".into();
-        start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+        start(&path, &base, &Record::of(&session, &Changed::ideas(&[id])).encode()).unwrap();
         assert_eq!(super::super::load(&path).unwrap().idea(id).unwrap().title, "Ide jahat");
         session.idea_mut(id).unwrap().group = "meja-99".into();
-        start(&path, &base, &Record::of(&session, &[id]).encode()).unwrap();
+        start(&path, &base, &Record::of(&session, &Changed::ideas(&[id])).encode()).unwrap();
         let error = super::super::load(&path).unwrap_err();
         assert!(matches!(error, LoadError::JournalInvalid { .. }), "{error}");
     }

@@ -124,15 +124,24 @@ fn line_column(before: &[u8]) -> (usize, usize) {
     (line, column)
 }
 
-/// Decodes and checks a session. The common case is one direct parse; only a file that fails it is parsed
-/// again, slowly, to say exactly what is wrong and where.
+/// Decodes and checks a session. The common case is one direct parse (a large file's ideas in parts, on
+/// several threads: `split`); only a file that fails it is parsed again, slowly, to say exactly what is wrong
+/// and where.
 pub fn decode_session(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
     let text = text(path, bytes)?;
-    let mut session = match serde_json::from_str::<Session>(text) {
-        Ok(session) => session,
-        Err(_) => return Err(diagnose(path, text, true)),
+    let mut session = match super::split::decode(text) {
+        Some(mut session) => {
+            session.make_inert_but_ideas();
+            session
+        }
+        None => match serde_json::from_str::<Session>(text) {
+            Ok(mut session) => {
+                session.make_inert();
+                session
+            }
+            Err(_) => return Err(diagnose(path, text, true)),
+        },
     };
-    session.make_inert();
     if u64::from(session.schema_version) > u64::from(SCHEMA_VERSION) {
         return Err(LoadError::Newer { path: path.to_path_buf(), found: session.schema_version.into() });
     }

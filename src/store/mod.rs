@@ -9,6 +9,7 @@ mod lock;
 mod positions;
 pub mod rescue;
 mod save;
+mod split;
 
 pub use error::*;
 pub use load::*;

@@ -1162,6 +1162,7 @@ mod tests {
                         created_at: now,
                         updated_at: now,
                         deleted: i % 11 == 0,
+                        source: None,
                     });
                 }
                 session

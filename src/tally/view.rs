@@ -39,6 +39,15 @@ pub struct SessionView<'a> {
     #[serde(borrow, deserialize_with = "ideas")]
     pub ideas: Vec<IdeaView<'a>>,
     progress: Cow<'a, Progress>,
+    /// Room mode's submissions are not counted; a file that holds any is left to `store::load` (which checks
+    /// them), so this view need not mirror them.
+    #[serde(default, deserialize_with = "present")]
+    room: bool,
+}
+
+/// True for any value at all (even `null`, which load refuses): a file with a `room` goes to load.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(deserializer).map(|_| true)
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -154,6 +163,8 @@ pub struct IdeaView<'a> {
     updated_at: Stamp,
     #[serde(default)]
     pub deleted: bool,
+    #[serde(default)]
+    source: Option<crate::model::Source>,
 }
 
 impl IdeaView<'_> {
@@ -359,9 +370,11 @@ impl<'a> SessionView<'a> {
                     created_at: Stamp::from(&idea.created_at),
                     updated_at: Stamp::from(&idea.updated_at),
                     deleted: idea.deleted,
+                    source: idea.source,
                 })
                 .collect(),
             progress: Cow::Borrowed(&session.progress),
+            room: false,
         }
     }
 
@@ -374,6 +387,9 @@ impl<'a> SessionView<'a> {
     /// together (the tests compare them on every field of a session file, mutated every way).
     pub fn decode(text: &'a str) -> Option<SessionView<'a>> {
         let mut view: SessionView<'a> = serde_json::from_str(text).ok()?;
+        if view.room {
+            return None;
+        }
         // A string read straight from the file can only hold a hazard through one of these bytes (a control
         // character must be escaped in JSON, and an escaped string is a copy): without them, only the copies
         // need looking at.

@@ -98,7 +98,7 @@ pub(super) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<Str
 /// the shown page's lines are made).
 fn line_count(text: &str, width: usize, first_w: usize, rest_w: usize) -> usize {
     let mut count = 1;
-    breaks(text, width, first_w, rest_w, |piece| count += usize::from(piece == Piece::NewLine));
+    breaks_as::<false>(text, width, first_w, rest_w, |piece| count += usize::from(piece == Piece::NewLine));
     count
 }
 
@@ -111,7 +111,13 @@ enum Piece {
 
 /// The word-wrapping of [`wrap`] as a stream of pieces: words go whole onto a line when they fit, a word
 /// longer than a line is cut where the line ends.
-fn breaks(text: &str, width: usize, first_w: usize, rest_w: usize, mut emit: impl FnMut(Piece)) {
+fn breaks(text: &str, width: usize, first_w: usize, rest_w: usize, emit: impl FnMut(Piece)) {
+    breaks_as::<true>(text, width, first_w, rest_w, emit);
+}
+
+/// [`breaks`], with the characters of words that fit emitted only when `CHARS` (counting lines needs only
+/// the breaks, and it runs for every idea a card pages through, on every frame).
+fn breaks_as<const CHARS: bool>(text: &str, width: usize, first_w: usize, rest_w: usize, mut emit: impl FnMut(Piece)) {
     let (mut used, mut has_word) = (first_w, false);
     for word in text.split_whitespace() {
         // ASCII is one column a character: no width table for the usual title.
@@ -125,7 +131,9 @@ fn breaks(text: &str, width: usize, first_w: usize, rest_w: usize, mut emit: imp
             used += 1;
         }
         if used + word_w <= width {
-            word.chars().for_each(|c| emit(Piece::Char(c)));
+            if CHARS {
+                word.chars().for_each(|c| emit(Piece::Char(c)));
+            }
             used += word_w;
         } else {
             for c in word.chars() {
@@ -309,6 +317,22 @@ mod tests {
             for width in 3..30 {
                 assert_eq!(line_count(text, width, 2, 2), wrap(text, width, "• ", "  ").len(), "{text:?} at {width}");
             }
+        }
+    }
+
+    #[test]
+    fn counted_lines_are_the_wrapped_lines() {
+        let words = ["a", "layanan", "数字化", "sangat-panjang-sekali-tanpa-spasi-di-tengahnya", "★", "e\u{301}"];
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 9) {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(words[(seed >> 33) as usize % words.len()]);
+                text.push(if seed.is_multiple_of(5) { '\u{3000}' } else { ' ' });
+            }
+            let width = 3 + (seed >> 40) as usize % 30;
+            assert_eq!(line_count(&text, width, 2, 2), wrap(&text, width, "• ", "  ").len(), "{text:?} at {width}");
         }
     }
 
