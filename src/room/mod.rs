@@ -7,4 +7,5 @@
 #![warn(clippy::pedantic)]
 
 pub mod addr;
+pub mod qr;
 pub mod token;
