@@ -7,5 +7,6 @@
 #![warn(clippy::pedantic)]
 
 pub mod addr;
+pub mod http;
 pub mod qr;
 pub mod token;
