@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod import;
 pub mod model;
 pub mod ops;
+pub mod room;
 
 pub mod runtime;
 pub mod store;
