@@ -11,7 +11,7 @@ use innolab::export::ExportFormat;
 use innolab::i18n::Lang;
 use innolab::model::{Form, NewIdea, Stage};
 use innolab::ops::{self, IdeaArgs, NewOptions, OpsError};
-use innolab::runtime::{self, RunOptions, Target};
+use innolab::runtime::{self, RoomOptions, RunOptions, Target};
 use innolab::ui::theme::ThemeName;
 
 #[derive(Parser)]
@@ -109,6 +109,10 @@ struct RunArgs {
     plan: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ThemeName::Projector)]
     theme: ThemeName,
+    #[arg(long)]
+    room: bool,
+    #[arg(long, value_name = "ADDR[:PORT]", value_parser = innolab::room::addr::parse_bind)]
+    bind: Option<std::net::SocketAddr>,
 }
 
 #[derive(Args)]
@@ -207,7 +211,8 @@ fn run_tui(sessions: PathBuf, lang: Lang, lang_pinned: bool, args: RunArgs) -> R
         (None, true) => Target::New { plan: args.plan },
         (None, false) => Target::Start,
     };
-    let options = RunOptions { sessions_dir: sessions, target, lang, lang_pinned, theme: args.theme };
+    let room = RoomOptions { on: args.room || args.bind.is_some(), bind: args.bind };
+    let options = RunOptions { sessions_dir: sessions, target, lang, lang_pinned, theme: args.theme, room };
     runtime::run(options).map_err(|e| e.lines(lang))
 }
 

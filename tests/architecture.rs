@@ -21,6 +21,11 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
     ("ui", &["store", "export", "import", "cli", "ops", "runtime", "catalog"], "drawing never touches files"),
     ("runtime", &["cli"], "the runtime calls the use cases (`ops`), not the command line"),
     ("ops", &["cli", "runtime", "app", "ui"], "use cases serve every front end alike"),
+    (
+        "room",
+        &["app", "ui", "runtime", "cli", "ops", "store", "tally", "export", "import", "catalog"],
+        "the phones' server only serves pages and hands what phones send to the runtime",
+    ),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

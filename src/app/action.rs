@@ -74,6 +74,23 @@ pub enum Action {
     EditRow,
     RemoveRow,
     TogglePresent,
+    // Room mode
+    /// `w`: the phones' page on or off.
+    ToggleRoom,
+    /// `W`: the join code alone, large.
+    ToggleJoinCode,
+    /// `M`: the queue of what the phones sent.
+    OpenModeration,
+    /// In the queue: the selected submission into the idea form, approved when saved.
+    ApproveEdited,
+    /// In the queue: choose the idea the selected submission repeats.
+    MergeSubmission,
+    /// In the queue: reject the selected submission (kept, never deleted).
+    RejectSubmission,
+    /// In the queue: the current block approves what the phones send by itself (or no longer does).
+    ToggleAutoApprove,
+    /// In the queue: the pending submissions, or those already decided.
+    ToggleDecided,
     // The app
     OpenHelp,
     ToggleLanguage,
@@ -129,6 +146,27 @@ pub enum Action {
     Terminate,
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
     Suspend,
+    /// The room's server is listening: phones join at `url`.
+    RoomStarted {
+        url: String,
+    },
+    /// The room's server could not start (the port is taken, no network), or stopped.
+    RoomFailed {
+        message: String,
+    },
+    /// Phones seen since the room was turned on.
+    RoomPhones(usize),
+    /// A phone sent an idea; `reply` names the phone's request, answered through `Effect::RoomReply`.
+    RoomSubmit {
+        new: crate::model::NewSubmission,
+        reply: u64,
+    },
+    /// A phone takes back a submission of its own.
+    RoomWithdraw {
+        id: u64,
+        phone: String,
+        reply: u64,
+    },
 }
 
 /// What `update` asks the runtime to do; the runtime feeds results back as actions.
@@ -158,4 +196,8 @@ pub enum Effect {
     /// Write the report files (xlsx, md, csv, tally json) to the exports folder beside the session, in the
     /// language on the screen.
     Export { lang: crate::i18n::Lang },
+    /// Start (or stop) serving the phones' page.
+    Room { on: bool },
+    /// Answer a phone's request: at once, or (`after`) once that save generation is on disk.
+    RoomReply { reply: u64, answer: super::room::RoomAnswer, after: Option<u64> },
 }

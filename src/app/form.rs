@@ -16,6 +16,8 @@ pub enum FormPurpose {
     RenameTable(usize),
     NewMember(usize),
     EditMember(usize, usize),
+    /// A phone's submission (room mode), edited by the coach: saving approves it.
+    ApproveSubmission(u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

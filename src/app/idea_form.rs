@@ -62,6 +62,7 @@ impl State {
                     _ => Ok(false),
                 }
             }
+            FormPurpose::ApproveSubmission(id) => super::room::apply_approval(lab, &form, id, now, lang),
             FormPurpose::NewTable
             | FormPurpose::RenameTable(_)
             | FormPurpose::NewMember(_)
@@ -135,7 +136,7 @@ pub(super) fn refresh_author_suggestions(lab: &mut Lab) {
 }
 
 /// The idea a details form describes. The agency defaults to the author's, from the roster.
-fn idea_from_form(lab: &Lab, form: &Form, lang: Lang) -> Result<NewIdea, String> {
+pub(super) fn idea_from_form(lab: &Lab, form: &Form, lang: Lang) -> Result<NewIdea, String> {
     let title = form.text(FieldKey::Title);
     if title.is_empty() {
         return Err(t!("form.error.empty_title", locale = lang.code()).into_owned());

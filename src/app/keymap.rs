@@ -93,6 +93,9 @@ pub static AGENDA: &[Binding] = &[
     bind(&[ch('A')], Action::OpenAwards, "help.key.awards", None),
     bind(&[ch('E')], Action::Export, "help.key.export", None),
     bind(&[ch('g')], Action::OpenSetup, "help.key.setup", None),
+    bind(&[ch('w')], Action::ToggleRoom, "help.key.room", None),
+    bind(&[ch('W')], Action::ToggleJoinCode, "help.key.join_code", None),
+    bind(&[ch('M')], Action::OpenModeration, "help.key.moderation", None),
     bind(&[ch('o')], Action::OpenOverview, "help.key.overview", Some("hint.overview")),
     bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
@@ -133,6 +136,9 @@ pub static BOARD: &[Binding] = &[
     bind(&[ch('D')], Action::OpenTrash, "help.key.trash", None),
     bind(&[ch('T')], Action::OpenTally, "help.key.tally", None),
     bind(&[ch('E')], Action::Export, "help.key.export", None),
+    bind(&[ch('w')], Action::ToggleRoom, "help.key.room", None),
+    bind(&[ch('W')], Action::ToggleJoinCode, "help.key.join_code", None),
+    bind(&[ch('M')], Action::OpenModeration, "help.key.moderation", None),
     bind(&[key(KeyCode::Esc), key(KeyCode::Enter)], Action::Back, "help.key.close", Some("hint.close")),
     bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
@@ -157,6 +163,21 @@ pub static TRASH: &[Binding] = &[
     bind(&[ch('u')], Action::Undo, "help.key.undo", Some("hint.undo")),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
+pub static MODERATION: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", Some("hint.choose")),
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.approve", Some("hint.approve")),
+    bind(&[ch('e')], Action::ApproveEdited, "help.key.approve_edited", Some("hint.edit")),
+    bind(&[ch('m')], Action::MergeSubmission, "help.key.merge", Some("hint.merge")),
+    bind(&[ch('x'), key(KeyCode::Delete)], Action::RejectSubmission, "help.key.reject", Some("hint.reject")),
+    bind(&[ch('a')], Action::ToggleAutoApprove, "help.key.auto_approve", Some("hint.auto")),
+    bind(&[ch('v')], Action::ToggleDecided, "help.key.decided", None),
+    bind(&[ch('W')], Action::ToggleJoinCode, "help.key.join_code", None),
+    bind(&[key(KeyCode::Esc), ch('M')], Action::Back, "help.key.close", Some("hint.close")),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
     bind(&[ch('q')], Action::Quit, "help.key.quit", None),
 ];
@@ -293,14 +314,16 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Spotlight => SPOTLIGHT,
         Mode::Tally => TALLY,
         Mode::Awards => AWARDS,
+        Mode::Moderation => MODERATION,
     }
 }
 
 /// Modes listed in the help overlay, in the order a coach meets them.
-pub const HELP_MODES: [Mode; 11] = [
+pub const HELP_MODES: [Mode; 12] = [
     Mode::Agenda,
     Mode::Capture,
     Mode::Board,
+    Mode::Moderation,
     Mode::Spotlight,
     Mode::Form,
     Mode::Trash,

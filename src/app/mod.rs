@@ -13,6 +13,7 @@ mod ideas;
 pub mod keymap;
 mod overview;
 mod report;
+pub mod room;
 pub mod screen;
 mod setup;
 mod spotlight;
@@ -88,6 +89,8 @@ pub enum Mode {
     Tally,
     /// The awards list for the closing ceremony.
     Awards,
+    /// Room mode's queue: what the phones sent, to approve, edit, merge or reject.
+    Moderation,
     /// One idea in large type, over any screen.
     Spotlight,
 }
@@ -109,6 +112,8 @@ pub struct State {
     pub size: (u16, u16),
     /// The language was given on the command line: it wins over the one a session was left in.
     pub lang_pinned: bool,
+    /// Room mode: whether the phones' page is served, and where.
+    pub room: room::RoomStatus,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -670,6 +675,7 @@ impl State {
             time_up_at: None,
             size: (80, 24),
             lang_pinned: false,
+            room: room::RoomStatus::default(),
         }
     }
 

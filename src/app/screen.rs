@@ -49,6 +49,8 @@ pub enum Overlay {
     ConfirmFlagship(FlagshipMove),
     /// One idea alone on the wall, in large type: what the room discusses is what it sees.
     Spotlight { idea: u64 },
+    /// Room mode's queue of what the phones sent.
+    Moderation(super::room::Moderation),
 }
 
 impl Screen {
@@ -77,6 +79,7 @@ impl Overlay {
             Overlay::Conflict => Mode::Conflict,
             Overlay::ConfirmFlagship(_) => Mode::ConfirmFlagship,
             Overlay::Spotlight { .. } => Mode::Spotlight,
+            Overlay::Moderation(_) => Mode::Moderation,
         }
     }
 }

@@ -82,6 +82,22 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::EditRow => state.edit_row(),
         Action::RemoveRow => state.remove_row(),
         Action::TogglePresent => state.toggle_present(),
+        Action::ToggleRoom => state.toggle_room(),
+        Action::ToggleJoinCode => state.toggle_big_code(),
+        Action::OpenModeration => state.open_moderation(),
+        Action::ApproveEdited => state.moderation_edit(),
+        Action::MergeSubmission => state.moderation_start_merge(),
+        Action::RejectSubmission => state.moderation_reject(),
+        Action::ToggleAutoApprove => state.toggle_auto_approve(),
+        Action::ToggleDecided => state.toggle_decided(),
+        Action::RoomStarted { url } => state.room_started(url),
+        Action::RoomFailed { message } => state.room_failed(message),
+        Action::RoomPhones(n) => {
+            state.room.phones = n;
+            vec![]
+        }
+        Action::RoomSubmit { new, reply } => state.room_submit(new, reply),
+        Action::RoomWithdraw { id, phone, reply } => state.room_withdraw(id, &phone, reply),
         Action::OpenHelp => state.open_help(),
         Action::ToggleLanguage => state.toggle_language(),
         Action::Quit => vec![Effect::Quit { ask: true }],
@@ -189,6 +205,7 @@ impl State {
             Mode::Tally => self.tally_scroll(dy),
             Mode::Awards => self.turn_awards_page(dy.signum()),
             Mode::Spotlight => self.spotlight_step(dx + dy),
+            Mode::Moderation => self.moderation_cursor(dy),
             Mode::Agenda
             | Mode::NewSession
             | Mode::Capture
@@ -223,6 +240,7 @@ impl State {
             Mode::Form => self.form_confirm(),
             Mode::Trash => self.restore_selected(),
             Mode::ConfirmFlagship => self.confirm_flagship_move(),
+            Mode::Moderation => self.moderation_confirm(),
             Mode::Agenda
             | Mode::Board
             | Mode::Setup
@@ -237,6 +255,9 @@ impl State {
     /// Esc: the top overlay closes (a form drops its fields, the star question keeps the star); with none,
     /// a screen goes back to the agenda.
     fn back(&mut self) -> Vec<Effect> {
+        if self.moderation_back() {
+            return vec![];
+        }
         match self.layers.pop() {
             Some(Overlay::Form) => {
                 if let Some(lab) = self.lab.as_mut() {

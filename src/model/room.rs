@@ -101,7 +101,7 @@ impl SubmissionState {
 }
 
 /// What a phone sends (raw, untrusted: cleaned and checked by [`Session::submit`]).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewSubmission {
     pub group: String,
     pub name: String,
@@ -203,9 +203,9 @@ impl Session {
         self.room.submissions.iter().filter(|s| s.state == SubmissionState::Pending)
     }
 
-    /// Takes in what a phone sent: cleaned like typed text, checked, and kept as pending (or approved at once
-    /// when its block approves automatically). The same form sent again (same phone and nonce) is the
-    /// submission already kept. Returns its id and whether it is new.
+    /// Takes in what a phone sent: cleaned like typed text, checked, and kept as pending (the app approves it
+    /// at once when its block approves by itself: `room.auto_approve`). The same form sent again (same phone
+    /// and nonce) is the submission already kept. Returns its id and whether it is new.
     pub fn submit(&mut self, new: NewSubmission, now: Timestamp) -> Result<(u64, bool), SubmitError> {
         if let Some(existing) = self
             .room
@@ -258,13 +258,8 @@ impl Session {
             idea: None,
             decided_at: None,
         };
-        let auto = self.room.auto_approve.contains(&submission.block);
         self.room.submissions.push(submission);
         self.updated_at = now;
-        if auto {
-            // Ids cannot run out in any real session; if they did, it simply stays pending for the coach.
-            let _ = self.decide(id, Decision::Approve, None, now);
-        }
         Ok((id, true))
     }
 
@@ -303,13 +298,19 @@ impl Session {
             }
             Decision::Reject => (SubmissionState::Rejected, None),
         };
+        self.settle(id, state, idea, now);
+        Ok(idea)
+    }
+
+    /// Records what became of a submission (the idea it went into, for approved and merged ones); the caller
+    /// has made that idea.
+    pub fn settle(&mut self, id: u64, state: SubmissionState, idea: Option<u64>, now: Timestamp) {
         if let Some(s) = self.submission_mut(id) {
             s.state = state;
             s.idea = idea;
             s.decided_at = Some(now);
         }
         self.updated_at = now;
-        Ok(idea)
     }
 
     /// The sender takes back a submission the coach has not decided on (only from the phone that sent it).
@@ -347,16 +348,23 @@ impl Session {
 
 /// Adds `name` to the idea's authors (`"A; B"`, as the tally splits them) unless it is there already.
 fn credit(idea: &mut Idea, name: &str, now: Timestamp) {
-    let credited =
-        super::agency::author_names(idea.author.as_deref().unwrap_or("")).any(|n| Caseless(n) == Caseless(name));
-    if credited {
-        return;
+    let authors = credited(idea.author.as_deref(), name);
+    if idea.author.as_deref() != Some(authors.as_str()) {
+        idea.author = Some(authors);
+        idea.updated_at = now;
     }
-    idea.author = Some(match idea.author.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
-        Some(authors) => format!("{authors}; {name}"),
-        None => name.to_string(),
-    });
-    idea.updated_at = now;
+}
+
+/// The authors `author` with `name` added (`"A; B"`, as the tally splits them), unless it is there already.
+pub fn credited(author: Option<&str>, name: &str) -> String {
+    let author = author.unwrap_or("");
+    if super::agency::author_names(author).any(|n| Caseless(n) == Caseless(name)) {
+        return author.to_string();
+    }
+    match author.trim() {
+        "" => name.to_string(),
+        authors => format!("{authors}; {name}"),
+    }
 }
 
 #[cfg(test)]
@@ -481,18 +489,22 @@ mod tests {
     }
 
     #[test]
-    fn a_block_that_approves_by_itself_puts_submissions_on_the_wall() {
+    fn automatic_approval_is_a_list_of_blocks() {
         let mut s = session();
         let now = at("2022-11-02T09:00:00+07:00");
         let block = s.progress.block.clone();
         assert!(s.toggle_auto_approve(&block, now));
-        let (a, _) = s.submit(sent("Antrean daring", "a"), now).unwrap();
-        let kept = s.submission(a).unwrap();
-        assert_eq!(kept.state, SubmissionState::Approved);
-        assert_eq!(s.idea(kept.idea.unwrap()).unwrap().title, "Antrean daring");
-        assert!(!s.toggle_auto_approve(&block, now));
-        let (b, _) = s.submit(sent("Lagi", "b"), now).unwrap();
-        assert_eq!(s.submission(b).unwrap().state, SubmissionState::Pending);
+        assert_eq!(s.room.auto_approve, std::slice::from_ref(&block));
         assert!(session_problems(&s).is_empty());
+        assert!(!s.toggle_auto_approve(&block, now));
+        assert!(s.room.is_empty());
+    }
+
+    #[test]
+    fn crediting_adds_a_name_once() {
+        assert_eq!(credited(None, "Budi"), "Budi");
+        assert_eq!(credited(Some("  "), "Budi"), "Budi");
+        assert_eq!(credited(Some("Rina"), "Budi"), "Rina; Budi");
+        assert_eq!(credited(Some("Rina; budi"), "Budi"), "Rina; budi");
     }
 }

@@ -3,6 +3,7 @@
 //! `terminal` owns the screen set-up, `clock` the time, `saver` the writes.
 
 mod clock;
+mod room;
 mod saver;
 mod terminal;
 
@@ -49,6 +50,14 @@ pub struct RunOptions {
     /// `lang` was given on the command line: it wins over the language a session was left in.
     pub lang_pinned: bool,
     pub theme: ThemeName,
+    pub room: RoomOptions,
+}
+
+/// Room mode from the command line: on from the start (`--room`), and where to listen (`--bind`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RoomOptions {
+    pub on: bool,
+    pub bind: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug)]
@@ -134,6 +143,8 @@ enum Event {
     Recreated(PathBuf),
     /// The writer would not append the journal line it was given: the change is to be written whole.
     LineRefused,
+    /// A phone's request (room mode).
+    Room(room::RoomRequest),
 }
 
 /// What the loop does after an effect.
@@ -167,6 +178,9 @@ pub fn run(options: RunOptions) -> Result<(), RunError> {
     let mut terminal = Terminal::new(backend)?;
     let size = terminal.size()?;
     runtime.apply(&mut state, vec![Action::Resize { width: size.width, height: size.height }])?;
+    if options.room.on && state.lab.is_some() {
+        runtime.apply(&mut state, vec![Action::ToggleRoom])?;
+    }
     let result = runtime.event_loop(&mut state, &mut terminal, &mut clock);
     drop(terminal);
     drop(guard);
@@ -187,6 +201,8 @@ fn start_list(dir: &Path) -> StartList {
 }
 
 struct Runtime {
+    /// Room mode: the phones' server, and the phones waiting for answers.
+    room: room::Room,
     sessions_dir: PathBuf,
     tx: Sender<Event>,
     rx: Receiver<Event>,
@@ -199,7 +215,14 @@ impl Runtime {
     fn new(options: &RunOptions) -> Runtime {
         let (tx, rx) = mpsc::channel();
         let saver = Saver::new(tx.clone());
-        Runtime { sessions_dir: options.sessions_dir.clone(), tx, rx, saver, exporting: false }
+        Runtime {
+            room: room::Room::new(options.room.bind),
+            sessions_dir: options.sessions_dir.clone(),
+            tx,
+            rx,
+            saver,
+            exporting: false,
+        }
     }
 
     /// Locks and loads a session, then shows it. A session whose folder cannot be written (no lock file can be
@@ -283,6 +306,12 @@ impl Runtime {
                 }
             }
             self.saver.send_due(state);
+            if let Some(action) = self.room.after_turn(state) {
+                redraw = true;
+                if let Flow::Exit(result) = self.apply(state, vec![action])? {
+                    return result;
+                }
+            }
         }
     }
 
@@ -323,6 +352,7 @@ impl Runtime {
                 self.exporting = false;
                 vec![Action::Exported(result)]
             }
+            Ok(Event::Room(request)) => vec![self.room.request(request)],
             Err(RecvTimeoutError::Timeout) => vec![],
             Err(RecvTimeoutError::Disconnected) => vec![Action::Terminate],
         }
@@ -399,6 +429,12 @@ impl Runtime {
                     return self.apply(state, vec![Action::SavedAsNew(result)]);
                 }
             }
+            Effect::Room { on: true } => {
+                let started = self.room.start(&self.tx, state);
+                return self.apply(state, vec![started]);
+            }
+            Effect::Room { on: false } => self.room.stop(),
+            Effect::RoomReply { reply, answer, after } => self.room.answer(state, reply, answer, after),
             Effect::QuitNow(failure) => {
                 let result = match (failure, state.lab.as_ref()) {
                     (Some(failure), Some(lab)) => Err(exit_error(&lab.path, failure)),

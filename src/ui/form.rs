@@ -49,6 +49,7 @@ fn title(ctx: &Ctx, lab: &Lab, form: &Form) -> String {
             t!("form.title.new_member", table = fit(table, 30), locale = lang).into_owned()
         }
         FormPurpose::EditMember(..) => ctx.t("form.title.edit_member"),
+        FormPurpose::ApproveSubmission(id) => t!("form.title.approve_submission", id = id, locale = lang).into_owned(),
     }
 }
 

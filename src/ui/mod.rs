@@ -11,6 +11,7 @@ mod form;
 mod help;
 mod overview;
 mod report;
+mod room;
 mod setup;
 mod spotlight;
 mod start;
@@ -95,6 +96,11 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Screen::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
         Screen::Start | Screen::Agenda => agenda::render(ctx, lab, frame, body),
     }
+    // Room mode: the way in stays on the wall while the tables work on ideas.
+    let group_work = lab.session.current_block().is_some_and(|(_, b)| b.captures_ideas);
+    if ctx.state.room.is_on() && group_work && matches!(layers.screen, Screen::Agenda | Screen::Board) {
+        room::join_panel(ctx, lab, frame, body);
+    }
     for overlay in &layers.overlays {
         match overlay {
             Overlay::Trash { cursor } => trash::render(ctx, lab, *cursor, frame, body),
@@ -116,9 +122,13 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
             }
             Overlay::ConfirmFlagship(pending) => dialogs::confirm_flagship(ctx, lab, pending, frame, body),
             Overlay::Spotlight { idea } => spotlight::render(ctx, lab, *idea, frame, body),
+            Overlay::Moderation(moderation) => room::moderation(ctx, lab, moderation, frame, body),
             // Drawn over everything (the help) or by the start screen (the plan path).
             Overlay::Help { .. } | Overlay::NewSession(_) => {}
         }
+    }
+    if ctx.state.room.big_code {
+        room::big_code(ctx, lab, frame, body);
     }
     chrome::footer(ctx, frame, footer);
 }

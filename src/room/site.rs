@@ -1,0 +1,427 @@
+//! The phones' pages and what each address does. Everything under `/j/TOKEN/` (the join address with this
+//! run's token); anything else is a bare 404. Pages are server-rendered HTML that works without JavaScript,
+//! load nothing from elsewhere, escape every text, and stay small (one inline stylesheet).
+//!
+//! - `GET  /j/T`            the lab and its tables (sets the phone's cookie and the language)
+//! - `GET  /j/T/t/N`        table N: pick your name (or type it), type your idea, send
+//! - `POST /j/T/send`       fields `table`, `name`, `title`, `description`, plus `csrf` and `nonce`
+//! - `GET  /j/T/mine`       what this phone sent and where each stands
+//! - `POST /j/T/withdraw`   field `id` (and `csrf`): takes back a pending one
+//!
+//! A sent idea is answered only once it is on disk (the `Submit` callback waits for the app's save).
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rust_i18n::t;
+
+use super::http::{Method, PeerInfo, Request, Response, escape_html};
+use super::token::Token;
+use crate::i18n::Lang;
+use crate::model::{NewSubmission, SubmissionState, SubmitError};
+
+/// What the phones may see of the session: the lab, the tables and their names, and each phone's own
+/// submissions. Made by the app's side after each change; a page reads the latest.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoomView {
+    pub lab_title: String,
+    /// The block on the wall.
+    pub block_title: String,
+    pub tables: Vec<TableView>,
+    /// Each phone's submissions, newest first.
+    pub by_phone: HashMap<String, Vec<MineView>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableView {
+    pub id: String,
+    pub name: String,
+    /// The names on the table's roster.
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MineView {
+    pub id: u64,
+    pub title: String,
+    pub table: String,
+    pub state: SubmissionState,
+}
+
+/// What a phone asks of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Submit(NewSubmission),
+    Withdraw { id: u64, phone: String },
+}
+
+/// The app's answer: the submission's id once on disk, why it was refused, or `None` when the app did not
+/// answer in time (the phone is told to try again; the same form is one submission however often sent).
+pub type Answer = Option<Result<u64, SubmitError>>;
+
+/// Hands a command to the app and waits for its answer.
+pub type Submit = Arc<dyn Fn(Command) -> Answer + Send + Sync>;
+
+/// Sends a minute from one address may make, and from everyone together.
+const POSTS_PER_MINUTE_PER_ADDRESS: u32 = 30;
+const POSTS_PER_MINUTE: u32 = 600;
+
+/// The site: its token, the latest view, the way to the app, and the rate limits.
+pub struct Site {
+    token: Token,
+    view: Arc<Mutex<Arc<RoomView>>>,
+    submit: Submit,
+    limits: Mutex<Limits>,
+}
+
+#[derive(Default)]
+struct Limits {
+    window: Option<Instant>,
+    all: u32,
+    by_address: HashMap<IpAddr, u32>,
+}
+
+impl Limits {
+    /// Counts one send; false when its address or the room is over its minute's allowance.
+    fn allow(&mut self, from: IpAddr, now: Instant) -> bool {
+        if self.window.is_none_or(|start| now.duration_since(start) >= Duration::from_mins(1)) {
+            *self = Limits { window: Some(now), ..Limits::default() };
+        }
+        let mine = self.by_address.entry(from).or_insert(0);
+        if *mine >= POSTS_PER_MINUTE_PER_ADDRESS || self.all >= POSTS_PER_MINUTE {
+            return false;
+        }
+        *mine += 1;
+        self.all += 1;
+        true
+    }
+}
+
+impl Site {
+    pub fn new(token: Token, view: Arc<Mutex<Arc<RoomView>>>, submit: Submit) -> Site {
+        Site { token, view, submit, limits: Mutex::new(Limits::default()) }
+    }
+
+    /// The join address's path (`/j/TOKEN`).
+    pub fn join_path(&self) -> String {
+        format!("/j/{}", self.token.as_str())
+    }
+
+    fn view(&self) -> Arc<RoomView> {
+        self.view.lock().map(|v| Arc::clone(&v)).unwrap_or_default()
+    }
+
+    /// Answers one request.
+    pub fn handle(&self, request: &Request, peer: PeerInfo) -> Response {
+        let Some(rest) = request.path.strip_prefix("/j/") else { return Response::not_found() };
+        let (token, rest) = rest.split_once('/').unwrap_or((rest, ""));
+        if !self.token.matches(token) {
+            return Response::not_found();
+        }
+        let lang = language(request);
+        let phone = request.cookie("phone").filter(|p| valid_phone(p)).map(str::to_string);
+        let new_phone = phone.is_none();
+        let phone = phone.unwrap_or_else(|| Token::random().map(|t| t.to_string()).unwrap_or_default());
+        if phone.is_empty() {
+            return Response::text(503, "503");
+        }
+        let base = self.join_path();
+        let response = match (request.method, rest) {
+            (Method::Get | Method::Head, "") => Response::html(200, self.tables_page(lang, &base)),
+            (Method::Get | Method::Head, "mine") => {
+                let sent = query(request, "sent").is_some();
+                Response::html(200, self.mine_page(lang, &base, &phone, sent))
+            }
+            (Method::Get | Method::Head, table) if table.starts_with("t/") => {
+                match table[2..].parse::<usize>().ok().filter(|&n| n >= 1 && n <= self.view().tables.len()) {
+                    Some(n) => {
+                        Response::html(200, self.form_page(lang, &base, n - 1, &phone, None, &Fields::default()))
+                    }
+                    None => Response::not_found(),
+                }
+            }
+            (Method::Post, "send") => self.send(request, peer, lang, &base, &phone, new_phone),
+            (Method::Post, "withdraw") => self.withdraw(request, peer, lang, &base, &phone, new_phone),
+            _ => Response::not_found(),
+        };
+        let cookie = format!("phone={phone}; Path={base}; Max-Age=604800; HttpOnly; SameSite=Strict");
+        let response = if new_phone {
+            response.with_header("Set-Cookie", &cookie).unwrap_or_else(|_| Response::text(500, "500"))
+        } else {
+            response
+        };
+        match lang_choice(request) {
+            Some(lang) => {
+                let cookie = format!("lang={}; Path={base}; Max-Age=604800; SameSite=Strict", lang.code());
+                response.with_header("Set-Cookie", &cookie).unwrap_or_else(|_| Response::text(500, "500"))
+            }
+            None => response,
+        }
+    }
+
+    fn send(
+        &self,
+        request: &Request,
+        peer: PeerInfo,
+        lang: Lang,
+        base: &str,
+        phone: &str,
+        new_phone: bool,
+    ) -> Response {
+        let Ok(form) = request.form() else {
+            return error_page(lang, 400, &t!("room.page.bad_form", locale = lang.code()));
+        };
+        let field = |name: &str| form.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
+        // The form carries the phone's cookie back: a page elsewhere cannot (it cannot read the cookie).
+        if new_phone || field("csrf") != phone {
+            return error_page(lang, 403, &t!("room.page.expired", locale = lang.code()));
+        }
+        if !self.allow(peer) {
+            return error_page(lang, 429, &t!("room.page.slow_down", locale = lang.code()));
+        }
+        let view = self.view();
+        let fields = Fields {
+            name: field("name").to_string(),
+            other: field("other").to_string(),
+            title: field("title").to_string(),
+            description: field("description").to_string(),
+        };
+        let Some(table) = field("table").parse::<usize>().ok().filter(|&n| n >= 1 && n <= view.tables.len()) else {
+            return error_page(lang, 400, &t!("room.error.unknown_table", locale = lang.code()));
+        };
+        let name =
+            if fields.name.is_empty() || fields.name == "-" { fields.other.clone() } else { fields.name.clone() };
+        let new = NewSubmission {
+            group: view.tables[table - 1].id.clone(),
+            name,
+            title: fields.title.clone(),
+            detail: Some(fields.description.clone()).filter(|d| !d.trim().is_empty()),
+            phone: phone.to_string(),
+            nonce: field("nonce").chars().take(64).collect(),
+        };
+        match (self.submit)(Command::Submit(new)) {
+            Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/mine?sent=1")),
+            Some(Err(e)) => {
+                let message = t!(e.key(), locale = lang.code()).into_owned();
+                Response::html(400, self.form_page(lang, base, table - 1, phone, Some(&message), &fields))
+            }
+            None => error_page(lang, 503, &t!("room.page.try_again", locale = lang.code())),
+        }
+    }
+
+    fn withdraw(
+        &self,
+        request: &Request,
+        peer: PeerInfo,
+        lang: Lang,
+        base: &str,
+        phone: &str,
+        new_phone: bool,
+    ) -> Response {
+        let Ok(form) = request.form() else {
+            return error_page(lang, 400, &t!("room.page.bad_form", locale = lang.code()));
+        };
+        let field = |name: &str| form.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
+        if new_phone || field("csrf") != phone {
+            return error_page(lang, 403, &t!("room.page.expired", locale = lang.code()));
+        }
+        if !self.allow(peer) {
+            return error_page(lang, 429, &t!("room.page.slow_down", locale = lang.code()));
+        }
+        let Ok(id) = field("id").parse::<u64>() else {
+            return error_page(lang, 400, &t!("room.error.not_pending", locale = lang.code()));
+        };
+        match (self.submit)(Command::Withdraw { id, phone: phone.to_string() }) {
+            Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/mine")),
+            Some(Err(e)) => error_page(lang, 400, &t!(e.key(), locale = lang.code())),
+            None => error_page(lang, 503, &t!("room.page.try_again", locale = lang.code())),
+        }
+    }
+
+    fn allow(&self, peer: PeerInfo) -> bool {
+        self.limits.lock().is_ok_and(|mut l| l.allow(peer.addr.ip(), Instant::now()))
+    }
+
+    fn tables_page(&self, lang: Lang, base: &str) -> String {
+        let view = self.view();
+        let l = lang.code();
+        let mut body = format!("<h1>{}</h1><p>{}</p>", esc(&view.lab_title), esc(&view.block_title));
+        let _ = write!(body, "<h2>{}</h2><ul class=\"tables\">", esc(&t!("room.page.pick_table", locale = l)));
+        for (i, table) in view.tables.iter().enumerate() {
+            let _ = write!(body, "<li><a href=\"{base}/t/{}\">{}</a></li>", i + 1, esc(&table.name));
+        }
+        let _ = write!(body, "</ul><p><a href=\"{base}/mine\">{}</a></p>", esc(&t!("room.page.mine_link", locale = l)));
+        page(lang, base, "", &view.lab_title, &body)
+    }
+
+    fn form_page(
+        &self,
+        lang: Lang,
+        base: &str,
+        table: usize,
+        phone: &str,
+        error: Option<&str>,
+        fields: &Fields,
+    ) -> String {
+        let view = self.view();
+        let l = lang.code();
+        let Some(t) = view.tables.get(table) else { return page(lang, base, "", &view.lab_title, "") };
+        let mut body = format!("<h1>{}</h1>", esc(&t.name));
+        if let Some(error) = error {
+            let _ = write!(body, "<p class=\"error\" role=\"alert\">{}</p>", esc(error));
+        }
+        let _ = write!(
+            body,
+            "<form method=\"post\" action=\"{base}/send\"><input type=\"hidden\" name=\"table\" value=\"{}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"nonce\" value=\"{}\">\
+             <fieldset><legend>{}</legend>",
+            table + 1,
+            esc(phone),
+            esc(&nonce()),
+            esc(&t!("room.page.your_name", locale = l)),
+        );
+        for member in &t.members {
+            let checked = if fields.name == *member { " checked" } else { "" };
+            let _ = write!(
+                body,
+                "<label><input type=\"radio\" name=\"name\" value=\"{0}\"{checked}> {0}</label>",
+                esc(member)
+            );
+        }
+        let other_checked = if t.members.is_empty() || fields.name == "-" { " checked" } else { "" };
+        let _ = write!(
+            body,
+            "<label><input type=\"radio\" name=\"name\" value=\"-\"{other_checked}> {}</label>\
+             <input name=\"other\" maxlength=\"80\" value=\"{}\" aria-label=\"{}\"></fieldset>\
+             <label>{}<input name=\"title\" required maxlength=\"200\" value=\"{}\"></label>\
+             <label>{}<textarea name=\"description\" maxlength=\"1000\" rows=\"4\">{}</textarea></label>\
+             <button type=\"submit\">{}</button></form>",
+            esc(&t!("room.page.other_name", locale = l)),
+            esc(&fields.other),
+            esc(&t!("room.page.other_name", locale = l)),
+            esc(&t!("room.page.title", locale = l)),
+            esc(&fields.title),
+            esc(&t!("room.page.description", locale = l)),
+            esc(&fields.description),
+            esc(&t!("room.page.send", locale = l)),
+        );
+        let _ = write!(body, "<p><a href=\"{base}\">{}</a></p>", esc(&t!("room.page.other_table", locale = l)));
+        page(lang, base, &format!("/t/{}", table + 1), &view.lab_title, &body)
+    }
+
+    fn mine_page(&self, lang: Lang, base: &str, phone: &str, sent: bool) -> String {
+        let view = self.view();
+        let l = lang.code();
+        let mut body = String::new();
+        if sent {
+            let _ = write!(body, "<p class=\"ok\" role=\"status\">{}</p>", esc(&t!("room.page.received", locale = l)));
+        }
+        let _ = write!(body, "<h1>{}</h1>", esc(&t!("room.page.mine", locale = l)));
+        let mine = view.by_phone.get(phone).map(Vec::as_slice).unwrap_or_default();
+        if mine.is_empty() {
+            let _ = write!(body, "<p>{}</p>", esc(&t!("room.page.none_yet", locale = l)));
+        }
+        body.push_str("<ul class=\"mine\">");
+        for m in mine {
+            let key = format!("room.page.state.{}", m.state.key());
+            let state = t!(&key, locale = l).into_owned();
+            let _ = write!(body, "<li><b>{}</b> <span>{} · {}</span>", esc(&m.title), esc(&m.table), esc(&state));
+            if m.state == SubmissionState::Pending {
+                let _ = write!(
+                    body,
+                    "<form method=\"post\" action=\"{base}/withdraw\"><input type=\"hidden\" name=\"id\" value=\"{}\">\
+                     <input type=\"hidden\" name=\"csrf\" value=\"{}\"><button>{}</button></form>",
+                    m.id,
+                    esc(phone),
+                    esc(&t!("room.page.withdraw", locale = l)),
+                );
+            }
+            body.push_str("</li>");
+        }
+        let _ = write!(body, "</ul><p><a href=\"{base}\">{}</a></p>", esc(&t!("room.page.send_another", locale = l)));
+        page(lang, base, "/mine", &view.lab_title, &body)
+    }
+}
+
+/// What the phone typed, to show again when a send is refused.
+#[derive(Debug, Default)]
+struct Fields {
+    name: String,
+    other: String,
+    title: String,
+    description: String,
+}
+
+fn esc(text: &str) -> String {
+    escape_html(&crate::model::text::inert(text)).into_owned()
+}
+
+fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+/// A phone id as this site gives them: 26 lowercase base-32 characters.
+fn valid_phone(text: &str) -> bool {
+    text.len() == 26 && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// A fresh one-time key for a form.
+fn nonce() -> String {
+    Token::random().map(|t| t.to_string()).unwrap_or_default()
+}
+
+/// The language asked for in the address (`?lang=en`), to be remembered.
+fn lang_choice(request: &Request) -> Option<Lang> {
+    query(request, "lang").and_then(|code| match code {
+        "id" => Some(Lang::Id),
+        "en" => Some(Lang::En),
+        _ => None,
+    })
+}
+
+/// The page's language: asked for in the address, else remembered, else the phone's own (Indonesian
+/// unless it prefers English).
+fn language(request: &Request) -> Lang {
+    if let Some(lang) = lang_choice(request) {
+        return lang;
+    }
+    match request.cookie("lang") {
+        Some("en") => return Lang::En,
+        Some("id") => return Lang::Id,
+        _ => {}
+    }
+    let accept = request.header("accept-language").unwrap_or("").to_ascii_lowercase();
+    let first = accept.split(',').next().unwrap_or("").trim();
+    if first.starts_with("en") { Lang::En } else { Lang::Id }
+}
+
+const STYLE: &str = "body{font:18px/1.4 sans-serif;margin:0 auto;max-width:40em;padding:1em;color:#111;background:#fff}\
+h1{font-size:1.4em}a{color:#0645ad}ul{padding-left:1.2em}li{margin:.5em 0}\
+label{display:block;margin:.6em 0}input,textarea{display:block;width:100%;box-sizing:border-box;font:inherit;padding:.4em}\
+input[type=radio]{display:inline;width:auto}button{font:inherit;padding:.6em 1.2em;margin:.6em 0}\
+.error{background:#fdd;padding:.6em}.ok{background:#dfd;padding:.6em}nav{text-align:right}";
+
+/// A whole page: the language switch, the title, the body.
+fn page(lang: Lang, base: &str, here: &str, title: &str, body: &str) -> String {
+    let other = match lang {
+        Lang::Id => ("en", "English"),
+        Lang::En => ("id", "Bahasa Indonesia"),
+    };
+    format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
+         <style>{STYLE}</style></head><body><nav><a href=\"{base}{here}?lang={}\">{}</a></nav>{body}</body></html>",
+        lang.code(),
+        esc(title),
+        other.0,
+        other.1,
+    )
+}
+
+fn error_page(lang: Lang, status: u16, message: &str) -> Response {
+    let body = format!("<p class=\"error\" role=\"alert\">{}</p>", esc(message));
+    Response::html(status, page(lang, "", "", "innolab", &body))
+}

@@ -1,0 +1,198 @@
+//! Room mode in the runtime: starts and stops the phones' server, turns what phones send into actions for
+//! `update` (the session keeps one writer: this loop), answers each phone once its change is on disk, and
+//! keeps the view the pages read up to date.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::Event;
+use crate::app::room::RoomAnswer;
+use crate::app::{Action, State};
+use crate::model::SubmissionState;
+use crate::room::addr::{DEFAULT_PORT, room_address};
+use crate::room::http::Server;
+use crate::room::site::{Command, MineView, RoomView, Site, Submit, TableView};
+use crate::room::token::Token;
+
+/// How long a phone's request waits for the app (its change written to disk) before it is told to try
+/// again (the same form again is the same submission).
+const ANSWER_WITHIN: Duration = Duration::from_secs(5);
+
+/// A phone's request, as it reaches the loop.
+pub(super) struct RoomRequest {
+    pub command: Command,
+    pub answer: Sender<RoomAnswer>,
+}
+
+/// The room's side of the runtime.
+pub(super) struct Room {
+    /// Where to listen (`--bind`); else the first network address on [`DEFAULT_PORT`].
+    bind: Option<SocketAddr>,
+    server: Option<Server>,
+    view: Arc<Mutex<Arc<RoomView>>>,
+    /// The save generation the view was made at.
+    view_generation: Option<u64>,
+    /// Phones waiting for an answer, by reply number.
+    replies: HashMap<u64, Sender<RoomAnswer>>,
+    next_reply: u64,
+    /// Answers held until their change is on disk: (generation, reply, answer).
+    held: Vec<(u64, u64, RoomAnswer)>,
+    phones: usize,
+}
+
+impl Room {
+    pub fn new(bind: Option<SocketAddr>) -> Room {
+        Room {
+            bind,
+            server: None,
+            view: Arc::default(),
+            view_generation: None,
+            replies: HashMap::new(),
+            next_reply: 1,
+            held: Vec::new(),
+            phones: 0,
+        }
+    }
+
+    /// Starts the server; the action says where phones join, or why it could not start.
+    pub fn start(&mut self, events: &Sender<Event>, state: &State) -> Action {
+        self.stop();
+        let addr = match self.bind {
+            Some(addr) if !addr.ip().is_unspecified() => addr,
+            Some(addr) => {
+                SocketAddr::new(room_address().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V4), addr.port())
+            }
+            None => match room_address() {
+                Some(ip) => SocketAddr::new(IpAddr::V4(ip), DEFAULT_PORT),
+                None => {
+                    let message = rust_i18n::t!("room.no_network", locale = state.lang.code()).into_owned();
+                    return Action::RoomFailed { message };
+                }
+            },
+        };
+        let token = match Token::random() {
+            Ok(token) => token,
+            Err(e) => return Action::RoomFailed { message: e.to_string() },
+        };
+        let mut server = match Server::bind(addr) {
+            Ok(server) => server,
+            Err(e) => {
+                let message = if e.kind() == std::io::ErrorKind::AddrInUse {
+                    rust_i18n::t!("room.port_taken", addr = addr, locale = state.lang.code()).into_owned()
+                } else {
+                    format!("{addr}: {e}")
+                };
+                return Action::RoomFailed { message };
+            }
+        };
+        let bound = server.local_addr();
+        let events = events.clone();
+        let submit: Submit = Arc::new(move |command| {
+            let (answer, reply) = mpsc::channel();
+            events.send(Event::Room(RoomRequest { command, answer })).ok()?;
+            reply.recv_timeout(ANSWER_WITHIN).ok()
+        });
+        let site = Arc::new(Site::new(token, Arc::clone(&self.view), submit));
+        let url = format!("http://{bound}{}", site.join_path());
+        self.view_generation = None;
+        self.publish(state);
+        if let Err(e) = server.serve(Arc::new(move |request, peer| site.handle(request, peer))) {
+            return Action::RoomFailed { message: format!("{bound}: {e}") };
+        }
+        self.server = Some(server);
+        Action::RoomStarted { url }
+    }
+
+    /// Stops the server (a new start issues a new token); phones still waiting are let go.
+    pub fn stop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            server.shutdown();
+        }
+        self.replies.clear();
+        self.held.clear();
+        self.phones = 0;
+    }
+
+    /// A phone's request: the action for `update`, its answer kept until `answer` is called.
+    pub fn request(&mut self, request: RoomRequest) -> Action {
+        let reply = self.next_reply;
+        self.next_reply += 1;
+        self.replies.insert(reply, request.answer);
+        match request.command {
+            Command::Submit(new) => Action::RoomSubmit { new, reply },
+            Command::Withdraw { id, phone } => Action::RoomWithdraw { id, phone, reply },
+        }
+    }
+
+    /// `update`'s answer to a phone: now, or once generation `after` is on disk.
+    pub fn answer(&mut self, state: &State, reply: u64, answer: RoomAnswer, after: Option<u64>) {
+        match after {
+            Some(generation) if state.save.saved_generation < generation => self.held.push((generation, reply, answer)),
+            _ => self.send(reply, answer),
+        }
+    }
+
+    fn send(&mut self, reply: u64, answer: RoomAnswer) {
+        if let Some(phone) = self.replies.remove(&reply) {
+            let _ = phone.send(answer);
+        }
+    }
+
+    /// After each turn of the loop: answers what is now on disk, refreshes the pages' view, and says how many
+    /// phones have come when that changed.
+    pub fn after_turn(&mut self, state: &State) -> Option<Action> {
+        let saved = state.save.saved_generation;
+        let (due, held): (Vec<_>, Vec<_>) = self.held.drain(..).partition(|(generation, ..)| *generation <= saved);
+        self.held = held;
+        for (_, reply, answer) in due {
+            self.send(reply, answer);
+        }
+        let phones = self.server.as_ref()?.distinct_peers();
+        if self.view_generation != Some(state.save.generation) {
+            self.publish(state);
+        }
+        (phones != self.phones).then(|| {
+            self.phones = phones;
+            Action::RoomPhones(phones)
+        })
+    }
+
+    /// Makes the view the pages read from the session as it is now.
+    fn publish(&mut self, state: &State) {
+        let Some(lab) = state.lab.as_ref() else { return };
+        let session = &lab.session;
+        let mut by_phone: HashMap<String, Vec<MineView>> = HashMap::new();
+        for s in session.room.submissions.iter().rev() {
+            let table = session.group(&s.group).map(|g| g.name.clone()).unwrap_or_default();
+            let title = match s.state {
+                // What is on the wall is what the coach approved (perhaps edited).
+                SubmissionState::Approved => {
+                    s.idea.and_then(|id| session.idea(id)).map_or(s.title.clone(), |i| i.title.clone())
+                }
+                _ => s.title.clone(),
+            };
+            by_phone.entry(s.phone.clone()).or_default().push(MineView { id: s.id, title, table, state: s.state });
+        }
+        let view = RoomView {
+            lab_title: session.plan.title.clone(),
+            block_title: session.current_block().map(|(_, b)| b.title.clone()).unwrap_or_default(),
+            tables: session
+                .groups
+                .iter()
+                .map(|g| TableView {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    members: g.members.iter().map(|m| m.name.clone()).collect(),
+                })
+                .collect(),
+            by_phone,
+        };
+        if let Ok(mut shared) = self.view.lock() {
+            *shared = Arc::new(view);
+        }
+        self.view_generation = Some(state.save.generation);
+    }
+}
