@@ -755,3 +755,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_ideas;
+
+#[cfg(test)]
+mod tests_room;

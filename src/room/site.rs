@@ -21,7 +21,7 @@ use rust_i18n::t;
 use super::http::{Method, PeerInfo, Request, Response, escape_html};
 use super::token::Token;
 use crate::i18n::Lang;
-use crate::model::{NewSubmission, SubmissionState, SubmitError};
+use crate::model::{NewSubmission, Session, SubmissionState, SubmitError};
 
 /// What the phones may see of the session: the lab, the tables and their names, and each phone's own
 /// submissions. Made by the app's side after each change; a page reads the latest.
@@ -33,6 +33,39 @@ pub struct RoomView {
     pub tables: Vec<TableView>,
     /// Each phone's submissions, newest first.
     pub by_phone: HashMap<String, Vec<MineView>>,
+}
+
+impl RoomView {
+    /// What the phones may see of `session` as it is now.
+    #[must_use]
+    pub fn of(session: &Session) -> RoomView {
+        let mut by_phone: HashMap<String, Vec<MineView>> = HashMap::new();
+        for s in session.room.submissions.iter().rev() {
+            let table = session.group(&s.group).map(|g| g.name.clone()).unwrap_or_default();
+            let title = match s.state {
+                // What is on the wall is what the coach approved (perhaps edited).
+                SubmissionState::Approved => {
+                    s.idea.and_then(|id| session.idea(id)).map_or_else(|| s.title.clone(), |i| i.title.clone())
+                }
+                _ => s.title.clone(),
+            };
+            by_phone.entry(s.phone.clone()).or_default().push(MineView { id: s.id, title, table, state: s.state });
+        }
+        RoomView {
+            lab_title: session.plan.title.clone(),
+            block_title: session.current_block().map(|(_, b)| b.title.clone()).unwrap_or_default(),
+            tables: session
+                .groups
+                .iter()
+                .map(|g| TableView {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    members: g.members.iter().map(|m| m.name.clone()).collect(),
+                })
+                .collect(),
+            by_phone,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -425,3 +458,7 @@ fn error_page(lang: Lang, status: u16, message: &str) -> Response {
     let body = format!("<p class=\"error\" role=\"alert\">{}</p>", esc(message));
     Response::html(status, page(lang, "", "", "innolab", &body))
 }
+
+#[cfg(test)]
+#[path = "site_tests.rs"]
+mod tests;

@@ -11,10 +11,9 @@ use std::time::Duration;
 use super::Event;
 use crate::app::room::RoomAnswer;
 use crate::app::{Action, State};
-use crate::model::SubmissionState;
 use crate::room::addr::{DEFAULT_PORT, room_address};
 use crate::room::http::Server;
-use crate::room::site::{Command, MineView, RoomView, Site, Submit, TableView};
+use crate::room::site::{Command, RoomView, Site, Submit};
 use crate::room::token::Token;
 
 /// How long a phone's request waits for the app (its change written to disk) before it is told to try
@@ -163,33 +162,7 @@ impl Room {
     /// Makes the view the pages read from the session as it is now.
     fn publish(&mut self, state: &State) {
         let Some(lab) = state.lab.as_ref() else { return };
-        let session = &lab.session;
-        let mut by_phone: HashMap<String, Vec<MineView>> = HashMap::new();
-        for s in session.room.submissions.iter().rev() {
-            let table = session.group(&s.group).map(|g| g.name.clone()).unwrap_or_default();
-            let title = match s.state {
-                // What is on the wall is what the coach approved (perhaps edited).
-                SubmissionState::Approved => {
-                    s.idea.and_then(|id| session.idea(id)).map_or(s.title.clone(), |i| i.title.clone())
-                }
-                _ => s.title.clone(),
-            };
-            by_phone.entry(s.phone.clone()).or_default().push(MineView { id: s.id, title, table, state: s.state });
-        }
-        let view = RoomView {
-            lab_title: session.plan.title.clone(),
-            block_title: session.current_block().map(|(_, b)| b.title.clone()).unwrap_or_default(),
-            tables: session
-                .groups
-                .iter()
-                .map(|g| TableView {
-                    id: g.id.clone(),
-                    name: g.name.clone(),
-                    members: g.members.iter().map(|m| m.name.clone()).collect(),
-                })
-                .collect(),
-            by_phone,
-        };
+        let view = RoomView::of(&lab.session);
         if let Ok(mut shared) = self.view.lock() {
             *shared = Arc::new(view);
         }

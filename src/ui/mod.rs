@@ -88,6 +88,17 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     } else {
         (body, None)
     };
+    // Room mode: the way in stays on the wall while the tables work on ideas, beside the screen when the
+    // code fits there, else as one line under it.
+    let group_work = lab.session.current_block().is_some_and(|(_, b)| b.captures_ideas);
+    let join = ctx.state.room.is_on() && group_work && matches!(layers.screen, Screen::Agenda | Screen::Board);
+    let (body, panel) = match room::panel_width(ctx, body).filter(|_| join) {
+        Some(width) => {
+            let [screen, panel] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(body);
+            (screen, Some(panel))
+        }
+        None => (body, None),
+    };
     match &layers.screen {
         Screen::Overview { cursor } => overview::render(ctx, lab, *cursor, frame, body),
         Screen::Board => board::board_screen(ctx, lab, frame, body),
@@ -96,10 +107,10 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Screen::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
         Screen::Start | Screen::Agenda => agenda::render(ctx, lab, frame, body),
     }
-    // Room mode: the way in stays on the wall while the tables work on ideas.
-    let group_work = lab.session.current_block().is_some_and(|(_, b)| b.captures_ideas);
-    if ctx.state.room.is_on() && group_work && matches!(layers.screen, Screen::Agenda | Screen::Board) {
-        room::join_panel(ctx, lab, frame, body);
+    match panel {
+        Some(panel) => room::join_panel(ctx, lab, frame, panel),
+        None if join => room::join_line(ctx, lab, frame, body),
+        None => {}
     }
     for overlay in &layers.overlays {
         match overlay {

@@ -35,51 +35,48 @@ pub fn counts(ctx: &Ctx, lab: &Lab) -> String {
     t!("room.counts", phones = ctx.state.room.phones, pending = pending, locale = ctx.lang.code()).into_owned()
 }
 
-/// The join panel in the bottom right of `area` on a group-work block: the code when it fits beside the
-/// screen's own text, else the address alone on one line; `W` shows the code large.
+/// The columns the join panel takes beside the screen, when its code fits there and leaves the screen room
+/// for the board (at least 60 columns); `None`: the address goes on one line instead ([`join_line`]).
+pub fn panel_width(ctx: &Ctx, body: Rect) -> Option<u16> {
+    let code = ctx.state.room_code()?;
+    let (w, h) = (code.width as u16 + 2, code.height() as u16 + 4);
+    (body.width >= w + 60 && body.height >= h).then_some(w)
+}
+
+/// The join panel: the code, the address written out (wrapped to the panel), phones and waiting ideas.
 pub fn join_panel(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
+    let (Some(url), Some(code)) = (ctx.state.room.url.as_deref(), ctx.state.room_code()) else { return };
+    frame.render_widget(Clear, area);
+    frame.buffer_mut().set_style(area, ctx.theme.base);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.theme.accent)
+        .title(fit(&format!(" {} ", ctx.t("room.join")), area.width.saturating_sub(2) as usize));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [code_area, text_area] =
+        Layout::vertical([Constraint::Length(code.height() as u16), Constraint::Min(0)]).areas(inner);
+    draw_code(code, frame, code_area);
+    // The address in pieces of the panel's width, so every character can be typed.
+    let width = usize::from(text_area.width.max(1));
+    let chars: Vec<char> = url.chars().collect();
+    let mut lines: Vec<Line> =
+        chars.chunks(width).map(|piece| Line::styled(piece.iter().collect::<String>(), ctx.theme.accent)).collect();
+    lines.push(Line::styled(fit(&counts(ctx, lab), width), ctx.theme.text));
+    frame.render_widget(Paragraph::new(lines), text_area);
+}
+
+/// The join address on one line at the bottom of `area` (the code does not fit beside the screen); `W`
+/// shows the code large.
+pub fn join_line(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     let Some(url) = ctx.state.room.url.as_deref() else { return };
-    let code = ctx.state.room_code();
-    let info = counts(ctx, lab);
-    let fits = code.filter(|c| {
-        let (w, h) = (c.width as u16 + 2, c.height() as u16 + 4);
-        area.width >= w * 2 + 20 && area.height >= h && (url.len() as u16) < area.width
-    });
-    match fits {
-        Some(code) => {
-            let (w, h) = (code.width as u16 + 2, code.height() as u16 + 4);
-            let url_w = (url.len() as u16 + 2).max(w).min(area.width);
-            let rect = Rect { x: area.x + area.width - url_w, y: area.y + area.height - h, width: url_w, height: h };
-            frame.render_widget(Clear, rect);
-            frame.buffer_mut().set_style(rect, ctx.theme.base);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .border_style(ctx.theme.accent)
-                .title(fit(&format!(" {} ", ctx.t("room.join")), rect.width.saturating_sub(2) as usize));
-            let inner = block.inner(rect);
-            frame.render_widget(block, rect);
-            let [code_area, url_area, info_area] = Layout::vertical([
-                Constraint::Length(code.height() as u16),
-                Constraint::Length(1),
-                Constraint::Length(1),
-            ])
-            .areas(inner);
-            let x = code_area.x + code_area.width.saturating_sub(code.width as u16) / 2;
-            draw_code(code, frame, Rect { x, ..code_area });
-            frame.render_widget(Paragraph::new(fit(url, url_area.width as usize)).style(ctx.theme.accent), url_area);
-            frame.render_widget(Paragraph::new(fit(&info, info_area.width as usize)).style(ctx.theme.text), info_area);
-        }
-        None => {
-            // One line at the bottom: the address to type, and the counts.
-            if area.height == 0 {
-                return;
-            }
-            let line = format!(" {} {url} · {info} · {} ", ctx.t("room.join"), ctx.t("room.big_hint"));
-            let rect = Rect { y: area.y + area.height - 1, height: 1, ..area };
-            frame.render_widget(Clear, rect);
-            frame.render_widget(Paragraph::new(fit(&line, rect.width as usize)).style(ctx.theme.selected), rect);
-        }
+    if area.height == 0 {
+        return;
     }
+    let line = format!(" {} {url} · {} · {} ", ctx.t("room.join"), counts(ctx, lab), ctx.t("room.big_hint"));
+    let rect = Rect { y: area.y + area.height - 1, height: 1, ..area };
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(fit(&line, rect.width as usize)).style(ctx.theme.selected), rect);
 }
 
 /// `W`: the join code alone, centred, with the address under it and how to close.
