@@ -211,7 +211,7 @@ fn run_tui(sessions: PathBuf, lang: Lang, lang_pinned: bool, args: RunArgs) -> R
         (None, true) => Target::New { plan: args.plan },
         (None, false) => Target::Start,
     };
-    let room = RoomOptions { on: args.room || args.bind.is_some(), bind: args.bind };
+    let room = RoomOptions { on: args.room, bind: args.bind };
     let options = RunOptions { sessions_dir: sessions, target, lang, lang_pinned, theme: args.theme, room };
     runtime::run(options).map_err(|e| e.lines(lang))
 }

@@ -343,7 +343,48 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut spotlight_plenary = on_block("d2-presentasi-ide", lang);
     spotlight_plenary.lab.as_mut().unwrap().plenary_table = 1;
     navigate(&mut spotlight_plenary, Action::OpenSpotlight);
+    // Room mode: the join panel beside the board, the queue, a merge, and the join code alone.
+    let room = |lang: Lang| {
+        let mut state = on_block("d2-curah-ide", lang);
+        navigate(
+            &mut state,
+            Action::RoomStarted { url: "http://192.168.1.23:8765/j/k3v9q2m8x7w4r5t6y1u0p2a3bc".into() },
+        );
+        navigate(&mut state, Action::RoomPhones(4));
+        for (n, (group, name, title)) in [
+            ("meja-1", "Ani", "Antrean daring puskesmas dengan nomor lewat WhatsApp"),
+            ("meja-3", "Tamu \u{1b}[31mmerah", "<script>alert(1)</script> lapor jalan rusak"),
+            ("meja-2", "Budi", "Satu data penerima bantuan sosial"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let new = innolab::model::NewSubmission {
+                group: group.into(),
+                name: name.into(),
+                title: title.into(),
+                detail: None,
+                phone: format!("phone-{n}"),
+                nonce: format!("n{n}"),
+            };
+            navigate(&mut state, Action::RoomSubmit { new, reply: n as u64 });
+        }
+        state
+    };
+    let room_join = room(lang);
+    let mut room_queue = room(lang);
+    navigate(&mut room_queue, Action::OpenModeration);
+    navigate(&mut room_queue, Action::CursorDown);
+    let mut room_merge = room(lang);
+    navigate(&mut room_merge, Action::OpenModeration);
+    navigate(&mut room_merge, Action::MergeSubmission);
+    let mut room_code = room(lang);
+    navigate(&mut room_code, Action::ToggleJoinCode);
     vec![
+        ("room_join", room_join),
+        ("room_queue", room_queue),
+        ("room_merge", room_merge),
+        ("room_code", room_code),
         ("spotlight", spotlight),
         ("spotlight_plenary", spotlight_plenary),
         ("conflict", conflict),

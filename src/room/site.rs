@@ -180,7 +180,8 @@ impl Site {
             (Method::Post, "withdraw") => self.withdraw(request, peer, lang, &base, &phone, new_phone),
             _ => Response::not_found(),
         };
-        let cookie = format!("phone={phone}; Path={base}; Max-Age=604800; HttpOnly; SameSite=Strict");
+        // Path=/: a phone keeps its id (and sees what it sent) when the room is turned off and on (a new token).
+        let cookie = format!("phone={phone}; Path=/; Max-Age=604800; HttpOnly; SameSite=Strict");
         let response = if new_phone {
             response.with_header("Set-Cookie", &cookie).unwrap_or_else(|_| Response::text(500, "500"))
         } else {
@@ -188,7 +189,7 @@ impl Site {
         };
         match lang_choice(request) {
             Some(lang) => {
-                let cookie = format!("lang={}; Path={base}; Max-Age=604800; SameSite=Strict", lang.code());
+                let cookie = format!("lang={}; Path=/; Max-Age=604800; SameSite=Strict", lang.code());
                 response.with_header("Set-Cookie", &cookie).unwrap_or_else(|_| Response::text(500, "500"))
             }
             None => response,

@@ -1,0 +1,161 @@
+//! Room mode end to end: the real binary in a pseudo-terminal serving the phones' page on 127.0.0.1 (a port
+//! the system picks), a phone played by a plain HTTP client over loopback. A sent idea is on disk when the
+//! phone is told so (kill -9 right after loses nothing), the coach approves it from the queue, the board
+//! shows it and the phone says "on the wall"; a new start gives a new token; quitting leaves nothing
+//! listening. Every wait is bounded.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::pty::Pty;
+use innolab::model::SubmissionState;
+
+/// What a phone gets back: status, headers (names in lower case), body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One request over loopback, read to the end (the server closes every connection).
+fn http(addr: SocketAddr, request: &str) -> Answer {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Answer { status, headers, body: body.to_string() }
+}
+
+fn get(addr: SocketAddr, path: &str, cookie: &str) -> Answer {
+    http(addr, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nAccept-Language: en\r\n\r\n"))
+}
+
+fn post(addr: SocketAddr, path: &str, cookie: &str, body: &str) -> Answer {
+    http(
+        addr,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nAccept-Language: en\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+/// The join address on the wall (one line at this size): where to connect and the path with the token.
+fn join_address(app: &mut Pty) -> (SocketAddr, String) {
+    app.wait_for("the join address", |s| s.contains("http://127.0.0.1:"));
+    let screen = app.screen();
+    let at = screen.find("http://").unwrap();
+    let url: String = screen[at + 7..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let (host, path) = url.split_once('/').unwrap();
+    (host.parse().unwrap(), format!("/{path}"))
+}
+
+fn load(path: &Path) -> innolab::model::Session {
+    innolab::store::load(path).unwrap()
+}
+
+#[test]
+fn a_phone_sends_an_idea_the_coach_approves_it_and_nothing_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let args = ["--lang", "en", "run", "lab.json", "--room", "--bind", "127.0.0.1:0"];
+    let mut app = Pty::spawn(dir.path(), &args, 90, 30);
+    let (addr, base) = join_address(&mut app);
+    assert_eq!(base.len(), "/j/".len() + 26, "a 128-bit token");
+
+    // The phone joins (and gets its id), picks table 2 and sends an idea with an emoji.
+    let joined = get(addr, &base, "");
+    assert_eq!(joined.status, 200);
+    assert!(joined.body.contains("Which table are you at?"));
+    let cookie = joined.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let phone = cookie.strip_prefix("phone=").unwrap().to_string();
+    let form = get(addr, &format!("{base}/t/2"), &cookie);
+    assert!(form.status == 200 && form.body.contains("name=\"title\""));
+    let title = "Layanan antre daring puskesmas 🏥";
+    let body = format!("table=2&csrf={phone}&nonce=n1&name=-&other=Siti+Rahayu&title={}&description=", encode(title));
+    let sent = post(addr, &format!("{base}/send"), &cookie, &body);
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    // Told "received": it is on disk. A kill -9 now loses nothing.
+    app.kill_9();
+    let session = load(&path);
+    let kept = &session.room.submissions[0];
+    assert_eq!((kept.title.as_str(), kept.state, kept.name.as_str()), (title, SubmissionState::Pending, "Siti Rahayu"));
+
+    // Started again: a new token; the old address is gone.
+    let mut app = Pty::spawn(dir.path(), &args, 90, 30);
+    let (addr2, base2) = join_address(&mut app);
+    assert_ne!(base2, base, "a new token each start");
+    assert_eq!(get(addr2, &base, &cookie).status, 404, "the old token no longer opens anything");
+    // The coach approves it from the queue; the board shows it.
+    app.send("M");
+    app.wait_for("the queue", |s| s.contains("From the phones: 1 waiting") && s.contains("Layanan antre daring"));
+    app.send("\r");
+    app.send("\x1b");
+    app.wait_for("the idea on the board", |s| s.contains("Meja 2 · 1") && s.contains("Layanan antre daring"));
+    // The phone (same id, new address) sees it on the wall.
+    let mine = get(addr2, &format!("{base2}/mine"), &cookie);
+    assert!(mine.body.contains(title) && mine.body.contains("on the wall"), "{}", mine.body);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while load(&path).ideas.is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let session = load(&path);
+    let idea = session.ideas.last().unwrap();
+    assert_eq!(
+        (idea.title.as_str(), idea.author.as_deref(), idea.source),
+        (title, Some("Siti Rahayu"), Some(innolab::model::Source::Room))
+    );
+    assert_eq!(session.room.submissions[0].state, SubmissionState::Approved);
+
+    // Quitting stops the server: nothing listens any more.
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    assert!(TcpStream::connect_timeout(&addr2, Duration::from_secs(2)).is_err(), "nothing listening after q");
+}
+
+#[test]
+fn w_turns_the_room_on_and_off_with_a_new_token_each_time() {
+    let dir = tempfile::tempdir().unwrap();
+    common::new_session_on_group_work(dir.path());
+    let mut app = Pty::spawn(dir.path(), &["--lang", "en", "run", "lab.json", "--bind", "127.0.0.1:0"], 90, 30);
+    app.wait_for("the group-work block", |s| s.contains("Group work"));
+    assert!(!app.screen().contains("http://"), "the room never starts unless asked");
+    app.send("w");
+    let (addr, base) = join_address(&mut app);
+    assert_eq!(get(addr, &base, "").status, 200);
+    app.send("w");
+    app.wait_for("the room off", |s| !s.contains("http://"));
+    assert!(TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_err(), "off: nothing listening");
+    app.send("w");
+    let (addr2, base2) = join_address(&mut app);
+    assert_ne!(base2, base);
+    assert_eq!(get(addr2, &base2, "").status, 200);
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+}
