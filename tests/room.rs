@@ -3,6 +3,7 @@
 //! phone is told so (kill -9 right after loses nothing), the coach approves it from the queue, the board
 //! shows it and the phone says "on the wall"; a new start gives a new token; quitting leaves nothing
 //! listening. Every wait is bounded.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
