@@ -198,6 +198,9 @@ pub enum Effect {
     Export { lang: crate::i18n::Lang },
     /// Start (or stop) serving the phones' page.
     Room { on: bool },
+    /// A phone waits for this change: write it at once, without the pause that gathers a burst of keys
+    /// (what arrives meanwhile goes in the same write).
+    SaveNow,
     /// Answer a phone's request: at once, or (`after`) once that save generation is on disk.
     RoomReply { reply: u64, answer: super::room::RoomAnswer, after: Option<u64> },
 }

@@ -101,6 +101,7 @@ impl State {
                     let _ = approve(lab, id, None, now);
                 }
                 let mut effects = self.changed();
+                effects.push(Effect::SaveNow);
                 effects.push(Effect::RoomReply { reply, answer: Ok(id), after: Some(self.save.generation) });
                 effects
             }
@@ -121,6 +122,7 @@ impl State {
                 lab.unsaved.touch_submission(id);
                 self.clamp_moderation();
                 let mut effects = self.changed();
+                effects.push(Effect::SaveNow);
                 effects.push(Effect::RoomReply { reply, answer: Ok(id), after: Some(self.save.generation) });
                 effects
             }

@@ -46,7 +46,10 @@ fn a_phone_is_answered_only_once_its_idea_is_saved() {
     let mut s = state();
     let effects = submit(&mut s, "budi", "Antrean daring", "n1", 7);
     let generation = s.save.generation;
-    assert_eq!(effects, [Effect::Save, Effect::RoomReply { reply: 7, answer: Ok(1), after: Some(generation) }]);
+    assert_eq!(
+        effects,
+        [Effect::Save, Effect::SaveNow, Effect::RoomReply { reply: 7, answer: Ok(1), after: Some(generation) }]
+    );
     let kept = session(&s).submission(1).unwrap();
     assert_eq!((kept.name.as_str(), kept.on_roster, kept.agency.as_deref()), ("Budi", true, Some("DPMPTSP")));
     assert_eq!(kept.state, SubmissionState::Pending);

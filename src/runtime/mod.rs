@@ -384,6 +384,7 @@ impl Runtime {
     fn perform(&mut self, state: &mut State, effect: Effect) -> Result<Flow, RunError> {
         match effect {
             Effect::Save => self.saver.schedule(),
+            Effect::SaveNow => self.saver.schedule_now(),
             Effect::Bell => {
                 let mut out = io::stdout();
                 let _ = out.write_all(b"\x07").and_then(|()| out.flush());

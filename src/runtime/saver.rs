@@ -151,6 +151,12 @@ impl Saver {
         }
     }
 
+    /// A change to write at the end of this turn of the loop (a phone waits for it), with whatever else
+    /// came in the same turn.
+    pub fn schedule_now(&mut self) {
+        self.save_due = Some(Instant::now());
+    }
+
     /// Save now (before a suspend).
     pub fn flush(&mut self, state: &State) {
         if state.save.is_pending() {
