@@ -447,6 +447,7 @@ fn page(lang: Lang, base: &str, here: &str, title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title>\
+         <link rel=\"icon\" href=\"data:,\">\
          <style>{STYLE}</style></head><body><nav><a href=\"{base}{here}?lang={}\">{}</a></nav>{body}</body></html>",
         lang.code(),
         esc(title),
