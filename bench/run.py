@@ -17,6 +17,12 @@
   run.py rss BIN FILE                          resident memory after the first frame and after capturing an idea
   run.py capture ROUNDS BIN FILE               capture ROUNDS ideas through the pty: Enter -> frame, and the CPU of
                                                the UI thread and of the other threads (the writer) per idea
+  run.py room-load LOADER BIN FILE PHONES IDEAS  room mode under load: `BIN run FILE --room --bind 127.0.0.1:0`
+                                               on its first idea-capturing block, LOADER (the room_load example)
+                                               sends PHONES x IDEAS ideas over loopback; meanwhile a key every
+                                               20 ms measures key -> frame on the wall; then the same traffic
+                                               to a hello-world server of the same framework (LOADER --hello);
+                                               after quitting, the saved submissions are counted (0 lost)
 The TUI runs with LANG=C, TERM=xterm-256color and INNOLAB_NOW pinned unless the environment sets them."""
 
 import fcntl
@@ -151,7 +157,7 @@ def same(paths):
 class Tui:
     """`BIN run FILE` in a pseudo-terminal of COLS x ROWS, with its output drained as it comes."""
 
-    def __init__(self, binary, session_file):
+    def __init__(self, binary, session_file, extra=(), size=(COLS, ROWS)):
         env = dict(os.environ)
         env.setdefault("LANG", "C")
         env.setdefault("TERM", "xterm-256color")
@@ -159,8 +165,8 @@ class Tui:
         self.spawned_at = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-            os.execve(binary, [binary, "run", session_file], env)
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
+            os.execve(binary, [binary, "run", session_file, *extra], env)
         self.pid, self.fd = pid, fd
         self.output = bytearray()
         self.last_byte_at = None
@@ -359,6 +365,67 @@ def capture(rounds, binary, session_file):
           f"{hidden} not on the wall's page at once; exit status {status}")
 
 
+def room_load(loader, binary, session_file, phones, ideas):
+    copy = fresh_copy(session_file)
+    with open(copy) as f:
+        session = json.load(f)
+    blocks = [b for d in session["plan"]["days"] for b in d["blocks"] if b.get("captures_ideas")]
+    session["progress"]["block"] = blocks[0]["id"]
+    with open(copy, "w") as f:
+        json.dump(session, f, indent=2)
+    # 90x30: the join address on one line (at 200x60 it wraps inside the panel beside the code).
+    tui = Tui(binary, copy, ("--room", "--bind", "127.0.0.1:0"), (90, 30))
+    tui.first_frame()
+    deadline = time.perf_counter() + 10
+    url = None
+    while url is None and time.perf_counter() < deadline:
+        tui.pump(0.05)
+        text = re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", bytes(tui.output)).decode("utf-8", "replace")
+        found = re.search(r"http://127\.0\.0\.1:\d+/j/[a-z0-9]{26}", text)
+        url = found.group(0) if found else None
+    if url is None:
+        raise SystemExit("no join address on the wall")
+    load = subprocess.Popen([loader, url, str(phones), str(ideas)], stdout=subprocess.PIPE, text=True)
+    # The coach's keys while the room sends: `n` turns the board's page, a frame each time.
+    frames = []
+    while load.poll() is None:
+        tui.pump(0.02)
+        sent = time.perf_counter()
+        tui.send(b"n")
+        got_at = None
+        end = sent + 2.0
+        while time.perf_counter() < end:
+            ready, _, _ = select.select([tui.fd], [], [], end - time.perf_counter())
+            if not ready:
+                break
+            chunk = os.read(tui.fd, 65536)
+            if not chunk:
+                break
+            tui.output += chunk
+            got_at = got_at or time.perf_counter()
+            break
+        if got_at:
+            frames.append(got_at - sent)
+    real = json.loads(load.stdout.read())
+    hello = json.loads(subprocess.run([loader, "--hello", str(phones), str(ideas)], capture_output=True,
+                                      text=True, check=True).stdout)
+    status = tui.quit()
+    with open(copy) as f:
+        saved = json.load(f)
+    kept = len(saved.get("room", {}).get("submissions", []))
+    shutil.rmtree(os.path.dirname(copy))
+    lost = real["acknowledged"] - kept
+    print(f"room, {phones} phones x {ideas} ideas: {real['acknowledged']} acknowledged of {real['sent']}, "
+          f"{kept} saved, {max(lost, 0)} lost; latency p50 {real['p50_ms']} ms, p99 {real['p99_ms']} ms "
+          f"(max {real['max_ms']} ms); {real['per_second']} ideas/s; {real['retries']} retries after 503/429")
+    print(f"hello-world server, same traffic: {hello['per_second']} requests/s, p50 {hello['p50_ms']} ms, "
+          f"p99 {hello['p99_ms']} ms; throughput ratio {real['per_second'] / hello['per_second']:.2f} (goal >= 0.5)")
+    if frames:
+        print(f"the wall under load: key -> frame median {fmt(statistics.median(frames))}, "
+              f"max {fmt(max(frames))} over {len(frames)} keys; exit status {status}")
+    return 0 if lost <= 0 and real["failed"] == 0 else 1
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -382,6 +449,8 @@ def main():
         rss(rest[0], rest[1])
     elif cmd == "capture":
         capture(int(rest[0]), rest[1], rest[2])
+    elif cmd == "room-load":
+        return room_load(rest[0], rest[1], rest[2], int(rest[3]), int(rest[4]))
     else:
         print(__doc__)
         return 2

@@ -160,3 +160,81 @@ fn w_turns_the_room_on_and_off_with_a_new_token_each_time() {
     app.send("q");
     assert_eq!(app.wait_exit(), (true, true));
 }
+
+/// One idea sent from its own loopback address (127.0.x.y, as each phone on a Wi-Fi has one), retried
+/// while the room is busy; true once acknowledged.
+fn send_from(k: usize, to: SocketAddr, base: &str, cookie: &str, body: &str) -> bool {
+    let from = std::net::Ipv4Addr::new(127, 0, 1 + (k / 250) as u8, 1 + (k % 250) as u8);
+    let request = format!(
+        "POST {base}/send HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    for _ in 0..200 {
+        let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        socket.bind(&SocketAddr::new(from.into(), 0).into()).unwrap();
+        if socket.connect_timeout(&to.into(), Duration::from_secs(5)).is_ok() {
+            let mut stream: TcpStream = socket.into();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut raw = Vec::new();
+            if stream.write_all(request.as_bytes()).is_ok() && stream.read_to_end(&mut raw).is_ok() {
+                if raw.starts_with(b"HTTP/1.1 303") {
+                    return true;
+                }
+                assert!(raw.starts_with(b"HTTP/1.1 503"), "{}", String::from_utf8_lossy(&raw));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// 300 phones send 10 ideas each at once (bounded: 3,000 sends, every wait limited): every one is
+/// acknowledged and every acknowledged one is in the file. Speed is measured by `bench/run.py room-load`.
+#[test]
+fn three_hundred_phones_sending_at_once_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let args = ["--lang", "en", "run", "lab.json", "--room", "--bind", "127.0.0.1:0"];
+    let mut app = Pty::spawn(dir.path(), &args, 90, 30);
+    let (addr, base) = join_address(&mut app);
+    let (phones, ideas) = (300, 10);
+    let acknowledged: usize = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..phones)
+            .map(|k| {
+                let base = base.clone();
+                scope.spawn(move || {
+                    // Joining at the same moment as 299 others: a busy room says 503, the phone tries again.
+                    let mut joined = get(addr, &base, "");
+                    for _ in 0..200 {
+                        if joined.status == 200 {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(20));
+                        joined = get(addr, &base, "");
+                    }
+                    let cookie = joined.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+                    let phone = cookie.strip_prefix("phone=").unwrap().to_string();
+                    (0..ideas)
+                        .filter(|i| {
+                            let body = format!(
+                                "table={}&csrf={phone}&nonce=n{i}&name=-&other=Peserta+{k}&title=Ide+{i}+dari+{k}",
+                                1 + k % 6
+                            );
+                            send_from(k, addr, &base, &cookie, &body)
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).sum()
+    });
+    assert_eq!(acknowledged, phones * ideas, "every idea acknowledged");
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    let session = load(&path);
+    assert_eq!(session.room.submissions.len(), acknowledged, "every acknowledged idea is in the file");
+    let mut ids: Vec<u64> = session.room.submissions.iter().map(|s| s.id).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), acknowledged, "ids unique and in order");
+}

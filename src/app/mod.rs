@@ -236,6 +236,14 @@ pub struct Lab {
     pub board_page: usize,
     /// The page of the awards list on the wall (the awards screen and an awards block alike).
     pub awards_page: usize,
+    /// Room mode: what each new submission is checked against (see `model::room::RoomIndex`).
+    pub room_index: crate::model::room::RoomIndex,
+    /// Room mode: the submissions changed since this lab was opened, in order (ids; appended, never
+    /// rewritten), so the phones' pages are brought up to date with what changed only.
+    pub room_log: Vec<u64>,
+    /// Which opening of a session this is (a reload or another session is another): a reader of
+    /// `room_log` starts over when it changes.
+    pub room_epoch: u64,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -531,6 +539,9 @@ pub struct TimerView {
 impl Lab {
     pub fn new(path: PathBuf, session: Session) -> Lab {
         let index = IdeaIndex::build(&session);
+        static EPOCHS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let room_epoch = EPOCHS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let room_index = crate::model::room::RoomIndex::of(&session.room);
         Lab {
             path,
             session,
@@ -549,8 +560,17 @@ impl Lab {
             awards_page: 0,
             unsaved: Unsaved::default(),
             next_id: 0,
+            room_index,
+            room_log: Vec::new(),
+            room_epoch,
         }
         .with_next_id()
+    }
+
+    /// Room mode: submission `id` changed (saved as a journal line, and shown to its phone).
+    pub fn touch_submission(&mut self, id: u64) {
+        self.unsaved.touch_submission(id);
+        self.room_log.push(id);
     }
 
     fn with_next_id(mut self) -> Lab {

@@ -93,9 +93,9 @@ impl State {
             return vec![Effect::RoomReply { reply, answer: Err(SubmitError::Full), after: None }];
         };
         let at = now.with_timezone(&lab.offset());
-        match lab.session.submit(new, at) {
+        match lab.session.submit(&mut lab.room_index, new, at) {
             Ok((id, true)) => {
-                lab.unsaved.touch_submission(id);
+                lab.touch_submission(id);
                 if lab.session.room.auto_approve.contains(&lab.session.progress.block) {
                     // Ids run out only past 2^53 ideas; then it simply waits for the coach.
                     let _ = approve(lab, id, None, now);
@@ -117,9 +117,10 @@ impl State {
         let Some(lab) = self.lab.as_mut() else {
             return vec![Effect::RoomReply { reply, answer: Err(SubmitError::NotPending), after: None }];
         };
-        match lab.session.withdraw(id, phone, now.with_timezone(&lab.offset())) {
+        let at = now.with_timezone(&lab.offset());
+        match lab.session.withdraw(&mut lab.room_index, id, phone, at) {
             Ok(()) => {
-                lab.unsaved.touch_submission(id);
+                lab.touch_submission(id);
                 self.clamp_moderation();
                 let mut effects = self.changed();
                 effects.push(Effect::SaveNow);
@@ -243,8 +244,8 @@ impl State {
         let Some(id) = self.selected_submission().map(|s| s.id) else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let at = now.with_timezone(&lab.offset());
-        lab.session.settle(id, SubmissionState::Rejected, None, at);
-        lab.unsaved.touch_submission(id);
+        lab.session.settle(&mut lab.room_index, id, SubmissionState::Rejected, None, at);
+        lab.touch_submission(id);
         self.clamp_moderation();
         self.changed()
     }
@@ -345,8 +346,9 @@ pub(super) fn approve(
     {
         after.source = Some(Source::Room);
     }
-    lab.session.settle(id, SubmissionState::Approved, Some(idea), now.with_timezone(&lab.offset()));
-    lab.unsaved.touch_submission(id);
+    let at = now.with_timezone(&lab.offset());
+    lab.session.settle(&mut lab.room_index, id, SubmissionState::Approved, Some(idea), at);
+    lab.touch_submission(id);
     select_idea(lab, idea);
     Ok(idea)
 }
@@ -360,8 +362,9 @@ fn merge(lab: &mut Lab, id: u64, into: u64, now: crate::model::Timestamp) {
     if after != before {
         record(lab, Change::one(before, after), now);
     }
-    lab.session.settle(id, SubmissionState::Merged, Some(into), now.with_timezone(&lab.offset()));
-    lab.unsaved.touch_submission(id);
+    let at = now.with_timezone(&lab.offset());
+    lab.session.settle(&mut lab.room_index, id, SubmissionState::Merged, Some(into), at);
+    lab.touch_submission(id);
 }
 
 /// The approve form's Enter: the idea as the coach edited it goes on the wall.

@@ -151,6 +151,10 @@ fn a_block_that_approves_by_itself_and_a_phone_that_withdraws() {
     let effects = run(&mut s, [Action::RoomWithdraw { id: 2, phone: "phone-a".into(), reply: 4 }]);
     assert!(effects.contains(&Effect::RoomReply { reply: 4, answer: Ok(2), after: Some(s.save.generation) }));
     assert_eq!(session(&s).submission(2).unwrap().state, SubmissionState::Withdrawn);
+    // The index kept step by step is the one made from the submissions.
+    let lab = s.lab.as_ref().unwrap();
+    assert_eq!(lab.room_index, crate::model::room::RoomIndex::of(&lab.session.room));
+    assert_eq!(lab.room_log, [1, 1, 2, 2], "each change of a submission, in order");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::idea::{Idea, Timestamp};
-use super::names::Caseless;
+use super::names::{Caseless, FastMap};
 use super::session::{IdsExhausted, NewIdea, Session};
 use super::text;
 
@@ -97,6 +97,51 @@ impl SubmissionState {
             SubmissionState::Rejected => "rejected",
             SubmissionState::Withdrawn => "withdrawn",
         }
+    }
+}
+
+/// What `Session::submit` looks up for each new submission, kept beside the session so a room sending at
+/// once costs the same per idea at the 3,000th as at the first: the forms already taken (phone and nonce),
+/// how many each phone has waiting, and the next id. Made from the session's submissions
+/// ([`RoomIndex::of`]) and kept by the methods that change them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoomIndex {
+    forms: FastMap<(String, String), u64>,
+    pending: FastMap<String, usize>,
+    next_id: u64,
+}
+
+impl RoomIndex {
+    pub fn of(room: &Room) -> RoomIndex {
+        let mut index = RoomIndex::default();
+        for s in &room.submissions {
+            index.add(s);
+        }
+        index
+    }
+
+    fn add(&mut self, s: &Submission) {
+        if !s.nonce.is_empty() {
+            self.forms.insert((s.phone.clone(), s.nonce.clone()), s.id);
+        }
+        if s.state == SubmissionState::Pending {
+            *self.pending.entry(s.phone.clone()).or_default() += 1;
+        }
+        self.next_id = self.next_id.max(s.id.saturating_add(1));
+    }
+
+    /// A submission of `phone` is no longer pending.
+    fn settled(&mut self, phone: &str) {
+        if let Some(n) = self.pending.get_mut(phone) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.pending.remove(phone);
+            }
+        }
+    }
+
+    fn pending_of(&self, phone: &str) -> usize {
+        self.pending.get(phone).copied().unwrap_or(0)
     }
 }
 
@@ -205,16 +250,17 @@ impl Session {
 
     /// Takes in what a phone sent: cleaned like typed text, checked, and kept as pending (the app approves it
     /// at once when its block approves by itself: `room.auto_approve`). The same form sent again (same phone
-    /// and nonce) is the submission already kept. Returns its id and whether it is new.
-    pub fn submit(&mut self, new: NewSubmission, now: Timestamp) -> Result<(u64, bool), SubmitError> {
-        if let Some(existing) = self
-            .room
-            .submissions
-            .iter()
-            .rev()
-            .find(|s| s.phone == new.phone && s.nonce == new.nonce && !s.nonce.is_empty())
-        {
-            return Ok((existing.id, false));
+    /// and nonce) is the submission already kept. Returns its id and whether it is new. `index` is this
+    /// session's ([`RoomIndex::of`]), kept up to date by these methods.
+    pub fn submit(
+        &mut self,
+        index: &mut RoomIndex,
+        new: NewSubmission,
+        now: Timestamp,
+    ) -> Result<(u64, bool), SubmitError> {
+        let (phone, nonce) = (cleaned(&new.phone), cleaned(&new.nonce));
+        if let Some(&existing) = index.forms.get(&(phone.clone(), nonce.clone())).filter(|_| !nonce.is_empty()) {
+            return Ok((existing, false));
         }
         let group = self.groups.iter().position(|g| g.id == new.group).ok_or(SubmitError::UnknownTable)?;
         let (name, title) = (cleaned(&new.name), cleaned(&new.title));
@@ -237,11 +283,11 @@ impl Session {
         if self.room.submissions.len() >= MAX_SUBMISSIONS {
             return Err(SubmitError::Full);
         }
-        if self.pending_submissions().filter(|s| s.phone == new.phone).count() >= MAX_PENDING_PER_PHONE {
+        if index.pending_of(&phone) >= MAX_PENDING_PER_PHONE {
             return Err(SubmitError::TooManyPending);
         }
         let member = self.groups[group].members.iter().find(|m| Caseless(&m.name) == Caseless(&name));
-        let id = self.room.submissions.iter().map(|s| s.id).max().unwrap_or(0) + 1;
+        let id = index.next_id.max(1);
         let submission = Submission {
             id,
             group: new.group,
@@ -251,13 +297,14 @@ impl Session {
             title,
             detail,
             block: self.progress.block.clone(),
-            phone: cleaned(&new.phone),
-            nonce: cleaned(&new.nonce),
+            phone,
+            nonce,
             received_at: now,
             state: SubmissionState::Pending,
             idea: None,
             decided_at: None,
         };
+        index.add(&submission);
         self.room.submissions.push(submission);
         self.updated_at = now;
         Ok((id, true))
@@ -268,6 +315,7 @@ impl Session {
     /// credits the sender on idea `into`. Returns the idea it went into, if any.
     pub fn decide(
         &mut self,
+        index: &mut RoomIndex,
         id: u64,
         decision: Decision,
         edited: Option<NewIdea>,
@@ -298,14 +346,24 @@ impl Session {
             }
             Decision::Reject => (SubmissionState::Rejected, None),
         };
-        self.settle(id, state, idea, now);
+        self.settle(index, id, state, idea, now);
         Ok(idea)
     }
 
     /// Records what became of a submission (the idea it went into, for approved and merged ones); the caller
     /// has made that idea.
-    pub fn settle(&mut self, id: u64, state: SubmissionState, idea: Option<u64>, now: Timestamp) {
+    pub fn settle(
+        &mut self,
+        index: &mut RoomIndex,
+        id: u64,
+        state: SubmissionState,
+        idea: Option<u64>,
+        now: Timestamp,
+    ) {
         if let Some(s) = self.submission_mut(id) {
+            if s.state == SubmissionState::Pending && state != SubmissionState::Pending {
+                index.settled(&s.phone);
+            }
             s.state = state;
             s.idea = idea;
             s.decided_at = Some(now);
@@ -314,9 +372,10 @@ impl Session {
     }
 
     /// The sender takes back a submission the coach has not decided on (only from the phone that sent it).
-    pub fn withdraw(&mut self, id: u64, phone: &str, now: Timestamp) -> Result<(), SubmitError> {
+    pub fn withdraw(&mut self, index: &mut RoomIndex, id: u64, phone: &str, now: Timestamp) -> Result<(), SubmitError> {
         let submission = self.submission_mut(id).filter(|s| s.phone == phone && s.state == SubmissionState::Pending);
         let submission = submission.ok_or(SubmitError::NotPending)?;
+        index.settled(phone);
         submission.state = SubmissionState::Withdrawn;
         submission.decided_at = Some(now);
         self.updated_at = now;
@@ -401,8 +460,9 @@ mod tests {
     #[test]
     fn a_submission_is_cleaned_checked_and_kept_pending() {
         let mut s = session();
+        let mut ix = RoomIndex::of(&s.room);
         let now = at("2022-11-02T09:00:00+07:00");
-        let (id, new) = s.submit(sent("Antrean\u{1b}[31m daring \u{202E}", "n1"), now).unwrap();
+        let (id, new) = s.submit(&mut ix, sent("Antrean\u{1b}[31m daring \u{202E}", "n1"), now).unwrap();
         assert!(new);
         let kept = s.submission(id).unwrap();
         assert_eq!(kept.title, "Antrean daring");
@@ -411,7 +471,7 @@ mod tests {
         assert_eq!(kept.agency.as_deref(), Some("Dinas Kesehatan"));
         assert_eq!((kept.state, kept.block.as_str()), (SubmissionState::Pending, s.progress.block.as_str()));
         // The same form again (a retry) is the same submission.
-        assert_eq!(s.submit(sent("Antrean daring", "n1"), now), Ok((id, false)));
+        assert_eq!(s.submit(&mut ix, sent("Antrean daring", "n1"), now), Ok((id, false)));
         assert_eq!(s.room.submissions.len(), 1);
         assert!(session_problems(&s).is_empty());
     }
@@ -419,6 +479,7 @@ mod tests {
     #[test]
     fn bad_submissions_are_refused_and_change_nothing() {
         let mut s = session();
+        let mut ix = RoomIndex::of(&s.room);
         let now = at("2022-11-02T09:00:00+07:00");
         let before = s.clone();
         let cases = [
@@ -433,32 +494,34 @@ mod tests {
             ),
         ];
         for (new, error) in cases {
-            assert_eq!(s.submit(new, now), Err(error));
+            assert_eq!(s.submit(&mut ix, new, now), Err(error));
             assert_eq!(s, before);
         }
         for n in 0..MAX_PENDING_PER_PHONE {
-            s.submit(sent("x", &n.to_string()), now).unwrap();
+            s.submit(&mut ix, sent("x", &n.to_string()), now).unwrap();
         }
-        assert_eq!(s.submit(sent("x", "one more"), now), Err(SubmitError::TooManyPending));
+        assert_eq!(s.submit(&mut ix, sent("x", "one more"), now), Err(SubmitError::TooManyPending));
         let other = NewSubmission { phone: "phone-b".into(), ..sent("x", "one more") };
-        assert!(s.submit(other, now).is_ok(), "another phone is not held back");
+        assert!(s.submit(&mut ix, other, now).is_ok(), "another phone is not held back");
     }
 
     #[test]
     fn the_coach_approves_merges_or_rejects() {
         let mut s = session();
+        let mut ix = RoomIndex::of(&s.room);
         let now = at("2022-11-02T09:00:00+07:00");
-        let (a, _) = s.submit(sent("Antrean daring", "a"), now).unwrap();
-        let (b, _) = s.submit(NewSubmission { name: "Budi".into(), ..sent("Antrean online", "b") }, now).unwrap();
-        let (c, _) = s.submit(sent("tes", "c"), now).unwrap();
-        let idea = s.decide(a, Decision::Approve, None, now).unwrap().unwrap();
+        let (a, _) = s.submit(&mut ix, sent("Antrean daring", "a"), now).unwrap();
+        let (b, _) =
+            s.submit(&mut ix, NewSubmission { name: "Budi".into(), ..sent("Antrean online", "b") }, now).unwrap();
+        let (c, _) = s.submit(&mut ix, sent("tes", "c"), now).unwrap();
+        let idea = s.decide(&mut ix, a, Decision::Approve, None, now).unwrap().unwrap();
         let added = s.idea(idea).unwrap();
         assert_eq!((added.title.as_str(), added.author.as_deref()), ("Antrean daring", Some("Siti Rahayu")));
         assert_eq!((added.agency.as_deref(), added.source), (Some("Dinas Kesehatan"), Some(Source::Room)));
         assert_eq!(added.block, s.progress.block);
-        assert_eq!(s.decide(b, Decision::Merge { into: idea }, None, now), Ok(Some(idea)));
+        assert_eq!(s.decide(&mut ix, b, Decision::Merge { into: idea }, None, now), Ok(Some(idea)));
         assert_eq!(s.idea(idea).unwrap().author.as_deref(), Some("Siti Rahayu; Budi"), "both credited");
-        assert_eq!(s.decide(c, Decision::Reject, None, now), Ok(None));
+        assert_eq!(s.decide(&mut ix, c, Decision::Reject, None, now), Ok(None));
         let states: Vec<_> = s.room.submissions.iter().map(|x| (x.state, x.idea)).collect();
         assert_eq!(
             states,
@@ -468,24 +531,25 @@ mod tests {
                 (SubmissionState::Rejected, None)
             ]
         );
-        assert_eq!(s.decide(c, Decision::Approve, None, now), Err(DecideError::NotPending), "decided once");
+        assert_eq!(s.decide(&mut ix, c, Decision::Approve, None, now), Err(DecideError::NotPending), "decided once");
         assert!(session_problems(&s).is_empty());
         // A merge into an idea that is not there (or deleted) changes nothing.
-        let (d, _) = s.submit(sent("lagi", "d"), now).unwrap();
-        assert_eq!(s.decide(d, Decision::Merge { into: 999 }, None, now), Err(DecideError::NoSuchIdea));
+        let (d, _) = s.submit(&mut ix, sent("lagi", "d"), now).unwrap();
+        assert_eq!(s.decide(&mut ix, d, Decision::Merge { into: 999 }, None, now), Err(DecideError::NoSuchIdea));
         assert_eq!(s.submission(d).unwrap().state, SubmissionState::Pending);
     }
 
     #[test]
     fn only_the_sending_phone_withdraws_and_only_while_pending() {
         let mut s = session();
+        let mut ix = RoomIndex::of(&s.room);
         let now = at("2022-11-02T09:00:00+07:00");
-        let (a, _) = s.submit(sent("Antrean daring", "a"), now).unwrap();
-        assert_eq!(s.withdraw(a, "phone-b", now), Err(SubmitError::NotPending));
-        assert_eq!(s.withdraw(a, "phone-a", now), Ok(()));
+        let (a, _) = s.submit(&mut ix, sent("Antrean daring", "a"), now).unwrap();
+        assert_eq!(s.withdraw(&mut ix, a, "phone-b", now), Err(SubmitError::NotPending));
+        assert_eq!(s.withdraw(&mut ix, a, "phone-a", now), Ok(()));
         assert_eq!(s.submission(a).unwrap().state, SubmissionState::Withdrawn);
-        assert_eq!(s.withdraw(a, "phone-a", now), Err(SubmitError::NotPending));
-        assert_eq!(s.decide(a, Decision::Approve, None, now), Err(DecideError::NotPending));
+        assert_eq!(s.withdraw(&mut ix, a, "phone-a", now), Err(SubmitError::NotPending));
+        assert_eq!(s.decide(&mut ix, a, Decision::Approve, None, now), Err(DecideError::NotPending));
     }
 
     #[test]

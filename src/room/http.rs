@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -657,8 +657,12 @@ impl Default for ServerLimits {
     }
 }
 
-/// How often the accept thread looks for a new connection or the order to stop.
+/// How long the accept thread pauses after a failed accept (out of file descriptors...).
 const ACCEPT_POLL: Duration = Duration::from_millis(20);
+/// Connections the system holds for the accept thread: a room of phones may all send at once.
+const LISTEN_BACKLOG: i32 = 1024;
+/// How long `shutdown` tries to reach its own listener to wake the accept thread.
+const WAKE_TIMEOUT: Duration = Duration::from_millis(500);
 /// The most bytes discarded while lingering.
 const LINGER_BYTES: u64 = 64 * 1024;
 /// The longest the accept thread spends answering 503.
@@ -743,9 +747,12 @@ impl Server {
     /// # Errors
     /// When the address cannot be bound.
     pub fn bind_with_limits(addr: SocketAddr, limits: ServerLimits) -> io::Result<Self> {
-        let listener = TcpListener::bind(addr)?;
-        // The accept thread polls, so that it sees the order to stop even if no client ever connects again.
-        listener.set_nonblocking(true)?;
+        // Blocking: the accept thread takes each connection the moment it comes (a burst of phones is not kept
+        // waiting by a polling interval); `shutdown` wakes it with a connection of its own.
+        let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, None)?;
+        socket.bind(&addr.into())?;
+        socket.listen(LISTEN_BACKLOG)?;
+        let listener: TcpListener = socket.into();
         let local_addr = listener.local_addr()?;
         Ok(Self { listener: Some(listener), local_addr, limits, shared: Arc::default(), accept_thread: None })
     }
@@ -810,8 +817,17 @@ impl Server {
         self.shared.stop.store(true, Ordering::SeqCst);
         self.listener = None;
         if let Some(accept) = self.accept_thread.take() {
-            // A panic of the accept thread has nothing left to clean up.
-            let _ = accept.join();
+            // The accept thread waits in `accept`: a connection of our own wakes it to see the order to stop
+            // (and close the socket). Should no connection get through, it ends with the next client instead.
+            let mut wake = self.local_addr;
+            if wake.ip().is_unspecified() {
+                wake.set_ip(if wake.is_ipv4() { Ipv4Addr::LOCALHOST.into() } else { Ipv6Addr::LOCALHOST.into() });
+            }
+            let woken = (0..3).any(|_| TcpStream::connect_timeout(&wake, WAKE_TIMEOUT).is_ok());
+            if woken {
+                // A panic of the accept thread has nothing left to clean up.
+                let _ = accept.join();
+            }
         }
     }
 }
@@ -825,11 +841,15 @@ impl Drop for Server {
 /// The accept thread: takes up each connection, or answers 503 when every place is taken, until told to
 /// stop. Dropping `jobs` when it ends lets the idle workers end.
 fn accept_loop(listener: &TcpListener, jobs: &Sender<Job>, shared: &Arc<Shared>, limits: &ServerLimits) {
-    while !shared.stop.load(Ordering::SeqCst) {
-        match listener.accept() {
+    loop {
+        let accepted = listener.accept();
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match accepted {
             Ok((stream, peer)) => admit(stream, peer, jobs, shared, limits),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            // WouldBlock: nobody is waiting. Anything else (out of file descriptors...): pause, not spin.
+            // Anything else (out of file descriptors...): pause, not spin.
             Err(_) => thread::sleep(ACCEPT_POLL),
         }
     }

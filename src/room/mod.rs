@@ -12,3 +12,12 @@ pub mod http;
 pub mod qr;
 pub mod site;
 pub mod token;
+
+/// The limits of the room's server: a room of a few hundred phones, each request answered within 5 s (a
+/// phone's send waits for the app's save), up to 256 at once; one more is told 503 and tries again.
+pub const ROOM_LIMITS: http::ServerLimits = http::ServerLimits {
+    max_connections: 256,
+    request_deadline: std::time::Duration::from_secs(5),
+    write_timeout: std::time::Duration::from_secs(5),
+    linger: std::time::Duration::from_secs(1),
+};

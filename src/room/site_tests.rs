@@ -29,16 +29,20 @@ impl Harness {
             present: true,
         });
         let session = Arc::new(Mutex::new(session));
-        let view = Arc::new(Mutex::new(Arc::new(RoomView::of(&session.lock().unwrap()))));
+        let view = Arc::new(Mutex::new(RoomView::of(&session.lock().unwrap())));
         let (shared, published) = (Arc::clone(&session), Arc::clone(&view));
+        let index = Mutex::new(crate::model::room::RoomIndex::default());
         let submit: Submit = Arc::new(move |command| {
             let mut session = shared.lock().unwrap();
+            let mut index = index.lock().unwrap();
             let now = at("2022-11-03T10:00:00+07:00");
             let answer = match command {
-                Command::Submit(new) => session.submit(new, now).map(|(id, _)| id),
-                Command::Withdraw { id, phone } => session.withdraw(id, &phone, now).map(|()| id),
+                Command::Submit(new) => session.submit(&mut index, new, now).map(|(id, _)| id),
+                Command::Withdraw { id, phone } => session.withdraw(&mut index, id, &phone, now).map(|()| id),
             };
-            *published.lock().unwrap() = Arc::new(RoomView::of(&session));
+            // As the runtime does: only the changed submission's phone is brought up to date.
+            let changed: Vec<u64> = answer.iter().copied().collect();
+            published.lock().unwrap().refresh(&session, &changed);
             Some(answer)
         });
         let token = Token::random().unwrap();
@@ -132,11 +136,13 @@ fn a_phone_joins_picks_a_table_sends_an_idea_and_sees_it() {
     let other = body(&h.get(&format!("{}/mine", h.base()), Some(&h.phone())));
     assert!(!other.contains("Antrean daring"));
     // Approved on the wall: the phone says so; a pending one can be withdrawn.
-    h.session
-        .lock()
-        .unwrap()
-        .decide(1, crate::model::Decision::Approve, None, at("2022-11-03T10:01:00+07:00"))
-        .unwrap();
+    {
+        let mut session = h.session.lock().unwrap();
+        let mut index = crate::model::room::RoomIndex::of(&session.room);
+        let when = at("2022-11-03T10:01:00+07:00");
+        session.decide(&mut index, 1, crate::model::Decision::Approve, None, when).unwrap();
+        h.site.view.lock().unwrap().refresh(&session, &[1]);
+    }
     let second = h.post(
         &format!("{}/send", h.base()),
         Some(&phone),

@@ -11,7 +11,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event as TermEvent};
 use crossterm::execute;
@@ -153,6 +153,9 @@ enum Flow {
     Exit(Result<(), RunError>),
 }
 
+/// The shortest time between two frames drawn for phones alone (room mode): 60 a second.
+const PHONE_FRAME: Duration = Duration::from_millis(16);
+
 /// Runs the app until the coach quits. Refuses to start without a terminal on stdin and stdout.
 pub fn run(options: RunOptions) -> Result<(), RunError> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
@@ -265,12 +268,22 @@ impl Runtime {
         spawn_signals(self.tx.clone());
         let mut last_second = clock.now().timestamp();
         let mut redraw = true;
+        // A frame asked for by the coach (a key, the clock) is drawn at once; one asked for only by phones
+        // (room mode) or the writer's answers waits until `PHONE_FRAME` after the last, so a room sending at
+        // once costs at most 60 frames a second, not one per idea.
+        let mut urgent = true;
+        let mut drawn_at = Instant::now();
         loop {
+            let mut timeout = self.next_wake(state, clock);
             if redraw {
-                terminal.draw(|frame| ui::view(state, frame))?;
-                redraw = false;
+                let wait = PHONE_FRAME.saturating_sub(drawn_at.elapsed());
+                if urgent || wait.is_zero() {
+                    terminal.draw(|frame| ui::view(state, frame))?;
+                    (redraw, urgent, drawn_at) = (false, false, Instant::now());
+                } else {
+                    timeout = timeout.min(wait);
+                }
             }
-            let timeout = self.next_wake(state, clock);
             // Everything already queued is handled before the next frame: a burst (a paste, a resize storm, a
             // held key) costs one frame, not one each.
             let mut events = vec![self.rx.recv_timeout(timeout)];
@@ -285,11 +298,17 @@ impl Runtime {
                 clock_actions.push(Action::Tick(now));
             }
             redraw |= !clock_actions.is_empty();
+            urgent |= !clock_actions.is_empty();
             if let Flow::Exit(result) = self.apply(state, clock_actions)? {
                 return result;
             }
             self.saver.watch(state);
             for event in events {
+                // The coach's keys and what ends or suspends the app; not phones, nor the writer's answers.
+                urgent |= matches!(
+                    event,
+                    Ok(Event::Term(_) | Event::Signal | Event::Suspend | Event::Exported(_) | Event::Recreated(_))
+                );
                 if let Ok(Event::Suspend) = event {
                     let resized = self.suspend(state, terminal)?;
                     redraw = true;
@@ -377,7 +396,7 @@ impl Runtime {
             let into_minute = now.timestamp().rem_euclid(60) as u64;
             Duration::from_secs(59 - into_minute) + to_next_second
         };
-        self.saver.wake_within(wake).max(Duration::from_millis(5))
+        self.room.wake_within(state, self.saver.wake_within(wake)).max(Duration::from_millis(5))
     }
 
     /// Carries out one effect.

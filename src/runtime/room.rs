@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::Event;
 use crate::app::room::RoomAnswer;
@@ -20,6 +20,9 @@ use crate::room::token::Token;
 /// again (the same form again is the same submission).
 const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 
+/// How often at most the pages' view is made again while nobody waits for an answer.
+const VIEW_EVERY: Duration = Duration::from_millis(100);
+
 /// A phone's request, as it reaches the loop.
 pub(super) struct RoomRequest {
     pub command: Command,
@@ -31,7 +34,9 @@ pub(super) struct Room {
     /// Where to listen (`--bind`); else the first network address on [`DEFAULT_PORT`].
     bind: Option<SocketAddr>,
     server: Option<Server>,
-    view: Arc<Mutex<Arc<RoomView>>>,
+    view: Arc<Mutex<RoomView>>,
+    /// The lab the view was made from (`Lab::room_epoch`) and how far into its `room_log`.
+    view_of: Option<(u64, usize)>,
     /// The save generation the view was made at.
     view_generation: Option<u64>,
     /// Phones waiting for an answer, by reply number.
@@ -40,6 +45,8 @@ pub(super) struct Room {
     /// Answers held until their change is on disk: (generation, reply, answer).
     held: Vec<(u64, u64, RoomAnswer)>,
     phones: usize,
+    /// When the pages' view was last made.
+    published_at: Option<Instant>,
 }
 
 impl Room {
@@ -48,11 +55,13 @@ impl Room {
             bind,
             server: None,
             view: Arc::default(),
+            view_of: None,
             view_generation: None,
             replies: HashMap::new(),
             next_reply: 1,
             held: Vec::new(),
             phones: 0,
+            published_at: None,
         }
     }
 
@@ -76,7 +85,7 @@ impl Room {
             Ok(token) => token,
             Err(e) => return Action::RoomFailed { message: e.to_string() },
         };
-        let mut server = match Server::bind(addr) {
+        let mut server = match Server::bind_with_limits(addr, crate::room::ROOM_LIMITS) {
             Ok(server) => server,
             Err(e) => {
                 let message = if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -97,6 +106,7 @@ impl Room {
         let site = Arc::new(Site::new(token, Arc::clone(&self.view), submit));
         let url = format!("http://{bound}{}", site.join_path());
         self.view_generation = None;
+        self.view_of = None;
         self.publish(state);
         if let Err(e) = server.serve(Arc::new(move |request, peer| site.handle(request, peer))) {
             return Action::RoomFailed { message: format!("{bound}: {e}") };
@@ -143,15 +153,18 @@ impl Room {
     /// After each turn of the loop: answers what is now on disk, refreshes the pages' view, and says how many
     /// phones have come when that changed.
     pub fn after_turn(&mut self, state: &State) -> Option<Action> {
+        let phones = self.server.as_ref()?.distinct_peers();
         let saved = state.save.saved_generation;
         let (due, held): (Vec<_>, Vec<_>) = self.held.drain(..).partition(|(generation, ..)| *generation <= saved);
         self.held = held;
+        // The pages show the session as it is: before a phone is told, and otherwise every `VIEW_EVERY` at
+        // most (making the view reads every submission: not once per idea while a room sends at once).
+        let stale = self.view_generation != Some(state.save.generation);
+        if stale && (!due.is_empty() || self.published_at.is_none_or(|at| at.elapsed() >= VIEW_EVERY)) {
+            self.publish(state);
+        }
         for (_, reply, answer) in due {
             self.send(reply, answer);
-        }
-        let phones = self.server.as_ref()?.distinct_peers();
-        if self.view_generation != Some(state.save.generation) {
-            self.publish(state);
         }
         (phones != self.phones).then(|| {
             self.phones = phones;
@@ -162,10 +175,25 @@ impl Room {
     /// Makes the view the pages read from the session as it is now.
     fn publish(&mut self, state: &State) {
         let Some(lab) = state.lab.as_ref() else { return };
-        let view = RoomView::of(&lab.session);
-        if let Ok(mut shared) = self.view.lock() {
-            *shared = Arc::new(view);
+        let Ok(mut view) = self.view.lock() else { return };
+        match self.view_of {
+            Some((epoch, seen)) if epoch == lab.room_epoch && seen <= lab.room_log.len() => {
+                view.refresh(&lab.session, &lab.room_log[seen..]);
+            }
+            _ => *view = RoomView::of(&lab.session),
         }
+        self.view_of = Some((lab.room_epoch, lab.room_log.len()));
         self.view_generation = Some(state.save.generation);
+        self.published_at = Some(Instant::now());
+    }
+
+    /// When `after_turn` must run again for the pages' view to catch up (a change waits for `VIEW_EVERY`).
+    pub fn wake_within(&self, state: &State, wake: Duration) -> Duration {
+        match self.published_at {
+            Some(at) if self.server.is_some() && self.view_generation != Some(state.save.generation) => {
+                wake.min(VIEW_EVERY.saturating_sub(at.elapsed()))
+            }
+            _ => wake,
+        }
     }
 }
