@@ -327,6 +327,8 @@ fn hostile_requests_are_refused_and_change_nothing() {
         ("HTTP/2 preface".into(), h.raw(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 1), 505, ""),
         ("bare CR in head".into(), h.raw(format!("GET {b} HTTP/1.1\r\nHost: x\rX: y\r\n\r\n").as_bytes(), 1), 400, ""),
         ("NUL in path".into(), h.raw(format!("GET {b}\0 HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(), 1), 400, ""),
+        ("HEAD on send".into(), h.raw(format!("HEAD {send} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(), 1), 404, "404"),
+        ("OPTIONS".into(), h.raw(format!("OPTIONS {b} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes(), 1), 405, ""),
         (
             "lang header injection".into(),
             h.get(&format!("{b}?lang=en%0D%0ASet-Cookie:%20x=1"), Some(&phone)),
@@ -334,7 +336,7 @@ fn hostile_requests_are_refused_and_change_nothing() {
             "Anda di meja mana?",
         ),
     ];
-    assert!(cases.len() >= 45, "{} cases", cases.len());
+    assert!(cases.len() >= 50, "{} cases", cases.len());
     for (what, response, status, message) in &cases {
         assert_eq!(response.status, *status, "{what}: {}", body(response));
         assert!(body(response).contains(message), "{what}: {}", body(response));
