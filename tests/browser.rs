@@ -126,6 +126,16 @@ impl Browser {
         self.cmd("GET", "/url", None).as_str().unwrap().to_string()
     }
 
+    /// Waits (at most 10 s) until the page's address ends with `suffix` (a click that submits a form may
+    /// return before the next page has come).
+    fn wait_url(&self, suffix: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.url().ends_with(suffix) {
+            assert!(Instant::now() < deadline, "still at {} waiting for {suffix}", self.url());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn text(&self) -> String {
         self.script("return document.body.innerText", json!([])).as_str().unwrap().to_string()
     }
@@ -168,14 +178,14 @@ fn a_phone_in_chromium_sends_an_idea_the_wall_shows_it_and_the_phone_says_so() {
     browser.open(&url);
     assert!(browser.text().contains("Which table are you at?"), "{}", browser.text());
     browser.click("a[href$='/t/2']");
-    assert!(browser.url().ends_with("/t/2"));
+    browser.wait_url("/t/2");
     browser.type_into("input[name=other]", "Siti Rahayu");
     let title = "Layanan antre daring puskesmas 🏥";
     browser.type_into("input[name=title]", "Layanan antre daring puskesmas ");
     browser.script("document.querySelector('input[name=title]').value += arguments[0]", json!(["🏥"]));
     browser.type_into("textarea[name=description]", "Nomor antrean lewat WhatsApp.");
     browser.click("button[type=submit]");
-    assert!(browser.url().ends_with("/mine?sent=1"), "{}", browser.url());
+    browser.wait_url("/mine?sent=1");
     let page = browser.text();
     assert!(page.contains("Received: waiting for the coach") && page.contains(title), "{page}");
     let saved = innolab::store::load(&path).unwrap();
@@ -196,6 +206,7 @@ fn a_phone_in_chromium_sends_an_idea_the_wall_shows_it_and_the_phone_says_so() {
     browser.type_into("input[name=other]", "Tamu");
     browser.script("document.querySelector('input[name=title]').value = arguments[0]", json!([hostile]));
     browser.click("button[type=submit]");
+    browser.wait_url("/mine?sent=1");
     let dom = browser.script(
         "return [document.title, document.querySelectorAll('img,script,iframe').length, document.body.innerText]",
         json!([]),

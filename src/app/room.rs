@@ -376,5 +376,9 @@ pub(super) fn apply_approval(
     lang: crate::i18n::Lang,
 ) -> Result<bool, String> {
     let new = super::idea_form::idea_from_form(lab, form, lang)?;
+    // The star has its rule (one flagship per agency, asked before it moves): given on the board, with `f`.
+    if new.flagship {
+        return Err(t!("room.star_on_board", locale = lang.code()).into_owned());
+    }
     approve(lab, id, Some(new), now).map(|_| true)
 }

@@ -26,6 +26,9 @@ pub struct NewSession {
     pub focus: NewField,
     /// Why the last Enter was refused, in the language it was pressed in.
     pub error: Option<String>,
+    /// The fields the coach has typed into. The others hold a suggestion (the plan's title, today), which
+    /// the first key typed replaces, as a selected text field does.
+    pub typed: Vec<NewField>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +58,20 @@ impl NewSession {
             first_day: today.format("%Y-%m-%d").to_string(),
             focus: NewField::Title,
             error: None,
+            typed: Vec::new(),
+        }
+    }
+
+    /// Whether `field` still holds the suggestion it was offered with (nothing typed into it yet).
+    pub fn suggested(&self, field: NewField) -> bool {
+        !self.typed.contains(&field) && !self.text(field).is_empty()
+    }
+
+    /// The first key into a field that holds a suggestion replaces it.
+    fn take_focused(&mut self) {
+        if !self.typed.contains(&self.focus) {
+            self.typed.push(self.focus);
+            self.focused_mut().0.clear();
         }
     }
 
@@ -66,6 +83,7 @@ impl NewSession {
             first_day: String::new(),
             focus: NewField::Plan,
             error: None,
+            typed: Vec::new(),
         }
     }
 
@@ -104,6 +122,7 @@ impl NewSession {
     /// override or a line break is dropped).
     fn type_text(&mut self, typed: &str) {
         self.error = None;
+        self.take_focused();
         let (field, max) = self.focused_mut();
         let room = max.saturating_sub(field.chars().count());
         field.extend(typed.chars().filter(|&c| !text::is_hazard(c)).take(room));
@@ -207,7 +226,12 @@ impl State {
     pub(super) fn delete_back(&mut self) -> Vec<Effect> {
         if let Some(asked) = self.new_session_mut() {
             asked.error = None;
-            asked.focused_mut().0.pop();
+            // On a suggestion, Backspace takes it all away (as on selected text).
+            if asked.typed.contains(&asked.focus) {
+                asked.focused_mut().0.pop();
+            } else {
+                asked.take_focused();
+            }
         }
         vec![]
     }

@@ -387,6 +387,20 @@ fn the_start_screen_creates_and_opens() {
         vec![Effect::NewSession { plan: None, title: builtin, first_day: today }],
         "the built-in lab's title and today, as offered"
     );
+    // The offered title is replaced by the first key typed, as selected text is; Backspace on today's
+    // date takes it all away.
+    run(&mut s, &"Lab Cilegon".chars().map(Action::Input).collect::<Vec<_>>());
+    update(&mut s, Action::NextField);
+    update(&mut s, Action::DeleteBack);
+    run(&mut s, &"2022-11-09".chars().map(Action::Input).collect::<Vec<_>>());
+    assert_eq!(
+        update(&mut s, Action::Confirm),
+        vec![Effect::NewSession {
+            plan: None,
+            title: Some("Lab Cilegon".into()),
+            first_day: chrono::NaiveDate::from_ymd_opt(2022, 11, 9)
+        }]
+    );
     update(&mut s, Action::Back);
     run(&mut s, &[Action::CursorDown, Action::CursorDown]);
     assert_eq!(update(&mut s, Action::Confirm), vec![Effect::Open("sessions/a.json".into())]);

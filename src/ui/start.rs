@@ -126,6 +126,10 @@ fn questions(ctx: &Ctx, asked: &NewSession, frame: &mut Frame, area: Rect) {
             let focused = field == asked.focus;
             let answer = match (text.is_empty(), focused) {
                 (true, false) => Span::styled(fit(&ctx.t(placeholder(field)), room), ctx.theme.text),
+                // A suggestion the first key replaces is shown selected.
+                (false, true) if asked.suggested(field) => {
+                    Span::styled(tail(text, room.saturating_sub(1)), ctx.theme.selected)
+                }
                 (_, true) => Span::styled(format!("{}▏", tail(text, room.saturating_sub(1))), ctx.theme.title),
                 (false, false) => Span::styled(fit(text, room), ctx.theme.text),
             };
