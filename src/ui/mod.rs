@@ -91,7 +91,10 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     // Room mode: the way in stays on the wall while the tables work on ideas, beside the screen when the
     // code fits there, else as one line under it.
     let group_work = lab.session.current_block().is_some_and(|(_, b)| b.captures_ideas);
-    let join = ctx.state.room.is_on() && group_work && matches!(layers.screen, Screen::Agenda | Screen::Board);
+    let join = ctx.state.room.is_on()
+        && !ctx.state.room.big_code
+        && group_work
+        && matches!(layers.screen, Screen::Agenda | Screen::Board);
     let (body, panel) = match room::panel_width(ctx, body).filter(|_| join) {
         Some(width) => {
             let [screen, panel] = Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(body);
