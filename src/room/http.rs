@@ -122,12 +122,24 @@ impl HttpError {
     /// The answer to a refused request: its status and this error's message as plain text.
     #[must_use]
     pub fn response(self) -> Option<Response> {
-        let response = Response::text(self.status()?, &self.to_string());
+        let response = Response::text(self.status()?, &self.message());
         Some(if self == Self::MethodNotAllowed {
             response.with_known_header("Allow", "GET, POST, HEAD")
         } else {
             response
         })
+    }
+
+    /// What a phone reads: what to do, in Indonesian and English (a phone may show either), then the
+    /// exact reason (in English, as the protocol names it).
+    #[must_use]
+    pub fn message(self) -> String {
+        let key = match self {
+            Self::Timeout => "room.http.timeout",
+            Self::PayloadTooLarge => "room.http.too_large",
+            _ => "room.http.bad_request",
+        };
+        format!("{} · {} ({self})", rust_i18n::t!(key, locale = "id"), rust_i18n::t!(key, locale = "en"))
     }
 
     /// The error a failed read stands for.
@@ -871,7 +883,12 @@ fn admit(stream: TcpStream, peer: SocketAddr, jobs: &Sender<Job>, shared: &Arc<S
 
 /// 503 and close, without waiting on the client.
 fn refuse_busy(stream: &TcpStream) {
-    let busy = Response::text(503, "busy, try again").with_known_header("Retry-After", "1");
+    let message = format!(
+        "{} · {}",
+        rust_i18n::t!("room.http.busy", locale = "id"),
+        rust_i18n::t!("room.http.busy", locale = "en")
+    );
+    let busy = Response::text(503, &message).with_known_header("Retry-After", "1");
     if stream.set_write_timeout(Some(BUSY_WRITE_TIMEOUT)).is_ok() {
         let _ = busy.write_to(&mut &*stream);
     }
@@ -936,8 +953,11 @@ fn serve_connection(job: Job, handler: &Handler, limits: &ServerLimits) {
 
 /// The handler's response; 500 if it panics.
 fn respond(handler: &Handler, request: &Request, peer: PeerInfo) -> Response {
-    panic::catch_unwind(AssertUnwindSafe(|| handler(request, peer)))
-        .unwrap_or_else(|_| Response::text(500, "internal error"))
+    panic::catch_unwind(AssertUnwindSafe(|| handler(request, peer))).unwrap_or_else(|_| {
+        let key = "room.http.internal";
+        let message = format!("{} · {}", rust_i18n::t!(key, locale = "id"), rust_i18n::t!(key, locale = "en"));
+        Response::text(500, &message)
+    })
 }
 
 /// After answering a refused request: tells the client nothing more comes, then reads and drops what it

@@ -339,7 +339,8 @@ fn every_error_with_a_status_answers_with_it_as_plain_text() {
         let answer = error.response().unwrap();
         assert_eq!(answer.status, status);
         assert_eq!(answer.header("content-type"), Some("text/plain; charset=utf-8"));
-        assert_eq!(answer.body, error.to_string().into_bytes());
+        assert_eq!(answer.body, error.message().into_bytes());
+        assert!(error.message().ends_with(&format!("({error})")), "the exact reason at the end");
     }
 }
 
@@ -607,7 +608,7 @@ fn an_over_size_body_gets_413() {
     raw.extend(std::iter::repeat_n(b'a', MAX_BODY + 1000));
     let answer = exchange(&server, &raw);
     assert_eq!(status(&answer), 413, "{answer}");
-    assert_eq!(body(&answer), "request body too large");
+    assert_eq!(body(&answer), HttpError::PayloadTooLarge.message());
     // Announced only: refused before any body is sent.
     let answer = exchange(&server, b"POST /idea HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n");
     assert_eq!(status(&answer), 413);
