@@ -182,6 +182,15 @@ pub static MODERATION: &[Binding] = &[
     bind(&[ch('q')], Action::Quit, "help.key.quit", None),
 ];
 
+pub static MERGING: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", Some("hint.choose")),
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.merge_here", Some("hint.merge")),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.key.merge_back", Some("hint.back_to_queue")),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
 pub static SETUP: &[Binding] = &[
     bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
     bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", None),
@@ -315,15 +324,17 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Tally => TALLY,
         Mode::Awards => AWARDS,
         Mode::Moderation => MODERATION,
+        Mode::Merging => MERGING,
     }
 }
 
 /// Modes listed in the help overlay, in the order a coach meets them.
-pub const HELP_MODES: [Mode; 12] = [
+pub const HELP_MODES: [Mode; 13] = [
     Mode::Agenda,
     Mode::Capture,
     Mode::Board,
     Mode::Moderation,
+    Mode::Merging,
     Mode::Spotlight,
     Mode::Form,
     Mode::Trash,

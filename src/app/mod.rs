@@ -91,6 +91,8 @@ pub enum Mode {
     Awards,
     /// Room mode's queue: what the phones sent, to approve, edit, merge or reject.
     Moderation,
+    /// In the queue: choosing the idea a submission repeats.
+    Merging,
     /// One idea in large type, over any screen.
     Spotlight,
 }

@@ -79,6 +79,7 @@ impl Overlay {
             Overlay::Conflict => Mode::Conflict,
             Overlay::ConfirmFlagship(_) => Mode::ConfirmFlagship,
             Overlay::Spotlight { .. } => Mode::Spotlight,
+            Overlay::Moderation(m) if m.merging.is_some() => Mode::Merging,
             Overlay::Moderation(_) => Mode::Moderation,
         }
     }

@@ -123,6 +123,7 @@ fn merge_credits_both_authors_and_reject_keeps_the_submission() {
     submit(&mut s, "Tamu", "tes tes", "n2", 2);
     run(&mut s, [Action::OpenModeration, Action::MergeSubmission]);
     assert!(matches!(s.layers.top(), Some(Overlay::Moderation(Moderation { merging: Some((1, 0)), .. }))));
+    assert_eq!(s.mode(), Mode::Merging, "its own keys: choose, Enter merges, Esc back to the queue");
     run(&mut s, [Action::Confirm]);
     let idea = session(&s).idea(typed).unwrap();
     assert_eq!(idea.author.as_deref(), Some("Budi"), "the typed idea had no author: now the sender");

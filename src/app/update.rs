@@ -205,7 +205,7 @@ impl State {
             Mode::Tally => self.tally_scroll(dy),
             Mode::Awards => self.turn_awards_page(dy.signum()),
             Mode::Spotlight => self.spotlight_step(dx + dy),
-            Mode::Moderation => self.moderation_cursor(dy),
+            Mode::Moderation | Mode::Merging => self.moderation_cursor(dy),
             Mode::Agenda
             | Mode::NewSession
             | Mode::Capture
@@ -240,7 +240,7 @@ impl State {
             Mode::Form => self.form_confirm(),
             Mode::Trash => self.restore_selected(),
             Mode::ConfirmFlagship => self.confirm_flagship_move(),
-            Mode::Moderation => self.moderation_confirm(),
+            Mode::Moderation | Mode::Merging => self.moderation_confirm(),
             Mode::Agenda
             | Mode::Board
             | Mode::Setup
