@@ -155,6 +155,7 @@ fn a_block_that_approves_by_itself_and_a_phone_that_withdraws() {
     // The index kept step by step is the one made from the submissions.
     let lab = s.lab.as_ref().unwrap();
     assert_eq!(lab.room_index, crate::model::room::RoomIndex::of(&lab.session.room));
+    assert_eq!(lab.room_index.waiting(), lab.session.pending_submissions().count());
     assert_eq!(lab.room_log, [1, 1, 2, 2], "each change of a submission, in order");
 }
 

@@ -108,6 +108,8 @@ impl SubmissionState {
 pub struct RoomIndex {
     forms: FastMap<(String, String), u64>,
     pending: FastMap<String, usize>,
+    /// Pending submissions in all (what the wall's join panel shows on every frame).
+    waiting: usize,
     next_id: u64,
 }
 
@@ -126,6 +128,7 @@ impl RoomIndex {
         }
         if s.state == SubmissionState::Pending {
             *self.pending.entry(s.phone.clone()).or_default() += 1;
+            self.waiting += 1;
         }
         self.next_id = self.next_id.max(s.id.saturating_add(1));
     }
@@ -134,10 +137,16 @@ impl RoomIndex {
     fn settled(&mut self, phone: &str) {
         if let Some(n) = self.pending.get_mut(phone) {
             *n = n.saturating_sub(1);
+            self.waiting = self.waiting.saturating_sub(1);
             if *n == 0 {
                 self.pending.remove(phone);
             }
         }
+    }
+
+    /// Submissions waiting for the coach, in all.
+    pub fn waiting(&self) -> usize {
+        self.waiting
     }
 
     fn pending_of(&self, phone: &str) -> usize {

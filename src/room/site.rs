@@ -214,8 +214,11 @@ impl Site {
                     None => Response::not_found(),
                 }
             }
-            (Method::Post, "send") => self.send(request, peer, lang, &base, &phone, new_phone),
-            (Method::Post, "withdraw") => self.withdraw(request, peer, lang, &base, &phone, new_phone),
+            (Method::Post, "send" | "withdraw") => match self.posted(request, peer, lang, &phone, new_phone) {
+                Ok(form) if rest == "send" => self.send(&form, lang, &base, &phone),
+                Ok(form) => self.withdraw(&form, lang, &base, &phone),
+                Err(refused) => refused,
+            },
             _ => Response::not_found(),
         };
         // Path=/: a phone keeps its id (and sees what it sent) when the room is turned off and on (a new token).
@@ -234,26 +237,29 @@ impl Site {
         }
     }
 
-    fn send(
+    /// A phone's form, once it passed what every send must: it reads, it carries the phone's own cookie back
+    /// (a page elsewhere cannot: it cannot read the cookie), and the address is within its allowance.
+    fn posted(
         &self,
         request: &Request,
         peer: PeerInfo,
         lang: Lang,
-        base: &str,
         phone: &str,
         new_phone: bool,
-    ) -> Response {
-        let Ok(form) = request.form() else {
-            return error_page(lang, 400, &t!("room.page.bad_form", locale = lang.code()));
-        };
-        let field = |name: &str| form.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
-        // The form carries the phone's cookie back: a page elsewhere cannot (it cannot read the cookie).
-        if new_phone || field("csrf") != phone {
-            return error_page(lang, 403, &t!("room.page.expired", locale = lang.code()));
+    ) -> Result<Vec<(String, String)>, Response> {
+        let refuse = |status, key: &str| error_page(lang, status, &t!(key, locale = lang.code()));
+        let form = request.form().map_err(|_| refuse(400, "room.page.bad_form"))?;
+        if new_phone || field(&form, "csrf") != phone {
+            return Err(refuse(403, "room.page.expired"));
         }
         if !self.allow(peer) {
-            return error_page(lang, 429, &t!("room.page.slow_down", locale = lang.code()));
+            return Err(refuse(429, "room.page.slow_down"));
         }
+        Ok(form)
+    }
+
+    fn send(&self, form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Response {
+        let field = |name: &str| field(form, name);
         let view = self.view(None);
         let fields = Fields {
             name: field("name").to_string(),
@@ -284,26 +290,8 @@ impl Site {
         }
     }
 
-    fn withdraw(
-        &self,
-        request: &Request,
-        peer: PeerInfo,
-        lang: Lang,
-        base: &str,
-        phone: &str,
-        new_phone: bool,
-    ) -> Response {
-        let Ok(form) = request.form() else {
-            return error_page(lang, 400, &t!("room.page.bad_form", locale = lang.code()));
-        };
-        let field = |name: &str| form.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str());
-        if new_phone || field("csrf") != phone {
-            return error_page(lang, 403, &t!("room.page.expired", locale = lang.code()));
-        }
-        if !self.allow(peer) {
-            return error_page(lang, 429, &t!("room.page.slow_down", locale = lang.code()));
-        }
-        let Ok(id) = field("id").parse::<u64>() else {
+    fn withdraw(&self, form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Response {
+        let Ok(id) = field(form, "id").parse::<u64>() else {
             return error_page(lang, 400, &t!("room.error.not_pending", locale = lang.code()));
         };
         match (self.submit)(Command::Withdraw { id, phone: phone.to_string() }) {
@@ -438,6 +426,11 @@ struct Fields {
 
 fn esc(text: &str) -> String {
     escape_html(&crate::model::text::inert(text)).into_owned()
+}
+
+/// A field of a posted form ("" when absent).
+fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+    form.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
 }
 
 fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {

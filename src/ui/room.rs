@@ -31,7 +31,7 @@ fn draw_code(code: &QrArt, frame: &mut Frame, area: Rect) {
 
 /// "3 ponsel · 2 menunggu": phones seen and submissions waiting.
 pub fn counts(ctx: &Ctx, lab: &Lab) -> String {
-    let pending = lab.session.pending_submissions().count();
+    let pending = lab.room_index.waiting();
     t!("room.counts", phones = ctx.state.room.phones, pending = pending, locale = ctx.lang.code()).into_owned()
 }
 
