@@ -120,6 +120,11 @@ fn hello() -> (Server, SocketAddr) {
     (server, addr)
 }
 
+/// The allocator innolab's binary uses (src/main.rs), so that the hello-world server is the same framework on the
+/// same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (target, phones, ideas) = match args.as_slice() {

@@ -819,20 +819,31 @@ mod tests {
     }
 }
 
+/// The ideas of a run of a session file's `ideas` array (elements and the commas between them, without the
+/// brackets), each read exactly as it is read inside the whole file; `None` when the run is not a whole,
+/// non-empty number of elements. For decoding a large file's ideas in parts, on several threads, without
+/// copying each part into an array of its own.
+pub fn ideas_from_json_run(run: &str) -> Option<Vec<Idea>> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+    let mut ideas = Vec::with_capacity(run.len() / 512);
+    let mut rest = run;
+    loop {
+        let mut one = serde_json::Deserializer::from_str(rest).into_iter::<fast_ideas::Idea>();
+        ideas.push(one.next()?.ok()?.into());
+        rest = rest[one.byte_offset()..].trim_start_matches(is_space);
+        match rest.strip_prefix(',') {
+            Some(next) => rest = next,
+            None if rest.is_empty() => return Some(ideas),
+            None => return None,
+        }
+    }
+}
+
 /// Reading the ideas of a session file, faster. The same shape as `Idea`'s derived `Deserialize`, field for
 /// field and attribute for attribute (so every accepted file and every error message is the same), except
 /// that a timestamp in the form innolab writes ("2022-11-03T10:04:12+07:00") is read directly instead of
 /// through chrono's general parser, which was an eighth of the time spent loading a session. Any other
 /// form goes to chrono's parser, exactly as before.
-/// The ideas of a session file's `ideas` array (the text of the array alone, `[` to `]`), read exactly as
-/// they are read inside the whole file. For decoding a large file's ideas in parts, on several threads.
-pub fn ideas_from_json(text: &str) -> Result<Vec<Idea>, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let ideas = fast_ideas::deserialize(&mut de)?;
-    de.end()?;
-    Ok(ideas)
-}
-
 mod fast_ideas {
     use std::fmt;
 
@@ -871,7 +882,7 @@ mod fast_ideas {
     /// here until it is mirrored (with the same attributes).
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    struct Idea {
+    pub(super) struct Idea {
         id: u64,
         group: String,
         #[serde(default)]

@@ -143,7 +143,7 @@ pub fn size(path: &Path) -> u64 {
 
 /// Replays the journal of `path`, if there is one and it extends the file as it is (`bytes`), onto `session`
 /// (just decoded from those bytes). Returns how many changes were replayed.
-pub fn replay(path: &Path, bytes: &[u8], session: &mut Session) -> Result<usize, LoadError> {
+pub fn replay(path: &Path, bytes: &[u8], hash: Option<u64>, session: &mut Session) -> Result<usize, LoadError> {
     let journal = journal_path(path);
     let text = match super::read_input(&journal, super::MAX_SESSION_BYTES) {
         Ok(text) => text,
@@ -163,7 +163,7 @@ pub fn replay(path: &Path, bytes: &[u8], session: &mut Session) -> Result<usize,
     if header.journal != JOURNAL_VERSION {
         return Err(bad(1, format!("journal version {}", header.journal)));
     }
-    if header.base != base_of(super::content_hash(bytes)) {
+    if header.base != base_of(hash.unwrap_or_else(|| super::content_hash(bytes))) {
         return Ok(0);
     }
     let mut replayed = 0;

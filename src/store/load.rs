@@ -1,7 +1,7 @@
 //! Loading: read a session or plan file (plain files only, bounded), decode it, check its version and
 //! validate it, so a bad file is refused with one line naming the file, line and column.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -32,8 +32,13 @@ pub fn load_version(path: &Path) -> Result<(Session, Option<FileVersion>), LoadE
 /// Decodes and checks the session file's bytes, then replays its journal and checks the result again (the
 /// journal is a file on disk like any other: its text is made inert, its changes validated).
 pub fn decode_with_journal(path: &Path, bytes: &[u8]) -> Result<Session, LoadError> {
+    decode_with_journal_hashed(path, bytes, None)
+}
+
+/// [`decode_with_journal`] of bytes whose [`content_hash`] is known.
+pub(super) fn decode_with_journal_hashed(path: &Path, bytes: &[u8], hash: Option<u64>) -> Result<Session, LoadError> {
     let mut session = decode_session(path, bytes)?;
-    if super::journal::replay(path, bytes, &mut session)? > 0 {
+    if super::journal::replay(path, bytes, hash, &mut session)? > 0 {
         session.make_inert();
         if let Some(problem) = session_problems(&session).into_iter().next() {
             return Err(LoadError::JournalInvalid { path: super::journal::journal_path(path), problem });
@@ -69,8 +74,14 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
 
 /// [`read_input`] into `bytes` (emptied first), so that a reader of many files reuses one buffer.
 pub fn read_input_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
-    let read_err = |source| LoadError::Read { path: path.to_path_buf(), source };
     bytes.clear();
+    let (file, len) = open_input(path, limit)?;
+    read_rest(path, file, len, limit, bytes)
+}
+
+/// Opens a file innolab takes as input: a plain file of at most `limit` bytes, with its length.
+fn open_input(path: &Path, limit: u64) -> Result<(File, u64), LoadError> {
+    let read_err = |source| LoadError::Read { path: path.to_path_buf(), source };
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -86,13 +97,35 @@ pub fn read_input_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> Result<(
     if meta.len() > limit {
         return Err(LoadError::TooBig { path: path.to_path_buf(), size: meta.len(), limit });
     }
-    bytes.reserve(usize::try_from(meta.len()).unwrap_or(0));
+    Ok((file, meta.len()))
+}
+
+/// Reads `file` (about `len` bytes) to its end into `bytes`, never past `limit`.
+fn read_rest(path: &Path, file: File, len: u64, limit: u64, bytes: &mut Vec<u8>) -> Result<(), LoadError> {
+    bytes.reserve(usize::try_from(len).unwrap_or(0));
     // The file may grow while it is read: never past the limit.
-    file.take(limit + 1).read_to_end(bytes).map_err(read_err)?;
+    file.take(limit + 1).read_to_end(bytes).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
     if bytes.len() as u64 > limit {
         return Err(LoadError::TooBig { path: path.to_path_buf(), size: bytes.len() as u64, limit });
     }
     Ok(())
+}
+
+/// A session file's bytes and their [`content_hash`], as opening needs them. A large file is read in parts
+/// on the machine's cores, each part hashed on the thread that read it (issue 14: the first frame); a file
+/// that changes length meanwhile is read again, whole.
+pub(super) fn read_hashed(path: &Path) -> Result<(Vec<u8>, u64), LoadError> {
+    let (file, len) = open_input(path, MAX_SESSION_BYTES)?;
+    match super::split::read_in_parts(&file, len) {
+        Ok(Some(read)) => return Ok(read),
+        Ok(None) => {}
+        Err(source) => return Err(LoadError::Read { path: path.to_path_buf(), source }),
+    }
+    let mut bytes = Vec::new();
+    let (file, len) = open_input(path, MAX_SESSION_BYTES)?;
+    read_rest(path, file, len, MAX_SESSION_BYTES, &mut bytes)?;
+    let hash = content_hash(&bytes);
+    Ok((bytes, hash))
 }
 
 /// A session or plan file's bytes as text, as loading reads them (UTF-8, without a byte-order mark), or the

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use rust_i18n::t;
 
-use super::load::read;
+use super::load::read_hashed;
 use super::save::{dir_of, remove_stale_temps};
 use super::*;
 use crate::model::Session;
@@ -149,9 +149,9 @@ impl OpenSession {
         // And what a writer killed while starting the journal left (its temp, never the journal itself).
         remove_stale_temps(&super::journal::journal_path(&path));
         let stamp = FileStamp::of(&path).ok();
-        let bytes = read(&path)?;
-        let session = decode_with_journal(&path, &bytes)?;
-        let version = stamp.map(|stamp| FileVersion::of_bytes(stamp, &bytes));
+        let (bytes, hash) = read_hashed(&path)?;
+        let session = decode_with_journal_hashed(&path, &bytes, Some(hash))?;
+        let version = stamp.map(|stamp| FileVersion { stamp, hash });
         Ok(OpenSession { path, session, lock, version })
     }
 

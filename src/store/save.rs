@@ -267,7 +267,7 @@ impl FileStamp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileVersion {
     pub stamp: FileStamp,
-    hash: u64,
+    pub(super) hash: u64,
 }
 
 impl FileVersion {
@@ -284,7 +284,12 @@ impl FileVersion {
 /// The content's length and CRC-32 in one number: stable across builds and machines (a journal written by
 /// one innolab is read by the next), and fast (a 42 MB session in a few milliseconds).
 pub fn content_hash(bytes: &[u8]) -> u64 {
-    ((bytes.len() as u64) << 32) ^ u64::from(crc32fast::hash(bytes))
+    hash_of(bytes.len() as u64, crc32fast::hash(bytes))
+}
+
+/// [`content_hash`] of content of `len` bytes whose CRC-32 is `crc`.
+pub(super) fn hash_of(len: u64, crc: u32) -> u64 {
+    (len << 32) ^ u64::from(crc)
 }
 
 /// How a guarded save went.

@@ -11,11 +11,13 @@
 //! array). Any part that does not decode gives `None`, and the caller decodes the whole file as usual, which
 //! also says what is wrong and where.
 
+use std::fs::File;
+use std::io;
 use std::num::NonZero;
 
 use memchr::memmem;
 
-use crate::model::session::ideas_from_json;
+use crate::model::session::ideas_from_json_run;
 use crate::model::{Idea, Session};
 
 /// Files smaller than this are decoded in one piece: a thread would cost more than it saves.
@@ -68,6 +70,68 @@ fn decode_in(text: &str, parts: usize) -> Option<Session> {
     Some(session)
 }
 
+/// A large file's `len` bytes read in parts on the machine's cores, each part's CRC-32 computed on the thread
+/// that read it and combined, as `(bytes, content_hash)`; `None` when the file is small, the machine has one
+/// core, or the file is not `len` bytes long any more (it changed while read: the caller reads it whole).
+pub(super) fn read_in_parts(file: &File, len: u64) -> io::Result<Option<(Vec<u8>, u64)>> {
+    let Ok(size) = usize::try_from(len) else { return Ok(None) };
+    if size < SPLIT_FROM_BYTES {
+        return Ok(None);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+    read_parts(file, size, cores.min(MAX_PARTS))
+}
+
+#[cfg(unix)]
+fn read_parts(file: &File, size: usize, parts: usize) -> io::Result<Option<(Vec<u8>, u64)>> {
+    use std::os::unix::fs::FileExt;
+
+    if parts < 2 {
+        return Ok(None);
+    }
+    // Zeroed pages are only mapped when written: each thread takes the page faults of its own part.
+    let mut bytes = vec![0u8; size];
+    let step = size.div_ceil(parts);
+    let read_one = |offset: usize, chunk: &mut [u8]| -> io::Result<Option<crc32fast::Hasher>> {
+        match file.read_exact_at(chunk, offset as u64) {
+            Ok(()) => {}
+            // Shorter than it was: changed while read.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(chunk);
+        Ok(Some(crc))
+    };
+    let hashes = std::thread::scope(|scope| {
+        let mut chunks = bytes.chunks_mut(step).enumerate();
+        let first = chunks.next();
+        let workers: Vec<_> = chunks.map(|(k, chunk)| scope.spawn(move || read_one(k * step, chunk))).collect();
+        let mut hashes = vec![first.map_or(Ok(None), |(_, chunk)| read_one(0, chunk))];
+        hashes.extend(workers.into_iter().map(|w| w.join().unwrap_or(Ok(None))));
+        hashes
+    });
+    let mut combined: Option<crc32fast::Hasher> = None;
+    for hash in hashes {
+        let Some(hash) = hash? else { return Ok(None) };
+        match &mut combined {
+            Some(crc) => crc.combine(&hash),
+            None => combined = Some(hash),
+        }
+    }
+    // Longer than it was: changed while read.
+    if file.read_at(&mut [0u8], size as u64)? != 0 {
+        return Ok(None);
+    }
+    let crc = combined.map_or(0, crc32fast::Hasher::finalize);
+    Ok(Some((bytes, super::save::hash_of(size as u64, crc))))
+}
+
+#[cfg(not(unix))]
+fn read_parts(_file: &File, _size: usize, _parts: usize) -> io::Result<Option<(Vec<u8>, u64)>> {
+    Ok(None)
+}
+
 /// Where the `ideas` array opens (`[`) and closes (`]`), in the layout innolab writes; `None` for any other.
 fn ideas_array(text: &str) -> Option<(usize, usize)> {
     const KEY: &[u8] = b"\n  \"ideas\": [";
@@ -102,11 +166,7 @@ fn idea_ranges(text: &str, open: usize, close: usize, parts: usize) -> Vec<(usiz
 
 /// The ideas of one run of elements, made inert, or `None` when the run is not a whole number of ideas.
 fn decode_ideas(run: &str) -> Option<Vec<Idea>> {
-    let mut array = String::with_capacity(run.len() + 2);
-    array.push('[');
-    array.push_str(run);
-    array.push(']');
-    let mut ideas = ideas_from_json(&array).ok()?;
+    let mut ideas = ideas_from_json_run(run)?;
     for idea in &mut ideas {
         idea.make_inert();
     }
@@ -210,5 +270,51 @@ mod tests {
     fn small_files_are_decoded_whole() {
         let text = serde_json::to_string_pretty(&session(10)).unwrap();
         assert!(decode(&text).is_none());
+    }
+
+    #[test]
+    fn a_run_of_ideas_is_whole_elements_and_commas_only() {
+        let s = session(3);
+        let one = |k: usize| serde_json::to_string(&s.ideas[k]).unwrap();
+        let run = format!("{},\n    {} ,\t{}\n", one(0), one(1), one(2));
+        let ideas = ideas_from_json_run(&run).unwrap();
+        assert_eq!(ideas, s.ideas);
+        for bad in [
+            String::new(),
+            " \n ".to_string(),
+            format!("{},", one(0)),
+            format!(",{}", one(0)),
+            format!("{},,{}", one(0), one(1)),
+            format!("{} {}", one(0), one(1)),
+            format!("{}, 7", one(0)),
+            format!("{}]", one(0)),
+            format!("[{}]", one(0)),
+        ] {
+            assert!(ideas_from_json_run(&bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_read_in_parts_is_the_file_and_its_hash() {
+        use std::io::Write;
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.json");
+        let bytes: Vec<u8> = (0..100_003u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let file = File::open(&path).unwrap();
+        for parts in [2, 3, 8] {
+            let (read, hash) = read_parts(&file, bytes.len(), parts).unwrap().unwrap();
+            assert!(read == bytes, "{parts} parts");
+            assert_eq!(hash, super::super::content_hash(&bytes), "{parts} parts");
+        }
+        // Told a length the file no longer has (it changed while read): not read in parts.
+        assert!(read_parts(&file, bytes.len() + 1, 2).unwrap().is_none());
+        std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"more").unwrap();
+        assert!(read_parts(&file, bytes.len(), 2).unwrap().is_none());
+        // Small files and one core: read whole by the caller.
+        assert!(read_in_parts(&file, 1000).unwrap().is_none());
+        assert!(read_parts(&file, bytes.len() + 4, 1).unwrap().is_none());
     }
 }

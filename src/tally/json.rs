@@ -13,7 +13,7 @@ use super::{AuthorTally, BlockTally, Counter, GroupTally, LeftOut, Rows, Session
 use crate::tally::view::SessionView;
 
 /// How much of the rows a [`JsonTally`] keeps in memory before it writes them to a temporary file.
-pub const DEFAULT_MEMORY: usize = 32 << 20;
+pub const DEFAULT_MEMORY: usize = 16 << 20;
 
 /// A tally counted session by session and written as JSON at the end ([`JsonTally::write`]), holding in memory
 /// only its totals, its names and up to its memory budget of rows. Sessions are added in order (and tallies of
