@@ -6,16 +6,16 @@ use super::Html;
 use crate::model::text::ellipsize;
 
 /// The whole drawing's width in SVG units; it scales to the page.
-pub const WIDTH: u32 = 640;
+pub const WIDTH: u32 = 520;
 /// Room for the labels, left of the bars.
 const LABEL_WIDTH: u32 = 220;
 /// Room for the number after the longest bar.
-const VALUE_WIDTH: u32 = 80;
+const VALUE_WIDTH: u32 = 70;
 const ROW_HEIGHT: u32 = 22;
 const BAR_HEIGHT: u32 = 14;
 const PADDING: u32 = 6;
 /// Characters of a label shown before it is shortened (at the chart's type size, about the label column).
-pub const LABEL_CHARS: usize = 30;
+pub const LABEL_CHARS: usize = 24;
 
 /// One bar: what it counts, how many, and a note after the number ("★ 2").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,13 +64,17 @@ fn unit(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// Draws `bars` titled `title` (the chart's accessible name). Nothing to draw gives `empty` as a sentence.
-pub fn bar_chart(html: &mut Html, title: &str, bars: &[Bar], empty: &str) {
+/// Draws `bars` titled `title` (the chart's accessible name), with a sentence under the title when `intro`
+/// has one. Nothing to draw gives `empty` as a sentence.
+pub fn bar_chart(html: &mut Html, title: &str, intro: Option<&str>, bars: &[Bar], empty: &str) {
     html.open("figure", &[("class", "chart")]);
     html.element("figcaption", &[], title);
+    if let Some(intro) = intro {
+        html.element("p", &[("class", "intro")], intro);
+    }
     if bars.is_empty() {
         html.element("p", &[("class", "none")], empty);
-        html.close("figure");
+        html.close("figure").markup("\n");
         return;
     }
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0);
@@ -88,7 +92,7 @@ pub fn bar_chart(html: &mut Html, title: &str, bars: &[Bar], empty: &str) {
             ("class", "bars"),
         ],
     );
-    html.element("title", &[], title);
+    html.element("title", &[], title).markup("\n");
     for (i, bar) in bars.iter().enumerate() {
         let top = PADDING + i as u32 * ROW_HEIGHT;
         let baseline = unit(f64::from(top) + f64::from(ROW_HEIGHT) / 2.0 + 4.5);
@@ -122,10 +126,10 @@ pub fn bar_chart(html: &mut Html, title: &str, bars: &[Bar], empty: &str) {
         }
         let x = unit(f64::from(LABEL_WIDTH) + length + 6.0);
         html.element("text", &[("x", &x), ("y", &baseline), ("class", "value")], &number);
-        html.close("g");
+        html.close("g").markup("\n");
     }
     html.close("svg");
-    html.close("figure");
+    html.close("figure").markup("\n");
 }
 
 #[cfg(test)]
@@ -145,23 +149,23 @@ mod tests {
     #[test]
     fn ties_draw_equal_bars_and_the_largest_fills_the_room() {
         let mut html = Html::new();
-        bar_chart(&mut html, "T", &[Bar::new("a", 4), Bar::new("b", 4), Bar::new("c", 2)], "none");
+        bar_chart(&mut html, "T", None, &[Bar::new("a", 4), Bar::new("b", 4), Bar::new("c", 2)], "none");
         let out = html.finish();
         let widths: Vec<&str> =
             out.split("width=\"").skip(2).map(|s| s.split('"').next().unwrap()).filter(|w| *w != "14").collect();
         let room = unit(f64::from(bar_room()));
-        assert_eq!(widths, [room.as_str(), room.as_str(), "170.0"], "{out}");
+        assert_eq!(widths, [room.as_str(), room.as_str(), unit(f64::from(bar_room()) / 2.0).as_str()], "{out}");
     }
 
     #[test]
     fn a_zero_draws_no_bar_but_its_number() {
         let mut html = Html::new();
-        bar_chart(&mut html, "T", &[Bar::new("a", 0), Bar::new("b", 0)], "none");
+        bar_chart(&mut html, "T", None, &[Bar::new("a", 0), Bar::new("b", 0)], "none");
         let out = html.finish();
         assert!(!out.contains("<rect"), "{out}");
         assert_eq!(out.matches(">0</text>").count(), 2, "{out}");
         let mut html = Html::new();
-        bar_chart(&mut html, "T", &[], "(none)");
+        bar_chart(&mut html, "T", None, &[], "(none)");
         let out = html.finish();
         assert!(!out.contains("<svg") && out.contains("<p class=\"none\">(none)</p>"), "{out}");
     }
@@ -175,21 +179,24 @@ mod tests {
         assert!(shown.ends_with('…'));
         assert_eq!(shown_label("Meja 1"), ("Meja 1".into(), false));
         let mut html = Html::new();
-        bar_chart(&mut html, "Per agency", &[Bar::new(long, 3).with_note(Some("★ 1".into()))], "none");
+        bar_chart(&mut html, "Per agency", Some("<i>"), &[Bar::new(long, 3).with_note(Some("★ 1".into()))], "none");
         let out = html.finish();
         assert!(out.contains(&format!("<title>{long}: 3 · ★ 1</title>")), "{out}");
         assert!(out.contains(&format!(">{shown}</text>")), "{out}");
         assert!(out.contains("role=\"img\" aria-label=\"Per agency\""), "{out}");
         assert!(out.contains(">3 · ★ 1</text>"), "{out}");
+        assert!(out.contains("<p class=\"intro\">&lt;i&gt;</p>"), "{out}");
     }
 
     #[test]
     fn hostile_labels_are_text_in_the_svg() {
         let mut html = Html::new();
-        bar_chart(&mut html, "<b>", &[Bar::new("<script>alert(1)</script>", 1)], "none");
+        bar_chart(&mut html, "<b>", None, &[Bar::new("<script>x</script>", 1)], "none");
         let out = html.finish();
         assert!(!out.contains("<script") && !out.contains("<b>"), "{out}");
-        assert!(out.contains(">&lt;script&gt;alert(1)&lt;/script&gt;</text>"), "{out}");
+        assert!(out.contains(">&lt;script&gt;x&lt;/script&gt;</text>"), "{out}");
+        assert!(out.contains("<title>&lt;script&gt;x&lt;/script&gt;: 1</title>"), "{out}");
+        assert!(out.contains("aria-label=\"&lt;b&gt;\""), "{out}");
     }
 
     #[test]

@@ -120,14 +120,14 @@ fn whole_section(h: &mut Html, sessions: &[ReportSession<'_>], lang: Lang) {
     h.markup("</section>\n");
 }
 
-/// What the tally says, at heading `level`: the numbers, the readiness check, the charts, One Agency One
-/// Innovation and the awards.
+/// What the tally says, at heading `level`: the numbers (with the readiness check in one line), the charts,
+/// One Agency One Innovation, the awards, and the readiness check item by item.
 fn tally_parts(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
     summary_cards(h, tally, level, lang);
-    readiness(h, &readiness_section(tally, lang), tally.readiness.is_empty(), level);
     charts(h, tally, level, lang);
     one_agency_one_innovation(h, tally, level, lang);
     table(h, &awards_section(tally, lang), level, lang);
+    readiness(h, &readiness_section(tally, lang), tally.readiness.is_empty(), level);
 }
 
 fn summary_cards(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
@@ -146,9 +146,12 @@ fn summary_cards(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
     ];
     h.open("ul", &[("class", "cards")]);
     for (number, label) in &cards {
-        h.open("li", &[]).element("strong", &[], number).element("span", &[], label).close("li");
+        h.open("li", &[]).element("strong", &[], number).element("span", &[], label).close("li").markup("\n");
     }
     h.markup("</ul>\n");
+    let open = tally.readiness.len();
+    let class = if open == 0 { "headline ready" } else { "headline open" };
+    h.element("p", &[("class", class)], &crate::tally::readiness::headline(open, lang)).markup("\n");
 }
 
 /// The readiness check: its intro and every open item (a box that is green when nothing is open).
@@ -156,12 +159,12 @@ fn readiness(h: &mut Html, section: &ListSection, ready: bool, level: usize) {
     h.open("div", &[("class", if ready { "readiness ready" } else { "readiness" })]);
     heading(h, level, &section.title);
     if let Some(intro) = &section.intro {
-        h.element("p", &[], intro);
+        h.element("p", &[], intro).markup("\n");
     }
     if !section.items.is_empty() {
         h.open("ul", &[]);
         for item in &section.items {
-            h.element("li", &[], item);
+            h.element("li", &[], item).markup("\n");
         }
         h.close("ul");
     }
@@ -174,7 +177,7 @@ fn charts(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
     let none = t!("report.none", locale = l);
     let flagship_note = |n: usize| (n > 0).then(|| format!("★ {n}"));
     heading(h, level, &t!("report.tally", locale = l));
-    h.open("div", &[("class", "charts")]);
+    h.open("div", &[("class", "charts")]).markup("\n");
     let (table_title, tables): (_, Vec<Bar>) = if tally.several_sessions() {
         let bars = tally
             .by_group
@@ -187,7 +190,7 @@ fn charts(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
             tally.by_group.iter().map(|g| Bar::new(&g.name, g.ideas).with_note(flagship_note(g.flagship))).collect();
         (t!("report.per_table", locale = l), bars)
     };
-    bar_chart(h, &table_title, &tables, &none);
+    bar_chart(h, &table_title, None, &tables, &none);
     let agencies: Vec<Bar> = tally
         .by_agency
         .iter()
@@ -196,17 +199,17 @@ fn charts(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
             Bar::new(name, a.ideas).with_note(flagship_note(a.flagship))
         })
         .collect();
-    bar_chart(h, &t!("report.per_agency", locale = l), &agencies, &none);
+    bar_chart(h, &t!("report.per_agency", locale = l), None, &agencies, &none);
     let stages: Vec<Bar> = Stage::ALL.iter().map(|&s| Bar::new(stage_label(s, lang), tally.by_stage.get(s))).collect();
-    bar_chart(h, &t!("report.per_stage", locale = l), &stages, &none);
+    bar_chart(h, &t!("report.per_stage", locale = l), None, &stages, &none);
     let days: Vec<Bar> = tally.by_day.iter().map(|d| Bar::new(d.date.to_string(), d.ideas)).collect();
-    bar_chart(h, &t!("report.per_day", locale = l), &days, &none);
+    bar_chart(h, &t!("report.per_day", locale = l), None, &days, &none);
     let forms: Vec<Bar> =
         FormCounts::ROWS.iter().map(|&f| Bar::new(form_label(f, lang), tally.by_form.get(f))).collect();
-    bar_chart(h, &t!("report.per_form", locale = l), &forms, &none);
-    h.element("p", &[("class", "intro")], &t!("report.digital_line", digital = tally.digital, ideas = tally.ideas, locale = l));
+    let digital = t!("report.digital_line", digital = tally.digital, ideas = tally.ideas, locale = l);
+    bar_chart(h, &t!("report.per_form", locale = l), Some(&digital), &forms, &none);
     if let Some((title, bars)) = votes_chart(tally) {
-        bar_chart(h, &title, &bars, &none);
+        bar_chart(h, &title, None, &bars, &none);
     }
     h.markup("</div>\n");
 }
@@ -235,7 +238,7 @@ fn one_agency_one_innovation(h: &mut Html, tally: &Tally, level: usize, lang: La
         h.element("p", &[("class", "none")], &t!("report_html.no_agencies", locale = l));
         return;
     }
-    h.element("p", &[], &oaoi_line(tally, lang));
+    h.element("p", &[], &oaoi_line(tally, lang)).markup("\n");
     h.open("ul", &[("class", "legend"), ("aria-label", &t!("report_html.legend", locale = l))]);
     for status in [OneAgencyStatus::HasFlagship, OneAgencyStatus::NoFlagship, OneAgencyStatus::NoIdea] {
         h.open("li", &[("class", status.key())]);
@@ -248,14 +251,11 @@ fn one_agency_one_innovation(h: &mut Html, tally: &Tally, level: usize, lang: La
         h.open("li", &[("class", agency.status.key())]);
         h.open("span", &[("class", "mark"), ("aria-hidden", "true")]).markup(status_mark(agency.status)).close("span");
         h.element("span", &[("class", "name")], &agency.agency);
-        let counts = format!(
-            "{} · {}: {} · {}",
-            count_of("count.ideas", agency.ideas as u64, lang),
-            t!("report.col.flagship", locale = l),
-            agency.flagship,
-            status_label(agency.status, lang)
-        );
-        h.element("span", &[("class", "counts")], &counts).close("li");
+        let counts = match agency.status {
+            OneAgencyStatus::NoIdea => status_label(agency.status, lang),
+            status => format!("{} · {}", count_of("count.ideas", agency.ideas as u64, lang), status_label(status, lang)),
+        };
+        h.element("span", &[("class", "counts")], &counts).close("li").markup("\n");
     }
     h.markup("</ul>\n");
 }
@@ -264,7 +264,7 @@ fn one_agency_one_innovation(h: &mut Html, tally: &Tally, level: usize, lang: La
 fn table(h: &mut Html, section: &Section, level: usize, lang: Lang) {
     heading(h, level, &section.title);
     if let Some(intro) = &section.intro {
-        h.element("p", &[], intro);
+        h.element("p", &[], intro).markup("\n");
     }
     if section.rows.is_empty() {
         h.element("p", &[("class", "none")], &t!("report.none", locale = lang.code()));
