@@ -254,7 +254,12 @@ pub fn roster_imported(path: &Path, done: &RosterImported, out: &mut dyn Write, 
 }
 
 /// `report`'s answer: the files named twice and the exports left out on stderr, then where the report is.
-pub fn report_written(done: &ReportWritten, out: &mut dyn Write, err: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
+pub fn report_written(
+    done: &ReportWritten,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    lang: Lang,
+) -> Result<(), OpsError> {
     if !done.duplicates.is_empty() {
         let count = done.duplicates.len();
         let line = t!(&plural_key("tally.cli.duplicates", count as u64), count = count, locale = lang.code());

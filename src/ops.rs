@@ -569,10 +569,8 @@ pub fn report(paths: &[PathBuf], output: Option<&Path>, lang: Lang) -> Result<Re
     let session_paths: Vec<&Path> = loaded.iter().map(|(file, _)| file.path.as_path()).collect();
     let target = output.map_or_else(|| default_report_path(&session_paths), Path::to_path_buf);
     let publish = export_target(session_paths[0], &target, ExportFormat::Html)?;
-    let sessions: Vec<crate::export::html::ReportSession<'_>> = loaded
-        .iter()
-        .map(|(file, session)| crate::export::html::ReportSession { name: &file.name, session })
-        .collect();
+    let sessions: Vec<crate::export::html::ReportSession<'_>> =
+        loaded.iter().map(|(file, session)| crate::export::html::ReportSession { name: &file.name, session }).collect();
     let bytes = crate::export::html::report(&sessions, lang).into_bytes();
     ensure_private_parent(&target)?;
     store::remove_dead_temps(&target);

@@ -78,8 +78,11 @@ fn the_report_renders_hostile_text_as_text_fetches_nothing_and_prints_to_a4() {
         assert!(tips.iter().any(|t| t.starts_with(&format!("{agency}: "))), "and in its title: {tips:?}");
         assert!(tiles.iter().any(|t| t == agency), "and in the grid: {tiles:?}");
         let body = facts["body"].as_str().unwrap();
-        let (oaoi, awards) =
-            if lang == "id" { ("Satu OPD Satu Inovasi", "Penghargaan") } else { ("One Agency One Innovation", "Awards") };
+        let (oaoi, awards) = if lang == "id" {
+            ("Satu OPD Satu Inovasi", "Penghargaan")
+        } else {
+            ("One Agency One Innovation", "Awards")
+        };
         assert!(body.contains(oaoi) && body.contains(awards), "{body}");
         assert_eq!(facts["resources"], 0, "the page fetches nothing");
         let errors: Vec<Value> = browser.console().into_iter().filter(|m| m["level"] == "SEVERE").collect();

@@ -100,8 +100,13 @@ impl Html {
 mod tests {
     use super::*;
 
-    const HOSTILE: [&str; 5] =
-        ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"><svg onload=alert(1)>", "&amp;", "it's \"q\""];
+    const HOSTILE: [&str; 5] = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\"><svg onload=alert(1)>",
+        "&amp;",
+        "it's \"q\"",
+    ];
 
     /// Whatever goes in as text or as an attribute value, the output holds no markup character of it.
     #[test]

@@ -135,7 +135,8 @@ fn summary_cards(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
     heading(h, level, &t!("report_html.summary", locale = l));
     let agencies = tally.one_agency_one_innovation.len();
     let with_flagship = agencies - tally.agencies_without_flagship.len().min(agencies);
-    let of_target = t!("report_html.card.of_target", target = tally.target, percent = tally.percent_of_target(), locale = l);
+    let of_target =
+        t!("report_html.card.of_target", target = tally.target, percent = tally.percent_of_target(), locale = l);
     let cards = [
         (tally.ideas.to_string(), format!("{} {of_target}", t!("report_html.card.ideas", locale = l))),
         (tally.flagship.to_string(), t!("report_html.card.flagship", locale = l).into_owned()),
@@ -253,7 +254,9 @@ fn one_agency_one_innovation(h: &mut Html, tally: &Tally, level: usize, lang: La
         h.element("span", &[("class", "name")], &agency.agency);
         let counts = match agency.status {
             OneAgencyStatus::NoIdea => status_label(agency.status, lang),
-            status => format!("{} · {}", count_of("count.ideas", agency.ideas as u64, lang), status_label(status, lang)),
+            status => {
+                format!("{} · {}", count_of("count.ideas", agency.ideas as u64, lang), status_label(status, lang))
+            }
         };
         h.element("span", &[("class", "counts")], &counts).close("li").markup("\n");
     }
