@@ -13,7 +13,7 @@ use crate::export::ExportFormat;
 use crate::i18n::{Lang, count_of, plural_key};
 use crate::model::text::{ellipsize, inert, shown};
 use crate::model::{Plan, Session, UtcOffset};
-use crate::ops::{IdeaAdded, IdeasImported, OpsError, RosterImported};
+use crate::ops::{IdeaAdded, IdeasImported, OpsError, ReportWritten, RosterImported};
 use crate::store::{self};
 
 /// Prints the session files of `sessions`, newest change first, as an aligned table.
@@ -250,5 +250,24 @@ pub fn roster_imported(path: &Path, done: &RosterImported, out: &mut dyn Write, 
         locale = lang.code()
     );
     writeln!(out, "{line}")?;
+    Ok(())
+}
+
+/// `report`'s answer: the files named twice and the exports left out on stderr, then where the report is.
+pub fn report_written(
+    done: &ReportWritten,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    lang: Lang,
+) -> Result<(), OpsError> {
+    if !done.duplicates.is_empty() {
+        let count = done.duplicates.len();
+        let line = t!(&plural_key("tally.cli.duplicates", count as u64), count = count, locale = lang.code());
+        writeln!(err, "innolab: {line}")?;
+    }
+    for (path, format) in &done.exports {
+        writeln!(err, "innolab: {}", not_a_session(path, *format, lang))?;
+    }
+    writeln!(out, "{}", shown(&done.path))?;
     Ok(())
 }

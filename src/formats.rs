@@ -17,6 +17,9 @@ pub enum ExportFormat {
     Json,
     /// An Excel workbook: ideas, per table, per agency, One Agency One Innovation, awards
     Xlsx,
+    /// The HTML report of one or more sessions (`innolab report`, not a format of `export`)
+    #[value(skip)]
+    Html,
 }
 
 impl ExportFormat {
@@ -27,6 +30,7 @@ impl ExportFormat {
             ExportFormat::Md => "md",
             ExportFormat::Json => "tally.json",
             ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Html => "html",
         }
     }
 
@@ -38,6 +42,7 @@ impl ExportFormat {
             ExportFormat::Md => t!("export.kind.md", locale = l),
             ExportFormat::Json => t!("export.kind.json", locale = l),
             ExportFormat::Xlsx => t!("export.kind.xlsx", locale = l),
+            ExportFormat::Html => t!("export.kind.html", locale = l),
         }
         .into_owned()
     }

@@ -62,6 +62,12 @@ enum Command {
         #[arg(long)]
         excel: bool,
     },
+    Report {
+        #[arg(required = true, value_name = "SESSION")]
+        paths: Vec<PathBuf>,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     Import(IdeaImportArgs),
     Roster {
         #[command(subcommand)]
@@ -280,6 +286,11 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
             let path = ops::resolve_session_path(sessions, &session);
             let written = ops::export(&path, format, output.as_deref(), excel, lang)?;
             writeln!(out, "{}", innolab::model::text::shown(&written))?;
+        }
+        Command::Report { paths, output } => {
+            let paths: Vec<PathBuf> = paths.iter().map(|p| ops::resolve_session_path(sessions, p)).collect();
+            let done = ops::report(&paths, output.as_deref(), lang)?;
+            cli::report_written(&done, out, &mut std::io::stderr().lock(), lang)?;
         }
         Command::Import(IdeaImportArgs {
             csv: CsvImportArgs { session, file, dry_run },

@@ -78,6 +78,12 @@ pub enum OpsError {
         open: usize,
         failed: usize,
     },
+    /// Files meant for a report that did not load (each names itself); nothing was written.
+    NotLoaded(Vec<LoadError>),
+    /// The paths given for a report hold no session.
+    NoSessions {
+        paths: String,
+    },
 }
 
 impl OpsError {
@@ -125,6 +131,8 @@ impl OpsError {
             .into_owned(),
             OpsError::IdsExhausted { path } => format!("{}: {}", shown(path), crate::model::IdsExhausted.message(lang)),
             OpsError::NotReady { open, failed } => not_ready_line(*open, *failed, lang),
+            OpsError::NotLoaded(errors) => errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; "),
+            OpsError::NoSessions { paths } => t!("report_html.cli.no_sessions", paths = paths, locale = l).into_owned(),
         }
     }
 }
@@ -159,6 +167,7 @@ impl OpsError {
         match self {
             OpsError::Load(e) | OpsError::Open(OpenError::Load(e)) => e.lines(lang),
             OpsError::Rows { file, errors, of } => refused_rows_lines(file, errors, *of, lang),
+            OpsError::NotLoaded(errors) => errors.iter().flat_map(|e| e.lines(lang)).collect(),
             other => vec![other.message(lang)],
         }
     }
@@ -504,6 +513,69 @@ pub fn write_report(
     store::remove_dead_temps(target);
     store::write_atomic(&store::RealDisk, target, &bytes, publish)?;
     Ok(())
+}
+
+/// What `innolab report` wrote, and the files it was given but did not report on.
+#[derive(Debug, Clone)]
+pub struct ReportWritten {
+    pub path: PathBuf,
+    /// How many sessions it reports on.
+    pub sessions: usize,
+    /// Files named twice (reported once).
+    pub duplicates: Vec<crate::tally::SkippedFile>,
+    /// innolab exports met among the sessions (a tally saved in the sessions folder), left out.
+    pub exports: Vec<(PathBuf, ExportFormat)>,
+}
+
+/// The report's file without `-o`: for one session `<stem>-report.html` in the exports folder beside it
+/// (where `export` writes), for several `report.html` in the current folder.
+pub fn default_report_path(sessions: &[&Path]) -> PathBuf {
+    match sessions {
+        [one] => {
+            let stem = one.file_stem().map(|s| s.to_string_lossy().into_owned()).filter(|s| !s.is_empty());
+            let name = format!("{}-report.html", stem.as_deref().unwrap_or("session"));
+            match crate::export::default_file_name(one, ExportFormat::Html).parent() {
+                Some(dir) => dir.join(name),
+                None => PathBuf::from(name),
+            }
+        }
+        _ => PathBuf::from("report.html"),
+    }
+}
+
+/// `innolab report`: the HTML report of the sessions in `paths` (files and folders, each file once), in
+/// `lang`, written atomically to `output` or [`default_report_path`]. Every session must load: a file that
+/// does not is an error naming it, and nothing is written. The target is checked as an export's is (never
+/// over a session, or anything but an earlier HTML report).
+pub fn report(paths: &[PathBuf], output: Option<&Path>, lang: Lang) -> Result<ReportWritten, OpsError> {
+    let gathered = catalog::gather(paths).map_err(|(path, source)| OpsError::Io { path, source })?;
+    let (mut loaded, mut failed, mut exports) = (Vec::new(), Vec::new(), Vec::new());
+    for file in &gathered.files {
+        match store::load(&file.path) {
+            Ok(session) => loaded.push((file, session)),
+            Err(e) => match catalog::export_kind(&file.path) {
+                Some(format) => exports.push((file.path.clone(), format)),
+                None => failed.push(e),
+            },
+        }
+    }
+    if !failed.is_empty() {
+        return Err(OpsError::NotLoaded(failed));
+    }
+    if loaded.is_empty() {
+        let shown: Vec<String> = paths.iter().map(shown).collect();
+        return Err(OpsError::NoSessions { paths: shown.join(", ") });
+    }
+    let session_paths: Vec<&Path> = loaded.iter().map(|(file, _)| file.path.as_path()).collect();
+    let target = output.map_or_else(|| default_report_path(&session_paths), Path::to_path_buf);
+    let publish = export_target(session_paths[0], &target, ExportFormat::Html)?;
+    let sessions: Vec<crate::export::html::ReportSession<'_>> =
+        loaded.iter().map(|(file, session)| crate::export::html::ReportSession { name: &file.name, session }).collect();
+    let bytes = crate::export::html::report(&sessions, lang).into_bytes();
+    ensure_private_parent(&target)?;
+    store::remove_dead_temps(&target);
+    store::write_atomic(&store::RealDisk, &target, &bytes, publish)?;
+    Ok(ReportWritten { path: target, sessions: loaded.len(), duplicates: gathered.skipped, exports })
 }
 
 /// Why an export was not written over what is at its target.

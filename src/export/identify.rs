@@ -64,6 +64,9 @@ pub fn identify_bytes(bytes: &[u8]) -> Identified {
     if first_line == MD_MARKER {
         return Identified::Export(ExportFormat::Md);
     }
+    if first_line == super::html::HTML_MARKER {
+        return Identified::Export(ExportFormat::Html);
+    }
     if is_ideas_csv_header(first_line) {
         return Identified::Export(ExportFormat::Csv);
     }
@@ -135,6 +138,9 @@ mod tests {
     fn reports_are_known_by_their_first_line() {
         assert_eq!(identify_bytes(format!("{MD_MARKER}\n# Lab\n").as_bytes()), Identified::Export(ExportFormat::Md));
         assert_eq!(identify_bytes(b"# Notes\n"), Identified::Unknown);
+        let html = format!("{}\n<html lang=\"en\">", super::super::html::HTML_MARKER);
+        assert_eq!(identify_bytes(html.as_bytes()), Identified::Export(ExportFormat::Html));
+        assert_eq!(identify_bytes(b"<!doctype html>\n<html>"), Identified::Unknown, "someone else's page");
         let header = super::super::csv::COLUMNS.join(",");
         assert_eq!(identify_bytes(format!("{header}\n1,2\n").as_bytes()), Identified::Export(ExportFormat::Csv));
         let quoted: Vec<String> = super::super::csv::COLUMNS.iter().map(|c| format!("\"{c}\"")).collect();

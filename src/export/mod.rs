@@ -1,7 +1,9 @@
-//! Exports of one session as files the organisers open in the tools they already use: the ideas as CSV, the
-//! markdown report, an Excel workbook and the tally JSON. Writers return bytes; the caller writes them to disk.
+//! Exports of sessions as files the organisers open in the tools they already use: the ideas as CSV, the
+//! markdown report, an Excel workbook, the tally JSON, and the HTML report of one or more sessions (`html/`).
+//! Writers return bytes; the caller writes them to disk.
 
 pub mod csv;
+pub mod html;
 pub mod identify;
 pub mod json;
 pub mod markdown;
@@ -44,6 +46,7 @@ pub fn write_export(
         ExportFormat::Md => Ok(markdown::report(session, name, lang).into_bytes()),
         ExportFormat::Json => Ok(json::tally_json(session, name)?),
         ExportFormat::Xlsx => Ok(xlsx::workbook(session, name, lang)?),
+        ExportFormat::Html => Ok(html::report(&[html::ReportSession { name, session }], lang).into_bytes()),
     }
 }
 

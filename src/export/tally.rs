@@ -12,11 +12,11 @@ use crate::model::Stage;
 use crate::model::text::inert;
 use crate::tally::*;
 
-fn no_agency_label(lang: Lang) -> String {
+pub(crate) fn no_agency_label(lang: Lang) -> String {
     t!("report.no_agency", locale = lang.code()).into_owned()
 }
 
-fn totals_line(tally: &Tally, lang: Lang) -> String {
+pub(crate) fn totals_line(tally: &Tally, lang: Lang) -> String {
     t!(
         "report.totals",
         locale = lang.code(),
@@ -29,7 +29,7 @@ fn totals_line(tally: &Tally, lang: Lang) -> String {
     .into_owned()
 }
 
-fn oaoi_line(tally: &Tally, lang: Lang) -> String {
+pub(crate) fn oaoi_line(tally: &Tally, lang: Lang) -> String {
     let with = tally.one_agency_one_innovation.len() - tally.agencies_without_flagship.len();
     t!(
         "report.oaoi_summary",
@@ -45,14 +45,14 @@ fn oaoi_line(tally: &Tally, lang: Lang) -> String {
 // The sections, as headers and rows of cells, shared by the text and markdown renderings
 
 /// A titled table of plain cells; each rendering escapes the cells its own way.
-struct Section {
-    title: String,
+pub(crate) struct Section {
+    pub title: String,
     /// A sentence shown before the table.
-    intro: Option<String>,
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
+    pub intro: Option<String>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
     /// Which columns hold numbers (aligned right).
-    numeric: Vec<bool>,
+    pub numeric: Vec<bool>,
 }
 
 impl Section {
@@ -92,7 +92,7 @@ fn header(keys: &[&str], lang: Lang) -> Vec<String> {
     keys.iter().map(|k| col(k, lang)).collect()
 }
 
-fn sessions_section(tally: &Tally, lang: Lang) -> Section {
+pub(crate) fn sessions_section(tally: &Tally, lang: Lang) -> Section {
     Section {
         title: t!("report.sessions", locale = lang.code()).into_owned(),
         intro: None,
@@ -191,7 +191,7 @@ fn awardee_name(author: &AuthorTally, lang: Lang) -> String {
 }
 
 /// The awards list as a table (the markdown groups it by table and agency instead).
-fn awards_section(tally: &Tally, lang: Lang) -> Section {
+pub(crate) fn awards_section(tally: &Tally, lang: Lang) -> Section {
     let l = lang.code();
     let section = Section {
         title: t!("report.awards", locale = l).into_owned(),
@@ -273,17 +273,17 @@ fn text_section(out: &mut String, section: &Section, lang: Lang) {
 }
 
 /// A titled list of sentences (the readiness check, files left out or skipped); each rendering makes them safe.
-struct ListSection {
-    title: String,
-    intro: Option<String>,
-    items: Vec<String>,
+pub(crate) struct ListSection {
+    pub title: String,
+    pub intro: Option<String>,
+    pub items: Vec<String>,
 }
 
 /// What is still open before the awards, first in every report so the organisers see it before the numbers:
 /// item by item for one session; for several, one line per session that has open items, what kinds and how
 /// many (a year of labs would otherwise bury the numbers under its items; `innolab check` lists them, and the
 /// JSON and CSV carry every one).
-fn readiness_section(tally: &Tally, lang: Lang) -> ListSection {
+pub(crate) fn readiness_section(tally: &Tally, lang: Lang) -> ListSection {
     let title = t!("readiness.title", locale = lang.code()).into_owned();
     if !tally.several_sessions() {
         let items = tally.readiness.iter().map(|item| item.finding.sentence(lang)).collect();

@@ -142,6 +142,28 @@ pub fn inert(text: &str) -> Cow<'_, str> {
     Cow::Owned(stripped.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
 }
 
+/// `text` safe inside HTML text or a quoted attribute: `&`, `<`, `>`, `"` and `'` as character
+/// references. Borrowed when there is nothing to escape. The one escaper of room mode's pages and the HTML
+/// report.
+#[must_use]
+pub fn escape_html(text: &str) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 /// Text shown visibly escaped, as `ls -b` shows a file name: every hazard is written as `\e`, `\a`, `\xNN` or
 /// `\u{NNNN}`, so the name can still be found and typed, and nothing in it acts on the terminal.
 pub fn escape_visible(text: &str) -> Cow<'_, str> {
@@ -242,6 +264,18 @@ pub fn slug(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escape_html_escapes_the_five_characters() {
+        assert_eq!(
+            escape_html(r#"<script>alert("x" & 'y')</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(escape_html("&amp;"), "&amp;amp;");
+        assert_eq!(escape_html("Téam 3 → ok"), "Téam 3 → ok");
+        assert!(matches!(escape_html("plain text"), Cow::Borrowed(_)));
+        assert!(matches!(escape_html(""), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn clean_line_drops_whole_sequences_and_bidi() {

@@ -11,7 +11,6 @@
 //! bodies, `Expect: 100-continue` (such a client sends its body after its own short wait), TLS (the room
 //! is a local Wi-Fi; the join token in the URL is what keeps strangers out).
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -446,26 +445,8 @@ fn hex_value(digit: u8) -> Option<u8> {
     char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
-/// `text` safe inside HTML text or a quoted attribute: `&`, `<`, `>`, `"` and `'` as character
-/// references. Borrowed when there is nothing to escape.
-#[must_use]
-pub fn escape_html(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(text);
-    }
-    let mut escaped = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    Cow::Owned(escaped)
-}
+/// The one HTML escaper, shared with the HTML report (`model::text`, so neither depends on the other).
+pub use crate::model::text::escape_html;
 
 /// Why a header cannot go on a response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -375,20 +375,6 @@ fn forms_of_more_than_32_fields_are_refused() {
     );
 }
 
-// --- HTML escaping ---
-
-#[test]
-fn escape_html_escapes_the_five_characters() {
-    assert_eq!(
-        escape_html(r#"<script>alert("x" & 'y')</script>"#),
-        "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
-    );
-    assert_eq!(escape_html("&amp;"), "&amp;amp;");
-    assert_eq!(escape_html("Téam 3 → ok"), "Téam 3 → ok");
-    assert!(matches!(escape_html("plain text"), Cow::Borrowed(_)));
-    assert!(matches!(escape_html(""), Cow::Borrowed(_)));
-}
-
 // --- Responses ---
 
 /// The response as written: its head lines and its body.

@@ -2,6 +2,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod pty;
+pub mod webdriver;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -60,4 +61,69 @@ pub fn assert_valid_against_schema(validator: &jsonschema::Validator, path: &Pat
     let errors: Vec<String> =
         validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{} does not match the schema: {errors:#?}", path.display());
+}
+
+/// The hostile titles every rendering must show as text: markup, an entity written out, quotes.
+pub const HOSTILE_TITLES: [&str; 5] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\"><svg onload=alert(1)>",
+    "Bank sampah &amp; kompos",
+    "Layanan 'satu pintu' \"cepat\"",
+];
+
+/// The lab of 2 November 2022 with a roster, `ideas` ideas spread over the tables, blocks, stages and forms
+/// (flagships, digital ones, a detail of two lines, one without an author), the first ones titled with
+/// [`HOSTILE_TITLES`], and a table and an agency named with markup (chart labels). Deterministic.
+pub fn report_lab(ideas: usize) -> innolab::model::Session {
+    use innolab::model::roster::member;
+    use innolab::model::{Form, Idea, Role, Stage};
+    let now = innolab::testing::at("2022-11-02T08:00:00+07:00");
+    let mut session = innolab::testing::seed_session(now);
+    session.plan.title = "Lab Inovasi Kota Cilegon".into();
+    let roster = [
+        (0, "Budi Santoso", "DPMPTSP", Role::Head),
+        (0, "Rina Wati", "Dinas Kesehatan", Role::Representative),
+        (1, "Agus", "Dinas PUPR", Role::Head),
+        (2, "Dewi", "Dinas Sosial", Role::Head),
+        (3, "Hendra", "<b>Dinas</b> & \"Kominfo\"", Role::Head),
+        (4, "Sari", "Bappedalitbang", Role::Staff),
+        (5, "Joko", "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota", Role::Head),
+    ];
+    // A table's name is a chart label: a hostile one must be text there too.
+    session.groups[5].name = "<svg/onload=alert(1)>".into();
+    for (table, name, agency, role) in roster {
+        session.groups[table].members.push(member(name, Some(agency), role, table != 4));
+    }
+    let blocks = ["d1-coaching-komitmen", "d2-curah-ide", "d2-akar-masalah", "d3-pendalaman-ide"];
+    let words = ["Antrean online puskesmas", "SIP satu hari", "Posyandu keliling", "Bank sampah RW", "Lapor jalan"];
+    let authors = ["Budi Santoso", "Rina Wati", "Agus", "Dewi", "Hendra", "Sari", "Joko"];
+    for i in 0..ideas {
+        let table = i % session.groups.len();
+        let title = match HOSTILE_TITLES.get(i) {
+            Some(hostile) => hostile.to_string(),
+            None => format!("{} {}", words[i % words.len()], i + 1),
+        };
+        let author = (i % 9 != 8).then(|| {
+            session.groups[table].members.first().map_or(authors[i % authors.len()], |m| m.name.as_str()).to_string()
+        });
+        session.ideas.push(Idea {
+            id: i as u64 + 1,
+            group: session.groups[table].id.clone(),
+            agency: None,
+            author,
+            title,
+            detail: (i % 4 == 1).then(|| format!("Masalah: antre lama.\nSolusi <b>{i}</b>: daring & cepat.")),
+            stage: [Stage::Diagnose, Stage::DrumUp, Stage::Diagnose, Stage::Design][i % 4],
+            block: blocks[i % blocks.len()].to_string(),
+            form: [Some(Form::PublicService), Some(Form::Governance), None][i % 3],
+            digital: i % 2 == 0,
+            flagship: i == 1 || i == 4,
+            created_at: now,
+            updated_at: now,
+            deleted: i == 7,
+            source: None,
+        });
+    }
+    session
 }
