@@ -22,7 +22,7 @@ fn new_writes_a_valid_session_and_prints_its_path() {
     assert_eq!(session.groups.len(), 6);
     assert_eq!(session.created_at.to_rfc3339(), NOW);
     let text = fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("{\n  \"schema_version\": 3,"), "schema_version must come first");
+    assert!(text.starts_with("{\n  \"schema_version\": 4,"), "schema_version must come first");
     assert_valid_against_schema(&schema_validator(), &path);
 }
 
