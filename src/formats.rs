@@ -17,6 +17,9 @@ pub enum ExportFormat {
     Json,
     /// An Excel workbook: ideas, per table, per agency, One Agency One Innovation, awards
     Xlsx,
+    /// The certificates of appreciation, one PDF page per awardee (`innolab certificates`, not `export`).
+    #[value(skip)]
+    Certificates,
 }
 
 impl ExportFormat {
@@ -27,6 +30,7 @@ impl ExportFormat {
             ExportFormat::Md => "md",
             ExportFormat::Json => "tally.json",
             ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Certificates => "pdf",
         }
     }
 
@@ -38,6 +42,7 @@ impl ExportFormat {
             ExportFormat::Md => t!("export.kind.md", locale = l),
             ExportFormat::Json => t!("export.kind.json", locale = l),
             ExportFormat::Xlsx => t!("export.kind.xlsx", locale = l),
+            ExportFormat::Certificates => t!("export.kind.certificates", locale = l),
         }
         .into_owned()
     }

@@ -41,6 +41,11 @@ pub fn identify(path: &Path) -> io::Result<Identified> {
 
 /// What these bytes are (see [`identify`]).
 pub fn identify_bytes(bytes: &[u8]) -> Identified {
+    if bytes.starts_with(b"%PDF-") {
+        // The document information names its creator in plain text (see `certificates::PDF_CREATOR`).
+        let ours = memchr::memmem::find(bytes, super::certificates::PDF_CREATOR.as_bytes()).is_some();
+        return if ours { Identified::Export(ExportFormat::Certificates) } else { Identified::Unknown };
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         return if is_innolab_workbook(bytes) { Identified::Export(ExportFormat::Xlsx) } else { Identified::Unknown };
     }
