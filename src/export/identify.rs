@@ -149,4 +149,12 @@ mod tests {
         assert_eq!(identify_bytes(b"PK\x03\x04not a zip"), Identified::Unknown);
         assert_eq!(identify_bytes(b"\xff\xfe\x00"), Identified::Unknown);
     }
+
+    #[test]
+    fn certificates_are_known_by_their_creator() {
+        let ours = b"%PDF-1.7\n1 0 obj\n<</Creator(innolab certificates)>>\nendobj\n";
+        assert_eq!(identify_bytes(ours), Identified::Export(ExportFormat::Certificates));
+        assert_eq!(identify_bytes(b"%PDF-1.4\n<</Creator(LibreOffice)>>\n"), Identified::Unknown);
+        assert_eq!(identify_bytes(b"notes: innolab certificates\n"), Identified::Unknown);
+    }
 }
