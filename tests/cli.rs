@@ -234,11 +234,11 @@ fn validate_reports_ok_or_each_problem() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("duplicate-group-ids.json: line 307, column 13: groups[1].id: duplicate id \"meja-1\""),
+        err.contains("duplicate-group-ids.json: line 311, column 13: groups[1].id: duplicate id \"meja-1\""),
         "{err}"
     );
     assert!(
-        err.contains("duplicate-group-ids.json: line 350, column 16: ideas[1].group: refers to table group \"meja-2\""),
+        err.contains("duplicate-group-ids.json: line 354, column 16: ideas[1].group: refers to table group \"meja-2\""),
         "{err}"
     );
 }
