@@ -1,5 +1,6 @@
-//! The read-only commands an organiser scripts (`list`, `plan`, `validate`, `schema`, `tally`, `check`):
-//! each takes plain arguments, prints to the given writers in the given language, and returns a typed error.
+//! The commands an organiser scripts, as they print: the read-only ones (`list`, `plan`, `validate`, `schema`,
+//! `tally`, `check`) and the answers of the others (`certificates`, `set`, `idea add`, `import`): each takes
+//! plain arguments, prints to the given writers in the given language, and returns a typed error.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -11,9 +12,10 @@ use crate::catalog;
 use crate::clock;
 use crate::export::ExportFormat;
 use crate::i18n::{Lang, count_of, plural_key};
+use crate::model::Signatory;
 use crate::model::text::{ellipsize, inert, shown};
 use crate::model::{Plan, Session, UtcOffset};
-use crate::ops::{IdeaAdded, IdeasImported, OpsError, ReportWritten, RosterImported};
+use crate::ops::{IdeaAdded, IdeasImported, OpsError, ReportWritten, RosterImported, SignatoryChange};
 use crate::store::{self};
 
 /// Prints the session files of `sessions`, newest change first, as an aligned table.
@@ -175,6 +177,56 @@ pub fn check(paths: &[PathBuf], out: &mut dyn Write, lang: Lang) -> Result<(), O
         }
     }
     if open == 0 && failed == 0 { Ok(()) } else { Err(OpsError::NotReady { open, failed }) }
+}
+
+/// `innolab certificates`: the readiness check of the awards (as `check` words it) on stderr, then, unless
+/// `strict` finds anything open, the PDF: its path on stdout, how many certificates on stderr. `change` sets
+/// the signatory for this run only.
+pub fn certificates(
+    path: &Path,
+    change: &SignatoryChange,
+    folder: Option<&Path>,
+    strict: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    lang: Lang,
+) -> Result<(), OpsError> {
+    let l = lang.code();
+    let certificates = crate::ops::certificates_for(path, change)?;
+    let open = certificates.open.len();
+    writeln!(err, "{}: {}", shown(&path), crate::tally::readiness::headline(open, lang))?;
+    for finding in &certificates.open {
+        writeln!(err, "- {}", inert(&finding.sentence(lang)))?;
+    }
+    if strict && open > 0 {
+        return Err(OpsError::StrictCertificates { open });
+    }
+    if certificates.awardees.is_empty() {
+        return Err(OpsError::NoAwardees { path: path.to_path_buf() });
+    }
+    let signatory = &certificates.session.plan.signatory;
+    if signatory.name.is_none() {
+        writeln!(err, "innolab: {}", t!("certificates.cli.no_signatory", locale = l))?;
+    } else if signatory.position.is_none() {
+        writeln!(err, "innolab: {}", t!("certificates.cli.no_position", locale = l))?;
+    }
+    let written = crate::ops::write_certificates(path, &certificates, folder, lang)?;
+    let count = certificates.awardees.len();
+    let done =
+        t!(&plural_key("certificates.cli.written", count as u64), count = count, path = shown(&written), locale = l);
+    writeln!(err, "innolab: {done}")?;
+    writeln!(out, "{}", shown(&written))?;
+    Ok(())
+}
+
+/// `innolab set`'s answer: who signs the certificates now.
+pub fn signatory_set(path: &Path, signatory: &Signatory, out: &mut dyn Write, lang: Lang) -> Result<(), OpsError> {
+    let l = lang.code();
+    let unset = || t!("set.cli.unset", locale = l).into_owned();
+    let name = signatory.name.as_deref().map_or_else(unset, |n| inert(n).into_owned());
+    let position = signatory.position.as_deref().map_or_else(unset, |p| inert(p).into_owned());
+    writeln!(out, "{}", t!("set.cli.signatory", path = shown(&path), name = name, position = position, locale = l))?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -20,6 +20,9 @@ pub enum ExportFormat {
     /// The HTML report of one or more sessions (`innolab report`, not a format of `export`)
     #[value(skip)]
     Html,
+    /// The certificates of appreciation, one PDF page per awardee (`innolab certificates`, not `export`).
+    #[value(skip)]
+    Certificates,
 }
 
 impl ExportFormat {
@@ -31,6 +34,7 @@ impl ExportFormat {
             ExportFormat::Json => "tally.json",
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Html => "html",
+            ExportFormat::Certificates => "pdf",
         }
     }
 
@@ -43,6 +47,7 @@ impl ExportFormat {
             ExportFormat::Json => t!("export.kind.json", locale = l),
             ExportFormat::Xlsx => t!("export.kind.xlsx", locale = l),
             ExportFormat::Html => t!("export.kind.html", locale = l),
+            ExportFormat::Certificates => t!("export.kind.certificates", locale = l),
         }
         .into_owned()
     }

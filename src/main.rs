@@ -69,11 +69,49 @@ enum Command {
         output: Option<PathBuf>,
     },
     Import(IdeaImportArgs),
+    Certificates(CertificatesArgs),
+    Set(SetArgs),
     Roster {
         #[command(subcommand)]
         command: RosterCommand,
     },
     Schema,
+}
+
+/// Who signs the certificates, as given on the command line.
+#[derive(Args, Default)]
+struct SignatoryArgs {
+    #[arg(long, value_name = "NAME")]
+    signatory: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    position: Option<String>,
+}
+
+impl SignatoryArgs {
+    fn change(self) -> ops::SignatoryChange {
+        ops::SignatoryChange { name: self.signatory, position: self.position }
+    }
+}
+
+#[derive(Args)]
+struct CertificatesArgs {
+    #[arg(value_name = "SESSION")]
+    session: PathBuf,
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    signatory: SignatoryArgs,
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["signatory", "position"])))]
+struct SetArgs {
+    #[arg(value_name = "SESSION")]
+    session: PathBuf,
+    #[command(flatten)]
+    signatory: SignatoryArgs,
 }
 
 #[derive(Subcommand)]
@@ -131,6 +169,8 @@ struct NewArgs {
     start_date: Option<NaiveDate>,
     #[arg(short, long, value_name = "PATH")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    signatory: SignatoryArgs,
 }
 
 #[derive(Subcommand)]
@@ -246,7 +286,13 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
         // `run` sends the TUI elsewhere; nothing to do here.
         Command::Run(_) => {}
         Command::New(a) => {
-            let options = NewOptions { plan: a.plan, title: a.title, start_date: a.start_date, output: a.output };
+            let options = NewOptions {
+                plan: a.plan,
+                title: a.title,
+                start_date: a.start_date,
+                output: a.output,
+                signatory: a.signatory.change(),
+            };
             let path = ops::new_session(sessions, &options)?;
             writeln!(out, "{}", innolab::model::text::shown(&path))?;
         }
@@ -302,6 +348,17 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
             let options = ops::ImportOptions { dry_run, block, stage, allow_duplicates };
             let done = ops::import_ideas(&path, &file, &options, lang)?;
             cli::ideas_imported(&path, &file, &done, out, &mut std::io::stderr().lock(), lang)?;
+        }
+        Command::Certificates(a) => {
+            let path = ops::resolve_session_path(sessions, &a.session);
+            let change = a.signatory.change();
+            let mut err = std::io::stderr().lock();
+            cli::certificates(&path, &change, a.output.as_deref(), a.strict, out, &mut err, lang)?;
+        }
+        Command::Set(a) => {
+            let path = ops::resolve_session_path(sessions, &a.session);
+            let signatory = ops::set_signatory(&path, &a.signatory.change())?;
+            cli::signatory_set(&path, &signatory, out, lang)?;
         }
         Command::Roster { command: RosterCommand::Import(CsvImportArgs { session, file, dry_run }) } => {
             let path = ops::resolve_session_path(sessions, &session);

@@ -11,11 +11,13 @@ use rust_i18n::t;
 
 use crate::catalog;
 use crate::clock;
+use crate::export::certificates::Awardee;
 use crate::export::{ExportFormat, Identified};
 use crate::i18n::{Lang, count_of, plural_key};
 use crate::model::text::{inert, shown, slug};
-use crate::model::{DuplicateKey, FlagshipConflict, NewIdea, Plan, Session, Stage, UtcOffset};
+use crate::model::{DuplicateKey, FlagshipConflict, NewIdea, Plan, Session, Signatory, Stage, UtcOffset};
 use crate::store::{self, LoadError, OpenError, OpenSession, SaveError};
+use crate::tally::readiness::Finding;
 
 #[derive(Debug)]
 pub enum OpsError {
@@ -84,6 +86,14 @@ pub enum OpsError {
     NoSessions {
         paths: String,
     },
+    /// `certificates --strict` while the awards' readiness check has `open` items (each already printed).
+    StrictCertificates {
+        open: usize,
+    },
+    /// Nobody is credited with an idea: there is no certificate to write.
+    NoAwardees {
+        path: PathBuf,
+    },
 }
 
 impl OpsError {
@@ -133,6 +143,12 @@ impl OpsError {
             OpsError::NotReady { open, failed } => not_ready_line(*open, *failed, lang),
             OpsError::NotLoaded(errors) => errors.iter().map(|e| e.message(lang)).collect::<Vec<_>>().join("; "),
             OpsError::NoSessions { paths } => t!("report_html.cli.no_sessions", paths = paths, locale = l).into_owned(),
+            OpsError::StrictCertificates { open } => {
+                t!(&plural_key("certificates.cli.strict", *open as u64), count = open, locale = l).into_owned()
+            }
+            OpsError::NoAwardees { path } => {
+                t!("certificates.cli.no_awardees", path = shown(path), locale = l).into_owned()
+            }
         }
     }
 }
@@ -211,11 +227,14 @@ pub fn resolve_session_path(sessions: &Path, given: &Path) -> PathBuf {
     if with_ext.exists() { with_ext } else { given.to_path_buf() }
 }
 
+#[derive(Default)]
 pub struct NewOptions {
     pub plan: Option<PathBuf>,
     pub title: Option<String>,
     pub start_date: Option<NaiveDate>,
     pub output: Option<PathBuf>,
+    /// Who signs the certificates: replaces the plan file's (see [`SignatoryChange`]).
+    pub signatory: SignatoryChange,
 }
 
 /// Builds the plan for a new session: the built-in lab with day 1 today (or `start_date`), or a plan file
@@ -241,7 +260,45 @@ pub fn plan_for_new(options: &NewOptions) -> Result<Plan, OpsError> {
         }
         plan.title = title;
     }
+    options.signatory.apply(&mut plan.signatory);
     Ok(plan)
+}
+
+/// A change to who signs the certificates, as typed on the command line: each field given replaces the plan's
+/// (cleaned like any typed text; empty clears it), each left out keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignatoryChange {
+    pub name: Option<String>,
+    pub position: Option<String>,
+}
+
+impl SignatoryChange {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.position.is_none()
+    }
+
+    pub fn apply(&self, signatory: &mut Signatory) {
+        let clean = |text: &String| Some(crate::model::text::clean_line(text)).filter(|t| !t.is_empty());
+        if let Some(name) = &self.name {
+            signatory.name = clean(name);
+        }
+        if let Some(position) = &self.position {
+            signatory.position = clean(position);
+        }
+    }
+}
+
+/// `innolab set`: stores who signs the certificates in the session, under the lock, saved atomically; returns
+/// the signatory as now stored.
+pub fn set_signatory(path: &Path, change: &SignatoryChange) -> Result<Signatory, OpsError> {
+    let mut open = OpenSession::open(path)?;
+    let before = open.session.plan.signatory.clone();
+    change.apply(&mut open.session.plan.signatory);
+    if open.session.plan.signatory != before {
+        open.session.updated_at = clock::now_in(open.session.plan.utc_offset.fixed());
+        open.save()?;
+    }
+    Ok(open.session.plan.signatory.clone())
 }
 
 /// Creates a new session file and returns its path. Never overwrites: an explicit `-o` that exists is an
@@ -506,9 +563,21 @@ pub fn write_report(
     excel: bool,
     lang: Lang,
 ) -> Result<(), OpsError> {
+    publish_export(session_path, target, format, || {
+        crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
+    })
+}
+
+/// Writes the bytes `render` makes to `target`, once [`export_target`] allows it: atomically, owner-only, in
+/// a private folder made when missing.
+fn publish_export(
+    session_path: &Path,
+    target: &Path,
+    format: ExportFormat,
+    render: impl FnOnce() -> Result<Vec<u8>, crate::export::ExportError>,
+) -> Result<(), OpsError> {
     let publish = export_target(session_path, target, format)?;
-    let bytes = crate::export::write_export(session, &catalog::file_name(session_path), format, lang, excel)
-        .map_err(|e| OpsError::Export { path: target.to_path_buf(), message: e.to_string() })?;
+    let bytes = render().map_err(|e| OpsError::Export { path: target.to_path_buf(), message: e.to_string() })?;
     ensure_private_parent(target)?;
     store::remove_dead_temps(target);
     store::write_atomic(&store::RealDisk, target, &bytes, publish)?;
@@ -576,6 +645,65 @@ pub fn report(paths: &[PathBuf], output: Option<&Path>, lang: Lang) -> Result<Re
     store::remove_dead_temps(&target);
     store::write_atomic(&store::RealDisk, &target, &bytes, publish)?;
     Ok(ReportWritten { path: target, sessions: loaded.len(), duplicates: gathered.skipped, exports })
+}
+
+/// A session read for its certificates: who gets one, and what the awards' readiness check finds open.
+pub struct Certificates {
+    pub session: Session,
+    /// Everyone credited with an idea, in the awards list's order, with their ideas.
+    pub awardees: Vec<Awardee>,
+    /// The readiness items about the awardees (ideas without an author, authors not on the roster or
+    /// absent), in the check's order.
+    pub open: Vec<Finding>,
+}
+
+/// Reads `path` for `innolab certificates`: the signatory `change` applies to this run only (the file is not
+/// written); the awards list and the readiness check come from one tally of the session.
+pub fn certificates_for(path: &Path, change: &SignatoryChange) -> Result<Certificates, OpsError> {
+    let mut session = store::load(path)?;
+    change.apply(&mut session.plan.signatory);
+    let tally = crate::tally::Tally::of(&[crate::tally::SessionRef::new(catalog::file_name(path), &session)]);
+    let awardees = crate::export::certificates::awardees(&tally, &session);
+    let open = tally.readiness.into_iter().map(|item| item.finding).filter(Finding::concerns_awardees).collect();
+    Ok(Certificates { session, awardees, open })
+}
+
+/// Where the certificates of the session at `path` go: `certificates-<session>.pdf` in `folder`, else in the
+/// exports folder beside the session.
+pub fn certificates_file(path: &Path, folder: Option<&Path>) -> PathBuf {
+    let target = crate::export::default_file_name(path, ExportFormat::Certificates);
+    match (folder, target.file_name()) {
+        (Some(folder), Some(name)) => folder.join(name),
+        _ => target,
+    }
+}
+
+/// Writes the certificates (one PDF, a page per awardee) in `lang` to [`certificates_file`], as every export
+/// is written; nobody credited is [`OpsError::NoAwardees`] and writes nothing.
+pub fn write_certificates(
+    path: &Path,
+    certificates: &Certificates,
+    folder: Option<&Path>,
+    lang: Lang,
+) -> Result<PathBuf, OpsError> {
+    publish_certificates(path, &certificates.session, &certificates.awardees, folder, lang)
+}
+
+fn publish_certificates(
+    path: &Path,
+    session: &Session,
+    awardees: &[Awardee],
+    folder: Option<&Path>,
+    lang: Lang,
+) -> Result<PathBuf, OpsError> {
+    if awardees.is_empty() {
+        return Err(OpsError::NoAwardees { path: path.to_path_buf() });
+    }
+    let target = certificates_file(path, folder);
+    publish_export(path, &target, ExportFormat::Certificates, || {
+        crate::export::certificates::pdf(&session.plan, session.created_at.date_naive(), awardees, lang)
+    })?;
+    Ok(target)
 }
 
 /// Why an export was not written over what is at its target.
@@ -805,11 +933,19 @@ pub fn read_only_exports_dir() -> Option<PathBuf> {
     crate::store::rescue::state_dir().map(|d| d.join("exports"))
 }
 
+/// What the export key wrote: the files, and whether the certificates were left out because nobody is
+/// credited with an idea yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportedAll {
+    pub files: Vec<PathBuf>,
+    pub no_certificates: bool,
+}
+
 /// The report files the export key writes, in `lang`: the workbook, the laporan, the ideas as CSV (laid out
-/// for an Indonesian-locale spreadsheet app) and the tally as JSON, to the exports folder beside the
-/// session or to `folder`.
-pub fn export_all(path: &Path, session: &Session, lang: Lang, folder: Option<&Path>) -> Result<Vec<PathBuf>, OpsError> {
-    let mut written = Vec::new();
+/// for an Indonesian-locale spreadsheet app), the tally as JSON and the certificates (when anyone is credited
+/// with an idea), to the exports folder beside the session or to `folder`.
+pub fn export_all(path: &Path, session: &Session, lang: Lang, folder: Option<&Path>) -> Result<ExportedAll, OpsError> {
+    let mut files = Vec::new();
     for format in [ExportFormat::Xlsx, ExportFormat::Md, ExportFormat::Csv, ExportFormat::Json] {
         let target = crate::export::default_file_name(path, format);
         let target = match (folder, target.file_name()) {
@@ -817,7 +953,13 @@ pub fn export_all(path: &Path, session: &Session, lang: Lang, folder: Option<&Pa
             _ => target,
         };
         write_report(session, path, format, &target, true, lang)?;
-        written.push(target);
+        files.push(target);
     }
-    Ok(written)
+    let tally = crate::tally::Tally::of(&[crate::tally::SessionRef::new(catalog::file_name(path), session)]);
+    let awardees = crate::export::certificates::awardees(&tally, session);
+    if awardees.is_empty() {
+        return Ok(ExportedAll { files, no_certificates: true });
+    }
+    files.push(publish_certificates(path, session, &awardees, folder, lang)?);
+    Ok(ExportedAll { files, no_certificates: false })
 }

@@ -172,7 +172,10 @@ fn actions(state: &State, event: &Event) -> Vec<Action> {
             vec![Action::SaveFinished { generation: state.save.generation, result }]
         }
         Event::Exported(true) => {
-            vec![Action::Exported(Ok(vec![PathBuf::from("sessions/lab.xlsx"), PathBuf::from("sessions/lab.md")]))]
+            vec![Action::Exported(Ok(innolab::ops::ExportedAll {
+                files: vec![PathBuf::from("sessions/lab.xlsx"), PathBuf::from("sessions/lab.md")],
+                no_certificates: false,
+            }))]
         }
         Event::Exported(false) => {
             vec![Action::Exported(Err(innolab::app::Failure::from(innolab::store::SaveError::Io {
@@ -227,7 +230,13 @@ fn run(start_size: (u16, u16), events: &[Event]) -> Result<(), TestCaseError> {
             let effects = update(&mut state, action);
             // The runtime's side of an export: the report files are written and the result comes back.
             if effects.iter().any(|e| matches!(e, Effect::Export { .. })) {
-                update(&mut state, Action::Exported(Ok(vec![PathBuf::from("lab.csv")])));
+                update(
+                    &mut state,
+                    Action::Exported(Ok(innolab::ops::ExportedAll {
+                        files: vec![PathBuf::from("lab.csv")],
+                        no_certificates: false,
+                    })),
+                );
             }
             // Quit and Bell end or ring in the runtime; the state machine must simply carry on.
         }

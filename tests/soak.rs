@@ -65,7 +65,13 @@ impl Lab {
         let effects = update(&mut self.state, action);
         self.bells += effects.iter().filter(|e| **e == Effect::Bell).count();
         if effects.iter().any(|e| matches!(e, Effect::Export { .. })) {
-            update(&mut self.state, Action::Exported(Ok(vec![PathBuf::from("lab.xlsx")])));
+            update(
+                &mut self.state,
+                Action::Exported(Ok(innolab::ops::ExportedAll {
+                    files: vec![PathBuf::from("lab.xlsx")],
+                    no_certificates: false,
+                })),
+            );
         }
         self.actions += 1;
         if self.actions.is_multiple_of(SAVE_EVERY) {

@@ -81,6 +81,27 @@ fn a_ten_megabyte_string_is_refused_and_left_unchanged() {
     assert_eq!(fs::read(&path).unwrap(), before);
 }
 
+/// The signatory (version 4) is checked like the plan's other text: a name over the limit is refused, and one
+/// holding escape sequences loads inert.
+#[test]
+fn the_signatory_is_checked_and_made_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let valid: serde_json::Value =
+        serde_json::from_slice(&fs::read(common::fixtures().join("valid.json")).unwrap()).unwrap();
+    let mut long = valid.clone();
+    long["plan"]["signatory"]["position"] = serde_json::Value::String("x".repeat(1024 * 1024 + 1));
+    let path = dir.path().join("long.json");
+    fs::write(&path, serde_json::to_vec(&long).unwrap()).unwrap();
+    let line = store::load(&path).unwrap_err().to_string();
+    assert!(line.contains("plan.signatory.position: text is 1048577 bytes, longer than the 1 MiB limit"), "{line}");
+    let mut hostile = valid;
+    hostile["plan"]["signatory"]["name"] = serde_json::Value::String("Budi\u{1b}]52;c;aGk=\u{7}\u{202e} S.".into());
+    let path = dir.path().join("hostile.json");
+    fs::write(&path, serde_json::to_vec(&hostile).unwrap()).unwrap();
+    let session = store::load(&path).unwrap();
+    assert_eq!(session.plan.signatory.name.as_deref(), Some("Budi S."));
+}
+
 #[test]
 fn the_valid_fixture_loads() {
     let s = store::load(&common::fixtures().join("valid.json")).unwrap();
@@ -88,28 +109,36 @@ fn the_valid_fixture_loads() {
     assert_eq!(s.progress.wall.lang, Some(innolab::i18n::Lang::Id));
 }
 
-/// A version 1 file (one timer as `progress.timer`, no `wall`) and a version 2 file (no `room`) still open, as
-/// the same session, and are written back as version 3; an older build refuses the new file as "written by a
-/// newer innolab".
+/// A version 1 file (one timer as `progress.timer`, no `wall`), a version 2 file (no `room`) and a version 3
+/// file (no `plan.signatory`) still open, as the same session, and are written back as version 4; an older
+/// build refuses the new file as "written by a newer innolab".
 #[test]
-fn older_files_load_and_are_saved_as_version_3() {
+fn older_files_load_and_are_saved_as_version_4() {
     let v1 = store::load(&common::fixtures().join("valid-v1.json")).unwrap();
     let v2 = store::load(&common::fixtures().join("valid-v2.json")).unwrap();
-    let v3 = store::load(&common::fixtures().join("valid.json")).unwrap();
-    assert_eq!((v1.schema_version, v2.schema_version), (3, 3));
+    let v3 = store::load(&common::fixtures().join("valid-v3.json")).unwrap();
+    let v4 = store::load(&common::fixtures().join("valid.json")).unwrap();
+    assert_eq!((v1.schema_version, v2.schema_version, v3.schema_version), (4, 4, 4));
     assert_eq!(v1.progress.timers, v2.progress.timers, "the one timer is the list of one");
     assert_eq!((&v1.ideas, &v1.groups, &v1.plan), (&v2.ideas, &v2.groups, &v2.plan));
     assert_eq!(v1.progress.wall, innolab::model::Wall::default());
     assert!(v2.room.is_empty() && v3.room.submissions.len() == 3);
     assert_eq!((&v2.ideas, &v2.progress), (&v3.ideas, &v3.progress));
+    assert!(v3.plan.signatory.is_empty(), "a version 3 file has no signatory");
+    assert_eq!(v4.plan.signatory.name.as_deref(), Some("Drs. H. Helldy Agustian"));
+    assert_eq!(v4.plan.signatory.position.as_deref(), Some("Wali Kota Cilegon"));
+    let mut unsigned = v4.plan.clone();
+    unsigned.signatory = Default::default();
+    assert_eq!(unsigned, v3.plan, "the signatory is all that version 4 adds");
     let dir = tempfile::tempdir().unwrap();
-    for (name, old) in [("v1.json", &v1), ("v2.json", &v2), ("v3.json", &v3)] {
+    for (name, old) in [("v1.json", &v1), ("v2.json", &v2), ("v3.json", &v3), ("v4.json", &v4)] {
         let path = dir.path().join(name);
         store::save(&path, old).unwrap();
         let text = fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("{\n  \"schema_version\": 3,"), "{}", &text[..40]);
+        assert!(text.starts_with("{\n  \"schema_version\": 4,"), "{}", &text[..40]);
         assert!(text.contains("\"timers\": [") && !text.contains("\"timer\":"));
-        assert_eq!(text.contains("\"room\""), name == "v3.json", "no empty room is written");
+        assert_eq!(text.contains("\"room\""), name == "v3.json" || name == "v4.json", "no empty room is written");
+        assert_eq!(text.contains("\"signatory\""), name == "v4.json", "no empty signatory is written");
         assert_eq!(&store::load(&path).unwrap(), old);
     }
 }

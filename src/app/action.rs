@@ -141,8 +141,8 @@ pub enum Action {
     QuitAnyway,
     /// Another program had deleted the session file; the writer wrote it again.
     FileRecreated(PathBuf),
-    /// The report files were written (their paths), or why not.
-    Exported(Result<Vec<PathBuf>, super::Failure>),
+    /// The report files were written (their paths, and whether the certificates were left out), or why not.
+    Exported(Result<crate::ops::ExportedAll, super::Failure>),
     Terminate,
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
     Suspend,

@@ -304,24 +304,6 @@ pub struct TallyView {
     pub awardee_ideas: Vec<Vec<u64>>,
 }
 
-/// Each awardee's live ideas (see [`TallyView::awardee_ideas`]), found in one pass over the ideas.
-fn awardee_ideas(tally: &Tally, session: &Session) -> Vec<Vec<u64>> {
-    use crate::model::names::Caseless;
-    let mut by_name: FastMap<Caseless<'_>, usize> = FastMap::default();
-    for (i, author) in tally.authors.iter().enumerate() {
-        by_name.entry(Caseless(author.name.as_str())).or_insert(i);
-    }
-    let mut ideas = vec![Vec::new(); tally.authors.len()];
-    for idea in session.ideas.iter().filter(|i| i.is_live()) {
-        for name in crate::model::agency::author_names(idea.author.as_deref().unwrap_or("")) {
-            if let Some(&i) = by_name.get(&Caseless(name)) {
-                ideas[i].push(idea.id);
-            }
-        }
-    }
-    ideas
-}
-
 /// The readiness check worded for the wall in one language: made when the tally or the language changes, so
 /// drawing a frame never words thousands of open items.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -731,7 +713,7 @@ impl State {
                 let name = lab.file_name();
                 let tally = Tally::of(&[SessionRef::new(name, &lab.session)]);
                 let readiness = ReadinessText::of(&tally, lang);
-                let awardee_ideas = awardee_ideas(&tally, &lab.session);
+                let awardee_ideas = crate::tally::awardee_ideas(&tally, &lab.session);
                 lab.tally = Some(TallyView { generation, tally, readiness, awardee_ideas });
             }
         }

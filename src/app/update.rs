@@ -161,17 +161,20 @@ impl State {
     }
 
     /// Says where the report files went, or why they could not be written.
-    fn exported(&mut self, result: Result<Vec<std::path::PathBuf>, super::Failure>) -> Vec<Effect> {
+    fn exported(&mut self, result: Result<crate::ops::ExportedAll, super::Failure>) -> Vec<Effect> {
         let lang = self.lang.code();
         match result {
-            Ok(paths) => {
+            Ok(crate::ops::ExportedAll { files: paths, no_certificates }) => {
                 let dir = paths.first().and_then(|p| p.parent()).map(shown).unwrap_or_default();
                 let names: Vec<String> = paths
                     .iter()
                     .map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
                     .collect();
                 let dir = if dir.is_empty() { ".".to_string() } else { dir };
-                let text = t!("notice.exported", dir = dir, files = names.join(", "), locale = lang).into_owned();
+                let mut text = t!("notice.exported", dir = dir, files = names.join(", "), locale = lang).into_owned();
+                if no_certificates {
+                    text = format!("{text}; {}", t!("notice.no_certificates", locale = lang));
+                }
                 self.notify(text, false)
             }
             Err(failure) => {

@@ -41,6 +41,11 @@ pub fn identify(path: &Path) -> io::Result<Identified> {
 
 /// What these bytes are (see [`identify`]).
 pub fn identify_bytes(bytes: &[u8]) -> Identified {
+    if bytes.starts_with(b"%PDF-") {
+        // The document information names its creator in plain text (see `certificates::PDF_CREATOR`).
+        let ours = memchr::memmem::find(bytes, super::certificates::PDF_CREATOR.as_bytes()).is_some();
+        return if ours { Identified::Export(ExportFormat::Certificates) } else { Identified::Unknown };
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         return if is_innolab_workbook(bytes) { Identified::Export(ExportFormat::Xlsx) } else { Identified::Unknown };
     }
@@ -149,5 +154,13 @@ mod tests {
         assert_eq!(identify_bytes(b"table,title\n1,x\n"), Identified::Unknown);
         assert_eq!(identify_bytes(b"PK\x03\x04not a zip"), Identified::Unknown);
         assert_eq!(identify_bytes(b"\xff\xfe\x00"), Identified::Unknown);
+    }
+
+    #[test]
+    fn certificates_are_known_by_their_creator() {
+        let ours = b"%PDF-1.7\n1 0 obj\n<</Creator(innolab certificates)>>\nendobj\n";
+        assert_eq!(identify_bytes(ours), Identified::Export(ExportFormat::Certificates));
+        assert_eq!(identify_bytes(b"%PDF-1.4\n<</Creator(LibreOffice)>>\n"), Identified::Unknown);
+        assert_eq!(identify_bytes(b"notes: innolab certificates\n"), Identified::Unknown);
     }
 }

@@ -1,7 +1,8 @@
 //! Exports of sessions as files the organisers open in the tools they already use: the ideas as CSV, the
-//! markdown report, an Excel workbook, the tally JSON, and the HTML report of one or more sessions (`html/`).
-//! Writers return bytes; the caller writes them to disk.
+//! markdown report, an Excel workbook, the tally JSON, the certificates (PDF) and the HTML report of one or
+//! more sessions (`html/`). Writers return bytes; the caller writes them to disk.
 
+pub mod certificates;
 pub mod csv;
 pub mod html;
 pub mod identify;
@@ -30,6 +31,8 @@ pub enum ExportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("{}", t!("export.json", error = .0))]
     Json(#[from] serde_json::Error),
+    #[error("{}", t!("export.pdf", error = .0))]
+    Pdf(String),
 }
 
 /// The bytes of `session` (reported as file `name`) in `format`. `excel` only matters for CSV: it starts the
@@ -47,6 +50,7 @@ pub fn write_export(
         ExportFormat::Json => Ok(json::tally_json(session, name)?),
         ExportFormat::Xlsx => Ok(xlsx::workbook(session, name, lang)?),
         ExportFormat::Html => Ok(html::report(&[html::ReportSession { name, session }], lang).into_bytes()),
+        ExportFormat::Certificates => certificates::session_pdf(session, lang),
     }
 }
 
@@ -59,10 +63,15 @@ pub use tally::{CSV_COLUMNS, to_csv, to_markdown, to_text};
 pub const EXPORTS_DIR: &str = "exports";
 
 /// Where an export goes without `-o`: the exports folder beside the session file, with the format's ending
-/// ("sessions/lab.json" → "sessions/exports/lab.csv", "sessions/exports/lab.tally.json").
+/// ("sessions/lab.json" → "sessions/exports/lab.csv", "sessions/exports/lab.tally.json"); the certificates
+/// say what they are first ("sessions/exports/certificates-lab.pdf").
 pub fn default_file_name(session_path: &Path, format: ExportFormat) -> PathBuf {
     let stem = session_path.file_stem().map(|s| s.to_string_lossy().into_owned()).filter(|s| !s.is_empty());
-    let name = format!("{}.{}", stem.as_deref().unwrap_or("session"), format.extension());
+    let stem = stem.as_deref().unwrap_or("session");
+    let name = match format {
+        ExportFormat::Certificates => format!("certificates-{stem}.{}", format.extension()),
+        _ => format!("{stem}.{}", format.extension()),
+    };
     match session_path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join(EXPORTS_DIR).join(name),
         _ => Path::new(EXPORTS_DIR).join(name),
@@ -176,6 +185,7 @@ mod tests {
         assert_eq!(at(ExportFormat::Md), PathBuf::from("sessions/exports/2022-11-02-lab.md"));
         assert_eq!(at(ExportFormat::Xlsx), PathBuf::from("sessions/exports/2022-11-02-lab.xlsx"));
         assert_eq!(at(ExportFormat::Json), PathBuf::from("sessions/exports/2022-11-02-lab.tally.json"));
+        assert_eq!(at(ExportFormat::Certificates), PathBuf::from("sessions/exports/certificates-2022-11-02-lab.pdf"));
         assert_eq!(default_file_name(Path::new("lab.json"), ExportFormat::Md), PathBuf::from("exports/lab.md"));
         assert_eq!(default_file_name(Path::new(""), ExportFormat::Csv), PathBuf::from("exports/session.csv"));
     }

@@ -17,7 +17,7 @@ pub use agency::FlagshipConflict;
 pub use group::{Member, Role, TableGroup};
 pub use idea::{Form, Idea, Source, Timestamp};
 pub use parse::{ParseError, ParseKind};
-pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Stage, UtcOffset};
+pub use plan::{Block, BlockKind, BlockPos, ClockTime, Day, Plan, Signatory, Stage, UtcOffset};
 pub use room::{Decision, NewSubmission, Room, Submission, SubmissionState, SubmitError};
 pub use session::{
     Changed, DuplicateKey, IdsExhausted, MAX_ID, MAX_TIMER_SECS, NewIdea, OLDEST_SCHEMA_VERSION, Progress,

@@ -24,6 +24,10 @@ pub struct Plan {
     pub venue: String,
     #[serde(default)]
     pub coach: String,
+    /// Who signs the certificates (the mayor, or the head of the organising agency); absent until set.
+    /// (Version 4 of the session file.)
+    #[serde(default, skip_serializing_if = "Signatory::is_empty")]
+    pub signatory: Signatory,
     /// Local time of the lab as an offset from UTC, "+07:00" for WIB.
     #[serde(default)]
     pub utc_offset: UtcOffset,
@@ -38,6 +42,23 @@ pub struct Plan {
 
 fn default_target() -> u32 {
     50
+}
+
+/// The person who signs the certificates (*penandatangan*): a name ("Drs. H. Helldy Agustian") and a position
+/// ("Wali Kota Cilegon"), each optional; a certificate leaves what is missing blank, to be written by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<String>,
+}
+
+impl Signatory {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_none() && self.position.is_none()
+    }
 }
 
 fn default_tables() -> u32 {
@@ -290,6 +311,8 @@ impl Plan {
         for field in [&mut self.title, &mut self.organiser, &mut self.venue, &mut self.coach] {
             make_inert(field);
         }
+        make_inert_opt(&mut self.signatory.name);
+        make_inert_opt(&mut self.signatory.position);
         for day in &mut self.days {
             for block in &mut day.blocks {
                 make_inert(&mut block.id);

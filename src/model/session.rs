@@ -13,9 +13,9 @@ use super::text;
 use crate::i18n::Lang;
 
 /// The version of the session file format this build writes. Older files are read as well and written back as
-/// this version: version 1 (one timer, as `progress.timer`, and no `progress.wall`) and version 2 (no `room`,
-/// no idea `source`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// this version: version 1 (one timer, as `progress.timer`, and no `progress.wall`), version 2 (no `room`,
+/// no idea `source`) and version 3 (no `plan.signatory`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The oldest version of the session file format this build reads.
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
@@ -24,7 +24,7 @@ pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 #[schemars(title = "innolab session")]
 pub struct Session {
-    /// Always first in the file; 2 for this format (1 is read too).
+    /// Always first in the file; 4 for this format (1 to 3 are read too).
     pub schema_version: u32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

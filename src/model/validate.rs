@@ -177,6 +177,8 @@ impl Checker {
         self.text(|| format!("{prefix}organiser"), &plan.organiser);
         self.text(|| format!("{prefix}venue"), &plan.venue);
         self.text(|| format!("{prefix}coach"), &plan.coach);
+        self.opt_text(|| format!("{prefix}signatory.name"), plan.signatory.name.as_ref());
+        self.opt_text(|| format!("{prefix}signatory.position"), plan.signatory.position.as_ref());
         if plan.target_ideas == 0 {
             self.push(format!("{prefix}target_ideas"), ProblemKind::TargetZero);
         }

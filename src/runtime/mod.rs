@@ -132,7 +132,7 @@ enum Event {
         result: Result<Timestamp, SaveFailure>,
     },
     /// A background export finished.
-    Exported(Result<Vec<PathBuf>, Failure>),
+    Exported(Result<ops::ExportedAll, Failure>),
     /// The emergency copy written while the writer does not answer: where it went (empty: nowhere).
     Rescued {
         generation: u64,
@@ -191,7 +191,7 @@ pub fn run(options: RunOptions) -> Result<(), RunError> {
 }
 
 fn new_options(plan: Option<PathBuf>) -> NewOptions {
-    NewOptions { plan, title: None, start_date: None, output: None }
+    NewOptions { plan, ..NewOptions::default() }
 }
 
 fn start_list(dir: &Path) -> StartList {
@@ -413,7 +413,7 @@ impl Runtime {
                 return self.apply(state, actions);
             }
             Effect::NewSession { plan, title, first_day } => {
-                let options = NewOptions { plan, title, start_date: first_day, output: None };
+                let options = NewOptions { plan, title, start_date: first_day, ..NewOptions::default() };
                 let opened = ops::new_session(&self.sessions_dir, &options).and_then(|path| self.open(&path));
                 let actions = opened.unwrap_or_else(|e| vec![Action::OpenFailed(e.into())]);
                 return self.apply(state, actions);

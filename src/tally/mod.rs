@@ -1061,6 +1061,25 @@ fn runs(sessions: &[SessionView<'_>]) -> Vec<std::ops::Range<usize>> {
     runs
 }
 
+/// For each person on the awards list of `tally` (a tally of `session` alone), the ids of their live ideas,
+/// oldest first, found in one pass over the ideas: what the ceremony reads out with their name and what their
+/// certificate lists. A person is matched by name as the awards list counts them (case ignored).
+pub fn awardee_ideas(tally: &Tally, session: &Session) -> Vec<Vec<u64>> {
+    let mut by_name: FastMap<Caseless<'_>, usize> = FastMap::default();
+    for (i, author) in tally.authors.iter().enumerate() {
+        by_name.entry(Caseless(author.name.as_str())).or_insert(i);
+    }
+    let mut ideas = vec![Vec::new(); tally.authors.len()];
+    for idea in session.ideas.iter().filter(|i| i.is_live()) {
+        for name in author_names(idea.author.as_deref().unwrap_or("")) {
+            if let Some(&i) = by_name.get(&Caseless(name)) {
+                ideas[i].push(idea.id);
+            }
+        }
+    }
+    ideas
+}
+
 impl Tally {
     /// Tallies the live ideas of `sessions`. `left_out` starts empty; the caller fills it with the files that
     /// failed to load. Large tallies are counted in consecutive runs on all cores, merged in order.

@@ -86,6 +86,12 @@ impl<S> Finding<S> {
         }
     }
 
+    /// Whether the item is about who is awarded: an idea nobody is credited with, an author the roster does not
+    /// know (no table or agency to print) or marks absent. What the certificates' readiness check lists.
+    pub fn concerns_awardees(&self) -> bool {
+        matches!(self, Finding::NoAuthor { .. } | Finding::AuthorNotOnRoster { .. } | Finding::AbsentAuthor { .. })
+    }
+
     /// The idea the item is about, if it is about one.
     pub fn idea(&self) -> Option<u64> {
         match self {

@@ -61,6 +61,8 @@ pub struct PlanView<'a> {
     venue: Cow<'a, str>,
     #[serde(default, borrow)]
     coach: Cow<'a, str>,
+    #[serde(default, borrow)]
+    signatory: SignatoryView<'a>,
     #[serde(default)]
     utc_offset: Checked<UtcOffset>,
     #[serde(default = "default_target")]
@@ -69,6 +71,16 @@ pub struct PlanView<'a> {
     tables: u32,
     #[serde(borrow)]
     pub days: Vec<DayView<'a>>,
+}
+
+/// The plan's `signatory` (version 4), read only to be checked as load checks it.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatoryView<'a> {
+    #[serde(default, borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    position: Option<Cow<'a, str>>,
 }
 
 // The owned `Plan`'s defaults (model/plan.rs).
@@ -308,6 +320,7 @@ impl<'a> SessionView<'a> {
                 organiser: text(&plan.organiser),
                 venue: text(&plan.venue),
                 coach: text(&plan.coach),
+                signatory: SignatoryView { name: opt(&plan.signatory.name), position: opt(&plan.signatory.position) },
                 utc_offset: Checked(PhantomData),
                 target_ideas: plan.target_ideas,
                 tables: plan.tables,
@@ -422,6 +435,8 @@ impl<'a> SessionView<'a> {
         for field in [&mut plan.title, &mut plan.organiser, &mut plan.venue, &mut plan.coach] {
             fix(field);
         }
+        fix_opt(&mut plan.signatory.name);
+        fix_opt(&mut plan.signatory.position);
         for block in plan.days.iter_mut().flat_map(|day| &mut day.blocks) {
             fix(&mut block.id);
             fix(&mut block.title);
@@ -460,6 +475,9 @@ impl<'a> SessionView<'a> {
         let in_years = |at: &Stamp| (MIN_YEAR..=MAX_YEAR).contains(&at.date.year());
         let plan = &self.plan;
         if !required(&plan.title) || ![&plan.organiser, &plan.venue, &plan.coach].into_iter().all(|t| fits(t)) {
+            return false;
+        }
+        if !fits_opt(&plan.signatory.name) || !fits_opt(&plan.signatory.position) {
             return false;
         }
         if plan.target_ideas == 0 || plan.tables > MAX_TABLES || plan.days.is_empty() {
