@@ -57,6 +57,18 @@ pub enum Action {
     Paste(String),
     /// `v` on the awards: the list (for checking) or one awardee at a time (for the ceremony).
     ToggleAwardsList,
+    // Voting
+    /// `v`: the open vote's screen, or the form that opens a vote.
+    OpenVote,
+    /// `+`/`-` on a vote: one hand more or less for the selected idea.
+    AddHand,
+    RemoveHand,
+    /// `r` on a vote: show or hide its results on the wall.
+    ToggleReveal,
+    /// `c` on a vote: close it (asked first).
+    CloseVote,
+    /// `F` on a closed vote: its winners become their agencies' flagships.
+    WinnersToFlagships,
     /// The board's next page of ideas, now (it also turns on its own).
     NextBoardPage,
     /// `s`: the selected idea (on the board) or the presenting table's first idea (plenary), alone, large.

@@ -18,6 +18,8 @@ pub enum FormPurpose {
     EditMember(usize, usize),
     /// A phone's submission (room mode), edited by the coach: saving approves it.
     ApproveSubmission(u64),
+    /// A new vote: question, scope, method, dots, hidden, anonymous.
+    OpenVote,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +35,13 @@ pub enum FieldKey {
     Name,
     Role,
     Present,
+    Question,
+    Scope,
+    Method,
+    Dots,
+    PerIdea,
+    Hidden,
+    Anonymous,
 }
 
 impl FieldKey {
@@ -50,6 +59,13 @@ impl FieldKey {
             FieldKey::Name => "field.name",
             FieldKey::Role => "field.role",
             FieldKey::Present => "field.present",
+            FieldKey::Question => "field.question",
+            FieldKey::Scope => "field.scope",
+            FieldKey::Method => "field.method",
+            FieldKey::Dots => "field.dots",
+            FieldKey::PerIdea => "field.per_idea",
+            FieldKey::Hidden => "field.hidden",
+            FieldKey::Anonymous => "field.anonymous",
         }
     }
 }

@@ -63,6 +63,7 @@ impl State {
                 }
             }
             FormPurpose::ApproveSubmission(id) => super::room::apply_approval(lab, &form, id, now, lang),
+            FormPurpose::OpenVote => super::vote::apply_vote_form(lab, &form, now, lang),
             FormPurpose::NewTable
             | FormPurpose::RenameTable(_)
             | FormPurpose::NewMember(_)
@@ -76,6 +77,9 @@ impl State {
                 }
                 if changed && form.purpose == FormPurpose::NewTable {
                     self.select_new_table();
+                }
+                if changed && form.purpose == FormPurpose::OpenVote {
+                    self.show_open_vote();
                 }
                 if changed { self.changed() } else { vec![] }
             }

@@ -84,7 +84,8 @@ pub static AGENDA: &[Binding] = &[
     bind(DIGITS, Action::DigitKey(0), "help.key.capture_table", None),
     bind(&[key(KeyCode::Enter)], Action::OpenBoard, "help.key.board", Some("hint.board")),
     bind(&[ch('n')], Action::NextBoardPage, "help.key.board_page", None),
-    bind(&[ch('v')], Action::ToggleAwardsList, "help.key.awards_list", None),
+    bind(&[ch('V')], Action::ToggleAwardsList, "help.key.awards_list", None),
+    bind(&[ch('v')], Action::OpenVote, "help.key.vote", None),
     bind(&[ch('s')], Action::OpenSpotlight, "help.key.spotlight_plenary", None),
     bind(&[ch('u')], Action::Undo, "help.key.undo", None),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
@@ -128,6 +129,7 @@ pub static BOARD: &[Binding] = &[
     bind(&[ch('m')], Action::MoveIdea, "help.key.move", Some("hint.move")),
     bind(&[ch('f')], Action::ToggleFlagship, "help.key.flagship", Some("hint.flagship")),
     bind(&[ch('s')], Action::OpenSpotlight, "help.key.spotlight", Some("hint.spotlight")),
+    bind(&[ch('v')], Action::OpenVote, "help.key.vote", None),
     bind(&[ch('x'), key(KeyCode::Delete)], Action::DeleteIdea, "help.key.delete", Some("hint.delete")),
     bind(&[ch('u')], Action::Undo, "help.key.undo", Some("hint.undo")),
     bind(&[ctrl('r')], Action::Redo, "help.key.redo", None),
@@ -248,6 +250,33 @@ pub static CONFLICT: &[Binding] = &[
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.later", Some("hint.later")),
 ];
 
+pub static VOTE: &[Binding] = &[
+    bind(&[key(KeyCode::Up), ch('k')], Action::CursorUp, "help.key.select_prev", None),
+    bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", Some("hint.choose")),
+    bind(&[ch('+'), ch('=')], Action::AddHand, "help.key.add_hand", Some("hint.hands")),
+    bind(&[ch('-')], Action::RemoveHand, "help.key.remove_hand", None),
+    bind(&[ch('r')], Action::ToggleReveal, "help.key.reveal", Some("hint.reveal")),
+    bind(&[ch('c')], Action::CloseVote, "help.key.close_vote", Some("hint.close_vote")),
+    bind(&[ch('F')], Action::WinnersToFlagships, "help.key.winners", Some("hint.winners")),
+    bind(&[ch('w')], Action::ToggleRoom, "help.key.room", None),
+    bind(&[ch('W')], Action::ToggleJoinCode, "help.key.join_code", None),
+    bind(&[ch('M')], Action::OpenModeration, "help.key.moderation", None),
+    bind(&[key(KeyCode::Esc), ch('v')], Action::Back, "help.key.close", Some("hint.close")),
+    bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
+    bind(&[ch('?')], Action::OpenHelp, "help.key.help", None),
+    bind(&[ch('q')], Action::Quit, "help.key.quit", None),
+];
+
+pub static CONFIRM_CLOSE_VOTE: &[Binding] = &[
+    bind(&[key(KeyCode::Enter), ch('y')], Action::Confirm, "help.key.close_vote_yes", Some("hint.close_vote_yes")),
+    bind(&[key(KeyCode::Esc), ch('n')], Action::Back, "help.key.keep_open", Some("hint.keep_open")),
+];
+
+pub static CONFIRM_WINNERS: &[Binding] = &[
+    bind(&[key(KeyCode::Enter), ch('y')], Action::Confirm, "help.key.move_stars", Some("hint.move_stars")),
+    bind(&[key(KeyCode::Esc), ch('n')], Action::Back, "help.key.keep_star", Some("hint.keep_star")),
+];
+
 pub static CONFIRM_FLAGSHIP: &[Binding] = &[
     bind(&[key(KeyCode::Enter), ch('y')], Action::Confirm, "help.key.move_star", Some("hint.move_star")),
     bind(&[key(KeyCode::Esc), ch('n')], Action::Back, "help.key.keep_star", Some("hint.keep_star")),
@@ -325,14 +354,18 @@ pub fn bindings(mode: Mode) -> &'static [Binding] {
         Mode::Awards => AWARDS,
         Mode::Moderation => MODERATION,
         Mode::Merging => MERGING,
+        Mode::Vote => VOTE,
+        Mode::ConfirmCloseVote => CONFIRM_CLOSE_VOTE,
+        Mode::ConfirmWinners => CONFIRM_WINNERS,
     }
 }
 
 /// Modes listed in the help overlay, in the order a coach meets them.
-pub const HELP_MODES: [Mode; 13] = [
+pub const HELP_MODES: [Mode; 14] = [
     Mode::Agenda,
     Mode::Capture,
     Mode::Board,
+    Mode::Vote,
     Mode::Moderation,
     Mode::Merging,
     Mode::Spotlight,

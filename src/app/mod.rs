@@ -20,6 +20,7 @@ mod spotlight;
 mod start;
 mod trash;
 mod update;
+pub mod vote;
 mod wall;
 
 use std::collections::HashMap;
@@ -95,6 +96,12 @@ pub enum Mode {
     Merging,
     /// One idea in large type, over any screen.
     Spotlight,
+    /// A vote on the wall: its results as bars, the show of hands counted by the coach.
+    Vote,
+    /// "Close the vote?"
+    ConfirmCloseVote,
+    /// "Make the vote's winners the flagships?" (some stars would move).
+    ConfirmWinners,
 }
 
 pub struct State {
@@ -246,6 +253,8 @@ pub struct Lab {
     /// Which opening of a session this is (a reload or another session is another): a reader of
     /// `room_log` starts over when it changes.
     pub room_epoch: u64,
+    /// The scopes the vote form offers (its scope choice is an index into these).
+    pub vote_scopes: Vec<crate::model::VoteScope>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -336,11 +345,14 @@ pub struct Unsaved {
     pub ideas: Vec<(u64, u64)>,
     /// (generation, submission id) for every submission (room mode) a change touched.
     pub submissions: Vec<(u64, u64)>,
+    /// (generation, vote id) for every vote a change touched.
+    pub votes: Vec<(u64, u64)>,
     /// The last generation that must be written whole (0: none).
     pub whole_at: u64,
     /// What the change being made touched, until `changed()` gives it its generation.
     touched: Vec<u64>,
     touched_submissions: Vec<u64>,
+    touched_votes: Vec<u64>,
     /// The change being made said what it touched (ideas, or only where the room is).
     precise: bool,
 }
@@ -358,6 +370,12 @@ impl Unsaved {
         self.precise = true;
     }
 
+    /// The change being made touched vote `id`.
+    pub fn touch_vote(&mut self, id: u64) {
+        self.touched_votes.push(id);
+        self.precise = true;
+    }
+
     /// The change being made touches only where the room is (block, timers), which every line carries.
     pub fn room_only(&mut self) {
         self.precise = true;
@@ -367,6 +385,7 @@ impl Unsaved {
     pub fn begin(&mut self) {
         self.touched.clear();
         self.touched_submissions.clear();
+        self.touched_votes.clear();
         self.precise = false;
     }
 
@@ -375,9 +394,11 @@ impl Unsaved {
         if self.precise {
             self.ideas.extend(self.touched.drain(..).map(|id| (generation, id)));
             self.submissions.extend(self.touched_submissions.drain(..).map(|id| (generation, id)));
+            self.votes.extend(self.touched_votes.drain(..).map(|id| (generation, id)));
         } else {
             self.touched.clear();
             self.touched_submissions.clear();
+            self.touched_votes.clear();
             self.whole_at = generation;
         }
         self.precise = false;
@@ -394,13 +415,14 @@ impl Unsaved {
             ids.dedup();
             ids
         };
-        Some(Changed { ideas: after(&self.ideas), submissions: after(&self.submissions) })
+        Some(Changed { ideas: after(&self.ideas), submissions: after(&self.submissions), votes: after(&self.votes) })
     }
 
     /// Everything up to `generation` is on disk.
     pub fn saved(&mut self, generation: u64) {
         self.ideas.retain(|m| m.0 > generation);
         self.submissions.retain(|m| m.0 > generation);
+        self.votes.retain(|m| m.0 > generation);
     }
 }
 
@@ -547,6 +569,7 @@ impl Lab {
             room_index,
             room_log: Vec::new(),
             room_epoch,
+            vote_scopes: Vec::new(),
         }
         .with_next_id()
     }
@@ -762,3 +785,5 @@ mod tests_ideas;
 
 #[cfg(test)]
 mod tests_room;
+#[cfg(test)]
+mod tests_vote;

@@ -22,6 +22,8 @@ pub enum Screen {
     Tally { scroll: u16 },
     /// The awards list for the closing ceremony (its page is the lab's: an awards block pages the same list).
     Awards,
+    /// A vote (by id) on the wall; the cursor is a place in its ranking (the idea the show of hands counts).
+    Vote { vote: u64, cursor: usize },
 }
 
 /// Something over the screen, closed by Esc (or its own answer) back to what is under it.
@@ -51,6 +53,10 @@ pub enum Overlay {
     Spotlight { idea: u64 },
     /// Room mode's queue of what the phones sent.
     Moderation(super::room::Moderation),
+    /// "Close the vote?" (its id).
+    ConfirmCloseVote(u64),
+    /// "Make the vote's winners the flagships?", when stars would move.
+    ConfirmWinners(super::vote::WinnersPlan),
 }
 
 impl Screen {
@@ -63,6 +69,7 @@ impl Screen {
             Screen::Setup { .. } => Mode::Setup,
             Screen::Tally { .. } => Mode::Tally,
             Screen::Awards => Mode::Awards,
+            Screen::Vote { .. } => Mode::Vote,
         }
     }
 }
@@ -81,6 +88,8 @@ impl Overlay {
             Overlay::Spotlight { .. } => Mode::Spotlight,
             Overlay::Moderation(m) if m.merging.is_some() => Mode::Merging,
             Overlay::Moderation(_) => Mode::Moderation,
+            Overlay::ConfirmCloseVote(_) => Mode::ConfirmCloseVote,
+            Overlay::ConfirmWinners(_) => Mode::ConfirmWinners,
         }
     }
 }

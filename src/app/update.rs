@@ -28,6 +28,12 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::NextBlock => state.clicker(1),
         Action::PrevBlock => state.clicker(-1),
         Action::ToggleAwardsList => state.toggle_awards_list(),
+        Action::OpenVote => state.open_vote(),
+        Action::AddHand => state.count_hand(1),
+        Action::RemoveHand => state.count_hand(-1),
+        Action::ToggleReveal => state.toggle_reveal(),
+        Action::CloseVote => state.ask_close_vote(),
+        Action::WinnersToFlagships => state.winners_to_flagships(),
         Action::FirstBlockOfDay => state.edge_of_day(false),
         Action::LastBlockOfDay => state.edge_of_day(true),
         Action::NextTable => state.step_table(1),
@@ -209,7 +215,10 @@ impl State {
             Mode::Awards => self.turn_awards_page(dy.signum()),
             Mode::Spotlight => self.spotlight_step(dx + dy),
             Mode::Moderation | Mode::Merging => self.moderation_cursor(dy),
+            Mode::Vote => self.vote_cursor(dy),
             Mode::Agenda
+            | Mode::ConfirmCloseVote
+            | Mode::ConfirmWinners
             | Mode::NewSession
             | Mode::Capture
             | Mode::Form
@@ -244,7 +253,10 @@ impl State {
             Mode::Trash => self.restore_selected(),
             Mode::ConfirmFlagship => self.confirm_flagship_move(),
             Mode::Moderation | Mode::Merging => self.moderation_confirm(),
-            Mode::Agenda
+            Mode::ConfirmCloseVote => self.close_vote(),
+            Mode::ConfirmWinners => self.confirm_winners(),
+            Mode::Vote
+            | Mode::Agenda
             | Mode::Board
             | Mode::Setup
             | Mode::ConfirmQuit

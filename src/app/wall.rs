@@ -17,6 +17,7 @@ impl State {
             Screen::Setup { .. } => WallScreen::Roster,
             Screen::Tally { .. } => WallScreen::Tally,
             Screen::Awards => WallScreen::Awards,
+            Screen::Vote { .. } => WallScreen::Vote,
         };
         let spotlight = self.layers.overlays.iter().find_map(|o| match o {
             Overlay::Spotlight { idea } => Some(*idea),
@@ -84,5 +85,9 @@ fn screen_of(lab: &Lab, screen: WallScreen) -> Screen {
         WallScreen::Roster => Screen::Setup { cursor: 0, pending_remove: None },
         WallScreen::Tally => Screen::Tally { scroll: 0 },
         WallScreen::Awards => Screen::Awards,
+        WallScreen::Vote => match lab.session.open_vote().or(lab.session.votes.last()) {
+            Some(vote) => Screen::Vote { vote: vote.id, cursor: 0 },
+            None => Screen::Agenda,
+        },
     }
 }

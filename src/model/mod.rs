@@ -12,6 +12,7 @@ pub mod roster;
 pub mod session;
 pub mod text;
 pub mod validate;
+pub mod vote;
 
 pub use agency::FlagshipConflict;
 pub use group::{Member, Role, TableGroup};
@@ -24,3 +25,4 @@ pub use session::{
     SCHEMA_VERSION, Session, Timer, Wall, WallScreen,
 };
 pub use validate::{Problem, ProblemKind};
+pub use vote::{AgencyWinner, Ballot, Count, NewVote, Standing, Vote, VoteError, VoteMethod, VoteScope};

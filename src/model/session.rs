@@ -37,6 +37,9 @@ pub struct Session {
     /// Room mode: what the phones sent (absent until a phone sends something).
     #[serde(default, skip_serializing_if = "Room::is_empty")]
     pub room: Room,
+    /// The room's votes, oldest first (absent until the first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub votes: Vec<super::vote::Vote>,
 }
 
 /// Where the room is: the block on the wall, the countdown of each block, and what the wall shows, so a
@@ -102,6 +105,8 @@ pub enum WallScreen {
     Roster,
     /// The tallies.
     Tally,
+    /// The newest vote (the open one, else the last closed).
+    Vote,
     /// The awards.
     Awards,
 }
@@ -240,12 +245,13 @@ impl std::error::Error for IdsExhausted {}
 pub struct Changed {
     pub ideas: Vec<u64>,
     pub submissions: Vec<u64>,
+    pub votes: Vec<u64>,
 }
 
 impl Changed {
     /// Only ideas.
     pub fn ideas(ideas: &[u64]) -> Changed {
-        Changed { ideas: ideas.to_vec(), submissions: Vec::new() }
+        Changed { ideas: ideas.to_vec(), ..Changed::default() }
     }
 }
 
@@ -323,6 +329,7 @@ impl Session {
             ideas: Vec::new(),
             progress: Progress { block, timers: Vec::new(), wall: Wall::default() },
             room: Room::default(),
+            votes: Vec::new(),
         }
     }
 
@@ -364,6 +371,9 @@ impl Session {
         }
         for block in &mut self.room.auto_approve {
             text::make_inert(block);
+        }
+        for vote in &mut self.votes {
+            vote.make_inert();
         }
     }
 

@@ -71,6 +71,10 @@ pub enum ProblemKind {
         id: u64,
     },
     MissingIdea,
+    /// A vote breaks one of its rules (see `vote_rule` in the locales).
+    VoteRule {
+        rule: &'static str,
+    },
 }
 
 impl Problem {
@@ -118,6 +122,10 @@ impl ProblemKind {
             }
             ProblemKind::UnknownIdea { id } => t!("problem.unknown_idea", id = id, locale = l),
             ProblemKind::MissingIdea => t!("problem.missing_idea", locale = l),
+            ProblemKind::VoteRule { rule } => {
+                let key = format!("problem.vote.{rule}");
+                std::borrow::Cow::Owned(t!(&key, locale = l).into_owned())
+            }
             ProblemKind::TooLong { bytes } => {
                 t!("problem.too_long", bytes = bytes, limit = MAX_TEXT_BYTES / (1024 * 1024), locale = l)
             }
@@ -272,6 +280,7 @@ impl Checker {
         }
 
         self.room(session, &group_ids, &blocks, &idea_ids, rising);
+        self.votes(session, &group_ids, &blocks, &idea_ids, rising);
 
         let progress = &session.progress;
         if !blocks.contains(progress.block.as_str()) {
@@ -352,6 +361,111 @@ impl Checker {
         for (b, block) in session.room.auto_approve.iter().enumerate() {
             if !blocks.contains(block.as_str()) {
                 self.push(format!("room.auto_approve[{b}]"), ProblemKind::UnknownBlock { id: block.clone() });
+            }
+        }
+    }
+}
+
+impl Checker {
+    /// The votes: unique ids in range, at most one open, known blocks, tables and ideas, limits kept by the
+    /// method and by every ballot and count.
+    fn votes(
+        &mut self,
+        session: &Session,
+        group_ids: &FastSet<&str>,
+        blocks: &FastSet<&str>,
+        idea_ids: &FastSet<u64>,
+        rising: bool,
+    ) {
+        use super::vote::{MAX_BALLOTS, MAX_DOTS, MAX_HANDS, MAX_VOTE_IDEAS, VoteScope};
+        let has_idea = |id: u64| {
+            if rising { session.ideas.binary_search_by_key(&id, |i| i.id).is_ok() } else { idea_ids.contains(&id) }
+        };
+        let mut ids = FastSet::default();
+        let mut open = 0;
+        for (v, vote) in session.votes.iter().enumerate() {
+            let at = |field: &str| format!("votes[{v}].{field}");
+            let rule = |rule: &'static str| ProblemKind::VoteRule { rule };
+            if !(1..=MAX_ID).contains(&vote.id) {
+                self.push(at("id"), ProblemKind::IdOutOfRange { value: vote.id });
+            } else if !ids.insert(vote.id) {
+                self.push(at("id"), ProblemKind::DuplicateId { id: vote.id.to_string() });
+            }
+            if vote.is_open() {
+                open += 1;
+                if open > 1 {
+                    self.push(at("closed_at"), rule("two_open"));
+                }
+            }
+            self.text(|| at("question"), &vote.question);
+            if !blocks.contains(vote.block.as_str()) {
+                self.push(at("block"), ProblemKind::UnknownBlock { id: vote.block.clone() });
+            }
+            match &vote.scope {
+                VoteScope::Table { group } if !group_ids.contains(group.as_str()) => {
+                    self.push(at("scope.group"), ProblemKind::UnknownGroup { id: group.clone() });
+                }
+                VoteScope::Agency { agency } => self.required_text(|| at("scope.agency"), agency),
+                _ => {}
+            }
+            let (per_voter, per_idea) = vote.method.limits();
+            if let super::vote::VoteMethod::Dots { per_voter: pv, per_idea: pi } = vote.method
+                && (!(1..=MAX_DOTS).contains(&pv) || !(1..=pv).contains(&pi))
+            {
+                self.push(at("method"), rule("limits"));
+            }
+            if vote.ideas.is_empty() || vote.ideas.len() > MAX_VOTE_IDEAS {
+                self.push(at("ideas"), rule("ideas"));
+            }
+            let mut on_ballot = FastSet::default();
+            for (k, &idea) in vote.ideas.iter().enumerate() {
+                if !has_idea(idea) {
+                    self.push(format!("votes[{v}].ideas[{k}]"), ProblemKind::UnknownIdea { id: idea });
+                } else if !on_ballot.insert(idea) {
+                    self.push(format!("votes[{v}].ideas[{k}]"), ProblemKind::DuplicateId { id: idea.to_string() });
+                }
+            }
+            self.time(|| at("opened_at"), &vote.opened_at);
+            if let Some(closed) = &vote.closed_at {
+                self.time(|| at("closed_at"), closed);
+                if *closed < vote.opened_at {
+                    self.push(at("closed_at"), rule("closed_before_opened"));
+                }
+            }
+            let mut counted = FastSet::default();
+            for (h, hand) in vote.hands.iter().enumerate() {
+                let fits = on_ballot.contains(&hand.idea) && hand.count <= MAX_HANDS && counted.insert(hand.idea);
+                if !fits {
+                    self.push(format!("votes[{v}].hands[{h}]"), rule("hands"));
+                }
+            }
+            if vote.ballots.len() > MAX_BALLOTS {
+                self.push(at("ballots"), rule("ballots"));
+            }
+            let mut voters = FastSet::default();
+            for (b, ballot) in vote.ballots.iter().enumerate() {
+                let at = |field: &str| format!("votes[{v}].ballots[{b}].{field}");
+                match &ballot.voter {
+                    Some(voter) => {
+                        self.required_text(|| at("voter"), voter);
+                        if !voters.insert(super::names::Caseless(voter.as_str())) {
+                            self.push(at("voter"), rule("two_ballots"));
+                        }
+                    }
+                    None if vote.is_open() || !vote.anonymous => self.push(at("voter"), rule("no_voter")),
+                    None => {}
+                }
+                let mut seen = FastSet::default();
+                let total: u64 = ballot.dots.iter().map(|d| u64::from(d.count)).sum();
+                let fits = !ballot.dots.is_empty()
+                    && total <= u64::from(per_voter)
+                    && ballot.dots.iter().all(|d| {
+                        on_ballot.contains(&d.idea) && (1..=per_idea).contains(&d.count) && seen.insert(d.idea)
+                    });
+                if !fits {
+                    self.push(at("dots"), rule("dots"));
+                }
+                self.time(|| at("cast_at"), &ballot.cast_at);
             }
         }
     }

@@ -54,6 +54,9 @@ pub struct Record {
     /// The new version of each submission (room mode) the change touched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub submissions: Vec<Submission>,
+    /// The new version of each vote the change touched (opened, a ballot, a count, closed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub votes: Vec<crate::model::Vote>,
     pub progress: Progress,
 }
 
@@ -63,7 +66,8 @@ impl Record {
     pub fn of(session: &Session, changed: &Changed) -> Record {
         let ideas = changed.ideas.iter().filter_map(|&id| session.idea(id)).cloned().collect();
         let submissions = changed.submissions.iter().filter_map(|&id| session.submission(id)).cloned().collect();
-        Record { updated_at: session.updated_at, ideas, submissions, progress: session.progress.clone() }
+        let votes = changed.votes.iter().filter_map(|&id| session.vote(id)).cloned().collect();
+        Record { updated_at: session.updated_at, ideas, submissions, votes, progress: session.progress.clone() }
     }
 
     /// The line, with its newline.
@@ -89,6 +93,12 @@ impl Record {
                     Some(i) => list[i] = submission,
                     None => list.push(submission),
                 },
+            }
+        }
+        for vote in self.votes {
+            match session.votes.iter().position(|v| v.id == vote.id) {
+                Some(i) => session.votes[i] = vote,
+                None => session.votes.push(vote),
             }
         }
         session.progress = self.progress;

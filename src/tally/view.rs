@@ -43,6 +43,11 @@ pub struct SessionView<'a> {
     /// them), so this view need not mirror them.
     #[serde(default, deserialize_with = "present")]
     room: bool,
+    /// Votes, likewise: a file with any is left to `store::load`, and its votes come from the session then.
+    #[serde(default, rename = "votes", deserialize_with = "present")]
+    has_votes: bool,
+    #[serde(skip)]
+    pub votes: &'a [crate::model::Vote],
 }
 
 /// True for any value at all (even `null`, which load refuses): a file with a `room` goes to load.
@@ -388,6 +393,8 @@ impl<'a> SessionView<'a> {
                 .collect(),
             progress: Cow::Borrowed(&session.progress),
             room: false,
+            has_votes: false,
+            votes: &session.votes,
         }
     }
 
@@ -400,7 +407,7 @@ impl<'a> SessionView<'a> {
     /// together (the tests compare them on every field of a session file, mutated every way).
     pub fn decode(text: &'a str) -> Option<SessionView<'a>> {
         let mut view: SessionView<'a> = serde_json::from_str(text).ok()?;
-        if view.room {
+        if view.room || view.has_votes {
             return None;
         }
         // A string read straight from the file can only hold a hazard through one of these bytes (a control

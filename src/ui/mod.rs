@@ -17,6 +17,7 @@ mod spotlight;
 mod start;
 pub mod theme;
 mod trash;
+mod vote;
 
 use std::borrow::Cow;
 
@@ -108,6 +109,11 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Screen::Setup { cursor, .. } => setup::render(ctx, lab, *cursor, frame, body),
         Screen::Tally { scroll } => report::tally_screen(ctx, lab, *scroll, frame, body),
         Screen::Awards => report::awards(ctx, lab, frame, body, lab.awards_page),
+        Screen::Vote { vote, cursor } => {
+            if let Some(vote) = lab.session.vote(*vote) {
+                vote::render(ctx, lab, vote, *cursor, frame, body);
+            }
+        }
         Screen::Start | Screen::Agenda => agenda::render(ctx, lab, frame, body),
     }
     match panel {
@@ -137,6 +143,8 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
             Overlay::ConfirmFlagship(pending) => dialogs::confirm_flagship(ctx, lab, pending, frame, body),
             Overlay::Spotlight { idea } => spotlight::render(ctx, lab, *idea, frame, body),
             Overlay::Moderation(moderation) => room::moderation(ctx, lab, moderation, frame, body),
+            Overlay::ConfirmCloseVote(id) => vote::confirm_close(ctx, lab, *id, frame, body),
+            Overlay::ConfirmWinners(plan) => vote::confirm_winners(ctx, lab, plan, frame, body),
             // Drawn over everything (the help) or by the start screen (the plan path).
             Overlay::Help { .. } | Overlay::NewSession(_) => {}
         }
