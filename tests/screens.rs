@@ -380,7 +380,37 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     navigate(&mut room_merge, Action::MergeSubmission);
     let mut room_code = room(lang);
     navigate(&mut room_code, Action::ToggleJoinCode);
+    let vote_state = |steps: &[Action]| {
+        let mut state = on_block("d2-curah-ide", lang);
+        for action in [Action::OpenVote].iter().chain(steps) {
+            navigate(&mut state, action.clone());
+        }
+        state
+    };
+    let counted = [
+        Action::Confirm,
+        Action::ToggleReveal,
+        Action::AddHand,
+        Action::AddHand,
+        Action::CursorDown,
+        Action::AddHand,
+        Action::CursorDown,
+        Action::AddHand,
+        Action::AddHand,
+        Action::CursorDown,
+        Action::AddHand,
+    ];
+    let vote_form = vote_state(&[]);
+    let vote_hidden = vote_state(&[Action::Confirm]);
+    let vote_results = vote_state(&counted);
+    let mut closing = counted.to_vec();
+    closing.push(Action::CloseVote);
+    let vote_close = vote_state(&closing);
     vec![
+        ("vote_form", vote_form),
+        ("vote_hidden", vote_hidden),
+        ("vote_results", vote_results),
+        ("vote_close", vote_close),
         ("room_join", room_join),
         ("room_queue", room_queue),
         ("room_merge", room_merge),

@@ -233,8 +233,8 @@ fn vote_scopes(lab: &Lab, block: &str) -> Vec<VoteScope> {
     scopes
 }
 
-/// How a scope reads in the form and on the wall.
-pub fn scope_label(lab: &Lab, scope: &VoteScope, block_title: &str, lang: Lang) -> String {
+/// How a scope reads in the form (before the vote exists).
+fn scope_label(lab: &Lab, scope: &VoteScope, block_title: &str, lang: Lang) -> String {
     let l = lang.code();
     match scope {
         VoteScope::Block => t!("vote.scope.block", block = block_title, locale = l).into_owned(),

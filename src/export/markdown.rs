@@ -79,8 +79,34 @@ pub fn report(session: &Session, name: &str, lang: Lang) -> String {
     super::tally::markdown_readiness(&mut out, &tally, 2, lang);
 
     super::tally::markdown_body(&mut out, &tally, 2, lang);
+    votes(&mut out, session, lang);
     ideas_by_table(&mut out, session, lang);
     out
+}
+
+/// Each vote: its question, what it was on and how, and its ideas ranked (nothing when there was no vote).
+fn votes(out: &mut String, session: &Session, lang: Lang) {
+    let l = lang.code();
+    let reports = super::votes::reports(session, lang);
+    if reports.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {}\n", escape_cell(&t!("report.votes", locale = l)));
+    for vote in reports {
+        let _ = writeln!(out, "### {}\n", escape_cell(&vote.question));
+        let _ = writeln!(out, "{}\n", escape_cell(&vote.about));
+        let (rank, idea, votes) = (
+            t!("report.vote.rank", locale = l),
+            t!("report.vote.idea", locale = l),
+            t!("report.vote.votes", locale = l),
+        );
+        let _ = writeln!(out, "| {} | {} | {} |", escape_cell(&rank), escape_cell(&idea), escape_cell(&votes));
+        let _ = writeln!(out, "|---|---|---:|");
+        for row in vote.rows {
+            let _ = writeln!(out, "| {} | {} | {} |", escape_cell(&row.rank), escape_cell(&row.idea), row.votes);
+        }
+        out.push('\n');
+    }
 }
 
 /// Every live idea under its table's heading, tables in room order (then any table only ideas name).

@@ -9,6 +9,7 @@ pub mod identify;
 pub mod json;
 pub mod markdown;
 pub mod tally;
+pub mod votes;
 pub mod xlsx;
 
 use std::borrow::Cow;

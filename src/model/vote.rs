@@ -2,6 +2,7 @@
 //! of a block, of one table or of one agency), counted from phones' ballots (dot voting or a single choice) and
 //! from show-of-hands counts the coach types, and closed: its results stay in the session, ranked, ties as ties.
 
+use rust_i18n::t;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +10,7 @@ use super::idea::Timestamp;
 use super::names::Caseless;
 use super::session::{IdsExhausted, MAX_ID, Session};
 use super::text;
+use crate::i18n::Lang;
 
 /// The most dots one voter may place (dot voting).
 pub const MAX_DOTS: u32 = 10;
@@ -412,6 +414,38 @@ impl Session {
             }
         }
         winners
+    }
+}
+
+impl Session {
+    /// What a vote is on, in `lang`: "the ideas of Curah ide", "the ideas of Meja 2", "the flagship of DPMPTSP".
+    pub fn vote_scope_text(&self, vote: &Vote, lang: Lang) -> String {
+        let l = lang.code();
+        match &vote.scope {
+            VoteScope::Block => {
+                let block = self.plan.find_block(&vote.block).map_or(vote.block.as_str(), |(_, b)| b.title.as_str());
+                t!("vote.scope.block", block = block, locale = l).into_owned()
+            }
+            VoteScope::Table { group } => {
+                let name = self.groups.iter().find(|g| g.id == *group).map_or(group.as_str(), |g| g.name.as_str());
+                t!("vote.scope.table", table = name, locale = l).into_owned()
+            }
+            VoteScope::Agency { agency } => t!("vote.scope.agency", agency = agency, locale = l).into_owned(),
+        }
+    }
+}
+
+impl VoteMethod {
+    /// "3 dots each, at most 2 on one idea" or "one choice each", in `lang`.
+    pub fn text(self, lang: Lang) -> String {
+        let l = lang.code();
+        match self {
+            VoteMethod::Dots { per_voter, per_idea } => {
+                t!("vote.status.dots", per_voter = per_voter, per_idea = per_idea.min(per_voter), locale = l)
+            }
+            VoteMethod::Single => t!("vote.status.single", locale = l),
+        }
+        .into_owned()
     }
 }
 

@@ -13,8 +13,8 @@ use unicode_width::UnicodeWidthStr;
 use super::form::{centered, framed};
 use super::{Ctx, fit};
 use crate::app::Lab;
-use crate::app::vote::{WinnersPlan, scope_label};
-use crate::model::{Vote, VoteMethod};
+use crate::app::vote::WinnersPlan;
+use crate::model::Vote;
 
 pub fn render(ctx: &Ctx, lab: &Lab, vote: &Vote, cursor: usize, frame: &mut Frame, area: Rect) {
     if area.width < 10 || area.height < 3 {
@@ -29,8 +29,13 @@ pub fn render(ctx: &Ctx, lab: &Lab, vote: &Vote, cursor: usize, frame: &mut Fram
     };
     line(frame, y, Line::styled(fit(&vote.question, width), ctx.theme.title.add_modifier(Modifier::BOLD)));
     y += 1;
-    line(frame, y, Line::styled(fit(&status(ctx, lab, vote), width), ctx.theme.text));
+    let (about, count) = status(ctx, lab, vote);
+    line(frame, y, Line::styled(fit(&about, width), ctx.theme.text));
     y += 1;
+    if y < area.y + area.height {
+        line(frame, y, Line::styled(fit(&count, width), ctx.theme.accent));
+        y += 1;
+    }
     let bottom = area.y + area.height;
     if y >= bottom {
         return;
@@ -114,31 +119,26 @@ pub fn render(ctx: &Ctx, lab: &Lab, vote: &Vote, cursor: usize, frame: &mut Fram
     }
 }
 
-/// "Dots: 3 each, at most 2 on one idea · 12 ballots, 30 present · hands 7 · open, results hidden".
-fn status(ctx: &Ctx, lab: &Lab, vote: &Vote) -> String {
+/// What the vote is on and how ("the ideas of Curah ide · 3 dots each, at most 2 on one idea"), then how far
+/// it is ("12 ballots, 30 present · 7 hands counted · open, results hidden").
+fn status(ctx: &Ctx, lab: &Lab, vote: &Vote) -> (String, String) {
     let lang = ctx.lang.code();
-    let method = match vote.method {
-        VoteMethod::Dots { per_voter, per_idea } => {
-            t!("vote.status.dots", per_voter = per_voter, per_idea = per_idea.min(per_voter), locale = lang)
-        }
-        VoteMethod::Single => t!("vote.status.single", locale = lang),
-    };
+    let method = vote.method.text(ctx.lang);
     let present = lab.session.groups.iter().flat_map(|g| &g.members).filter(|m| m.present).count();
     let ballots = t!("vote.status.ballots", ballots = vote.ballots.len(), present = present, locale = lang);
     let hands: u64 = vote.hands.iter().map(|h| u64::from(h.count)).sum();
-    let block_title = lab.session.plan.find_block(&vote.block).map_or("", |(_, b)| b.title.as_str());
-    let scope = scope_label(lab, &vote.scope, block_title, ctx.lang);
+    let scope = lab.session.vote_scope_text(vote, ctx.lang);
     let state = match (vote.is_open(), vote.results_shown()) {
         (false, _) => t!("vote.status.closed", locale = lang),
         (true, false) => t!("vote.status.open_hidden", locale = lang),
         (true, true) => t!("vote.status.open", locale = lang),
     };
-    let mut parts = vec![scope, method.into_owned(), ballots.into_owned()];
+    let mut parts = vec![ballots.into_owned()];
     if hands > 0 {
         parts.push(t!("vote.status.hands", count = hands, locale = lang).into_owned());
     }
     parts.push(state.into_owned());
-    parts.join(" · ")
+    (format!("{scope} · {method}"), parts.join(" · "))
 }
 
 /// `text` fitted to `width` columns and padded to exactly that width.

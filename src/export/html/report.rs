@@ -101,6 +101,7 @@ fn lab_section(h: &mut Html, s: ReportSession<'_>, level: usize, lang: Lang) {
     }
     h.markup("</dl>\n</header>\n");
     tally_parts(h, &tally, level + 1, lang);
+    votes(h, s.session, level + 1, lang);
     ideas_table(h, s.session, level + 1, lang);
     h.markup("</section>\n");
 }
@@ -209,17 +210,32 @@ fn charts(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
         FormCounts::ROWS.iter().map(|&f| Bar::new(form_label(f, lang), tally.by_form.get(f))).collect();
     let digital = t!("report.digital_line", digital = tally.digital, ideas = tally.ideas, locale = l);
     bar_chart(h, &t!("report.per_form", locale = l), Some(&digital), &forms, &none);
-    if let Some((title, bars)) = votes_chart(tally) {
-        bar_chart(h, &title, None, &bars, &none);
-    }
     h.markup("</div>\n");
 }
 
-/// The votes chart: nothing until voting exists (issue 16). When the tally counts votes, this returns the
-/// ideas with votes and their counts, and the report draws them after the other charts, only when there
-/// were any.
-fn votes_chart(_tally: &Tally) -> Option<(String, Vec<Bar>)> {
-    None
+/// Each vote of the session (none: nothing): its question, what it was on and how, and its ideas ranked as
+/// a bar chart, the rank in each bar's note ("=1" for a shared rank).
+fn votes(h: &mut Html, session: &Session, level: usize, lang: Lang) {
+    let l = lang.code();
+    let reports = crate::export::votes::reports(session, lang);
+    if reports.is_empty() {
+        return;
+    }
+    heading(h, level, &t!("report.votes", locale = l));
+    h.open("div", &[("class", "charts")]).markup("\n");
+    let none = t!("report.none", locale = l);
+    for vote in reports {
+        let bars: Vec<Bar> = vote
+            .rows
+            .iter()
+            .map(|r| {
+                let votes = usize::try_from(r.votes).unwrap_or(usize::MAX);
+                Bar::new(&r.idea, votes).with_note(Some(format!("{} {}", t!("report.vote.rank", locale = l), r.rank)))
+            })
+            .collect();
+        bar_chart(h, &vote.question, Some(&vote.about), &bars, &none);
+    }
+    h.markup("</div>\n");
 }
 
 /// "★" / "○" / "✗": the same marks as the tally screen, so the grid reads without its colours.
