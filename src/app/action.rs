@@ -174,6 +174,11 @@ pub enum Action {
         reply: u64,
     },
     /// A phone takes back a submission of its own.
+    /// A phone's ballot for the open vote; `reply` is answered once it is on disk.
+    RoomBallot {
+        cast: crate::model::CastBallot,
+        reply: u64,
+    },
     RoomWithdraw {
         id: u64,
         phone: String,

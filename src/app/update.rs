@@ -104,6 +104,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::RoomSubmit { new, reply } => state.room_submit(new, reply),
         Action::RoomWithdraw { id, phone, reply } => state.room_withdraw(id, &phone, reply),
+        Action::RoomBallot { cast, reply } => state.room_ballot(cast, reply),
         Action::OpenHelp => state.open_help(),
         Action::ToggleLanguage => state.toggle_language(),
         Action::Quit => vec![Effect::Quit { ask: true }],

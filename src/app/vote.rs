@@ -10,7 +10,7 @@ use super::form::{Field, FieldKey, Form, FormPurpose};
 use super::ideas::record;
 use super::{Change, Effect, FlagshipMove, Lab, Overlay, Screen, State};
 use crate::i18n::Lang;
-use crate::model::{FlagshipConflict, Idea, NewVote, VoteError, VoteMethod, VoteScope};
+use crate::model::{FlagshipConflict, Idea, NewVote, SubmitError, VoteError, VoteMethod, VoteScope};
 
 /// Dots per voter the form offers (the default is the third: 3).
 const DOTS: [u32; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
@@ -200,6 +200,26 @@ impl State {
             text = format!("{text}; {}", t!("vote.ties_left", agencies = plan.ties.join(", "), locale = lang.code()));
         }
         effects.extend(self.notify(text, false));
+        effects
+    }
+
+    /// A phone's ballot for the open vote (room mode): counted and saved, the phone told once it is on disk.
+    /// A ballot for a vote that is closed, or another than the open one, is refused; nothing changes.
+    pub(super) fn room_ballot(&mut self, cast: crate::model::CastBallot, reply: u64) -> Vec<Effect> {
+        let now = self.now;
+        let refuse = |e: SubmitError| vec![Effect::RoomReply { reply, answer: Err(e), after: None }];
+        let Some(lab) = self.lab.as_mut() else { return refuse(SubmitError::VoteClosed) };
+        let at = now.with_timezone(&lab.offset());
+        let Some(vote) = lab.session.open_vote_mut().filter(|v| v.id == cast.vote) else {
+            return refuse(SubmitError::VoteClosed);
+        };
+        if let Err(e) = vote.cast(&cast.voter, &cast.dots, Some(&cast.phone), at) {
+            return refuse(SubmitError::of_vote(&e));
+        }
+        lab.unsaved.touch_vote(cast.vote);
+        let mut effects = self.changed();
+        effects.push(Effect::SaveNow);
+        effects.push(Effect::RoomReply { reply, answer: Ok(cast.vote), after: Some(self.save.generation) });
         effects
     }
 

@@ -83,7 +83,7 @@ mod tests {
         };
         let id = s.open_vote_on(new, now).unwrap();
         let vote = s.vote_mut(id).unwrap();
-        vote.cast("Budi", &[Count { idea: 2, count: 2 }, Count { idea: 3, count: 1 }], now).unwrap();
+        vote.cast("Budi", &[Count { idea: 2, count: 2 }, Count { idea: 3, count: 1 }], None, now).unwrap();
         vote.set_hands(3, 1).unwrap();
         vote.close(now);
         let reports = reports(&s, Lang::En);

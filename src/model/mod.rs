@@ -25,4 +25,4 @@ pub use session::{
     SCHEMA_VERSION, Session, Timer, Wall, WallScreen,
 };
 pub use validate::{Problem, ProblemKind};
-pub use vote::{AgencyWinner, Ballot, Count, NewVote, Standing, Vote, VoteError, VoteMethod, VoteScope};
+pub use vote::{AgencyWinner, Ballot, CastBallot, Count, NewVote, Standing, Vote, VoteError, VoteMethod, VoteScope};

@@ -180,6 +180,36 @@ pub enum SubmitError {
     Full,
     /// No such submission of this phone, or it is no longer pending.
     NotPending,
+    /// Voting: no vote is open, or not the one the phone's page showed.
+    VoteClosed,
+    /// Voting: a dot on an idea that is not on the ballot.
+    NotOnBallot,
+    /// Voting: more dots than a voter has.
+    TooManyDots,
+    /// Voting: more dots on one idea than allowed.
+    TooManyOnOne,
+    /// Voting: no dot placed.
+    EmptyBallot,
+    /// Voting: the vote holds as many ballots as it may.
+    BallotsFull,
+}
+
+impl SubmitError {
+    /// A refused ballot as the phone is told it.
+    pub fn of_vote(error: &super::vote::VoteError) -> SubmitError {
+        use super::vote::VoteError;
+        match error {
+            VoteError::Closed | VoteError::AlreadyOpen | VoteError::NoIdeas | VoteError::Ids(_) => {
+                SubmitError::VoteClosed
+            }
+            VoteError::NotOnBallot(_) | VoteError::TooManyHands => SubmitError::NotOnBallot,
+            VoteError::TooManyDots { .. } => SubmitError::TooManyDots,
+            VoteError::TooManyOnOne { .. } => SubmitError::TooManyOnOne,
+            VoteError::Empty => SubmitError::EmptyBallot,
+            VoteError::NoVoter => SubmitError::NoName,
+            VoteError::Full => SubmitError::BallotsFull,
+        }
+    }
 }
 
 impl SubmitError {
@@ -195,6 +225,12 @@ impl SubmitError {
             SubmitError::TooManyPending => "room.error.too_many_pending",
             SubmitError::Full => "room.error.full",
             SubmitError::NotPending => "room.error.not_pending",
+            SubmitError::VoteClosed => "room.error.vote_closed",
+            SubmitError::NotOnBallot => "room.error.not_on_ballot",
+            SubmitError::TooManyDots => "room.error.too_many_dots",
+            SubmitError::TooManyOnOne => "room.error.too_many_on_one",
+            SubmitError::EmptyBallot => "room.error.empty_ballot",
+            SubmitError::BallotsFull => "room.error.ballots_full",
         }
     }
 }

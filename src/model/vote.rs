@@ -104,6 +104,9 @@ pub struct Ballot {
     /// The voter's name (roster name or typed); left out once an anonymous vote closes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voter: Option<String>,
+    /// The phone it came from (room mode's cookie), so the phone shows it again; left out like the voter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     /// Where the dots went (ideas with at least one).
     pub dots: Vec<Count>,
     pub cast_at: Timestamp,
@@ -148,6 +151,15 @@ pub enum VoteError {
     Ids(IdsExhausted),
 }
 
+/// A ballot as a phone sends it (room mode): for vote `vote` (the one its page showed), by `voter`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CastBallot {
+    pub vote: u64,
+    pub voter: String,
+    pub dots: Vec<Count>,
+    pub phone: String,
+}
+
 /// What the coach asks for when opening a vote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewVote {
@@ -171,6 +183,7 @@ impl Vote {
         }
         for ballot in &mut self.ballots {
             text::make_inert_opt(&mut ballot.voter);
+            text::make_inert_opt(&mut ballot.phone);
         }
     }
 
@@ -260,9 +273,10 @@ impl Vote {
         Ok(clean)
     }
 
-    /// Casts `voter`'s ballot: a second ballot of the same name replaces the first (from any device). Refused
-    /// when the vote is closed or the ballot breaks the method's rules; nothing changes then.
-    pub fn cast(&mut self, voter: &str, dots: &[Count], now: Timestamp) -> Result<(), VoteError> {
+    /// Casts `voter`'s ballot (from `phone`, in room mode): a second ballot of the same name replaces the first
+    /// (from any device). Refused when the vote is closed or the ballot breaks the method's rules; nothing
+    /// changes then.
+    pub fn cast(&mut self, voter: &str, dots: &[Count], phone: Option<&str>, now: Timestamp) -> Result<(), VoteError> {
         if !self.is_open() {
             return Err(VoteError::Closed);
         }
@@ -272,7 +286,8 @@ impl Vote {
         }
         let dots = self.check_dots(dots)?;
         let key = Caseless(&voter);
-        let ballot = Ballot { voter: Some(voter.clone()), dots, cast_at: now };
+        let phone = phone.map(text::clean_line).filter(|p| !p.is_empty());
+        let ballot = Ballot { voter: Some(voter.clone()), phone, dots, cast_at: now };
         match self.ballots.iter().position(|b| b.voter.as_deref().is_some_and(|v| Caseless(v) == key)) {
             Some(i) => self.ballots[i] = ballot,
             None if self.ballots.len() >= MAX_BALLOTS => return Err(VoteError::Full),
@@ -311,6 +326,7 @@ impl Vote {
         if self.anonymous {
             for ballot in &mut self.ballots {
                 ballot.voter = None;
+                ballot.phone = None;
             }
         }
     }
@@ -515,8 +531,8 @@ mod tests {
         let now = at("2022-11-03T10:01:00+07:00");
         let vote = s.vote_mut(id).unwrap();
         assert_eq!(vote.ideas, vec![1, 2, 3]);
-        vote.cast("Budi", &dots(&[(1, 2), (2, 1)]), now).unwrap();
-        vote.cast("Siti", &dots(&[(2, 1), (3, 2)]), now).unwrap();
+        vote.cast("Budi", &dots(&[(1, 2), (2, 1)]), None, now).unwrap();
+        vote.cast("Siti", &dots(&[(2, 1), (3, 2)]), None, now).unwrap();
         vote.set_hands(1, 0).unwrap();
         let standings = vote.standings();
         let view: Vec<(u64, u64, usize)> = standings.iter().map(|s| (s.idea, s.votes, s.rank)).collect();
@@ -532,8 +548,8 @@ mod tests {
         let id = open(&mut s, &block, VoteMethod::Single);
         let now = at("2022-11-03T10:01:00+07:00");
         let vote = s.vote_mut(id).unwrap();
-        vote.cast("Budi Santoso", &dots(&[(1, 1)]), now).unwrap();
-        vote.cast("  budi santoso ", &dots(&[(2, 1)]), now).unwrap();
+        vote.cast("Budi Santoso", &dots(&[(1, 1)]), None, now).unwrap();
+        vote.cast("  budi santoso ", &dots(&[(2, 1)]), None, now).unwrap();
         assert_eq!(vote.ballots.len(), 1);
         assert_eq!(vote.ballots[0].dots, dots(&[(2, 1)]));
     }
@@ -544,19 +560,19 @@ mod tests {
         let id = open(&mut s, &block, VoteMethod::Dots { per_voter: 3, per_idea: 2 });
         let now = at("2022-11-03T10:01:00+07:00");
         let vote = s.vote_mut(id).unwrap();
-        vote.cast("Budi", &dots(&[(1, 1)]), now).unwrap();
+        vote.cast("Budi", &dots(&[(1, 1)]), None, now).unwrap();
         let before = vote.clone();
-        assert_eq!(vote.cast("Siti", &dots(&[(9, 1)]), now), Err(VoteError::NotOnBallot(9)));
-        assert_eq!(vote.cast("Siti", &dots(&[(1, 3)]), now), Err(VoteError::TooManyOnOne { limit: 2 }));
-        assert_eq!(vote.cast("Siti", &dots(&[(1, 1), (1, 2)]), now), Err(VoteError::TooManyOnOne { limit: 2 }));
-        assert_eq!(vote.cast("Siti", &dots(&[(1, 2), (2, 2)]), now), Err(VoteError::TooManyDots { limit: 3 }));
-        assert_eq!(vote.cast("Siti", &dots(&[(1, 0)]), now), Err(VoteError::Empty));
-        assert_eq!(vote.cast("\u{1b}[2J", &dots(&[(1, 1)]), now), Err(VoteError::NoVoter));
+        assert_eq!(vote.cast("Siti", &dots(&[(9, 1)]), None, now), Err(VoteError::NotOnBallot(9)));
+        assert_eq!(vote.cast("Siti", &dots(&[(1, 3)]), None, now), Err(VoteError::TooManyOnOne { limit: 2 }));
+        assert_eq!(vote.cast("Siti", &dots(&[(1, 1), (1, 2)]), None, now), Err(VoteError::TooManyOnOne { limit: 2 }));
+        assert_eq!(vote.cast("Siti", &dots(&[(1, 2), (2, 2)]), None, now), Err(VoteError::TooManyDots { limit: 3 }));
+        assert_eq!(vote.cast("Siti", &dots(&[(1, 0)]), None, now), Err(VoteError::Empty));
+        assert_eq!(vote.cast("\u{1b}[2J", &dots(&[(1, 1)]), None, now), Err(VoteError::NoVoter));
         assert_eq!(vote.set_hands(9, 1), Err(VoteError::NotOnBallot(9)));
         assert_eq!(vote.set_hands(1, MAX_HANDS + 1), Err(VoteError::TooManyHands));
         assert_eq!(*vote, before);
         vote.close(now);
-        assert_eq!(vote.cast("Siti", &dots(&[(1, 1)]), now), Err(VoteError::Closed));
+        assert_eq!(vote.cast("Siti", &dots(&[(1, 1)]), None, now), Err(VoteError::Closed));
         assert_eq!(vote.set_hands(1, 1), Err(VoteError::Closed));
     }
 
@@ -576,7 +592,7 @@ mod tests {
         let vote = s.vote_mut(id).unwrap();
         assert_eq!(vote.ideas, vec![1, 2], "the table's ideas only");
         assert!(!vote.results_shown());
-        vote.cast("Budi", &dots(&[(1, 1)]), now).unwrap();
+        vote.cast("Budi", &dots(&[(1, 1)]), None, now).unwrap();
         vote.close(now);
         assert!(vote.results_shown());
         assert_eq!(vote.ballots[0].voter, None);
@@ -607,7 +623,7 @@ mod tests {
         let (mut s, block) = session_with_ideas();
         let id = open(&mut s, &block, VoteMethod::Dots { per_voter: 3, per_idea: 3 });
         let now = at("2022-11-03T10:01:00+07:00");
-        s.vote_mut(id).unwrap().cast("Budi", &dots(&[(1, 1), (3, 1), (2, 1)]), now).unwrap();
+        s.vote_mut(id).unwrap().cast("Budi", &dots(&[(1, 1), (3, 1), (2, 1)]), None, now).unwrap();
         let winners = s.vote_winners(s.vote(id).unwrap());
         assert_eq!(winners.len(), 2);
         assert!(winners[0].is_tie(), "Dinas Kesehatan: #1 and #3 have one each");

@@ -7,6 +7,9 @@
 //! - `POST /j/T/send`       fields `table`, `name`, `title`, `description`, plus `csrf` and `nonce`
 //! - `GET  /j/T/mine`       what this phone sent and where each stands
 //! - `POST /j/T/withdraw`   field `id` (and `csrf`): takes back a pending one
+//! - `GET  /j/T/vote`       the open vote: its ideas, this phone's ballot, the dots to place
+//! - `POST /j/T/ballot`     fields `vote`, `name` (or `-` and `other`), `csrf`, and one `dot` per dot placed
+//!   (an idea's id, repeated for several dots on one idea) or one `choice`
 //!
 //! A sent idea is answered only once it is on disk (the `Submit` callback waits for the app's save).
 
@@ -21,7 +24,7 @@ use rust_i18n::t;
 use super::http::{Method, PeerInfo, Request, Response, escape_html};
 use super::token::Token;
 use crate::i18n::Lang;
-use crate::model::{NewSubmission, Session, SubmissionState, SubmitError};
+use crate::model::{CastBallot, Count, NewSubmission, Session, SubmissionState, SubmitError, VoteMethod};
 
 /// What the phones may see of the session: the lab, the tables and their names, and each phone's own
 /// submissions. Made by the app's side after each change; a page reads the latest.
@@ -33,6 +36,34 @@ pub struct RoomView {
     pub tables: Arc<Vec<TableView>>,
     /// Each phone's submissions, newest first.
     pub by_phone: HashMap<String, Arc<Vec<MineView>>>,
+    /// The open vote, if any.
+    pub vote: Option<Arc<VoteView>>,
+}
+
+/// What the phones see of the open vote: its question, how to vote, its ideas, and each phone's ballots
+/// (a phone may carry the ballots of several people of its table).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoteView {
+    pub id: u64,
+    pub question: String,
+    pub method: VoteMethod,
+    /// (id, title) of each idea on the ballot.
+    pub ideas: Vec<(u64, String)>,
+    /// Each phone's ballots: (voter, dots).
+    pub by_phone: HashMap<String, Vec<(String, Vec<Count>)>>,
+}
+
+fn vote_view(session: &Session) -> Option<Arc<VoteView>> {
+    let vote = session.open_vote()?;
+    let ideas =
+        vote.ideas.iter().map(|&id| (id, session.idea(id).map(|i| i.title.clone()).unwrap_or_default())).collect();
+    let mut by_phone: HashMap<String, Vec<(String, Vec<Count>)>> = HashMap::new();
+    for ballot in &vote.ballots {
+        if let (Some(phone), Some(voter)) = (&ballot.phone, &ballot.voter) {
+            by_phone.entry(phone.clone()).or_default().push((voter.clone(), ballot.dots.clone()));
+        }
+    }
+    Some(Arc::new(VoteView { id: vote.id, question: vote.question.clone(), method: vote.method, ideas, by_phone }))
 }
 
 impl RoomView {
@@ -48,6 +79,7 @@ impl RoomView {
             block_title: block_title(session),
             tables: Arc::new(tables(session)),
             by_phone: by_phone.into_iter().map(|(phone, list)| (phone, Arc::new(list))).collect(),
+            vote: vote_view(session),
         }
     }
 
@@ -64,6 +96,10 @@ impl RoomView {
         let tables = tables(session);
         if *self.tables != tables {
             self.tables = Arc::new(tables);
+        }
+        let vote = vote_view(session);
+        if self.vote != vote {
+            self.vote = vote;
         }
         for s in changed.iter().filter_map(|&id| session.submission(id)) {
             let list = Arc::make_mut(self.by_phone.entry(s.phone.clone()).or_default());
@@ -120,6 +156,7 @@ pub struct MineView {
 pub enum Command {
     Submit(NewSubmission),
     Withdraw { id: u64, phone: String },
+    Ballot(CastBallot),
 }
 
 /// The app's answer: the submission's id once on disk, why it was refused, or `None` when the app did not
@@ -182,6 +219,7 @@ impl Site {
             block_title: view.block_title.clone(),
             tables: Arc::clone(&view.tables),
             mine: phone.and_then(|p| view.by_phone.get(p)).map(Arc::clone).unwrap_or_default(),
+            vote: view.vote.clone(),
         }
     }
 
@@ -214,11 +252,18 @@ impl Site {
                     None => Response::not_found(),
                 }
             }
-            (Method::Post, "send" | "withdraw") => match self.posted(request, peer, lang, &phone, new_phone) {
-                Ok(form) if rest == "send" => self.send(&form, lang, &base, &phone),
-                Ok(form) => self.withdraw(&form, lang, &base, &phone),
-                Err(refused) => refused,
-            },
+            (Method::Get | Method::Head, "vote") => {
+                let cast = query(request, "cast").is_some();
+                Response::html(200, self.vote_page(lang, &base, &phone, cast, None))
+            }
+            (Method::Post, "send" | "withdraw" | "ballot") => {
+                match self.posted(request, peer, lang, &phone, new_phone) {
+                    Ok(form) if rest == "send" => self.send(&form, lang, &base, &phone),
+                    Ok(form) if rest == "ballot" => self.ballot(&form, lang, &base, &phone),
+                    Ok(form) => self.withdraw(&form, lang, &base, &phone),
+                    Err(refused) => refused,
+                }
+            }
             _ => Response::not_found(),
         };
         // Path=/: a phone keeps its id (and sees what it sent) when the room is turned off and on (a new token).
@@ -301,6 +346,137 @@ impl Site {
         }
     }
 
+    /// A ballot: the vote it is for, the voter, and the dots (one `dot` field per dot, or one `choice`).
+    fn ballot(&self, form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Response {
+        let l = lang.code();
+        let Ok(vote) = field(form, "vote").parse::<u64>() else {
+            return error_page(lang, 400, &t!("room.page.bad_form", locale = l));
+        };
+        let name = match field(form, "name") {
+            "" | "-" => field(form, "other"),
+            name => name,
+        };
+        let mut dots: Vec<Count> = Vec::new();
+        for (key, value) in form {
+            if key != "dot" && key != "choice" {
+                continue;
+            }
+            let Ok(idea) = value.parse::<u64>() else {
+                return error_page(lang, 400, &t!("room.page.bad_form", locale = l));
+            };
+            match dots.iter_mut().find(|d| d.idea == idea) {
+                Some(d) => d.count = d.count.saturating_add(1),
+                None => dots.push(Count { idea, count: 1 }),
+            }
+        }
+        let cast = CastBallot { vote, voter: name.to_string(), dots, phone: phone.to_string() };
+        match (self.submit)(Command::Ballot(cast)) {
+            Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/vote?cast=1")),
+            Some(Err(e)) => {
+                let message = t!(e.key(), locale = l).into_owned();
+                Response::html(400, self.vote_page(lang, base, phone, false, Some(&message)))
+            }
+            None => error_page(lang, 503, &t!("room.page.try_again", locale = l)),
+        }
+    }
+
+    /// The open vote: the ideas with a box per dot (or a choice each), the voter's name, and what this
+    /// phone cast already (its latest ballot, to move its dots).
+    fn vote_page(&self, lang: Lang, base: &str, phone: &str, cast: bool, error: Option<&str>) -> String {
+        let view = self.view(None);
+        let l = lang.code();
+        let mut body = String::new();
+        if let Some(error) = error {
+            let _ = write!(body, "<p class=\"error\" role=\"alert\">{}</p>", esc(error));
+        }
+        let Some(vote) = view.vote.as_deref() else {
+            let _ = write!(body, "<p>{}</p>", esc(&t!("room.page.no_vote", locale = l)));
+            let _ = write!(body, "<p><a href=\"{base}\">{}</a></p>", esc(&t!("room.page.back", locale = l)));
+            return page(lang, base, "/vote", &view.lab_title, &body);
+        };
+        if cast {
+            let _ = write!(
+                body,
+                "<p class=\"ok\" role=\"status\">{}</p>",
+                esc(&t!("room.page.ballot_received", locale = l))
+            );
+        }
+        let (per_voter, per_idea) = vote.method.limits();
+        let how = match vote.method {
+            VoteMethod::Single => t!("room.page.vote_single", locale = l),
+            VoteMethod::Dots { .. } => {
+                t!("room.page.vote_dots", per_voter = per_voter, per_idea = per_idea, locale = l)
+            }
+        };
+        let _ = write!(body, "<h1>{}</h1><p>{}</p>", esc(&vote.question), esc(&how));
+        let mine = vote.by_phone.get(phone).and_then(|b| b.last());
+        let dots_on = |idea: u64| mine.and_then(|(_, d)| d.iter().find(|c| c.idea == idea)).map_or(0, |c| c.count);
+        let _ = write!(
+            body,
+            "<form method=\"post\" action=\"{base}/ballot\"><input type=\"hidden\" name=\"vote\" value=\"{}\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\"><fieldset><legend>{}</legend>\
+             <select name=\"name\" aria-label=\"{}\"><option value=\"-\">{}</option>",
+            vote.id,
+            esc(phone),
+            esc(&t!("room.page.your_name", locale = l)),
+            esc(&t!("room.page.your_name", locale = l)),
+            esc(&t!("room.page.other_name", locale = l)),
+        );
+        let voter = mine.map_or("", |(v, _)| v.as_str());
+        let mut on_roster = false;
+        for table in view.tables.iter().filter(|t| !t.members.is_empty()) {
+            let _ = write!(body, "<optgroup label=\"{}\">", esc(&table.name));
+            for member in &table.members {
+                let selected = if member == voter {
+                    on_roster = true;
+                    " selected"
+                } else {
+                    ""
+                };
+                let _ = write!(body, "<option value=\"{0}\"{selected}>{0}</option>", esc(member));
+            }
+            body.push_str("</optgroup>");
+        }
+        let other = if on_roster { "" } else { voter };
+        let _ = write!(
+            body,
+            "</select><input name=\"other\" maxlength=\"80\" value=\"{}\" aria-label=\"{}\"></fieldset><ol class=\"ballot\">",
+            esc(other),
+            esc(&t!("room.page.other_name", locale = l)),
+        );
+        for (id, title) in &vote.ideas {
+            let _ = write!(body, "<li><span>{}</span> ", esc(title));
+            match vote.method {
+                VoteMethod::Single => {
+                    let checked = if dots_on(*id) > 0 { " checked" } else { "" };
+                    let _ = write!(
+                        body,
+                        "<input type=\"radio\" name=\"choice\" value=\"{id}\"{checked} aria-label=\"#{id}\">"
+                    );
+                }
+                VoteMethod::Dots { .. } => {
+                    let placed = dots_on(*id);
+                    for k in 0..per_idea {
+                        let checked = if k < placed { " checked" } else { "" };
+                        let _ = write!(
+                            body,
+                            "<input type=\"checkbox\" name=\"dot\" value=\"{id}\"{checked} aria-label=\"#{id} {}\">",
+                            k + 1
+                        );
+                    }
+                }
+            }
+            body.push_str("</li>");
+        }
+        let _ = write!(
+            body,
+            "</ol><button type=\"submit\">{}</button></form><p><a href=\"{base}\">{}</a></p>",
+            esc(&t!("room.page.cast", locale = l)),
+            esc(&t!("room.page.back", locale = l)),
+        );
+        page(lang, base, "/vote", &view.lab_title, &body)
+    }
+
     fn allow(&self, peer: PeerInfo) -> bool {
         self.limits.lock().is_ok_and(|mut l| l.allow(peer.addr.ip(), Instant::now()))
     }
@@ -314,6 +490,13 @@ impl Site {
             let _ = write!(body, "<li><a href=\"{base}/t/{}\">{}</a></li>", i + 1, esc(&table.name));
         }
         let _ = write!(body, "</ul><p><a href=\"{base}/mine\">{}</a></p>", esc(&t!("room.page.mine_link", locale = l)));
+        if let Some(vote) = view.vote.as_deref() {
+            let _ = write!(
+                body,
+                "<p class=\"ok\"><a href=\"{base}/vote\">{}</a></p>",
+                esc(&t!("room.page.vote_now", question = vote.question, locale = l))
+            );
+        }
         page(lang, base, "", &view.lab_title, &body)
     }
 
@@ -413,6 +596,7 @@ struct Snapshot {
     block_title: String,
     tables: Arc<Vec<TableView>>,
     mine: Arc<Vec<MineView>>,
+    vote: Option<Arc<VoteView>>,
 }
 
 /// What the phone typed, to show again when a send is refused.
@@ -475,7 +659,8 @@ fn language(request: &Request) -> Lang {
 const STYLE: &str = "body{font:18px/1.4 sans-serif;margin:0 auto;max-width:40em;padding:1em;color:#111;background:#fff}\
 h1{font-size:1.4em}a{color:#0645ad}ul{padding-left:1.2em}li{margin:.5em 0}\
 label{display:block;margin:.6em 0}input,textarea{display:block;width:100%;box-sizing:border-box;font:inherit;padding:.4em}\
-input[type=radio]{display:inline;width:auto}button{font:inherit;padding:.6em 1.2em;margin:.6em 0}\
+input[type=radio],input[type=checkbox]{display:inline;width:auto;margin:.4em .5em;transform:scale(1.5)}\
+select{display:block;width:100%;font:inherit;padding:.4em}button{font:inherit;padding:.6em 1.2em;margin:.6em 0}\
 .error{background:#fdd;padding:.6em}.ok{background:#dfd;padding:.6em}nav{text-align:right}";
 
 /// A whole page: the language switch, the title, the body.

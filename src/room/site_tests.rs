@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use super::*;
-use crate::model::{Member, Role, Session, SubmissionState};
+use crate::model::{Count, Member, Role, Session, SubmissionState, VoteMethod};
 use crate::room::http::{PeerInfo, parse_request};
 use crate::testing::{at, seed_session};
 
@@ -39,6 +39,14 @@ impl Harness {
             let answer = match command {
                 Command::Submit(new) => session.submit(&mut index, new, now).map(|(id, _)| id),
                 Command::Withdraw { id, phone } => session.withdraw(&mut index, id, &phone, now).map(|()| id),
+                // As the app does (`State::room_ballot`): only the open vote, and only that one.
+                Command::Ballot(cast) => match session.open_vote_mut().filter(|v| v.id == cast.vote) {
+                    Some(vote) => vote
+                        .cast(&cast.voter, &cast.dots, Some(&cast.phone), now)
+                        .map(|()| cast.vote)
+                        .map_err(|e| SubmitError::of_vote(&e)),
+                    None => Err(SubmitError::VoteClosed),
+                },
             };
             // As the runtime does: only the changed submission's phone is brought up to date.
             let changed: Vec<u64> = answer.iter().copied().collect();
@@ -390,4 +398,182 @@ fn floods_are_slowed_per_address_and_a_phone_holds_at_most_twenty_waiting() {
     let body =
         form(&[("table", "1"), ("csrf", &other), ("nonce", "x"), ("name", "-"), ("other", "Tamu"), ("title", "Ide")]);
     assert_eq!(h.post_from(&send, Some(&other), &body, 8).status, 303);
+}
+
+impl Harness {
+    /// Three ideas on the block and a vote open on them (`method`), as the view shows it.
+    fn open_vote(&self, method: VoteMethod) -> u64 {
+        let mut session = self.session.lock().unwrap();
+        let now = at("2022-11-03T09:00:00+07:00");
+        let idea =
+            |title: &str| crate::model::NewIdea { group: "meja-1".into(), title: title.into(), ..Default::default() };
+        session.add_ideas(vec![idea("Antrean daring"), idea("<b>Bank</b> sampah"), idea("Taman baca")], now).unwrap();
+        let new = crate::model::NewVote {
+            question: "Mana dulu? <script>alert(1)</script>".into(),
+            scope: crate::model::VoteScope::Block,
+            method,
+            hidden: true,
+            anonymous: false,
+            block: "d2-curah-ide".into(),
+        };
+        let id = session.open_vote_on(new, now).unwrap();
+        *self.site.view.lock().unwrap() = RoomView::of(&session);
+        id
+    }
+
+    fn ballots(&self) -> Vec<crate::model::Ballot> {
+        self.session.lock().unwrap().votes[0].ballots.clone()
+    }
+}
+
+#[test]
+fn a_phone_casts_a_ballot_moves_its_dots_and_a_second_device_replaces_it() {
+    let h = Harness::new();
+    let phone = h.phone();
+    assert!(body(&h.get(&format!("{}/vote", h.base()), Some(&phone))).contains("tidak ada pemungutan suara"));
+    let id = h.open_vote(VoteMethod::Dots { per_voter: 3, per_idea: 2 });
+    let tables = body(&h.get(&h.base(), Some(&phone)));
+    assert!(tables.contains(&format!("href=\"{}/vote\"", h.base())), "the tables page leads to the vote");
+    let page = body(&h.get(&format!("{}/vote?lang=en", h.base()), Some(&phone)));
+    assert!(page.contains("Mana dulu? &lt;script&gt;alert(1)&lt;/script&gt;") && !page.contains("<script"), "{page}");
+    assert!(page.contains("&lt;b&gt;Bank&lt;/b&gt; sampah") && !page.contains("<b>"));
+    assert_eq!(page.matches("name=\"dot\" value=\"2\"").count(), 2, "two boxes an idea: at most 2 on one");
+    assert!(page.contains("<option value=\"Siti &lt;Rahayu&gt;\">"), "the roster's names, escaped");
+    assert!(page.len() < 30 * 1024);
+    let vote = id.to_string();
+    let cast = |phone: &str, name: &str, dots: &[&str]| {
+        let mut fields = vec![("vote", vote.as_str()), ("csrf", phone), ("name", name)];
+        fields.extend(dots.iter().map(|d| ("dot", *d)));
+        h.post(&format!("{}/ballot", h.base()), Some(phone), &form(&fields))
+    };
+    let answer = cast(&phone, "Siti <Rahayu>", &["1", "1", "3"]);
+    assert_eq!(answer.status, 303);
+    assert_eq!(answer.header("location"), Some(format!("{}/vote?cast=1", h.base()).as_str()));
+    let ballots = h.ballots();
+    assert_eq!(ballots.len(), 1);
+    assert_eq!(ballots[0].dots, vec![Count { idea: 1, count: 2 }, Count { idea: 3, count: 1 }]);
+    // The page shows the phone's ballot to move its dots: the voter chosen, three boxes ticked.
+    let page = body(&h.get(&format!("{}/vote?cast=1", h.base()), Some(&phone)));
+    assert!(page.contains("Surat suara diterima"));
+    assert!(page.contains("<option value=\"Siti &lt;Rahayu&gt;\" selected>"));
+    assert_eq!(page.matches(" checked").count(), 3);
+    // Moved; then the same person from another phone: still one ballot, the newest.
+    assert_eq!(cast(&phone, "Siti <Rahayu>", &["2"]).status, 303);
+    let other = h.phone();
+    assert_eq!(cast(&other, "siti <rahayu>", &["3", "3"]).status, 303);
+    let ballots = h.ballots();
+    assert_eq!(ballots.len(), 1);
+    assert_eq!(ballots[0].dots, vec![Count { idea: 3, count: 2 }]);
+    // Someone else at the same phone: a ballot of their own.
+    assert_eq!(cast(&phone, "Tamu", &["1"]).status, 303);
+    assert_eq!(h.ballots().len(), 2);
+}
+
+#[test]
+fn a_single_choice_vote_takes_one_choice() {
+    let h = Harness::new();
+    let phone = h.phone();
+    let id = h.open_vote(VoteMethod::Single);
+    let page = body(&h.get(&format!("{}/vote", h.base()), Some(&phone)));
+    assert_eq!(page.matches("type=\"radio\" name=\"choice\"").count(), 3);
+    let vote = id.to_string();
+    let fields = [("vote", vote.as_str()), ("csrf", phone.as_str()), ("name", "Budi"), ("choice", "2")];
+    assert_eq!(h.post(&format!("{}/ballot", h.base()), Some(&phone), &form(&fields)).status, 303);
+    assert_eq!(h.ballots()[0].dots, vec![Count { idea: 2, count: 1 }]);
+    let two = [("vote", vote.as_str()), ("csrf", phone.as_str()), ("name", "Budi"), ("choice", "1"), ("choice", "2")];
+    let refused = h.post(&format!("{}/ballot", h.base()), Some(&phone), &form(&two));
+    assert_eq!(refused.status, 400);
+    assert_eq!(h.ballots()[0].dots, vec![Count { idea: 2, count: 1 }], "unchanged");
+}
+
+#[test]
+fn hostile_ballots_are_refused_with_a_message_and_change_nothing() {
+    let h = Harness::new();
+    let phone = h.phone();
+    let id = h.open_vote(VoteMethod::Dots { per_voter: 3, per_idea: 2 });
+    let vote = id.to_string();
+    let ballot = |fields: &[(&str, &str)]| h.post(&format!("{}/ballot", h.base()), Some(&phone), &form(fields));
+    let base = |dots: &[&'static str]| {
+        let mut fields = vec![("vote", vote.clone()), ("csrf", phone.clone()), ("name", "Budi".to_string())];
+        fields.extend(dots.iter().map(|d| ("dot", (*d).to_string())));
+        fields
+    };
+    let send = |fields: Vec<(&str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        ballot(&fields)
+    };
+    assert_eq!(send(base(&["1"])).status, 303);
+    let before = h.ballots();
+    let cases: Vec<(&str, Response, u16, &str)> = vec![
+        ("an idea not on the ballot", send(base(&["9"])), 400, "tidak ikut dipilih"),
+        ("four dots of three", send(base(&["1", "2", "3", "3"])), 400, "terlalu banyak: kurangi"),
+        ("three on one idea", send(base(&["2", "2", "2"])), 400, "Terlalu banyak titik pada satu ide"),
+        ("no dot", send(base(&[])), 400, "paling sedikit satu titik"),
+        ("not a number", send(base(&["abc"])), 400, "tidak terbaca"),
+        ("a negative idea", send(base(&["-1"])), 400, "tidak terbaca"),
+        (
+            "another vote",
+            send(vec![("vote", "99".into()), ("csrf", phone.clone()), ("name", "Budi".into()), ("dot", "1".into())]),
+            400,
+            "sudah ditutup",
+        ),
+        (
+            "no vote field",
+            send(vec![("csrf", phone.clone()), ("name", "Budi".into()), ("dot", "1".into())]),
+            400,
+            "tidak terbaca",
+        ),
+        (
+            "no name",
+            send(vec![("vote", vote.clone()), ("csrf", phone.clone()), ("name", "-".into()), ("dot", "1".into())]),
+            400,
+            "nama",
+        ),
+        (
+            "an escape-only name",
+            send(vec![
+                ("vote", vote.clone()),
+                ("csrf", phone.clone()),
+                ("name", "\u{1b}[2J".into()),
+                ("dot", "1".into()),
+            ]),
+            400,
+            "nama",
+        ),
+        ("no csrf", send(vec![("vote", vote.clone()), ("name", "Budi".into()), ("dot", "1".into())]), 403, ""),
+        (
+            "a foreign csrf",
+            send(vec![("vote", vote.clone()), ("csrf", "a".repeat(26)), ("name", "Budi".into()), ("dot", "1".into())]),
+            403,
+            "",
+        ),
+        (
+            "no cookie",
+            h.post(
+                &format!("{}/ballot", h.base()),
+                None,
+                &form(&[("vote", &vote), ("csrf", &phone), ("name", "Budi"), ("dot", "2")]),
+            ),
+            403,
+            "",
+        ),
+        ("GET on ballot", h.get(&format!("{}/ballot", h.base()), Some(&phone)), 404, ""),
+    ];
+    for (what, response, status, message) in &cases {
+        assert_eq!(response.status, *status, "{what}");
+        let text = body(response);
+        assert!(text.contains(message), "{what}: {text}");
+        assert!(!text.contains("<script"), "{what}");
+        assert_eq!(h.ballots(), before, "{what}: nothing changed");
+    }
+    // Closed: refused, and the page says no vote is open.
+    h.session.lock().unwrap().votes[0].close(at("2022-11-03T11:00:00+07:00"));
+    *h.site.view.lock().unwrap() = RoomView::of(&h.session.lock().unwrap());
+    let late = send(base(&["2"]));
+    assert_eq!(late.status, 400);
+    assert!(body(&late).contains("sudah ditutup"));
+    assert_eq!(h.ballots(), before);
+    // A flood from one address is slowed like any other post.
+    let statuses: Vec<u16> = (0..40).map(|_| send(base(&["1"])).status).collect();
+    assert!(statuses.contains(&429));
 }

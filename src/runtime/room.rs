@@ -133,6 +133,7 @@ impl Room {
         match request.command {
             Command::Submit(new) => Action::RoomSubmit { new, reply },
             Command::Withdraw { id, phone } => Action::RoomWithdraw { id, phone, reply },
+            Command::Ballot(cast) => Action::RoomBallot { cast, reply },
         }
     }
 
