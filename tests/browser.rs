@@ -80,3 +80,64 @@ fn a_phone_in_chromium_sends_an_idea_the_wall_shows_it_and_the_phone_says_so() {
     app.send("q");
     assert_eq!(app.wait_exit(), (true, true));
 }
+
+/// Voting from a phone in Chromium: the coach opens a vote and reveals it (`v`, Enter, `r`); the phone opens
+/// the vote page, picks a name, ticks two dots on one idea and one on another, casts, and reads "received";
+/// the wall's chart changes to show them. The question, hostile, shows as text.
+#[test]
+fn a_phone_in_chromium_casts_a_ballot_and_the_walls_chart_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::new_session_on_group_work(dir.path());
+    let mut session = innolab::store::load(&path).unwrap();
+    let now = session.created_at;
+    let idea = |group: &str, title: &str| innolab::model::NewIdea {
+        group: group.into(),
+        title: title.into(),
+        block: Some("d2-curah-ide".into()),
+        ..Default::default()
+    };
+    session.add_ideas(vec![idea("meja-1", "Antrean daring"), idea("meja-2", "Bank sampah")], now).unwrap();
+    innolab::store::save(&path, &session).unwrap();
+    let mut app =
+        Pty::spawn(dir.path(), &["--lang", "en", "run", "lab.json", "--room", "--bind", "127.0.0.1:0"], 90, 30);
+    let url = join_url(&mut app);
+    app.send("v");
+    app.wait_for("the vote form", |s| s.contains("Open a vote"));
+    // A hostile question: Ctrl-U clears the offered one.
+    app.send("\x15<img src=x onerror=alert(1)> Mana dulu?\r");
+    app.wait_for("the vote on the wall", |s| s.contains("0 ballots") && s.contains("results hidden"));
+    app.send("r");
+    app.wait_for("the results shown", |s| s.contains("0 ballots") && !s.contains("results hidden"));
+    assert!(!app.screen().contains('█'), "no bar before any vote");
+
+    let browser = Browser::start(412, 915);
+    browser.open(&url);
+    browser.click("a[href$='/vote']");
+    browser.wait_url("/vote");
+    let text = browser.text();
+    assert!(text.contains("<img src=x onerror=alert(1)> Mana dulu?"), "{text}");
+    browser.type_into("input[name=other]", "Siti Rahayu");
+    browser.click("input[name=dot][value='2'][aria-label='#2 1']");
+    browser.click("input[name=dot][value='2'][aria-label='#2 2']");
+    browser.click("input[name=dot][value='1'][aria-label='#1 1']");
+    browser.click("button[type=submit]");
+    browser.wait_url("/vote?cast=1");
+    assert!(browser.text().contains("Ballot received"), "{}", browser.text());
+    let dom = browser.script("return [document.querySelectorAll('img,script').length]", json!([]));
+    assert_eq!(dom[0], 0, "no element made of the question");
+
+    app.wait_for("the wall's chart", |s| s.contains("1 ballots") && s.contains('█'));
+    let screen = app.screen();
+    let bank = screen.lines().find(|l| l.contains("#2 Bank sampah")).unwrap().to_string();
+    let antre = screen.lines().find(|l| l.contains("#1 Antrean daring")).unwrap().to_string();
+    assert!(bank.trim_end().ends_with('2') && bank.contains("1."), "ranked first with 2: {bank}");
+    assert!(antre.trim_end().ends_with('1') && antre.contains("2."), "second with 1: {antre}");
+    assert!(bank.matches('█').count() > antre.matches('█').count(), "{screen}");
+    let errors: Vec<_> = browser.console().into_iter().filter(|m| m["level"] == "SEVERE").collect();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    drop(browser);
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    let saved = innolab::store::load(&path).unwrap();
+    assert_eq!(saved.votes[0].ballots[0].voter.as_deref(), Some("Siti Rahayu"));
+}

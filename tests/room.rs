@@ -164,9 +164,15 @@ fn w_turns_the_room_on_and_off_with_a_new_token_each_time() {
 /// One idea sent from its own loopback address (127.0.x.y, as each phone on a Wi-Fi has one), retried
 /// while the room is busy; true once acknowledged.
 fn send_from(k: usize, to: SocketAddr, base: &str, cookie: &str, body: &str) -> bool {
+    post_from(k, to, &format!("{base}/send"), cookie, body)
+}
+
+/// A form posted to `path` from phone `k`'s own loopback address, retried while the room is busy; true once
+/// acknowledged (303).
+fn post_from(k: usize, to: SocketAddr, path: &str, cookie: &str, body: &str) -> bool {
     let from = std::net::Ipv4Addr::new(127, 0, 1 + (k / 250) as u8, 1 + (k % 250) as u8);
     let request = format!(
-        "POST {base}/send HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
+        "POST {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
@@ -237,4 +243,89 @@ fn three_hundred_phones_sending_at_once_lose_nothing() {
     let mut ids: Vec<u64> = session.room.submissions.iter().map(|s| s.id).collect();
     ids.dedup();
     assert_eq!(ids.len(), acknowledged, "ids unique and in order");
+}
+
+/// A session on the group-work block with three ideas to vote on.
+fn session_with_ideas(dir: &Path) -> std::path::PathBuf {
+    let path = common::new_session_on_group_work(dir);
+    let mut session = load(&path);
+    let now = session.created_at;
+    let idea = |group: &str, title: &str| innolab::model::NewIdea {
+        group: group.into(),
+        title: title.into(),
+        block: Some("d2-curah-ide".into()),
+        ..Default::default()
+    };
+    let ideas = vec![idea("meja-1", "Antrean daring"), idea("meja-2", "Bank sampah"), idea("meja-3", "Taman baca")];
+    session.add_ideas(ideas, now).unwrap();
+    innolab::store::save(&path, &session).unwrap();
+    path
+}
+
+/// Joins as a new phone (a busy room says 503: tried again); its cookie and phone id.
+fn join(addr: SocketAddr, base: &str) -> (String, String) {
+    let mut joined = get(addr, base, "");
+    for _ in 0..200 {
+        if joined.status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        joined = get(addr, base, "");
+    }
+    let cookie = joined.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let phone = cookie.strip_prefix("phone=").unwrap().to_string();
+    (cookie, phone)
+}
+
+/// The coach opens a vote (`v`, Enter: dot voting, 3 dots each), then 300 phones cast a ballot each at once
+/// (bounded: 300 posts, every wait limited): every ballot is acknowledged, the wall counts them, and the
+/// file holds exactly the acknowledged ballots, whose dots add up to what was sent.
+#[test]
+fn three_hundred_ballots_at_once_are_all_counted_and_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = session_with_ideas(dir.path());
+    let args = ["--lang", "en", "run", "lab.json", "--room", "--bind", "127.0.0.1:0"];
+    let mut app = Pty::spawn(dir.path(), &args, 90, 30);
+    let (addr, base) = join_address(&mut app);
+    app.send("v");
+    app.wait_for("the vote form", |s| s.contains("Open a vote"));
+    app.send("\r");
+    app.wait_for("the vote on the wall", |s| s.contains("0 ballots"));
+    let (cookie, _) = join(addr, &base);
+    let page = get(addr, &format!("{base}/vote"), &cookie).body;
+    let marker = "name=\"vote\" value=\"";
+    let at = page.find(marker).unwrap() + marker.len();
+    let vote: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
+    let voters = 300;
+    let acknowledged: usize = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..voters)
+            .map(|k| {
+                let (base, vote) = (base.clone(), vote.clone());
+                scope.spawn(move || {
+                    let (cookie, phone) = join(addr, &base);
+                    // Voter k: one dot on idea 1 + k % 3, two on idea 1 + (k + 1) % 3.
+                    let (a, b) = (1 + k % 3, 1 + (k + 1) % 3);
+                    let body = format!("vote={vote}&csrf={phone}&name=-&other=Pemilih+{k}&dot={a}&dot={b}&dot={b}");
+                    usize::from(post_from(k, addr, &format!("{base}/ballot"), &cookie, &body))
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).sum()
+    });
+    assert_eq!(acknowledged, voters, "every ballot acknowledged");
+    app.wait_for("the wall's count", |s| s.contains("300 ballots"));
+    app.send("q");
+    assert_eq!(app.wait_exit(), (true, true));
+    let session = load(&path);
+    let saved = &session.votes[0];
+    assert_eq!(saved.ballots.len(), acknowledged, "every acknowledged ballot is in the file, once");
+    // An independent count: every voter's dots, added up from what was sent.
+    let mut sent = [0u64; 4];
+    for k in 0..voters {
+        sent[1 + k % 3] += 1;
+        sent[1 + (k + 1) % 3] += 2;
+    }
+    for standing in saved.standings() {
+        assert_eq!(standing.votes, sent[standing.idea as usize], "idea #{}", standing.idea);
+    }
 }
