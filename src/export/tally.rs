@@ -180,6 +180,48 @@ fn body_sections(tally: &Tally, lang: Lang) -> Vec<Section> {
     vec![per_table, per_agency, per_stage, per_day, per_form, oaoi]
 }
 
+/// Each vote as a section: its question (and session, when several), how it was voted, its ideas ranked.
+fn vote_sections(tally: &Tally, lang: Lang) -> Vec<Section> {
+    let l = lang.code();
+    tally
+        .votes
+        .iter()
+        .map(|v| {
+            let mut about =
+                vec![v.method.text(lang), t!("report.vote.ballots", count = v.ballots, locale = l).into_owned()];
+            if v.hands > 0 {
+                about.push(t!("vote.status.hands", count = v.hands, locale = l).into_owned());
+            }
+            about.push(
+                if v.open { t!("vote.status.open", locale = l) } else { t!("vote.status.closed", locale = l) }
+                    .into_owned(),
+            );
+            let title =
+                if tally.several_sessions() { format!("{} · {}", v.session, v.question) } else { v.question.clone() };
+            let rows = v
+                .results
+                .iter()
+                .map(|r| {
+                    let shared = v.results.iter().filter(|o| o.rank == r.rank).count() > 1;
+                    let rank = if shared { format!("={}", r.rank) } else { r.rank.to_string() };
+                    vec![rank, format!("#{} {}", r.idea, r.title), r.votes.to_string()]
+                })
+                .collect();
+            Section {
+                title: format!("{}: {title}", t!("report.votes", locale = l)),
+                intro: Some(about.join(" · ")),
+                header: vec![
+                    t!("report.vote.rank", locale = l).into_owned(),
+                    t!("report.vote.idea", locale = l).into_owned(),
+                    t!("report.vote.votes", locale = l).into_owned(),
+                ],
+                rows,
+                numeric: vec![false, false, true],
+            }
+        })
+        .collect()
+}
+
 /// An awardee's name as the awards list shows it: marked when the roster says they are absent, so nobody is
 /// called up in vain.
 fn awardee_name(author: &AuthorTally, lang: Lang) -> String {
@@ -366,6 +408,9 @@ pub fn to_text(tally: &Tally, lang: Lang) -> String {
         text_section(&mut out, &section, lang);
     }
     text_section(&mut out, &awards_section(tally, lang), lang);
+    for section in vote_sections(tally, lang) {
+        text_section(&mut out, &section, lang);
+    }
     for section in file_sections(tally, lang) {
         text_list(&mut out, &section);
     }
@@ -441,6 +486,9 @@ pub fn to_markdown(tally: &Tally, lang: Lang) -> String {
     markdown_readiness(&mut out, tally, 2, lang);
     markdown_section(&mut out, &sessions_section(tally, lang), 2, lang);
     markdown_body(&mut out, tally, 2, lang);
+    for section in vote_sections(tally, lang) {
+        markdown_section(&mut out, &section, 2, lang);
+    }
     for section in file_sections(tally, lang) {
         markdown_list(&mut out, &section, 2);
     }

@@ -64,7 +64,45 @@ pub fn workbook(session: &Session, name: &str, lang: Lang) -> Result<Vec<u8>, Xl
     oaoi_sheet(book.add_worksheet().set_name(&names[4])?, &tally, lang, &formats)?;
     awards_sheet(book.add_worksheet().set_name(&names[5])?, &tally, lang, &formats)?;
     summary_sheet(book.add_worksheet().set_name(&names[6])?, &tally, lang, &formats)?;
+    if !tally.votes.is_empty() {
+        let name = t!("report.votes", locale = lang.code()).into_owned();
+        votes_sheet(book.add_worksheet().set_name(&name)?, &tally, lang, &formats)?;
+    }
     book.save_to_buffer()
+}
+
+/// Votes (only when there were any): one row per idea of each vote, its vote's question, method, ballots,
+/// hands and state beside it, then the idea's rank (ties share it), id, title and votes.
+fn votes_sheet(sheet: &mut Worksheet, tally: &Tally, lang: Lang, f: &Formats) -> Result<(), XlsxError> {
+    let l = lang.code();
+    let keys = ["question", "method", "ballots", "hands", "state", "rank", "idea", "title", "votes"];
+    let names: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let key = format!("xlsx.vote.{k}");
+            t!(&key, locale = l).into_owned()
+        })
+        .collect();
+    header(sheet, &names, f)?;
+    let mut i = 0;
+    for vote in &tally.votes {
+        let state = if vote.open { t!("vote.status.open", locale = l) } else { t!("vote.status.closed", locale = l) };
+        for result in &vote.results {
+            i += 1;
+            let row = row_number(i)?;
+            text(sheet, row, 0, &vote.question)?;
+            text(sheet, row, 1, &vote.method.text(lang))?;
+            number(sheet, row, 2, vote.ballots)?;
+            number(sheet, row, 3, usize::try_from(vote.hands).unwrap_or(usize::MAX))?;
+            text(sheet, row, 4, &state)?;
+            number(sheet, row, 5, result.rank)?;
+            number(sheet, row, 6, usize::try_from(result.idea).unwrap_or(usize::MAX))?;
+            text(sheet, row, 7, &result.title)?;
+            number(sheet, row, 8, usize::try_from(result.votes).unwrap_or(usize::MAX))?;
+        }
+    }
+    size_columns(sheet);
+    Ok(())
 }
 
 fn row_number(index: usize) -> Result<RowNum, XlsxError> {

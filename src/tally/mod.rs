@@ -74,6 +74,31 @@ pub struct Tally {
     pub skipped: Vec<SkippedFile>,
     /// What is still open before the awards and the report, session by session (see `readiness::check`).
     pub readiness: Vec<ReadinessItem>,
+    /// Every vote of every session, in order (left out when there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub votes: Vec<VoteTally>,
+}
+
+/// One vote of one session: what was asked, how, and its results ranked (ties share a rank).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VoteTally {
+    pub session: String,
+    pub vote: u64,
+    pub question: String,
+    pub method: crate::model::VoteMethod,
+    pub open: bool,
+    pub ballots: usize,
+    /// Hands counted by the coach, over all ideas.
+    pub hands: u64,
+    pub results: Vec<VoteResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VoteResult {
+    pub rank: usize,
+    pub idea: u64,
+    pub title: String,
+    pub votes: u64,
 }
 
 /// An open item of one session's readiness check.
@@ -545,6 +570,30 @@ impl<R: Rows> Counter<R> {
     /// Counts one session, reported as `name`, in one pass over its ideas, with its readiness check: each
     /// name (an author, a roster member, an agency) is looked up once per idea, keyed by the borrowed text.
     pub fn add(&mut self, name: &str, view: &SessionView<'_>) {
+        for vote in view.votes {
+            let title = |id: u64| {
+                let at = view
+                    .ideas
+                    .binary_search_by_key(&id, |i| i.id)
+                    .ok()
+                    .or_else(|| view.ideas.iter().position(|i| i.id == id));
+                at.map(|i| view.ideas[i].title.to_string()).unwrap_or_default()
+            };
+            self.totals.votes.push(VoteTally {
+                session: name.to_string(),
+                vote: vote.id,
+                question: vote.question.clone(),
+                method: vote.method,
+                open: vote.is_open(),
+                ballots: vote.ballots.len(),
+                hands: vote.hands.iter().map(|h| u64::from(h.count)).sum(),
+                results: vote
+                    .standings()
+                    .into_iter()
+                    .map(|s| VoteResult { rank: s.rank, idea: s.idea, title: title(s.idea), votes: s.votes })
+                    .collect(),
+            });
+        }
         let mut groups: FastMap<&str, usize> = FastMap::with_capacity_and_hasher(view.groups.len(), Default::default());
         for (i, group) in view.groups.iter().enumerate() {
             // Later duplicates replace earlier ones, as `collect` into a map does.
@@ -839,6 +888,7 @@ impl<R: Rows> Counter<R> {
         whole.by_form.add(&part.by_form);
         whole.left_out.extend(part.left_out);
         whole.skipped.extend(part.skipped);
+        whole.votes.extend(part.votes);
         for (date, ideas) in next.days {
             *self.days.entry(date).or_default() += ideas;
         }
