@@ -214,7 +214,7 @@ fn charts(h: &mut Html, tally: &Tally, level: usize, lang: Lang) {
 }
 
 /// Each vote of the session (none: nothing): its question, what it was on and how, and its ideas ranked as
-/// a bar chart, the rank in each bar's note ("=1" for a shared rank).
+/// a bar chart, each label led by its rank ("1.", or "=1" for a shared rank).
 fn votes(h: &mut Html, session: &Session, level: usize, lang: Lang) {
     let l = lang.code();
     let reports = crate::export::votes::reports(session, lang);
@@ -230,7 +230,8 @@ fn votes(h: &mut Html, session: &Session, level: usize, lang: Lang) {
             .iter()
             .map(|r| {
                 let votes = usize::try_from(r.votes).unwrap_or(usize::MAX);
-                Bar::new(&r.idea, votes).with_note(Some(format!("{} {}", t!("report.vote.rank", locale = l), r.rank)))
+                let rank = if r.rank.starts_with('=') { r.rank.clone() } else { format!("{}.", r.rank) };
+                Bar::new(format!("{rank} {}", r.idea), votes)
             })
             .collect();
         bar_chart(h, &vote.question, Some(&vote.about), &bars, &none);
