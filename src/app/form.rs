@@ -20,6 +20,8 @@ pub enum FormPurpose {
     ApproveSubmission(u64),
     /// A new vote: question, scope, method, dots, hidden, anonymous.
     OpenVote,
+    /// The show of hands counted for an idea of a vote: (vote, idea).
+    Hands(u64, u64),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -42,6 +44,7 @@ pub enum FieldKey {
     PerIdea,
     Hidden,
     Anonymous,
+    Hands,
 }
 
 impl FieldKey {
@@ -66,6 +69,7 @@ impl FieldKey {
             FieldKey::PerIdea => "field.per_idea",
             FieldKey::Hidden => "field.hidden",
             FieldKey::Anonymous => "field.anonymous",
+            FieldKey::Hands => "field.hands",
         }
     }
 }

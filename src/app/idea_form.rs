@@ -64,6 +64,7 @@ impl State {
             }
             FormPurpose::ApproveSubmission(id) => super::room::apply_approval(lab, &form, id, now, lang),
             FormPurpose::OpenVote => super::vote::apply_vote_form(lab, &form, now, lang),
+            FormPurpose::Hands(vote, idea) => super::vote::apply_hands_form(lab, &form, vote, idea, lang),
             FormPurpose::NewTable
             | FormPurpose::RenameTable(_)
             | FormPurpose::NewMember(_)
@@ -80,6 +81,9 @@ impl State {
                 }
                 if changed && form.purpose == FormPurpose::OpenVote {
                     self.show_open_vote();
+                }
+                if let FormPurpose::Hands(vote, idea) = form.purpose {
+                    self.follow_selection(vote, idea);
                 }
                 if changed { self.changed() } else { vec![] }
             }

@@ -255,6 +255,7 @@ pub static VOTE: &[Binding] = &[
     bind(&[key(KeyCode::Down), ch('j')], Action::CursorDown, "help.key.select_next", Some("hint.choose")),
     bind(&[ch('+'), ch('=')], Action::AddHand, "help.key.add_hand", Some("hint.hands")),
     bind(&[ch('-')], Action::RemoveHand, "help.key.remove_hand", None),
+    bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.type_hands", None),
     bind(&[ch('r')], Action::ToggleReveal, "help.key.reveal", Some("hint.reveal")),
     bind(&[ch('c')], Action::CloseVote, "help.key.close_vote", Some("hint.close_vote")),
     bind(&[ch('F')], Action::WinnersToFlagships, "help.key.winners", Some("hint.winners")),

@@ -104,10 +104,16 @@ fn hands_are_counted_on_the_selected_idea_and_the_ranking_follows() {
     run(&mut s, [Action::CursorDown, Action::CursorDown, Action::AddHand, Action::AddHand]);
     let vote = session(&s).vote(id).unwrap();
     assert_eq!(vote.hands_for(3), 2);
-    assert_eq!(s.layers.screen, Screen::Vote { vote: id, cursor: 0 }, "the selection follows #3 to the top");
+    assert_eq!(s.layers.screen, Screen::Vote { vote: id, cursor: 2 }, "hidden: the ballot's order, unchanged");
+    run(&mut s, [Action::ToggleReveal]);
+    run(&mut s, [Action::CursorDown, Action::CursorDown, Action::CursorDown, Action::AddHand]);
+    assert_eq!(session(&s).vote(id).unwrap().hands_for(4), 1, "shown: the ranked order (#3, #1, #2, #4)");
+    assert_eq!(s.layers.screen, Screen::Vote { vote: id, cursor: 1 }, "the selection follows #4 up the ranking");
+    run(&mut s, [Action::CursorUp, Action::RemoveHand, Action::RemoveHand]);
     run(&mut s, [Action::RemoveHand, Action::RemoveHand, Action::RemoveHand]);
-    assert_eq!(session(&s).vote(id).unwrap().hands_for(3), 0, "never below zero");
-    assert!(session(&s).vote(id).unwrap().hands.is_empty());
+    let vote = session(&s).vote(id).unwrap();
+    assert_eq!(vote.hands_for(3), 0, "never below zero");
+    assert_eq!(vote.hands, vec![crate::model::Count { idea: 4, count: 1 }], "a count of zero is no count");
 }
 
 #[test]
@@ -136,14 +142,13 @@ fn winners_become_flagships_after_asking_when_a_star_moves() {
     let mut s = state();
     open_vote(&mut s, 0, 0);
     let id = session(&s).open_vote().unwrap().id;
-    // #3 (Dinas Kesehatan, which has #5 as its flagship) 2 hands, #2 (Dinas Sosial) 1, #4 (no agency) 3.
+    // Hidden: the ballot's order (#1, #2, #3, #4). #2 (Dinas Sosial) 1 hand, #3 (Dinas Kesehatan, which has
+    // #5 as its flagship) 2, #4 (no agency) 3.
     run(&mut s, [Action::CursorDown, Action::AddHand]);
-    run(&mut s, [Action::CursorDown, Action::CursorDown, Action::AddHand, Action::AddHand]);
-    let at4 = session(&s).vote(id).unwrap().standings().iter().position(|st| st.idea == 4).unwrap();
-    if let Screen::Vote { cursor, .. } = &mut s.layers.screen {
-        *cursor = at4;
-    }
-    run(&mut s, [Action::AddHand, Action::AddHand, Action::AddHand]);
+    run(&mut s, [Action::CursorDown, Action::AddHand, Action::AddHand]);
+    run(&mut s, [Action::CursorDown, Action::AddHand, Action::AddHand, Action::AddHand]);
+    let hands: Vec<u32> = (1..=4).map(|i| session(&s).vote(id).unwrap().hands_for(i)).collect();
+    assert_eq!(hands, vec![0, 1, 2, 3]);
     // Not while it is open.
     run(&mut s, [Action::WinnersToFlagships]);
     assert!(s.notice.as_ref().is_some_and(|n| n.is_error));
@@ -166,4 +171,25 @@ fn a_restart_comes_back_to_the_vote_on_the_wall() {
     let saved = session(&s).clone();
     let again = State::with_session(Lang::En, ThemeName::Projector, at(T0), PathBuf::from("lab.json"), saved);
     assert_eq!(again.layers.screen, Screen::Vote { vote: id, cursor: 0 });
+}
+
+#[test]
+fn a_big_rooms_hands_are_typed_as_a_number() {
+    let mut s = state();
+    open_vote(&mut s, 0, 0);
+    let id = session(&s).open_vote().unwrap().id;
+    run(&mut s, [Action::CursorDown, Action::Confirm]);
+    assert_eq!(s.mode(), Mode::Form);
+    let form = s.lab.as_ref().unwrap().form.as_ref().unwrap();
+    assert_eq!(form.purpose, FormPurpose::Hands(id, 2));
+    run(&mut s, [Action::ClearLine, Action::Paste("abc".into()), Action::Confirm]);
+    assert_eq!(s.mode(), Mode::Form, "not a number: the form says so and stays");
+    assert!(s.lab.as_ref().unwrap().form.as_ref().unwrap().error.is_some());
+    run(&mut s, [Action::ClearLine, Action::Paste("10000".into()), Action::Confirm]);
+    assert_eq!(s.mode(), Mode::Form, "past 9999");
+    run(&mut s, [Action::ClearLine, Action::Paste("37".into()), Action::Confirm]);
+    assert_eq!(s.mode(), Mode::Vote);
+    assert_eq!(session(&s).vote(id).unwrap().hands_for(2), 37);
+    let changed = s.lab.as_ref().unwrap().unsaved.since(0).unwrap();
+    assert_eq!(changed.votes, vec![id], "saved as the vote's journal line");
 }

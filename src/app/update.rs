@@ -256,8 +256,8 @@ impl State {
             Mode::Moderation | Mode::Merging => self.moderation_confirm(),
             Mode::ConfirmCloseVote => self.close_vote(),
             Mode::ConfirmWinners => self.confirm_winners(),
-            Mode::Vote
-            | Mode::Agenda
+            Mode::Vote => self.open_hands_form(),
+            Mode::Agenda
             | Mode::Board
             | Mode::Setup
             | Mode::ConfirmQuit

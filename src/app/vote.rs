@@ -85,22 +85,46 @@ impl State {
         let Screen::Vote { vote: id, cursor } = self.layers.screen else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let Some(vote) = lab.session.vote_mut(id) else { return vec![] };
-        let Some(standing) = vote.standings().get(cursor).copied() else { return vec![] };
-        let now = vote.hands_for(standing.idea);
+        let Some(idea) = shown_order(vote).get(cursor).copied() else { return vec![] };
+        let now = vote.hands_for(idea);
         let next = now.saturating_add_signed(delta);
         if next == now {
             return vec![];
         }
-        match vote.set_hands(standing.idea, next) {
+        match vote.set_hands(idea, next) {
             Ok(()) => {
                 lab.unsaved.touch_vote(id);
-                // The selection follows the idea as it climbs or falls in the ranking.
-                let at = vote.standings().iter().position(|s| s.idea == standing.idea).unwrap_or(cursor);
-                self.layers.screen = Screen::Vote { vote: id, cursor: at };
+                self.follow_selection(id, idea);
                 self.changed()
             }
             Err(e) => self.notify(vote_error(&e, lang), true),
         }
+    }
+
+    /// Keeps the selection on `idea` as it climbs or falls in the ranking.
+    pub(super) fn follow_selection(&mut self, id: u64, idea: u64) {
+        let Screen::Vote { vote, cursor } = self.layers.screen else { return };
+        let at = self
+            .lab
+            .as_ref()
+            .and_then(|l| l.session.vote(id))
+            .and_then(|v| shown_order(v).iter().position(|&i| i == idea));
+        if vote == id {
+            self.layers.screen = Screen::Vote { vote, cursor: at.unwrap_or(cursor) };
+        }
+    }
+
+    /// Enter on the vote's screen: the hands of the selected idea, typed as a number (a big room's count).
+    pub(super) fn open_hands_form(&mut self) -> Vec<Effect> {
+        let Screen::Vote { vote: id, cursor } = self.layers.screen else { return vec![] };
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let Some(vote) = lab.session.vote(id).filter(|v| v.is_open()) else { return vec![] };
+        let Some(standing) = shown_order(vote).get(cursor).copied() else { return vec![] };
+        let now = vote.hands_for(standing);
+        lab.form =
+            Some(Form::new(FormPurpose::Hands(id, standing), vec![Field::text(FieldKey::Hands, &now.to_string())]));
+        self.layers.push(Overlay::Form);
+        vec![]
     }
 
     /// `r`: the results on the wall, or hidden again (while the vote is open).
@@ -299,6 +323,29 @@ pub(super) fn apply_vote_form(
     lab.unsaved.touch_vote(id);
     lab.vote_scopes.clear();
     Ok(true)
+}
+
+/// Enter on the hands form: the count, a whole number from 0 to 9999 (else the form says so and stays).
+pub(super) fn apply_hands_form(lab: &mut Lab, form: &Form, vote: u64, idea: u64, lang: Lang) -> Result<bool, String> {
+    let text = form.text(FieldKey::Hands);
+    let count = text
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|&n| n <= crate::model::vote::MAX_HANDS)
+        .ok_or_else(|| t!("vote.error.hands_number", locale = lang.code()).into_owned())?;
+    let Some(v) = lab.session.vote_mut(vote) else { return Ok(false) };
+    if v.hands_for(idea) == count {
+        return Ok(false);
+    }
+    v.set_hands(idea, count).map_err(|e| vote_error(&e, lang))?;
+    lab.unsaved.touch_vote(vote);
+    Ok(true)
+}
+
+/// The vote's ideas in the order the wall lists them: ranked once the results show, else the ballot's.
+pub fn shown_order(vote: &crate::model::Vote) -> Vec<u64> {
+    if vote.results_shown() { vote.standings().iter().map(|s| s.idea).collect() } else { vote.ideas.clone() }
 }
 
 /// What `F` would do with vote `id`'s winners.

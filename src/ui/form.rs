@@ -51,6 +51,7 @@ fn title(ctx: &Ctx, lab: &Lab, form: &Form) -> String {
         FormPurpose::EditMember(..) => ctx.t("form.title.edit_member"),
         FormPurpose::ApproveSubmission(id) => t!("form.title.approve_submission", id = id, locale = lang).into_owned(),
         FormPurpose::OpenVote => ctx.t("form.title.open_vote"),
+        FormPurpose::Hands(_, idea) => t!("form.title.hands", id = idea, locale = lang).into_owned(),
     }
 }
 
