@@ -531,31 +531,40 @@ impl Section {
         let mut reader = io::BufReader::with_capacity(1 << 16, chained);
         io::copy(&mut (&mut reader).take(1), &mut io::sink())?;
         const AGENCY: &[u8] = b"      \"agency\": ";
+        // Only the rows of a respelling's range are read line by line; the bytes between are copied whole.
+        let mut ranges: Vec<&Respelling<'_>> = respell.iter().collect();
+        ranges.sort_by_key(|r| r.from);
         let (mut position, mut line) = (1u64, Vec::new());
-        loop {
-            line.clear();
-            let read = io::BufRead::read_until(&mut reader, b'\n', &mut line)?;
-            if read == 0 {
-                return Ok(());
+        for range in ranges {
+            if position < range.from {
+                position += io::copy(&mut (&mut reader).take(range.from - position), out)?;
             }
-            let names = respell.iter().find(|r| (r.from..r.to).contains(&position)).map(|r| &r.names);
-            position += read as u64;
-            let value = names.and_then(|names| {
-                let rest = line.strip_prefix(AGENCY)?;
-                let end = rest.iter().rposition(|&b| b == b'"')? + 1;
-                let written: String = serde_json::from_slice(&rest[..end]).ok()?;
-                let anew = names.iter().find(|(as_written, _)| *as_written == written)?.1;
-                Some((anew, &rest[end..]))
-            });
-            match value {
-                Some((anew, after)) => {
-                    out.write_all(AGENCY)?;
-                    serde_json::to_writer(&mut *out, anew).map_err(io::Error::from)?;
-                    out.write_all(after)?;
+            while position < range.to {
+                line.clear();
+                let read = io::BufRead::read_until(&mut reader, b'\n', &mut line)?;
+                if read == 0 {
+                    return Ok(());
                 }
-                None => out.write_all(&line)?,
+                position += read as u64;
+                let value = (|| {
+                    let rest = line.strip_prefix(AGENCY)?;
+                    let end = rest.iter().rposition(|&b| b == b'"')? + 1;
+                    let written: String = serde_json::from_slice(&rest[..end]).ok()?;
+                    let anew = range.names.iter().find(|(as_written, _)| *as_written == written)?.1;
+                    Some((anew, &rest[end..]))
+                })();
+                match value {
+                    Some((anew, after)) => {
+                        out.write_all(AGENCY)?;
+                        serde_json::to_writer(&mut *out, anew).map_err(io::Error::from)?;
+                        out.write_all(after)?;
+                    }
+                    None => out.write_all(&line)?,
+                }
             }
         }
+        io::copy(&mut reader, out)?;
+        Ok(())
     }
 }
 
