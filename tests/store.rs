@@ -269,7 +269,18 @@ fn a_second_writer_gets_a_clear_error_at_once() {
     let line = second.to_string();
     assert!(line.contains("lab.json: open in another innolab (process"), "{line}");
     drop(first);
-    SessionLock::acquire(&path).expect("the lock is free once the first writer is gone");
+    // Another test thread may be spawning a process at this moment: between its fork and its exec the child
+    // holds a copy of every descriptor, the lock file's too, and with it the lock. So: free within a second.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        match SessionLock::acquire(&path) {
+            Ok(_) => break,
+            Err(LockError::Busy { .. }) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => panic!("the lock is free once the first writer is gone: {e:?}"),
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------
