@@ -170,6 +170,7 @@ pub fn roster_error(error: &RosterError, lang: Lang) -> String {
         RosterError::LastTable => t!("roster.error.last_table", locale = lang),
         RosterError::EmptyName => t!("roster.error.empty_name", locale = lang),
         RosterError::NotFound => t!("roster.error.not_found", locale = lang),
+        RosterError::TableInUse => t!("roster.error.table_in_use", locale = lang),
     }
     .into_owned()
 }

@@ -193,3 +193,35 @@ fn a_big_rooms_hands_are_typed_as_a_number() {
     let changed = s.lab.as_ref().unwrap().unsaved.since(0).unwrap();
     assert_eq!(changed.votes, vec![id], "saved as the vote's journal line");
 }
+
+#[test]
+fn the_selection_stays_on_its_idea_when_the_results_are_revealed_and_an_anonymous_close_is_written_whole() {
+    let mut s = state();
+    open_vote(&mut s, 0, 0);
+    let id = session(&s).open_vote().unwrap().id;
+    // Hidden: #4 is the fourth row; 3 hands put it first in the ranking.
+    run(&mut s, [Action::CursorDown, Action::CursorDown, Action::CursorDown, Action::AddHand, Action::AddHand]);
+    run(&mut s, [Action::AddHand, Action::ToggleReveal]);
+    assert_eq!(s.layers.screen, Screen::Vote { vote: id, cursor: 0 }, "revealed: #4 leads, still selected");
+    run(&mut s, [Action::AddHand]);
+    assert_eq!(session(&s).vote(id).unwrap().hands_for(4), 4);
+    let before = s.save.generation;
+    run(&mut s, [Action::CloseVote, Action::Confirm]);
+    assert!(s.lab.as_ref().unwrap().unsaved.since(before).is_none(), "written whole: no journal line keeps names");
+}
+
+#[test]
+fn a_table_a_vote_names_cannot_be_removed() {
+    let mut s = state();
+    open_vote(&mut s, 2, 0);
+    let vote = session(&s).open_vote().unwrap().clone();
+    assert_eq!(vote.scope, VoteScope::Table { group: "meja-2".into() });
+    let mut session = session(&s).clone();
+    for idea in &mut session.ideas {
+        if idea.group == "meja-2" {
+            idea.group = "meja-1".into();
+        }
+    }
+    assert_eq!(session.remove_group(1), Err(crate::model::roster::RosterError::TableInUse));
+    assert!(session_problems(&session).is_empty());
+}

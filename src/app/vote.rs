@@ -131,10 +131,25 @@ impl State {
     pub(super) fn toggle_reveal(&mut self) -> Vec<Effect> {
         let Screen::Vote { vote: id, .. } = self.layers.screen else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let Some(vote) = lab.session.vote_mut(id).filter(|v| v.is_open()) else { return vec![] };
+        if !lab.session.vote(id).is_some_and(crate::model::Vote::is_open) {
+            return vec![];
+        }
+        let selected = self.selected_vote_idea();
+        let Some(lab) = self.lab.as_mut() else { return vec![] };
+        let Some(vote) = lab.session.vote_mut(id) else { return vec![] };
         vote.revealed = !vote.revealed;
         lab.unsaved.touch_vote(id);
+        if let Some((vote, idea)) = selected {
+            self.follow_selection(vote, idea);
+        }
         self.changed()
+    }
+
+    /// The vote on the wall and the idea its selection is on.
+    fn selected_vote_idea(&self) -> Option<(u64, u64)> {
+        let Screen::Vote { vote, cursor } = self.layers.screen else { return None };
+        let idea = shown_order(self.lab.as_ref()?.session.vote(vote)?).get(cursor).copied()?;
+        Some((vote, idea))
     }
 
     /// `c`: asks before closing the open vote.
@@ -150,11 +165,18 @@ impl State {
     pub(super) fn close_vote(&mut self) -> Vec<Effect> {
         let now = self.now;
         let Some(Overlay::ConfirmCloseVote(id)) = self.layers.pop() else { return vec![] };
+        let selected = self.selected_vote_idea();
         let Some(lab) = self.lab.as_mut() else { return vec![] };
         let at = now.with_timezone(&lab.offset());
         let Some(vote) = lab.session.vote_mut(id) else { return vec![] };
         vote.close(at);
-        lab.unsaved.touch_vote(id);
+        // An anonymous vote's names are dropped: written whole, so no journal line keeps them.
+        if !vote.anonymous {
+            lab.unsaved.touch_vote(id);
+        }
+        if let Some((vote, idea)) = selected {
+            self.follow_selection(vote, idea);
+        }
         let mut effects = self.changed();
         let text = t!("vote.closed_notice", locale = self.lang.code()).into_owned();
         effects.extend(self.notify(text, false));
@@ -215,7 +237,7 @@ impl State {
             }
         }
         let Some(change) = change else { return vec![] };
-        let count = plan.set.len() + plan.moves.len();
+        let count = change.after.iter().filter(|i| i.flagship).count();
         record(lab, change, now);
         let mut effects = self.changed();
         let key = crate::i18n::plural_key("vote.flagships_set", count as u64);
@@ -232,6 +254,7 @@ impl State {
     pub(super) fn room_ballot(&mut self, cast: crate::model::CastBallot, reply: u64) -> Vec<Effect> {
         let now = self.now;
         let refuse = |e: SubmitError| vec![Effect::RoomReply { reply, answer: Err(e), after: None }];
+        let selected = self.selected_vote_idea();
         let Some(lab) = self.lab.as_mut() else { return refuse(SubmitError::VoteClosed) };
         let at = now.with_timezone(&lab.offset());
         let Some(vote) = lab.session.open_vote_mut().filter(|v| v.id == cast.vote) else {
@@ -241,6 +264,10 @@ impl State {
             return refuse(SubmitError::of_vote(&e));
         }
         lab.unsaved.touch_vote(cast.vote);
+        // The coach's selection stays on its idea while phones' ballots move the ranking.
+        if let Some((vote, idea)) = selected {
+            self.follow_selection(vote, idea);
+        }
         let mut effects = self.changed();
         effects.push(Effect::SaveNow);
         effects.push(Effect::RoomReply { reply, answer: Ok(cast.vote), after: Some(self.save.generation) });
@@ -266,8 +293,8 @@ fn vote_scopes(lab: &Lab, block: &str) -> Vec<VoteScope> {
     );
     let mut agencies: Vec<&str> = Vec::new();
     for idea in lab.session.live_ideas() {
-        if let Some(agency) = idea.agency.as_deref().map(str::trim).filter(|a| !a.is_empty())
-            && !agencies.iter().any(|a| crate::model::names::Caseless(a) == crate::model::names::Caseless(agency))
+        if let Some(agency) = lab.session.agency_of(idea).map(str::trim).filter(|a| !a.is_empty())
+            && !agencies.iter().any(|a| crate::model::agency::same_name(a, agency))
         {
             agencies.push(agency);
         }
@@ -352,11 +379,17 @@ pub fn shown_order(vote: &crate::model::Vote) -> Vec<u64> {
 fn winners_plan(lab: &Lab, id: u64) -> WinnersPlan {
     let mut plan = WinnersPlan { vote: id, set: Vec::new(), moves: Vec::new(), ties: Vec::new() };
     let Some(vote) = lab.session.vote(id) else { return plan };
+    let mut starred: Vec<String> = Vec::new();
     for winner in lab.session.vote_winners(vote) {
         if winner.is_tie() {
             plan.ties.push(winner.agency);
             continue;
         }
+        // One star per agency, however the agency's name is spelled among the winners.
+        if starred.iter().any(|a| crate::model::agency::same_name(a, &winner.agency)) {
+            continue;
+        }
+        starred.push(winner.agency.clone());
         let Some(idea) = lab.session.idea(winner.idea) else { continue };
         if idea.flagship {
             continue;
@@ -383,6 +416,7 @@ pub fn vote_error(error: &VoteError, lang: Lang) -> String {
         VoteError::TooManyOnOne { limit } => t!("vote.error.too_many_on_one", limit = limit, locale = l),
         VoteError::Empty => t!("vote.error.empty", locale = l),
         VoteError::NoVoter => t!("vote.error.no_voter", locale = l),
+        VoteError::NameTooLong => t!("vote.error.name_too_long", locale = l),
         VoteError::Full => t!("vote.error.full", locale = l),
         VoteError::NoIdeas => t!("vote.error.no_ideas", locale = l),
         VoteError::AlreadyOpen => t!("vote.error.already_open", locale = l),

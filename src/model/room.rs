@@ -207,6 +207,7 @@ impl SubmitError {
             VoteError::TooManyOnOne { .. } => SubmitError::TooManyOnOne,
             VoteError::Empty => SubmitError::EmptyBallot,
             VoteError::NoVoter => SubmitError::NoName,
+            VoteError::NameTooLong => SubmitError::NameTooLong,
             VoteError::Full => SubmitError::BallotsFull,
         }
     }

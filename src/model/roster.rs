@@ -15,6 +15,9 @@ pub enum RosterError {
     EmptyName,
     #[error("no such table or member")]
     NotFound,
+    /// A vote is on this table's ideas, or a phone sent ideas for it: both name it.
+    #[error("table named by a vote or a phone's submission")]
+    TableInUse,
 }
 
 impl Session {
@@ -47,6 +50,11 @@ impl Session {
         let ideas = self.ideas.iter().filter(|i| i.group == group.id).count();
         if ideas > 0 {
             return Err(RosterError::TableHasIdeas { ideas });
+        }
+        let voted =
+            self.votes.iter().any(|v| matches!(&v.scope, super::vote::VoteScope::Table { group: g } if *g == group.id));
+        if voted || self.room.submissions.iter().any(|s| s.group == group.id) {
+            return Err(RosterError::TableInUse);
         }
         if self.groups.len() == 1 {
             return Err(RosterError::LastTable);

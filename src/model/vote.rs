@@ -140,6 +140,8 @@ pub enum VoteError {
     Empty,
     /// A ballot without a voter's name.
     NoVoter,
+    /// A voter's name longer than a phone may send (`room::MAX_NAME_CHARS`).
+    NameTooLong,
     /// The vote has as many ballots as it may hold.
     Full,
     /// Nothing to vote on.
@@ -284,6 +286,9 @@ impl Vote {
         if voter.is_empty() {
             return Err(VoteError::NoVoter);
         }
+        if voter.chars().count() > super::room::MAX_NAME_CHARS {
+            return Err(VoteError::NameTooLong);
+        }
         let dots = self.check_dots(dots)?;
         let key = Caseless(&voter);
         let phone = phone.map(text::clean_line).filter(|p| !p.is_empty());
@@ -352,17 +357,14 @@ impl Session {
 
     /// The live ideas `scope` names, in board order (ids rising), for a vote opened in `block`.
     pub fn vote_ideas(&self, scope: &VoteScope, block: &str) -> Vec<u64> {
-        let agency_key = match scope {
-            VoteScope::Agency { agency } => Some(Caseless(agency)),
-            _ => None,
-        };
         self.ideas
             .iter()
             .filter(|i| i.is_live())
             .filter(|i| match scope {
                 VoteScope::Block => i.block == block,
                 VoteScope::Table { group } => i.block == block && i.group == *group,
-                VoteScope::Agency { .. } => i.agency.as_deref().is_some_and(|a| Some(Caseless(a)) == agency_key),
+                // As the flagship rule reads an idea's agency: its own, else its author's on the roster.
+                VoteScope::Agency { agency } => self.agency_of(i).is_some_and(|a| super::agency::same_name(a, agency)),
             })
             .map(|i| i.id)
             .take(MAX_VOTE_IDEAS)
@@ -409,15 +411,15 @@ impl Session {
     }
 
     /// The winner of a closed or open vote for each agency among its ideas: the idea with the most votes (at
-    /// least one), unless several share the most (then that agency's `tie` lists them). Ideas without an
-    /// agency are left out (a flagship needs one).
+    /// least one), unless several share the most (then that agency's `tie` lists them). An idea's agency is
+    /// the flagship rule's (its own, else its author's on the roster); ideas without one are left out (a
+    /// flagship needs one).
     pub fn vote_winners(&self, vote: &Vote) -> Vec<AgencyWinner> {
         let mut winners: Vec<AgencyWinner> = Vec::new();
         for standing in vote.standings() {
             let Some(idea) = self.idea(standing.idea).filter(|i| i.is_live()) else { continue };
-            let Some(agency) = idea.agency.as_deref().filter(|a| !a.trim().is_empty()) else { continue };
-            let key = Caseless(agency);
-            match winners.iter_mut().find(|w| Caseless(&w.agency) == key) {
+            let Some(agency) = self.agency_of(idea).map(str::trim).filter(|a| !a.is_empty()) else { continue };
+            match winners.iter_mut().find(|w| super::agency::same_name(&w.agency, agency)) {
                 Some(w) if w.votes == standing.votes && standing.votes > 0 => w.tie.push(standing.idea),
                 Some(_) => {}
                 None if standing.votes == 0 => {}
@@ -616,6 +618,34 @@ mod tests {
         s.open_vote_mut().unwrap().close(created);
         let nothing = NewVote { scope: VoteScope::Agency { agency: "Dinas Pendidikan".into() }, ..again };
         assert_eq!(s.open_vote_on(nothing, s.created_at), Err(VoteError::NoIdeas));
+    }
+
+    #[test]
+    fn an_ideas_agency_is_its_authors_when_it_has_none_and_names_are_bounded() {
+        let (mut s, block) = session_with_ideas();
+        s.groups[1].members.push(crate::model::roster::member(
+            "Budi",
+            Some("Dinas Sosial"),
+            crate::model::Role::Head,
+            true,
+        ));
+        let now = s.created_at;
+        let authored = NewIdea {
+            group: "meja-2".into(),
+            title: "Tanpa OPD".into(),
+            author: Some("budi".into()),
+            block: Some(block.clone()),
+            ..Default::default()
+        };
+        s.add_ideas(vec![authored], now).unwrap();
+        let scope = VoteScope::Agency { agency: "dinas sosial ".into() };
+        assert_eq!(s.vote_ideas(&scope, &block), vec![2, 4], "#4 is Dinas Sosial's through its author");
+        let id = open(&mut s, &block, VoteMethod::Dots { per_voter: 3, per_idea: 3 });
+        let vote = s.vote_mut(id).unwrap();
+        vote.cast("Siti", &dots(&[(4, 2), (2, 1)]), None, now).unwrap();
+        assert_eq!(vote.cast(&"x".repeat(81), &dots(&[(1, 1)]), None, now), Err(VoteError::NameTooLong));
+        let winners = s.vote_winners(s.vote(id).unwrap());
+        assert_eq!((winners[0].agency.as_str(), winners[0].idea), ("Dinas Sosial", 4));
     }
 
     #[test]

@@ -188,6 +188,14 @@ pub fn confirm_winners(ctx: &Ctx, lab: &Lab, plan: &WinnersPlan, frame: &mut Fra
         let text = t!("vote.ties_left", agencies = plan.ties.join(", "), locale = lang);
         lines.push(Line::styled(fit(&text, text_w), ctx.theme.text));
     }
+    // The keys stay in view however many agencies there are: the list is cut, and what is left out counted.
+    let room = usize::from(area.height.saturating_sub(4)).max(1);
+    if lines.len() > room {
+        let left = lines.len() - (room - 1);
+        lines.truncate(room - 1);
+        let more = t!("vote.winners_more", count = left, locale = lang);
+        lines.push(Line::styled(fit(&more, text_w), ctx.theme.text));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled(fit(&ctx.t("vote.winners_keys"), text_w), ctx.theme.accent));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height);
