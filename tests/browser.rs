@@ -87,17 +87,7 @@ fn a_phone_in_chromium_sends_an_idea_the_wall_shows_it_and_the_phone_says_so() {
 #[test]
 fn a_phone_in_chromium_casts_a_ballot_and_the_walls_chart_changes() {
     let dir = tempfile::tempdir().unwrap();
-    let path = common::new_session_on_group_work(dir.path());
-    let mut session = innolab::store::load(&path).unwrap();
-    let now = session.created_at;
-    let idea = |group: &str, title: &str| innolab::model::NewIdea {
-        group: group.into(),
-        title: title.into(),
-        block: Some("d2-curah-ide".into()),
-        ..Default::default()
-    };
-    session.add_ideas(vec![idea("meja-1", "Antrean daring"), idea("meja-2", "Bank sampah")], now).unwrap();
-    innolab::store::save(&path, &session).unwrap();
+    let path = common::session_on_group_work_with(dir.path(), &["Antrean daring", "Bank sampah"]);
     let mut app =
         Pty::spawn(dir.path(), &["--lang", "en", "run", "lab.json", "--room", "--bind", "127.0.0.1:0"], 90, 30);
     let url = join_url(&mut app);

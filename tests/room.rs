@@ -247,19 +247,7 @@ fn three_hundred_phones_sending_at_once_lose_nothing() {
 
 /// A session on the group-work block with three ideas to vote on.
 fn session_with_ideas(dir: &Path) -> std::path::PathBuf {
-    let path = common::new_session_on_group_work(dir);
-    let mut session = load(&path);
-    let now = session.created_at;
-    let idea = |group: &str, title: &str| innolab::model::NewIdea {
-        group: group.into(),
-        title: title.into(),
-        block: Some("d2-curah-ide".into()),
-        ..Default::default()
-    };
-    let ideas = vec![idea("meja-1", "Antrean daring"), idea("meja-2", "Bank sampah"), idea("meja-3", "Taman baca")];
-    session.add_ideas(ideas, now).unwrap();
-    innolab::store::save(&path, &session).unwrap();
-    path
+    common::session_on_group_work_with(dir, &["Antrean daring", "Bank sampah", "Taman baca"])
 }
 
 /// Joins as a new phone (a busy room says 503: tried again); its cookie and phone id.

@@ -279,8 +279,9 @@ impl Checker {
             self.time(|| format!("ideas[{i}].updated_at"), &idea.updated_at);
         }
 
-        self.room(session, &group_ids, &blocks, &idea_ids, rising);
-        self.votes(session, &group_ids, &blocks, &idea_ids, rising);
+        let known = Known { session, group_ids: &group_ids, blocks: &blocks, idea_ids: &idea_ids, rising };
+        self.room(&known);
+        self.votes(&known);
 
         let progress = &session.progress;
         if !blocks.contains(progress.block.as_str()) {
@@ -312,21 +313,34 @@ impl Checker {
     }
 }
 
+/// What the parts of a session that refer to others (room submissions, votes) are checked against.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    session: &'a Session,
+    group_ids: &'a FastSet<&'a str>,
+    blocks: &'a FastSet<&'a str>,
+    /// The ideas' ids, collected only when they are not in rising order.
+    idea_ids: &'a FastSet<u64>,
+    rising: bool,
+}
+
+impl Known<'_> {
+    fn has_idea(&self, id: u64) -> bool {
+        if self.rising {
+            self.session.ideas.binary_search_by_key(&id, |i| i.id).is_ok()
+        } else {
+            self.idea_ids.contains(&id)
+        }
+    }
+}
+
 impl Checker {
     /// Room mode's submissions: unique ids in range, known tables and blocks, text within limits, and an idea
     /// exactly when approved or merged (one the session holds).
-    fn room(
-        &mut self,
-        session: &Session,
-        group_ids: &FastSet<&str>,
-        blocks: &FastSet<&str>,
-        idea_ids: &FastSet<u64>,
-        rising: bool,
-    ) {
+    fn room(&mut self, known: &Known<'_>) {
         use super::room::SubmissionState;
-        let has_idea = |id: u64| {
-            if rising { session.ideas.binary_search_by_key(&id, |i| i.id).is_ok() } else { idea_ids.contains(&id) }
-        };
+        let Known { session, group_ids, blocks, .. } = *known;
+        let has_idea = |id: u64| known.has_idea(id);
         let mut ids = FastSet::default();
         for (i, s) in session.room.submissions.iter().enumerate() {
             let at = |field: &str| format!("room.submissions[{i}].{field}");
@@ -369,18 +383,10 @@ impl Checker {
 impl Checker {
     /// The votes: unique ids in range, at most one open, known blocks, tables and ideas, limits kept by the
     /// method and by every ballot and count.
-    fn votes(
-        &mut self,
-        session: &Session,
-        group_ids: &FastSet<&str>,
-        blocks: &FastSet<&str>,
-        idea_ids: &FastSet<u64>,
-        rising: bool,
-    ) {
+    fn votes(&mut self, known: &Known<'_>) {
         use super::vote::{MAX_BALLOTS, MAX_DOTS, MAX_HANDS, MAX_VOTE_IDEAS, VoteScope};
-        let has_idea = |id: u64| {
-            if rising { session.ideas.binary_search_by_key(&id, |i| i.id).is_ok() } else { idea_ids.contains(&id) }
-        };
+        let Known { session, group_ids, blocks, .. } = *known;
+        let has_idea = |id: u64| known.has_idea(id);
         let mut ids = FastSet::default();
         let mut open = 0;
         for (v, vote) in session.votes.iter().enumerate() {

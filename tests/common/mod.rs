@@ -49,6 +49,26 @@ pub fn new_session_on_group_work(dir: &Path) -> PathBuf {
     path
 }
 
+/// [`new_session_on_group_work`] with one idea per title, the first at table 1, the next at table 2, and so on.
+pub fn session_on_group_work_with(dir: &Path, titles: &[&str]) -> PathBuf {
+    let path = new_session_on_group_work(dir);
+    let mut session = innolab::store::load(&path).unwrap();
+    let now = session.created_at;
+    let ideas = titles
+        .iter()
+        .enumerate()
+        .map(|(k, title)| innolab::model::NewIdea {
+            group: format!("meja-{}", k + 1),
+            title: (*title).into(),
+            block: Some("d2-curah-ide".into()),
+            ..Default::default()
+        })
+        .collect();
+    session.add_ideas(ideas, now).unwrap();
+    innolab::store::save(&path, &session).unwrap();
+    path
+}
+
 /// The session schema printed by `innolab schema`, compiled.
 pub fn schema_validator() -> jsonschema::Validator {
     let out = Command::new(BIN).arg("schema").output().expect("runs");
