@@ -22,7 +22,7 @@ fn new_writes_a_valid_session_and_prints_its_path() {
     assert_eq!(session.groups.len(), 6);
     assert_eq!(session.created_at.to_rfc3339(), NOW);
     let text = fs::read_to_string(&path).unwrap();
-    assert!(text.starts_with("{\n  \"schema_version\": 4,"), "schema_version must come first");
+    assert!(text.starts_with("{\n  \"schema_version\": 5,"), "schema_version must come first");
     assert_valid_against_schema(&schema_validator(), &path);
 }
 
@@ -234,11 +234,11 @@ fn validate_reports_ok_or_each_problem() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
-        err.contains("duplicate-group-ids.json: line 311, column 13: groups[1].id: duplicate id \"meja-1\""),
+        err.contains("duplicate-group-ids.json: line 312, column 13: groups[1].id: duplicate id \"meja-1\""),
         "{err}"
     );
     assert!(
-        err.contains("duplicate-group-ids.json: line 354, column 16: ideas[1].group: refers to table group \"meja-2\""),
+        err.contains("duplicate-group-ids.json: line 355, column 16: ideas[1].group: refers to table group \"meja-2\""),
         "{err}"
     );
 }

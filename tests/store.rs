@@ -109,16 +109,17 @@ fn the_valid_fixture_loads() {
     assert_eq!(s.progress.wall.lang, Some(innolab::i18n::Lang::Id));
 }
 
-/// A version 1 file (one timer as `progress.timer`, no `wall`), a version 2 file (no `room`) and a version 3
-/// file (no `plan.signatory`) still open, as the same session, and are written back as version 4; an older
-/// build refuses the new file as "written by a newer innolab".
+/// A version 1 file (one timer as `progress.timer`, no `wall`), a version 2 file (no `room`), a version 3
+/// file (no `plan.signatory`) and a version 4 file (no block `notes`) still open, as the same session, and are
+/// written back as version 5; an older build refuses the new file as "written by a newer innolab".
 #[test]
-fn older_files_load_and_are_saved_as_version_4() {
+fn older_files_load_and_are_saved_as_version_5() {
     let v1 = store::load(&common::fixtures().join("valid-v1.json")).unwrap();
     let v2 = store::load(&common::fixtures().join("valid-v2.json")).unwrap();
     let v3 = store::load(&common::fixtures().join("valid-v3.json")).unwrap();
-    let v4 = store::load(&common::fixtures().join("valid.json")).unwrap();
-    assert_eq!((v1.schema_version, v2.schema_version, v3.schema_version), (4, 4, 4));
+    let v4 = store::load(&common::fixtures().join("valid-v4.json")).unwrap();
+    let v5 = store::load(&common::fixtures().join("valid.json")).unwrap();
+    assert_eq!((v1.schema_version, v2.schema_version, v3.schema_version, v4.schema_version), (5, 5, 5, 5));
     assert_eq!(v1.progress.timers, v2.progress.timers, "the one timer is the list of one");
     assert_eq!((&v1.ideas, &v1.groups, &v1.plan), (&v2.ideas, &v2.groups, &v2.plan));
     assert_eq!(v1.progress.wall, innolab::model::Wall::default());
@@ -130,15 +131,26 @@ fn older_files_load_and_are_saved_as_version_4() {
     let mut unsigned = v4.plan.clone();
     unsigned.signatory = Default::default();
     assert_eq!(unsigned, v3.plan, "the signatory is all that version 4 adds");
+    let notes: Vec<_> = v5.plan.days.iter().flat_map(|d| &d.blocks).filter_map(|b| b.notes.as_deref()).collect();
+    assert_eq!(notes.len(), 1, "the fixture has one block with notes");
+    assert!(notes[0].starts_with("Mulai dari Meja 3"));
+    let mut plain = v5.plan.clone();
+    plain.days.iter_mut().flat_map(|d| &mut d.blocks).for_each(|b| b.notes = None);
+    assert_eq!(plain, v4.plan, "the notes are all that version 5 adds");
     let dir = tempfile::tempdir().unwrap();
-    for (name, old) in [("v1.json", &v1), ("v2.json", &v2), ("v3.json", &v3), ("v4.json", &v4)] {
+    for (name, old) in [("v1.json", &v1), ("v2.json", &v2), ("v3.json", &v3), ("v4.json", &v4), ("v5.json", &v5)] {
         let path = dir.path().join(name);
         store::save(&path, old).unwrap();
         let text = fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("{\n  \"schema_version\": 4,"), "{}", &text[..40]);
+        assert!(text.starts_with("{\n  \"schema_version\": 5,"), "{}", &text[..40]);
         assert!(text.contains("\"timers\": [") && !text.contains("\"timer\":"));
-        assert_eq!(text.contains("\"room\""), name == "v3.json" || name == "v4.json", "no empty room is written");
-        assert_eq!(text.contains("\"signatory\""), name == "v4.json", "no empty signatory is written");
+        assert_eq!(text.contains("\"room\""), !matches!(name, "v1.json" | "v2.json"), "no empty room is written");
+        assert_eq!(
+            text.contains("\"signatory\""),
+            matches!(name, "v4.json" | "v5.json"),
+            "no empty signatory is written"
+        );
+        assert_eq!(text.contains("\"notes\""), name == "v5.json", "no empty notes are written");
         assert_eq!(&store::load(&path).unwrap(), old);
     }
 }

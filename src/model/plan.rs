@@ -89,6 +89,10 @@ pub struct Block {
     pub prompt: Option<String>,
     #[serde(default)]
     pub captures_ideas: bool,
+    /// What the coach wants to remember during the block (who to call on, what to hand out): shown on the
+    /// coach's own screen (`innolab attach`), never on the wall. (Version 5 of the session file.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 impl Block {
@@ -319,6 +323,7 @@ impl Plan {
                 make_inert(&mut block.title);
                 make_inert_opt(&mut block.speaker);
                 make_inert_opt(&mut block.prompt);
+                make_inert_opt(&mut block.notes);
             }
         }
     }

@@ -14,8 +14,8 @@ use crate::i18n::Lang;
 
 /// The version of the session file format this build writes. Older files are read as well and written back as
 /// this version: version 1 (one timer, as `progress.timer`, and no `progress.wall`), version 2 (no `room`,
-/// no idea `source`) and version 3 (no `plan.signatory`).
-pub const SCHEMA_VERSION: u32 = 4;
+/// no idea `source`), version 3 (no `plan.signatory`) and version 4 (no block `notes`).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The oldest version of the session file format this build reads.
 pub const OLDEST_SCHEMA_VERSION: u32 = 1;
@@ -24,7 +24,7 @@ pub const OLDEST_SCHEMA_VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 #[schemars(title = "innolab session")]
 pub struct Session {
-    /// Always first in the file; 4 for this format (1 to 3 are read too).
+    /// Always first in the file; 5 for this format (1 to 4 are read too).
     pub schema_version: u32,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,

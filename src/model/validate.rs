@@ -228,6 +228,7 @@ impl Checker {
                 self.required_text(|| format!("{at}.title"), &block.title);
                 self.opt_text(|| format!("{at}.speaker"), block.speaker.as_ref());
                 self.opt_text(|| format!("{at}.prompt"), block.prompt.as_ref());
+                self.opt_text(|| format!("{at}.notes"), block.notes.as_ref());
             }
         }
     }

@@ -120,6 +120,8 @@ pub struct BlockView<'a> {
     speaker: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     prompt: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    notes: Option<Cow<'a, str>>,
     #[serde(default)]
     captures_ideas: Checked<bool>,
 }
@@ -346,6 +348,7 @@ impl<'a> SessionView<'a> {
                                 kind: Checked(PhantomData),
                                 speaker: opt(&block.speaker),
                                 prompt: opt(&block.prompt),
+                                notes: opt(&block.notes),
                                 captures_ideas: Checked(PhantomData),
                             })
                             .collect(),
@@ -449,6 +452,7 @@ impl<'a> SessionView<'a> {
             fix(&mut block.title);
             fix_opt(&mut block.speaker);
             fix_opt(&mut block.prompt);
+            fix_opt(&mut block.notes);
         }
         // Owned after decoding: the real thing, as load does it.
         let progress = self.progress.to_mut();
@@ -503,7 +507,8 @@ impl<'a> SessionView<'a> {
                     && (b == 0 || block.start >= day.blocks[b - 1].start)
                     && required(&block.title)
                     && fits_opt(&block.speaker)
-                    && fits_opt(&block.prompt);
+                    && fits_opt(&block.prompt)
+                    && fits_opt(&block.notes);
                 if !ok {
                     return false;
                 }
