@@ -28,6 +28,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Run(RunArgs),
+    Attach {
+        #[arg(value_name = "SESSION")]
+        session: PathBuf,
+    },
     New(NewArgs),
     List,
     Plan {
@@ -267,10 +271,21 @@ fn run_tui(sessions: PathBuf, lang: Lang, lang_pinned: bool, args: RunArgs) -> R
     runtime::run(options).map_err(|e| e.lines(lang))
 }
 
+/// `innolab attach`: the coach's own screen until F10, the app's goodbye or another coach screen.
+fn attach(sessions: &std::path::Path, session: &std::path::Path, lang: Lang) -> Result<(), Vec<String>> {
+    let path = ops::resolve_session_path(sessions, session);
+    let end = runtime::coach::attach::attach(&path, lang).map_err(|e| vec![e.line(lang)])?;
+    if let Some(line) = end.line(lang) {
+        println!("innolab: {}", innolab::model::text::inert(&line));
+    }
+    Ok(())
+}
+
 /// Runs one command; the error is the lines to print, each naming its file.
 fn run(command: Command, sessions: PathBuf, lang: Lang, lang_pinned: bool) -> Result<(), Vec<String>> {
     match command {
         Command::Run(args) => run_tui(sessions, lang, lang_pinned, args),
+        Command::Attach { session } => attach(&sessions, &session, lang),
         command => match run_headless(command, &sessions, lang) {
             // `innolab tally … | head`: the reader has all it wanted; exit quietly, as other tools do.
             Err(e) if e.is_broken_pipe() => Ok(()),
@@ -283,8 +298,8 @@ fn run_headless(command: Command, sessions: &std::path::Path, lang: Lang) -> Res
     let mut stdout = std::io::stdout().lock();
     let out: &mut dyn Write = &mut stdout;
     match command {
-        // `run` sends the TUI elsewhere; nothing to do here.
-        Command::Run(_) => {}
+        // `run` and `attach` are terminal screens, sent elsewhere; nothing to do here.
+        Command::Run(_) | Command::Attach { .. } => {}
         Command::New(a) => {
             let options = NewOptions {
                 plan: a.plan,

@@ -723,3 +723,118 @@ fn every_stage_banner_is_high_contrast() {
     assert!((contrast((9, 9, 9), (9, 9, 9)) - 1.0).abs() < 1e-9);
     assert!((contrast(rgb(ratatui::style::Color::Blue, (0, 0, 0)), (0, 0, 0)) - 2.23).abs() < 0.01);
 }
+
+/// The coach's notes for the brainstorm block, as a coach would write them.
+const NOTES: &str = "Mulai dari Meja 3 (Dinkes): minta satu ide per orang. Bagikan kertas plano dan spidol; \
+     ingatkan: satu ide per kertas, tulis nama. Jam 11:00 umumkan 15 menit lagi. <b>\x1b[2J</b>";
+
+/// The coach's screen (`innolab attach`) as the runtime draws it for the coach's terminal.
+fn draw_coach(state: &State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| ui::coach_view(state, frame)).unwrap();
+    terminal.backend().to_string()
+}
+
+/// A coach screen attached to the brainstorm block, with its notes and a running timer.
+fn attached(lang: Lang) -> State {
+    let mut state = on_block("d2-curah-ide", lang);
+    start_timer(&mut state, 42 * 60);
+    let lab = state.lab.as_mut().unwrap();
+    let pos = lab.session.plan.find_block("d2-curah-ide").unwrap().0;
+    lab.session.plan.days[pos.day].blocks[pos.index].notes = Some(NOTES.into());
+    navigate(&mut state, Action::CoachAttached);
+    state.notice = None;
+    state
+}
+
+fn coach_screens(lang: Lang) -> Vec<(&'static str, State)> {
+    let notes = attached(lang);
+    let mut capture = attached(lang);
+    navigate(&mut capture, Action::DigitKey(2));
+    for c in "Izin usaha cukup NIK".chars() {
+        navigate(
+            &mut capture,
+            Action::Text(ratatui_textarea::Input { key: ratatui_textarea::Key::Char(c), ..Default::default() }),
+        );
+    }
+    let mut talk = attached(lang);
+    talk.lab.as_mut().unwrap().session.progress.block = "d1-drumup-birokrasi".into();
+    let mut last = attached(lang);
+    last.lab.as_mut().unwrap().session.progress.block = "d3-penutupan".into();
+    let mut notice = attached(lang);
+    navigate(&mut notice, Action::ToggleWallControls);
+    vec![
+        ("coach_notes", notes),
+        ("coach_capture", capture),
+        ("coach_talk_no_notes", talk),
+        ("coach_last_block", last),
+        ("coach_wall_controls_notice", notice),
+    ]
+}
+
+#[test]
+fn the_coach_screen_at_both_sizes_in_both_languages() {
+    let keys = locale_keys();
+    for lang in [Lang::Id, Lang::En] {
+        for (name, state) in coach_screens(lang) {
+            for (w, h) in [(80, 24), (160, 45)] {
+                let snapshot = format!("{name}_{w}x{h}_{}", lang.code());
+                let screen = draw_coach(&state, w, h);
+                if let Some(key) = keys.iter().find(|k| screen.contains(k.as_str())) {
+                    panic!("{snapshot} shows the locale key {key} instead of its text");
+                }
+                assert!(!screen.contains('\x1b'), "{snapshot}: the notes' escape reached the screen");
+                insta::assert_snapshot!(snapshot, screen);
+            }
+        }
+    }
+}
+
+/// While a coach screen is attached the wall shows no form, bar, notice or key hint, and never the notes;
+/// F2 brings the coach's controls back to the wall.
+#[test]
+fn the_wall_keeps_to_the_rooms_view_while_a_coach_screen_is_attached() {
+    for lang in [Lang::Id, Lang::En] {
+        let capture = &coach_screens(lang).swap_remove(1).1;
+        let wall = draw(capture, 80, 24);
+        assert!(!wall.contains("Izin usaha cukup NIK"), "the capture bar is the coach's:\n{wall}");
+        assert!(!wall.contains("Mulai dari Meja 3"), "the notes are the coach's:\n{wall}");
+        insta::assert_snapshot!(format!("wall_while_coach_attached_capture_80x24_{}", lang.code()), wall);
+        let coach = draw_coach(capture, 80, 24);
+        assert!(coach.contains("Izin usaha cukup NIK") && coach.contains("Mulai dari Meja 3"), "{coach}");
+        let mut shown = coach_screens(lang).swap_remove(1).1;
+        navigate(&mut shown, Action::ToggleWallControls);
+        assert!(draw(&shown, 80, 24).contains("Izin usaha cukup NIK"), "F2: the wall shows the bar again");
+        let mut detached = coach_screens(lang).swap_remove(1).1;
+        navigate(&mut detached, Action::CoachDetached);
+        assert!(draw(&detached, 80, 24).contains("Izin usaha cukup NIK"), "detached: the wall shows all again");
+        for (name, state) in screens(lang) {
+            let mut state = state;
+            navigate(&mut state, Action::CoachAttached);
+            if let Some(lab) = state.lab.as_mut() {
+                for block in lab.session.plan.days.iter_mut().flat_map(|d| &mut d.blocks) {
+                    block.notes = Some("COACH-ONLY-NOTE".into());
+                }
+            }
+            for (w, h) in [(80, 24), (160, 45)] {
+                assert!(!draw(&state, w, h).contains("COACH-ONLY-NOTE"), "{name} shows the coach's notes on the wall");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_coach_screen_never_panics_at_any_size() {
+    let sizes: Vec<(u16, u16)> = (1..=12)
+        .flat_map(|w| (1..=6).map(move |h| (w * 11, h * 5)))
+        .chain([(1, 1), (40, 12), (41, 13), (119, 30), (120, 30), (500, 200), (480, 135)])
+        .collect();
+    for lang in [Lang::Id, Lang::En] {
+        for (name, state) in coach_screens(lang) {
+            for &(w, h) in &sizes {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| draw_coach(&state, w, h)));
+                assert!(result.is_ok(), "{name} panicked at {w}x{h}");
+            }
+        }
+    }
+}

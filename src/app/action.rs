@@ -91,6 +91,12 @@ pub enum Action {
     ToggleRoom,
     /// `W`: the join code alone, large.
     ToggleJoinCode,
+    /// A coach screen (`innolab attach`) connected; the wall keeps only the room's view.
+    CoachAttached,
+    /// The coach screen went away (closed, killed or replaced by none); the wall shows everything again.
+    CoachDetached,
+    /// F2: the wall shows the coach's forms, queues and notices too (or again not).
+    ToggleWallControls,
     /// `M`: the queue of what the phones sent.
     OpenModeration,
     /// In the queue: the selected submission into the idea form, approved when saved.

@@ -42,6 +42,7 @@ pub static GLOBAL: &[Binding] = &[
     bind(&[ctrl('c')], Action::Quit, "help.key.force_quit", None),
     bind(&[ctrl('z')], Action::Suspend, "help.key.suspend", None),
     bind(&[ctrl('o')], Action::OpenConflict, "help.key.open_conflict", None),
+    bind(&[key(KeyCode::F(2))], Action::ToggleWallControls, "help.key.wall_controls", None),
 ];
 
 pub static START: &[Binding] = &[

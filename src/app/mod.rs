@@ -5,6 +5,7 @@ pub mod action;
 mod agenda;
 mod board;
 mod capture;
+pub mod coach;
 mod dialogs;
 mod failure;
 pub mod form;
@@ -123,6 +124,8 @@ pub struct State {
     pub lang_pinned: bool,
     /// Room mode: whether the phones' page is served, and where.
     pub room: room::RoomStatus,
+    /// The coach's own screen (`innolab attach`): attached or not, and what the wall shows meanwhile.
+    pub coach: coach::CoachScreen,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -703,6 +706,7 @@ impl State {
             size: (80, 24),
             lang_pinned: false,
             room: room::RoomStatus::default(),
+            coach: coach::CoachScreen::default(),
         }
     }
 

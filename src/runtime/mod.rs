@@ -3,6 +3,7 @@
 //! `terminal` owns the screen set-up, `clock` the time, `saver` the writes.
 
 mod clock;
+pub mod coach;
 mod room;
 mod saver;
 mod terminal;
@@ -145,6 +146,8 @@ enum Event {
     LineRefused,
     /// A phone's request (room mode).
     Room(room::RoomRequest),
+    /// The coach's own screen (`innolab attach`): connected, a key, gone.
+    Coach(coach::CoachEvent),
 }
 
 /// What the loop does after an effect.
@@ -184,7 +187,9 @@ pub fn run(options: RunOptions) -> Result<(), RunError> {
     if options.room.on && state.lab.is_some() {
         runtime.apply(&mut state, vec![Action::ToggleRoom])?;
     }
+    runtime.coach.follow(&state);
     let result = runtime.event_loop(&mut state, &mut terminal, &mut clock);
+    runtime.coach.close();
     drop(terminal);
     drop(guard);
     result
@@ -206,6 +211,8 @@ fn start_list(dir: &Path) -> StartList {
 struct Runtime {
     /// Room mode: the phones' server, and the phones waiting for answers.
     room: room::Room,
+    /// The coach's own screen: its socket and the one attached.
+    coach: coach::Coach,
     sessions_dir: PathBuf,
     tx: Sender<Event>,
     rx: Receiver<Event>,
@@ -220,6 +227,7 @@ impl Runtime {
         let saver = Saver::new(tx.clone());
         Runtime {
             room: room::Room::new(options.room.bind),
+            coach: coach::Coach::new(tx.clone()),
             sessions_dir: options.sessions_dir.clone(),
             tx,
             rx,
@@ -280,6 +288,12 @@ impl Runtime {
                 if urgent || wait.is_zero() {
                     terminal.draw(|frame| ui::view(state, frame))?;
                     (redraw, urgent, drawn_at) = (false, false, Instant::now());
+                    if let Some(gone) = self.coach.draw(state) {
+                        redraw = true;
+                        if let Flow::Exit(result) = self.apply(state, vec![gone])? {
+                            return result;
+                        }
+                    }
                 } else {
                     timeout = timeout.min(wait);
                 }
@@ -307,8 +321,15 @@ impl Runtime {
                 // The coach's keys and what ends or suspends the app; not phones, nor the writer's answers.
                 urgent |= matches!(
                     event,
-                    Ok(Event::Term(_) | Event::Signal | Event::Suspend | Event::Exported(_) | Event::Recreated(_))
+                    Ok(Event::Term(_)
+                        | Event::Signal
+                        | Event::Suspend
+                        | Event::Exported(_)
+                        | Event::Recreated(_)
+                        | Event::Coach(_))
                 );
+                // A coach screen that connects or resizes is drawn whole at once.
+                redraw |= matches!(event, Ok(Event::Coach(_)));
                 if let Ok(Event::Suspend) = event {
                     let resized = self.suspend(state, terminal)?;
                     redraw = true;
@@ -325,6 +346,7 @@ impl Runtime {
                 }
             }
             self.saver.send_due(state);
+            self.coach.follow(state);
             if let Some(action) = self.room.after_turn(state) {
                 redraw = true;
                 if let Flow::Exit(result) = self.apply(state, vec![action])? {
@@ -372,6 +394,7 @@ impl Runtime {
                 vec![Action::Exported(result)]
             }
             Ok(Event::Room(request)) => vec![self.room.request(request)],
+            Ok(Event::Coach(event)) => self.coach.event(state, event),
             Err(RecvTimeoutError::Timeout) => vec![],
             Err(RecvTimeoutError::Disconnected) => vec![Action::Terminate],
         }

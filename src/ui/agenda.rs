@@ -46,7 +46,7 @@ fn timer_style(ctx: &Ctx, timer: TimerView) -> Style {
 }
 
 /// The plain-text twin of the timer: "⏱ 42:17 · running", "Time is up +02:13".
-fn timer_line(ctx: &Ctx, timer: TimerView) -> Line<'static> {
+pub(super) fn timer_line(ctx: &Ctx, timer: TimerView) -> Line<'static> {
     let lang = ctx.lang.code();
     let style = timer_style(ctx, timer);
     let state = if timer.running { t!("timer.running", locale = lang) } else { t!("timer.paused", locale = lang) };

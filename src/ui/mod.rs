@@ -6,6 +6,7 @@ pub mod big_clock;
 pub mod board;
 mod capture;
 mod chrome;
+mod coach;
 mod dialogs;
 mod form;
 mod help;
@@ -53,27 +54,36 @@ impl Ctx<'_> {
     }
 }
 
-/// Draws the whole screen for `state`.
+pub use coach::{DETACH_KEY, coach_view};
+
+/// Draws the wall (the terminal `innolab run` shows) for `state`. While a coach screen is attached, the wall
+/// keeps to what the room is to see (see [`crate::app::coach::CoachScreen`]).
 pub fn view(state: &State, frame: &mut Frame) {
     let ctx = Ctx { state, theme: Theme::get(state.theme), lang: state.lang };
     let area = frame.area();
+    screen(&ctx, frame, area, !state.coach.wall_hides_controls());
+}
+
+/// Everything of one screen in `area`; without `controls`, only the room's view: no forms, queues, dialogs,
+/// help, notices or key hints.
+fn screen(ctx: &Ctx, frame: &mut Frame, area: Rect, controls: bool) {
     frame.buffer_mut().set_style(area, ctx.theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(&ctx, frame, area);
+        too_small(ctx, frame, area);
         return;
     }
-    match state.layers.screen {
-        Screen::Start => start::render(&ctx, frame, area),
-        _ => wall(&ctx, frame, area),
+    match ctx.state.layers.screen {
+        Screen::Start => start::render(ctx, frame, area),
+        _ => wall(ctx, frame, area, controls),
     }
-    if state.layers.has(Mode::Help) {
-        help::render(&ctx, frame, area);
+    if controls && ctx.state.layers.has(Mode::Help) {
+        help::render(ctx, frame, area);
     }
 }
 
 /// A session's wall: the screen, then each overlay over it in the order they opened, then the footer of
-/// the top one.
-fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
+/// the top one. Without `controls` only what the room is to see: the spotlight and the join code.
+fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect, controls: bool) {
     let Some(lab) = ctx.state.lab.as_ref() else {
         start::render(ctx, frame, area);
         return;
@@ -83,7 +93,7 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     chrome::header(ctx, lab, frame, header);
     // The capture bar takes the bottom of the body, so the board and the total stay in view above it.
-    let (body, bar) = if layers.has(Mode::Capture) && body.height >= 8 {
+    let (body, bar) = if controls && layers.has(Mode::Capture) && body.height >= 8 {
         let [screen, bar] = Layout::vertical([Constraint::Min(0), Constraint::Length(3)]).areas(body);
         (screen, Some(bar))
     } else {
@@ -122,6 +132,9 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
         None => {}
     }
     for overlay in &layers.overlays {
+        if !controls && !matches!(overlay, Overlay::Spotlight { .. }) {
+            continue;
+        }
         match overlay {
             Overlay::Trash { cursor } => trash::render(ctx, lab, *cursor, frame, body),
             Overlay::Capture { .. } => {
@@ -152,7 +165,9 @@ fn wall(ctx: &Ctx, frame: &mut Frame, area: Rect) {
     if ctx.state.room.big_code {
         room::big_code(ctx, lab, frame, body);
     }
-    chrome::footer(ctx, frame, footer);
+    if controls {
+        chrome::footer(ctx, frame, footer);
+    }
 }
 
 fn too_small(ctx: &Ctx, frame: &mut Frame, area: Rect) {

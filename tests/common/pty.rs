@@ -24,8 +24,14 @@ impl Pty {
     }
 
     pub fn spawn_with_env(dir: &Path, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
+        Pty::spawn_program(dir, super::BIN, args, cols, rows, env)
+    }
+
+    /// Another program (a wrapper such as `setpriv` that then runs the binary) in a pseudo-terminal, with the
+    /// same environment as the binary gets.
+    pub fn spawn_program(dir: &Path, program: &str, args: &[&str], cols: u16, rows: u16, env: &[(&str, &str)]) -> Pty {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
-        let mut cmd = CommandBuilder::new(super::BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(dir);
         cmd.env("LANG", "C");
