@@ -152,6 +152,9 @@ fn navigate(state: &mut State, action: Action) {
     }
 }
 
+/// The coach's remote's token in these states: it must never reach the wall.
+const COACH_TOKEN: &str = "zq7coachx5remote4token2wyv";
+
 /// Every screen a coach meets, in one state each.
 fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     let mut talk = on_block("d1-drumup-birokrasi", lang);
@@ -348,7 +351,10 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         let mut state = on_block("d2-curah-ide", lang);
         navigate(
             &mut state,
-            Action::RoomStarted { url: "http://192.168.1.23:8765/j/k3v9q2m8x7w4r5t6y1u0p2a3bc".into() },
+            Action::RoomStarted {
+                url: "http://192.168.1.23:8765/j/k3v9q2m8x7w4r5t6y1u0p2a3bc".into(),
+                coach_url: format!("http://192.168.1.23:8765/c/{COACH_TOKEN}/"),
+            },
         );
         navigate(&mut state, Action::RoomPhones(4));
         for (n, (group, name, title)) in [
@@ -492,6 +498,32 @@ fn the_wall_screens_at_more_sizes() {
         for (name, state) in screens(lang).into_iter().filter(|(n, _)| wall.contains(n)) {
             for (w, h) in [(120, 35), (240, 67)] {
                 insta::assert_snapshot!(format!("{name}_{w}x{h}_{}", lang.code()), draw(&state, w, h));
+            }
+        }
+    }
+}
+
+/// The coach's remote (room mode) is for the coach's own screen: no wall screen shows its address or its
+/// token, with the room on, at any size a room meets, in either language.
+#[test]
+fn no_wall_screen_shows_the_coach_token() {
+    let coach_url = format!("http://192.168.1.23:8765/c/{COACH_TOKEN}/");
+    for lang in [Lang::Id, Lang::En] {
+        for (name, mut state) in screens(lang) {
+            if state.lab.is_some() && !state.room.is_on() {
+                let url = "http://192.168.1.23:8765/j/k3v9q2m8x7w4r5t6y1u0p2a3bc".to_string();
+                navigate(&mut state, Action::RoomStarted { url, coach_url: coach_url.clone() });
+            }
+            if state.lab.is_some() {
+                assert_eq!(state.room.coach_url.as_deref(), Some(coach_url.as_str()), "{name}");
+            }
+            // As it is, then with the join code alone (W), large.
+            for _ in 0..2 {
+                for (w, h) in [(80, 24), (120, 35), (160, 45), (240, 67)] {
+                    let screen = draw(&state, w, h);
+                    assert!(!screen.contains(COACH_TOKEN) && !screen.contains("/c/"), "{name} at {w}x{h}");
+                }
+                navigate(&mut state, Action::ToggleJoinCode);
             }
         }
     }

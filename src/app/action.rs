@@ -164,9 +164,11 @@ pub enum Action {
     Terminate,
     /// Ctrl-Z: give the terminal back to the shell until `fg`.
     Suspend,
-    /// The room's server is listening: phones join at `url`.
+    /// The room's server is listening: phones join at `url`; the coach's remote is at `coach_url` (shown on
+    /// the coach's screen only, never on the wall).
     RoomStarted {
         url: String,
+        coach_url: String,
     },
     /// The room's server could not start (the port is taken, no network), or stopped.
     RoomFailed {
@@ -188,6 +190,11 @@ pub enum Action {
     RoomWithdraw {
         id: u64,
         phone: String,
+        reply: u64,
+    },
+    /// A button of the coach's remote (room mode); `reply` is answered once the change is on disk.
+    Remote {
+        command: crate::room::remote::RemoteCommand,
         reply: u64,
     },
 }

@@ -13,6 +13,7 @@ mod idea_form;
 mod ideas;
 pub mod keymap;
 mod overview;
+mod remote;
 mod report;
 pub mod room;
 pub mod screen;
@@ -787,6 +788,8 @@ mod tests;
 #[cfg(test)]
 mod tests_ideas;
 
+#[cfg(test)]
+mod tests_remote;
 #[cfg(test)]
 mod tests_room;
 #[cfg(test)]

@@ -24,6 +24,11 @@ pub struct RoomStatus {
     pub big_code: bool,
     /// The join address as a QR code, made once when the room starts (drawing never computes it).
     pub code: Option<crate::room::qr::QrArt>,
+    /// The coach's remote (`/c/TOKEN/`, its own token), while the room is on: for the coach's screen
+    /// (`innolab attach`) only; the wall never draws it.
+    pub coach_url: Option<String>,
+    /// The remote's address as a QR code, made once when the room starts.
+    pub coach_code: Option<crate::room::qr::QrArt>,
 }
 
 impl RoomStatus {
@@ -60,9 +65,11 @@ impl State {
         vec![Effect::Room { on }]
     }
 
-    pub(super) fn room_started(&mut self, url: String) -> Vec<Effect> {
+    pub(super) fn room_started(&mut self, url: String, coach_url: String) -> Vec<Effect> {
         let code = crate::room::qr::qr_lines(&url);
-        self.room = RoomStatus { url: Some(url), code, ..RoomStatus::default() };
+        let coach_code = crate::room::qr::qr_lines(&coach_url);
+        self.room =
+            RoomStatus { url: Some(url), code, coach_url: Some(coach_url), coach_code, ..RoomStatus::default() };
         vec![]
     }
 
@@ -243,9 +250,7 @@ impl State {
         }
         let Some(id) = self.selected_submission().map(|s| s.id) else { return vec![] };
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let at = now.with_timezone(&lab.offset());
-        lab.session.settle(&mut lab.room_index, id, SubmissionState::Rejected, None, at);
-        lab.touch_submission(id);
+        reject(lab, id, now);
         self.clamp_moderation();
         self.changed()
     }
@@ -283,6 +288,17 @@ impl State {
             }
             _ => false,
         }
+    }
+
+    /// After submission `id` was decided elsewhere (the coach's remote): the queue's cursor stays in the
+    /// list, and a merge of that submission in progress ends (it is no longer waiting).
+    pub(super) fn decided_elsewhere(&mut self, id: u64) {
+        if let Some(m) = self.moderation_mut()
+            && m.merging.is_some_and(|(merging, _)| merging == id)
+        {
+            m.merging = None;
+        }
+        self.clamp_moderation();
     }
 
     fn clamp_moderation(&mut self) {
@@ -353,10 +369,22 @@ pub(super) fn approve(
     Ok(idea)
 }
 
+/// Rejects a pending submission (kept with the decided ones, never deleted); false when it is not waiting.
+pub(super) fn reject(lab: &mut Lab, id: u64, now: crate::model::Timestamp) -> bool {
+    if lab.session.submission(id).is_none_or(|s| s.state != SubmissionState::Pending) {
+        return false;
+    }
+    let at = now.with_timezone(&lab.offset());
+    lab.session.settle(&mut lab.room_index, id, SubmissionState::Rejected, None, at);
+    lab.touch_submission(id);
+    true
+}
+
 /// Merges a pending submission into idea `into`: its sender is credited there too (an undoable change of
-/// the idea, like an edit).
+/// the idea, like an edit). One no longer waiting (decided from the remote meanwhile) is left as it is.
 fn merge(lab: &mut Lab, id: u64, into: u64, now: crate::model::Timestamp) {
-    let Some(name) = lab.session.submission(id).map(|s| s.name.clone()) else { return };
+    let pending = lab.session.submission(id).filter(|s| s.state == SubmissionState::Pending);
+    let Some(name) = pending.map(|s| s.name.clone()) else { return };
     let Some(before) = lab.session.idea(into).cloned() else { return };
     let after = Idea { author: Some(crate::model::room::credited(before.author.as_deref(), &name)), ..before.clone() };
     if after != before {
@@ -375,6 +403,10 @@ pub(super) fn apply_approval(
     now: crate::model::Timestamp,
     lang: crate::i18n::Lang,
 ) -> Result<bool, String> {
+    // Decided meanwhile (from the coach's remote): said so; Esc closes the form.
+    if lab.session.submission(id).is_none_or(|s| s.state != SubmissionState::Pending) {
+        return Err(t!("room.already_decided", locale = lang.code()).into_owned());
+    }
     let new = super::idea_form::idea_from_form(lab, form, lang)?;
     // The star has its rule (one flagship per agency, asked before it moves): given on the board, with `f`.
     if new.flagship {

@@ -164,12 +164,16 @@ fn the_room_turns_on_and_off_and_never_for_a_read_only_session() {
     let mut s = state();
     assert_eq!(run(&mut s, [Action::ToggleRoom]), [Effect::Room { on: true }]);
     assert!(s.room.starting);
-    run(&mut s, [Action::RoomStarted { url: "http://192.168.1.23:8765/j/abc".into() }]);
+    let coach_url = "http://192.168.1.23:8765/c/def/".to_string();
+    run(&mut s, [Action::RoomStarted { url: "http://192.168.1.23:8765/j/abc".into(), coach_url: coach_url.clone() }]);
     assert!(s.room.is_on() && s.room_code().is_some());
+    assert_eq!(s.room.coach_url.as_ref(), Some(&coach_url));
+    assert!(s.room.coach_code.is_some());
     run(&mut s, [Action::ToggleJoinCode]);
     assert!(s.room.big_code);
     assert_eq!(run(&mut s, [Action::ToggleRoom]), [Effect::Room { on: false }]);
     assert!(!s.room.is_on() && !s.room.big_code);
+    assert!(s.room.coach_url.is_none() && s.room.coach_code.is_none(), "cleared when the room stops");
     run(&mut s, [Action::ToggleRoom, Action::RoomFailed { message: "port in use".into() }]);
     assert!(!s.room.is_on() && !s.room.starting);
     assert!(s.notice.as_ref().is_some_and(|n| n.is_error && n.text.contains("port in use")));

@@ -99,7 +99,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::RejectSubmission => state.moderation_reject(),
         Action::ToggleAutoApprove => state.toggle_auto_approve(),
         Action::ToggleDecided => state.toggle_decided(),
-        Action::RoomStarted { url } => state.room_started(url),
+        Action::RoomStarted { url, coach_url } => state.room_started(url, coach_url),
         Action::RoomFailed { message } => state.room_failed(message),
         Action::RoomPhones(n) => {
             state.room.phones = n;
@@ -108,6 +108,7 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::RoomSubmit { new, reply } => state.room_submit(new, reply),
         Action::RoomWithdraw { id, phone, reply } => state.room_withdraw(id, &phone, reply),
         Action::RoomBallot { cast, reply } => state.room_ballot(cast, reply),
+        Action::Remote { command, reply } => state.remote(command, reply),
         Action::OpenHelp => state.open_help(),
         Action::ToggleLanguage => state.toggle_language(),
         Action::Quit => vec![Effect::Quit { ask: true }],

@@ -1,7 +1,8 @@
 //! Room mode (issue 15): the laptop serves a small web page on the venue Wi-Fi, and the table groups send
 //! their ideas from their phones. `http` is the hardened HTTP/1.1 server core, `site` the pages and what
-//! each address does, `token` the secret in the join URL, `qr` the join URL's QR code drawn in the
-//! terminal, and `addr` the address the phones reach the laptop at. The runtime runs the server and feeds
+//! each address does, `remote` the coach's remote (the coach's view on the coach's own phone), `token` the
+//! secrets in the join and remote URLs, `qr` the join URL's QR code drawn in the terminal, and `addr` the
+//! address the phones reach the laptop at. The runtime runs the server and feeds
 //! what phones send into `update` (`runtime::room`).
 //!
 //! This module is held to clippy's pedantic lints (on top of the crate's own).
@@ -10,6 +11,7 @@
 pub mod addr;
 pub mod http;
 pub mod qr;
+pub mod remote;
 pub mod site;
 pub mod token;
 

@@ -12,6 +12,7 @@
 //!   (an idea's id, repeated for several dots on one idea) or one `choice`
 //!
 //! A sent idea is answered only once it is on disk (the `Submit` callback waits for the app's save).
+//! The coach's remote (`/c/COACHTOKEN/`, its own token) is `remote`'s; nothing under `/j/` names it.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -22,6 +23,7 @@ use std::time::{Duration, Instant};
 use rust_i18n::t;
 
 use super::http::{Method, PeerInfo, Request, Response, escape_html};
+use super::remote::{Remote, RemoteCommand, RemoteView};
 use super::token::Token;
 use crate::i18n::Lang;
 use crate::model::{CastBallot, Count, NewSubmission, Session, SubmissionState, SubmitError, VoteMethod};
@@ -155,8 +157,13 @@ pub struct MineView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Submit(NewSubmission),
-    Withdraw { id: u64, phone: String },
+    Withdraw {
+        id: u64,
+        phone: String,
+    },
     Ballot(CastBallot),
+    /// A button of the coach's remote.
+    Remote(RemoteCommand),
 }
 
 /// The app's answer: the submission's id once on disk, why it was refused, or `None` when the app did not
@@ -170,16 +177,17 @@ pub type Submit = Arc<dyn Fn(Command) -> Answer + Send + Sync>;
 const POSTS_PER_MINUTE_PER_ADDRESS: u32 = 30;
 const POSTS_PER_MINUTE: u32 = 6000;
 
-/// The site: its token, the latest view, the way to the app, and the rate limits.
+/// The site: its token, the latest view, the way to the app, the rate limits, and the coach's remote.
 pub struct Site {
     token: Token,
     view: Arc<Mutex<RoomView>>,
     submit: Submit,
     limits: Mutex<Limits>,
+    remote: Option<Remote>,
 }
 
 #[derive(Default)]
-struct Limits {
+pub(super) struct Limits {
     window: Option<Instant>,
     all: u32,
     by_address: HashMap<IpAddr, u32>,
@@ -187,7 +195,7 @@ struct Limits {
 
 impl Limits {
     /// Counts one send; false when its address or the room is over its minute's allowance.
-    fn allow(&mut self, from: IpAddr, now: Instant) -> bool {
+    pub(super) fn allow(&mut self, from: IpAddr, now: Instant) -> bool {
         if self.window.is_none_or(|start| now.duration_since(start) >= Duration::from_mins(1)) {
             *self = Limits { window: Some(now), ..Limits::default() };
         }
@@ -203,7 +211,19 @@ impl Limits {
 
 impl Site {
     pub fn new(token: Token, view: Arc<Mutex<RoomView>>, submit: Submit) -> Site {
-        Site { token, view, submit, limits: Mutex::new(Limits::default()) }
+        Site { token, view, submit, limits: Mutex::new(Limits::default()), remote: None }
+    }
+
+    /// The site with the coach's remote at `/c/COACH/`, showing `view` (made by the app's side like the
+    /// phones' view, and never shown to them).
+    #[must_use]
+    pub fn with_remote(self, coach: Token, view: Arc<Mutex<RemoteView>>) -> Site {
+        Site { remote: Some(Remote::new(coach, view)), ..self }
+    }
+
+    /// The remote's address path (`/c/COACHTOKEN/`), when the site has one.
+    pub fn remote_path(&self) -> Option<String> {
+        self.remote.as_ref().map(Remote::path)
     }
 
     /// The join address's path (`/j/TOKEN`).
@@ -225,6 +245,12 @@ impl Site {
 
     /// Answers one request.
     pub fn handle(&self, request: &Request, peer: PeerInfo) -> Response {
+        if let Some(rest) = request.path.strip_prefix("/c/") {
+            return match &self.remote {
+                Some(remote) => remote.handle(request, peer, rest, &self.submit),
+                None => Response::not_found(),
+            };
+        }
         let Some(rest) = request.path.strip_prefix("/j/") else { return Response::not_found() };
         let (token, rest) = rest.split_once('/').unwrap_or((rest, ""));
         if !self.token.matches(token) {
@@ -608,21 +634,21 @@ struct Fields {
     description: String,
 }
 
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     escape_html(&crate::model::text::inert(text)).into_owned()
 }
 
 /// A field of a posted form ("" when absent).
-fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
+pub(super) fn field<'a>(form: &'a [(String, String)], name: &str) -> &'a str {
     form.iter().find(|(n, _)| n == name).map_or("", |(_, v)| v.as_str())
 }
 
-fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+pub(super) fn query<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
 
 /// A phone id as this site gives them: 26 lowercase base-32 characters.
-fn valid_phone(text: &str) -> bool {
+pub(super) fn valid_phone(text: &str) -> bool {
     text.len() == 26 && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
@@ -632,7 +658,7 @@ fn nonce() -> String {
 }
 
 /// The language asked for in the address (`?lang=en`), to be remembered.
-fn lang_choice(request: &Request) -> Option<Lang> {
+pub(super) fn lang_choice(request: &Request) -> Option<Lang> {
     query(request, "lang").and_then(|code| match code {
         "id" => Some(Lang::Id),
         "en" => Some(Lang::En),
@@ -642,7 +668,7 @@ fn lang_choice(request: &Request) -> Option<Lang> {
 
 /// The page's language: asked for in the address, else remembered, else the phone's own (Indonesian
 /// unless it prefers English).
-fn language(request: &Request) -> Lang {
+pub(super) fn language(request: &Request) -> Lang {
     if let Some(lang) = lang_choice(request) {
         return lang;
     }
@@ -656,7 +682,7 @@ fn language(request: &Request) -> Lang {
     if first.starts_with("en") { Lang::En } else { Lang::Id }
 }
 
-const STYLE: &str = "body{font:18px/1.4 sans-serif;margin:0 auto;max-width:40em;padding:1em;color:#111;background:#fff}\
+pub(super) const STYLE: &str = "body{font:18px/1.4 sans-serif;margin:0 auto;max-width:40em;padding:1em;color:#111;background:#fff}\
 h1{font-size:1.4em}a{color:#0645ad}ul{padding-left:1.2em}li{margin:.5em 0}\
 label{display:block;margin:.6em 0}input,textarea{display:block;width:100%;box-sizing:border-box;font:inherit;padding:.4em}\
 input[type=radio],input[type=checkbox]{display:inline;width:auto;margin:.4em .5em;transform:scale(1.5)}\
@@ -664,7 +690,7 @@ select{display:block;width:100%;font:inherit;padding:.4em}button{font:inherit;pa
 .error{background:#fdd;padding:.6em}.ok{background:#dfd;padding:.6em}nav{text-align:right}";
 
 /// A whole page: the language switch, the title, the body.
-fn page(lang: Lang, base: &str, here: &str, title: &str, body: &str) -> String {
+pub(super) fn page(lang: Lang, base: &str, here: &str, title: &str, body: &str) -> String {
     let other = match lang {
         Lang::Id => ("en", "English"),
         Lang::En => ("id", "Bahasa Indonesia"),

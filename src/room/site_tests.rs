@@ -47,6 +47,8 @@ impl Harness {
                         .map_err(|e| SubmitError::of_vote(&e)),
                     None => Err(SubmitError::VoteClosed),
                 },
+                // The coach's remote has its own tests (`remote_tests`): this site has none.
+                Command::Remote(_) => Err(SubmitError::NotPending),
             };
             // As the runtime does: only the changed submission's phone is brought up to date.
             let changed: Vec<u64> = answer.iter().copied().collect();

@@ -1,6 +1,7 @@
 //! The join token: the secret part of the room's join URL (`http://ADDR:PORT/j/<token>`). Whoever holds
 //! it, by scanning the QR code on the projected screen, may send ideas; guessing it is hopeless (128 bits
 //! from the OS's random source). It is compared in constant time, so response timings tell nothing of it.
+//! The coach's remote (`/c/<token>/`) has a token of its own, made the same way.
 
 use std::fmt;
 

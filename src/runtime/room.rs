@@ -13,6 +13,7 @@ use crate::app::room::RoomAnswer;
 use crate::app::{Action, State};
 use crate::room::addr::{DEFAULT_PORT, room_address};
 use crate::room::http::Server;
+use crate::room::remote::RemoteView;
 use crate::room::site::{Command, RoomView, Site, Submit};
 use crate::room::token::Token;
 
@@ -35,6 +36,8 @@ pub(super) struct Room {
     bind: Option<SocketAddr>,
     server: Option<Server>,
     view: Arc<Mutex<RoomView>>,
+    /// What the coach's remote reads (never the phones' pages).
+    remote: Arc<Mutex<RemoteView>>,
     /// The lab the view was made from (`Lab::room_epoch`) and how far into its `room_log`.
     view_of: Option<(u64, usize)>,
     /// The save generation the view was made at.
@@ -55,6 +58,7 @@ impl Room {
             bind,
             server: None,
             view: Arc::default(),
+            remote: Arc::default(),
             view_of: None,
             view_generation: None,
             replies: HashMap::new(),
@@ -81,8 +85,9 @@ impl Room {
                 }
             },
         };
-        let token = match Token::random() {
-            Ok(token) => token,
+        // Two secrets, new at each start: the phones' join token, and the coach's remote's.
+        let (token, coach) = match Token::random().and_then(|token| Ok((token, Token::random()?))) {
+            Ok(tokens) => tokens,
             Err(e) => return Action::RoomFailed { message: e.to_string() },
         };
         let mut server = match Server::bind_with_limits(addr, crate::room::ROOM_LIMITS) {
@@ -103,8 +108,10 @@ impl Room {
             events.send(Event::Room(RoomRequest { command, answer })).ok()?;
             reply.recv_timeout(ANSWER_WITHIN).ok()
         });
-        let site = Arc::new(Site::new(token, Arc::clone(&self.view), submit));
+        let site =
+            Arc::new(Site::new(token, Arc::clone(&self.view), submit).with_remote(coach, Arc::clone(&self.remote)));
         let url = format!("http://{bound}{}", site.join_path());
+        let coach_url = format!("http://{bound}{}", site.remote_path().unwrap_or_default());
         self.view_generation = None;
         self.view_of = None;
         self.publish(state);
@@ -112,7 +119,7 @@ impl Room {
             return Action::RoomFailed { message: format!("{bound}: {e}") };
         }
         self.server = Some(server);
-        Action::RoomStarted { url }
+        Action::RoomStarted { url, coach_url }
     }
 
     /// Stops the server (a new start issues a new token); phones still waiting are let go.
@@ -134,6 +141,7 @@ impl Room {
             Command::Submit(new) => Action::RoomSubmit { new, reply },
             Command::Withdraw { id, phone } => Action::RoomWithdraw { id, phone, reply },
             Command::Ballot(cast) => Action::RoomBallot { cast, reply },
+            Command::Remote(command) => Action::Remote { command, reply },
         }
     }
 
@@ -176,6 +184,9 @@ impl Room {
     /// Makes the view the pages read from the session as it is now.
     fn publish(&mut self, state: &State) {
         let Some(lab) = state.lab.as_ref() else { return };
+        if let Ok(mut remote) = self.remote.lock() {
+            *remote = RemoteView::of(&lab.session);
+        }
         let Ok(mut view) = self.view.lock() else { return };
         match self.view_of {
             Some((epoch, seen)) if epoch == lab.room_epoch && seen <= lab.room_log.len() => {
@@ -198,3 +209,7 @@ impl Room {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "room_tests.rs"]
+mod tests;

@@ -1,0 +1,155 @@
+//! The coach's remote over the network, in process: the room's real server on 127.0.0.1 (a port the system
+//! picks), the page and a button fetched by a plain HTTP client, and this test as the event loop: each
+//! request through `Room::request`, `update`, and the answer held until the change is "on disk" (the
+//! saver's answer played here). Every wait is bounded.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::sync::mpsc::Receiver;
+use std::thread::{self, JoinHandle};
+
+use super::*;
+use crate::app::{Effect, update};
+use crate::i18n::Lang;
+use crate::model::{NewSubmission, Session, Source, SubmissionState};
+use crate::testing::at;
+use crate::ui::theme::ThemeName;
+
+/// One request over loopback: status, the `Location` and `Set-Cookie` headers, body.
+fn http(addr: SocketAddr, request: &str) -> (u16, String, String, String) {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.get(9..12).unwrap().parse().unwrap();
+    let header = |name: &str| {
+        head.lines()
+            .filter_map(|l| l.split_once(": "))
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_default()
+    };
+    (status, header("location"), header("set-cookie"), body.to_string())
+}
+
+fn get(addr: SocketAddr, path: &str, cookie: &str) -> (u16, String, String, String) {
+    http(addr, &format!("GET {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nAccept-Language: en\r\n\r\n"))
+}
+
+fn post(addr: SocketAddr, path: &str, cookie: &str, body: &str) -> (u16, String, String, String) {
+    http(
+        addr,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nAccept-Language: en\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// The event loop's part for room requests, until the client is done (at most ten seconds): each request
+/// becomes its action, the answer is held while its change is unsaved, then the save is reported.
+fn serve(room: &mut Room, state: &mut State, events: &Receiver<Event>, client: &JoinHandle<Vec<String>>) -> usize {
+    let give_up = Instant::now() + Duration::from_secs(10);
+    let mut held_while_unsaved = 0;
+    while !client.is_finished() && Instant::now() < give_up {
+        let Ok(Event::Room(request)) = events.recv_timeout(Duration::from_millis(10)) else {
+            room.after_turn(state);
+            continue;
+        };
+        let action = room.request(request);
+        let mut save = false;
+        for effect in update(state, action) {
+            match effect {
+                Effect::RoomReply { reply, answer, after } => room.answer(state, reply, answer, after),
+                Effect::Save | Effect::SaveNow => save = true,
+                _ => {}
+            }
+        }
+        room.after_turn(state);
+        if save {
+            held_while_unsaved += room.held.len();
+            let generation = state.save.generation;
+            update(state, Action::SaveFinished { generation, result: Ok(state.now) });
+        }
+        room.after_turn(state);
+    }
+    held_while_unsaved
+}
+
+#[test]
+fn the_coach_s_remote_moves_the_agenda_and_approves_over_the_network() {
+    let mut session = Session::new(crate::testing::seed_plan(), at("2022-11-02T07:30:00+07:00"));
+    session.progress.block = "d2-curah-ide".into();
+    let mut state = State::with_session(
+        Lang::En,
+        ThemeName::Projector,
+        at("2022-11-03T13:30:00+07:00"),
+        "lab.json".into(),
+        session,
+    );
+    let new = NewSubmission {
+        group: "meja-2".into(),
+        name: "Budi".into(),
+        title: "Antrean daring".into(),
+        detail: None,
+        phone: "phone-a".into(),
+        nonce: "n1".into(),
+    };
+    update(&mut state, Action::RoomSubmit { new, reply: 0 });
+    let (tx, events) = mpsc::channel();
+    let mut room = Room::new(Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
+    let started = room.start(&tx, &state);
+    let Action::RoomStarted { url, coach_url } = started.clone() else { panic!("{started:?}") };
+    update(&mut state, started);
+    assert_eq!(state.room.coach_url.as_deref(), Some(coach_url.as_str()));
+    let (addr, coach) = coach_url.strip_prefix("http://").unwrap().split_once('/').unwrap();
+    let (addr, coach) = (addr.parse::<SocketAddr>().unwrap(), format!("/{coach}"));
+    let join = format!("/{}", url.strip_prefix("http://").unwrap().split_once('/').unwrap().1);
+    assert!(coach.starts_with("/c/") && coach.len() == "/c/".len() + 26 + 1 && addr.ip().is_loopback());
+    let token = coach.trim_start_matches("/c/").trim_end_matches('/').to_string();
+    assert!(!url.contains(&token), "two tokens");
+
+    let client = thread::spawn(move || {
+        let mut seen = Vec::new();
+        let (status, _, cookie, page) = get(addr, &coach, "");
+        assert_eq!(status, 200);
+        assert!(page.contains("Curah Ide Inovasi per OPD") && page.contains("Antrean daring"), "{page}");
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        let csrf = cookie.strip_prefix("coach=").unwrap().to_string();
+        seen.push(post(addr, &format!("{coach}do"), &cookie, &format!("do=next&csrf={csrf}")).1);
+        seen.push(get(addr, &coach, &cookie).3);
+        seen.push(post(addr, &format!("{coach}do"), &cookie, &format!("do=approve&id=1&csrf={csrf}")).1);
+        seen.push(post(addr, &format!("{coach}do"), &cookie, &format!("do=approve&id=1&csrf={csrf}")).1);
+        seen.push(post(addr, &format!("{coach}do"), "", "do=next").3);
+        seen.push(get(addr, &join, "").3);
+        seen.push(get(addr, &format!("/c/{}/", "a".repeat(26)), "").3);
+        seen
+    });
+    let held = serve(&mut room, &mut state, &events, &client);
+    let seen = client.join().unwrap();
+    room.stop();
+
+    assert_eq!(seen[0], coach_url.trim_start_matches(&format!("http://{addr}")), "back to the page");
+    assert!(seen[1].contains("<h1>Rehat Kopi</h1>"), "the page shows the block now on the wall: {}", seen[1]);
+    assert!(seen[2].ends_with("?m=approved") && seen[3].ends_with("?m=decided"), "{seen:?}");
+    assert!(seen[4].contains("expired"), "no form check: refused");
+    assert!(!seen[5].contains(&token) && !seen[5].contains("/c/"), "the join page never names the remote");
+    assert_eq!(seen[6], "404");
+    assert_eq!(held, 2, "each change was answered only once on disk");
+    let lab = state.lab.as_ref().unwrap();
+    assert_eq!(lab.session.progress.block, "d2-rehat-sore");
+    assert_eq!(lab.session.submission(1).unwrap().state, SubmissionState::Approved);
+    let idea = lab.session.ideas.last().unwrap();
+    assert_eq!(
+        (idea.title.as_str(), idea.source, idea.block.as_str()),
+        ("Antrean daring", Some(Source::Room), "d2-rehat-sore")
+    );
+    // Off: the remote's address goes with the room.
+    update(&mut state, Action::ToggleRoom);
+    assert!(state.room.coach_url.is_none() && state.room.coach_code.is_none());
+}
