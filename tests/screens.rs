@@ -795,7 +795,13 @@ fn coach_screens(lang: Lang) -> Vec<(&'static str, State)> {
     last.lab.as_mut().unwrap().session.progress.block = "d3-penutupan".into();
     let mut notice = attached(lang);
     navigate(&mut notice, Action::ToggleWallControls);
+    // Room mode on: the phones' count, and the phone remote's address and code, on the coach screen only.
+    let mut room = attached(lang);
+    let url = "http://192.168.1.23:8765/j/k3v9q2m8x7w4r5t6y1u0p2a3bc".to_string();
+    let coach_url = format!("http://192.168.1.23:8765/c/{COACH_TOKEN}/");
+    navigate(&mut room, Action::RoomStarted { url, coach_url });
     vec![
+        ("coach_room", room),
         ("coach_notes", notes),
         ("coach_capture", capture),
         ("coach_talk_no_notes", talk),
@@ -827,17 +833,17 @@ fn the_coach_screen_at_both_sizes_in_both_languages() {
 #[test]
 fn the_wall_keeps_to_the_rooms_view_while_a_coach_screen_is_attached() {
     for lang in [Lang::Id, Lang::En] {
-        let capture = &coach_screens(lang).swap_remove(1).1;
+        let capture = &coach_screens(lang).swap_remove(2).1;
         let wall = draw(capture, 80, 24);
         assert!(!wall.contains("Izin usaha cukup NIK"), "the capture bar is the coach's:\n{wall}");
         assert!(!wall.contains("Mulai dari Meja 3"), "the notes are the coach's:\n{wall}");
         insta::assert_snapshot!(format!("wall_while_coach_attached_capture_80x24_{}", lang.code()), wall);
         let coach = draw_coach(capture, 80, 24);
         assert!(coach.contains("Izin usaha cukup NIK") && coach.contains("Mulai dari Meja 3"), "{coach}");
-        let mut shown = coach_screens(lang).swap_remove(1).1;
+        let mut shown = coach_screens(lang).swap_remove(2).1;
         navigate(&mut shown, Action::ToggleWallControls);
         assert!(draw(&shown, 80, 24).contains("Izin usaha cukup NIK"), "F2: the wall shows the bar again");
-        let mut detached = coach_screens(lang).swap_remove(1).1;
+        let mut detached = coach_screens(lang).swap_remove(2).1;
         navigate(&mut detached, Action::CoachDetached);
         assert!(draw(&detached, 80, 24).contains("Izin usaha cukup NIK"), "detached: the wall shows all again");
         for (name, state) in screens(lang) {

@@ -49,7 +49,8 @@ fn split(ctx: &Ctx, lab: &Lab, area: Rect) -> (Option<Rect>, Rect) {
         let [rest, panel] = Layout::horizontal([Constraint::Min(0), Constraint::Length(SIDE_WIDTH)]).areas(area);
         return (Some(panel), rest);
     }
-    let wanted = 5 + note_rows(ctx, lab, area.width) + 1;
+    let remote = u16::from(ctx.state.room.coach_url.is_some());
+    let wanted = 5 + remote + note_rows(ctx, lab, area.width) + 1;
     let height = wanted.min(area.height.saturating_sub(MIN_HEIGHT));
     if height < 4 {
         return (None, area);
@@ -142,20 +143,34 @@ fn render_panel(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     } else {
         let rest = fit(&next_text, width.saturating_sub(label_w));
         lines.push(Line::from(vec![label("coach.panel.next"), Span::styled(rest, ctx.theme.text)]));
+        // The phone remote's address (room mode): here only, never on the wall.
+        if let Some(url) = ctx.state.room.coach_url.as_deref() {
+            let rest = fit(url, width.saturating_sub(label_w));
+            lines.push(Line::from(vec![label("coach.panel.remote_short"), Span::styled(rest, ctx.theme.accent)]));
+        }
     }
     let fixed = lines.len() as u16;
     frame.render_widget(Paragraph::new(lines), area);
     // The notes, wrapped, in what is left (the rows below the room's lines when a column).
     let tail = tail_lines(ctx, lab, side, width);
     let tail_h = if side { tail.len() as u16 } else { 0 };
-    let notes_area =
-        Rect { y: area.y + fixed, height: area.height.saturating_sub(fixed + tail_h + u16::from(!side)), ..area };
+    let below = area.height.saturating_sub(fixed + tail_h + u16::from(!side));
+    // The remote's code above its address (a column only), when the notes keep a few rows.
+    let code = ctx.state.room.coach_code.as_ref().filter(|code| {
+        side && below >= code.height() as u16 + 6 && code.width as u16 + 1 <= area.width
+    });
+    let code_h = code.map_or(0, |code| code.height() as u16);
+    let notes_area = Rect { y: area.y + fixed, height: below - code_h, ..area };
     if notes_area.height > 0 {
         render_notes(ctx, lab, frame, notes_area, side, label_width(ctx));
     }
     if side && tail_h > 0 && area.height > fixed + tail_h {
         let tail_area = Rect { y: area.y + area.height - tail_h, height: tail_h, ..area };
         frame.render_widget(Paragraph::new(tail), tail_area);
+        if let Some(code) = code {
+            let code_area = Rect { x: area.x + 1, y: tail_area.y - code_h, width: area.width - 1, height: code_h };
+            super::room::draw_code(code, frame, code_area);
+        }
     }
     if !side {
         // A rule under the panel, with the room's count when it is on.
@@ -213,6 +228,14 @@ fn tail_lines(ctx: &Ctx, lab: &Lab, side: bool, width: usize) -> Vec<Line<'stati
     if ctx.state.room.is_on() {
         lines.push(Line::styled(format!(" {}", t!("coach.panel.room", locale = lang)), ctx.theme.accent));
         lines.push(Line::styled(fit(&format!(" {}", super::room::counts(ctx, lab)), width), ctx.theme.text));
+    }
+    if let Some(url) = ctx.state.room.coach_url.as_deref() {
+        lines.push(Line::styled(format!(" {}", t!("coach.panel.remote", locale = lang)), ctx.theme.accent));
+        // In pieces of the column's width, so every character can be typed.
+        let chars: Vec<char> = url.chars().collect();
+        for piece in chars.chunks(width.saturating_sub(1).max(1)) {
+            lines.push(Line::styled(format!(" {}", piece.iter().collect::<String>()), ctx.theme.accent));
+        }
     }
     lines.push(Line::raw(""));
     let detach = t!("coach.panel.detach", key = DETACH_KEY, locale = lang);

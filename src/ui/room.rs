@@ -20,7 +20,7 @@ fn code_style() -> Style {
 }
 
 /// The QR code's lines at `area`'s top left (nothing when it does not fit).
-fn draw_code(code: &QrArt, frame: &mut Frame, area: Rect) {
+pub(super) fn draw_code(code: &QrArt, frame: &mut Frame, area: Rect) {
     let (w, h) = (code.width as u16, code.height() as u16);
     if w > area.width || h > area.height {
         return;
