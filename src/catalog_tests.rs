@@ -272,6 +272,7 @@ fn full_session() -> Session {
     plan.coach = "Coach".into();
     plan.days[0].blocks[0].speaker = Some("Pak Wali".into());
     plan.days[0].blocks[0].prompt = Some("Apa masalahnya?".into());
+    plan.days[0].blocks[0].notes = Some("Mulai dari Meja 3\nBagikan plano".into());
     let mut session = Session::new(plan, now);
     session.groups.truncate(2);
     session.groups[0].members.push(Member {
@@ -406,6 +407,10 @@ fn the_fast_decoder_accepts_what_load_accepts() {
     let mut newer = base.clone();
     newer["schema_version"] = Value::from(crate::model::SCHEMA_VERSION + 1);
     variants.push(newer);
+    // Notes keep their line breaks when made inert (a hand-edited file's, with sequences and bidi overrides).
+    let mut notes = base.clone();
+    notes["plan"]["days"][0]["blocks"][0]["notes"] = Value::from("  Meja 3 \r\n\u{1b}[2J\n\u{202e}lalu Meja 5  ");
+    variants.push(notes);
     let (mut accepted, mut refused) = (0, 0);
     for variant in &variants {
         let text = serde_json::to_string_pretty(variant).unwrap();

@@ -276,6 +276,25 @@ fn plan_default_round_trips_through_plan_check_and_new() {
     assert_eq!(s.plan.first_date().unwrap().to_string(), "2023-02-06");
 }
 
+/// A plan file's block `notes` (the coach's, on several lines) are accepted and kept by `plan check` and
+/// `new --plan`.
+#[test]
+fn a_plan_files_block_notes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = r#"{"title": "Lab", "days": [{"date": "2023-02-06", "blocks": [
+        {"id": "a", "start": "09:00", "end": "10:00", "title": "Curah ide", "stage": "diagnose",
+         "kind": "group_work", "captures_ideas": true,
+         "notes": "Mulai dari Meja 3.\nBagikan plano dan spidol."},
+        {"id": "b", "start": "10:00", "end": "10:15", "title": "Rehat", "stage": "none", "kind": "break"}]}]}"#;
+    fs::write(dir.path().join("plan.json"), plan).unwrap();
+    assert_eq!(stdout(&run(dir.path(), &["plan", "check", "plan.json"])), "plan.json: ok\n");
+    let out = run(dir.path(), &["new", "--plan", "plan.json", "-o", "lab.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = innolab::store::load(&dir.path().join("lab.json")).unwrap();
+    let notes: Vec<_> = s.plan.days[0].blocks.iter().map(|b| b.notes.as_deref()).collect();
+    assert_eq!(notes, [Some("Mulai dari Meja 3.\nBagikan plano dan spidol."), None]);
+}
+
 #[test]
 fn plan_check_reports_problems_with_positions() {
     let dir = tempfile::tempdir().unwrap();

@@ -243,6 +243,26 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
     }
     let mut details = capture_clone(lang);
     navigate(&mut details, Action::OpenDetails);
+    // The coach's notes of the group-work block, written before, open again (N) with a line being added.
+    let mut notes = on_block("d2-curah-ide", lang);
+    {
+        let lab = notes.lab.as_mut().unwrap();
+        let day = &mut lab.session.plan.days[1];
+        let block = day.blocks.iter_mut().find(|b| b.id == "d2-curah-ide").unwrap();
+        block.notes = Some(
+            "Mulai dari Meja 3 (Dinkes): mereka sudah punya data antrean.\nBagikan kertas plano dan spidol; \
+             satu masalah per kertas.\nIngatkan: 15 menit terakhir untuk memilih tiga ide terbaik."
+                .into(),
+        );
+    }
+    navigate(&mut notes, Action::OpenNotes);
+    navigate(&mut notes, Action::NewLine);
+    for c in "Panggil Pak Hendra".chars() {
+        navigate(
+            &mut notes,
+            Action::Text(ratatui_textarea::Input { key: ratatui_textarea::Key::Char(c), ..Default::default() }),
+        );
+    }
     let mut board = on_block("d2-curah-ide", lang);
     navigate(&mut board, Action::OpenBoard);
     navigate(&mut board, Action::CursorRight);
@@ -431,6 +451,7 @@ fn screens(lang: Lang) -> Vec<(&'static str, State)> {
         ("group_work_crowded", crowded),
         ("capture", capture),
         ("details_form", details),
+        ("notes_form", notes),
         ("board_selection", board),
         ("trash", trash),
         ("setup", setup),

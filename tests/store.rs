@@ -155,6 +155,35 @@ fn older_files_load_and_are_saved_as_version_5() {
     }
 }
 
+/// A block's coach notes (written in the TUI with `N`) survive a save and a load whole, line breaks
+/// included; a hand-edited file's notes are made inert on load, keeping their line breaks; removed notes are
+/// not written at all.
+#[test]
+fn block_notes_survive_save_and_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lab.json");
+    let mut session = store::load(&common::fixtures().join("valid.json")).unwrap();
+    let notes = "Mulai dari Meja 3 (Dinkes).\nBagikan plano dan spidol.\n\nIngatkan: satu masalah per kertas.";
+    session.plan.days[1].blocks[0].notes = Some(notes.into());
+    store::save(&path, &session).unwrap();
+    let loaded = store::load(&path).unwrap();
+    assert_eq!(loaded.plan.days[1].blocks[0].notes.as_deref(), Some(notes));
+    assert_eq!(loaded, session);
+    // Edited by hand: sequences and bidi overrides are removed, the lines stay.
+    let text = fs::read_to_string(&path).unwrap();
+    let hostile = r#""notes": "\u001b]52;c;aGk=\u0007Meja 3\u202e dulu\r\n\u001b[2Jlalu Meja 5""#;
+    let written = format!("\"notes\": {}", serde_json::to_string(notes).unwrap());
+    assert!(text.contains(&written), "the notes are written as they are");
+    fs::write(&path, text.replace(&written, hostile)).unwrap();
+    let loaded = store::load(&path).unwrap();
+    assert_eq!(loaded.plan.days[1].blocks[0].notes.as_deref(), Some("Meja 3 dulu\nlalu Meja 5"));
+    // Removed: no `notes` key for that block.
+    session.plan.days[1].blocks[0].notes = None;
+    store::save(&path, &session).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap().matches("\"notes\"").count(), 1, "the fixture's own notes only");
+    assert_eq!(store::load(&path).unwrap(), session);
+}
+
 /// A disk that fails the n-th operation of a given kind, to prove a failed save never harms the old file.
 struct FailingDisk {
     fail_at: &'static str,

@@ -73,6 +73,10 @@ pub enum Action {
     NextBoardPage,
     /// `s`: the selected idea (on the board) or the presenting table's first idea (plenary), alone, large.
     OpenSpotlight,
+    /// Alt-Enter or Ctrl-J in a form: a line break in a multi-line field (an idea's detail, a block's notes).
+    NewLine,
+    /// `N` on the agenda or the overview: the coach's notes for the block (on the wall, or under the cursor).
+    OpenNotes,
     /// Ctrl-U in a text field: the line is emptied (the field being edited, or the capture bar).
     ClearLine,
     // Tallies and reports

@@ -111,13 +111,17 @@ impl State {
             return self.paste_path(pasted);
         }
         let Some(lab) = self.lab.as_mut() else { return vec![] };
-        let cut = match mode {
-            Mode::Capture => form::paste_into(&mut lab.capture, pasted, false, MAX_INPUT_CHARS),
-            Mode::Form => lab.form.as_mut().is_some_and(|f| f.paste(pasted)),
-            _ => false,
+        let (cut, max) = match mode {
+            Mode::Capture => (form::paste_into(&mut lab.capture, pasted, false, MAX_INPUT_CHARS), MAX_INPUT_CHARS),
+            Mode::Form => match lab.form.as_mut() {
+                // The limit of the field pasted into: a detail or notes field takes more than a title.
+                Some(f) => (f.paste(pasted), f.focused_max_chars()),
+                None => (false, MAX_INPUT_CHARS),
+            },
+            _ => (false, MAX_INPUT_CHARS),
         };
         if cut {
-            let text = t!("notice.paste_cut", max = MAX_INPUT_CHARS, locale = self.lang.code()).into_owned();
+            let text = t!("notice.paste_cut", max = max, locale = self.lang.code()).into_owned();
             return self.notify(text, false);
         }
         vec![]

@@ -1,8 +1,9 @@
-//! Small forms over the agenda: an idea's details, moving an idea, naming a table, a member of the roster.
-//! Fields are data (text, choice, toggle); keys edit the focused field and `update` applies the result.
+//! Small forms over the agenda: an idea's details, moving an idea, naming a table, a member of the roster, a
+//! block's coach notes. Fields are data (text, choice, toggle); keys edit the focused field and `update` applies the result.
 
 use ratatui_textarea::{CursorMove, Input, Key, TextArea, WrapMode};
 
+use crate::model::BlockPos;
 use crate::model::text::{self, is_hazard};
 
 /// What a form does when confirmed.
@@ -22,6 +23,8 @@ pub enum FormPurpose {
     OpenVote,
     /// The show of hands counted for an idea of a vote: (vote, idea).
     Hands(u64, u64),
+    /// The coach's own notes for the block at this position (never on the wall once saved).
+    Notes(BlockPos),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,6 +48,7 @@ pub enum FieldKey {
     Hidden,
     Anonymous,
     Hands,
+    Notes,
 }
 
 impl FieldKey {
@@ -70,7 +74,13 @@ impl FieldKey {
             FieldKey::Hidden => "field.hidden",
             FieldKey::Anonymous => "field.anonymous",
             FieldKey::Hands => "field.hands",
+            FieldKey::Notes => "field.notes",
         }
+    }
+
+    /// Whether the field keeps line breaks (typed with Alt-Enter or Ctrl-J, or pasted) and wraps its words.
+    pub fn is_multiline(self) -> bool {
+        matches!(self, FieldKey::Detail | FieldKey::Notes)
     }
 }
 
@@ -117,7 +127,7 @@ pub struct Form {
 /// The longest title the capture bar and forms accept; longer pastes are cut (the file allows more, for
 /// imports, and shows it with an ellipsis).
 pub const MAX_INPUT_CHARS: usize = 500;
-/// The longest detail text typed or pasted in a form.
+/// The longest multi-line text (an idea's detail, a block's notes) typed or pasted in a form.
 pub const MAX_DETAIL_CHARS: usize = 20_000;
 
 /// A one-line (or wrapped, for details) text input holding `initial`.
@@ -171,7 +181,7 @@ impl Field {
     pub fn text(key: FieldKey, initial: &str) -> Field {
         Field {
             key,
-            value: FieldValue::Text(Box::new(text_input(initial, key == FieldKey::Detail))),
+            value: FieldValue::Text(Box::new(text_input(initial, key.is_multiline()))),
             suggestions: Vec::new(),
         }
     }
@@ -191,7 +201,7 @@ impl Field {
     }
 
     fn max_chars(&self) -> usize {
-        if self.key == FieldKey::Detail { MAX_DETAIL_CHARS } else { MAX_INPUT_CHARS }
+        if self.key.is_multiline() { MAX_DETAIL_CHARS } else { MAX_INPUT_CHARS }
     }
 }
 
@@ -211,7 +221,7 @@ impl Form {
     /// The cleaned text of a text field ("" when absent).
     pub fn text(&self, key: FieldKey) -> String {
         match self.field(key).map(|f| &f.value) {
-            Some(FieldValue::Text(area)) if key == FieldKey::Detail => text::clean_multiline(&input_text(area)),
+            Some(FieldValue::Text(area)) if key.is_multiline() => text::clean_multiline(&input_text(area)),
             Some(FieldValue::Text(area)) => text::clean_line(&input_text(area)),
             _ => String::new(),
         }
@@ -230,7 +240,7 @@ impl Form {
 
     pub fn set_text(&mut self, key: FieldKey, value: &str) {
         if let Some(field) = self.field_mut(key) {
-            field.value = FieldValue::Text(Box::new(text_input(value, key == FieldKey::Detail)));
+            field.value = FieldValue::Text(Box::new(text_input(value, key.is_multiline())));
         }
     }
 
@@ -244,8 +254,13 @@ impl Form {
         if let Some(field) = self.fields.get_mut(self.focus)
             && let FieldValue::Text(_) = field.value
         {
-            field.value = FieldValue::Text(Box::new(text_input("", field.key == FieldKey::Detail)));
+            field.value = FieldValue::Text(Box::new(text_input("", field.key.is_multiline())));
         }
+    }
+
+    /// The most characters the focused field takes.
+    pub fn focused_max_chars(&self) -> usize {
+        self.fields.get(self.focus).map_or(MAX_INPUT_CHARS, Field::max_chars)
     }
 
     pub fn focused_key(&self) -> Option<FieldKey> {
@@ -256,7 +271,7 @@ impl Form {
     pub fn input(&mut self, input: Input) {
         let Some(field) = self.fields.get_mut(self.focus) else { return };
         let max = field.max_chars();
-        let multiline = field.key == FieldKey::Detail;
+        let multiline = field.key.is_multiline();
         match &mut field.value {
             FieldValue::Text(area) => type_into(area, input, multiline, max),
             FieldValue::Choice { options, index, .. } => {
@@ -277,10 +292,15 @@ impl Form {
         self.flagship_move = None;
     }
 
+    /// Alt-Enter or Ctrl-J: a line break in the focused field, where it keeps them (Enter saves the form).
+    pub fn new_line(&mut self) {
+        self.input(Input { key: Key::Enter, ..Default::default() });
+    }
+
     pub fn paste(&mut self, pasted: &str) -> bool {
         let Some(field) = self.fields.get_mut(self.focus) else { return false };
         let max = field.max_chars();
-        let multiline = field.key == FieldKey::Detail;
+        let multiline = field.key.is_multiline();
         match &mut field.value {
             FieldValue::Text(area) => paste_into(area, pasted, multiline, max),
             _ => false,

@@ -65,6 +65,7 @@ impl State {
             FormPurpose::ApproveSubmission(id) => super::room::apply_approval(lab, &form, id, now, lang),
             FormPurpose::OpenVote => super::vote::apply_vote_form(lab, &form, now, lang),
             FormPurpose::Hands(vote, idea) => super::vote::apply_hands_form(lab, &form, vote, idea, lang),
+            FormPurpose::Notes(pos) => super::notes::apply_notes(lab, &form, pos),
             FormPurpose::NewTable
             | FormPurpose::RenameTable(_)
             | FormPurpose::NewMember(_)

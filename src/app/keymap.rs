@@ -23,6 +23,10 @@ const fn ctrl(c: char) -> KeyPress {
     KeyPress { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
 }
 
+const fn alt(code: KeyCode) -> KeyPress {
+    KeyPress { code, mods: KeyModifiers::ALT }
+}
+
 /// One line of the keymap: the keys, what they do, the locale key of the help text, and whether the footer
 /// shows it (and with which short locale key).
 #[derive(Debug)]
@@ -99,6 +103,7 @@ pub static AGENDA: &[Binding] = &[
     bind(&[ch('W')], Action::ToggleJoinCode, "help.key.join_code", None),
     bind(&[ch('M')], Action::OpenModeration, "help.key.moderation", None),
     bind(&[ch('o')], Action::OpenOverview, "help.key.overview", Some("hint.overview")),
+    bind(&[ch('N')], Action::OpenNotes, "help.key.notes", None),
     bind(&[ch('l')], Action::ToggleLanguage, "help.key.language", None),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
@@ -156,6 +161,8 @@ pub static FORM: &[Binding] = &[
     bind(&[key(KeyCode::PageDown)], Action::PageDown, "help.key.next_suggestion", Some("hint.suggestion")),
     bind(&[key(KeyCode::PageUp)], Action::PageUp, "help.key.prev_suggestion", None),
     bind(&[ctrl('u')], Action::ClearLine, "help.key.clear_line", None),
+    // Terminals send Ctrl-J as its own key; some take Alt-Enter for themselves (full screen).
+    bind(&[alt(KeyCode::Enter), ctrl('j')], Action::NewLine, "help.key.new_line", None),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.key.cancel", Some("hint.cancel")),
 ];
 
@@ -290,6 +297,7 @@ pub static OVERVIEW: &[Binding] = &[
     bind(&[key(KeyCode::Left), ch('h')], Action::CursorLeft, "help.key.prev_day", None),
     bind(&[key(KeyCode::Right), ch('l')], Action::CursorRight, "help.key.next_day", None),
     bind(&[key(KeyCode::Enter)], Action::Confirm, "help.key.jump", Some("hint.jump")),
+    bind(&[ch('N')], Action::OpenNotes, "help.key.notes_overview", Some("hint.notes")),
     bind(&[key(KeyCode::Esc), ch('o')], Action::Back, "help.key.close", Some("hint.close")),
     bind(&[ch('?')], Action::OpenHelp, "help.key.help", Some("hint.help")),
     bind(&[ch('q')], Action::Quit, "help.key.quit", Some("hint.quit")),
@@ -434,7 +442,13 @@ pub fn label(press: &KeyPress) -> String {
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     };
-    if press.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{}", base.to_uppercase()) } else { base }
+    if press.mods.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{}", base.to_uppercase())
+    } else if press.mods.contains(KeyModifiers::ALT) {
+        format!("Alt-{base}")
+    } else {
+        base
+    }
 }
 
 /// All the keys of a binding, as shown in the help: "→ / PgDn / Space".

@@ -12,6 +12,7 @@ pub mod form;
 mod idea_form;
 mod ideas;
 pub mod keymap;
+mod notes;
 mod overview;
 mod remote;
 mod report;
@@ -74,7 +75,7 @@ pub enum Mode {
     Help,
     /// The capture bar: pick a table, type the idea, Enter.
     Capture,
-    /// A form over the screen (idea details, move, table name, member).
+    /// A form over the screen (idea details, move, table name, member, vote, a block's notes).
     Form,
     /// Selecting ideas on the board to edit, move, flag or delete.
     Board,
@@ -787,6 +788,8 @@ mod tests;
 
 #[cfg(test)]
 mod tests_ideas;
+#[cfg(test)]
+mod tests_notes;
 
 #[cfg(test)]
 mod tests_remote;

@@ -72,6 +72,8 @@ fn dispatch(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Text(input) => state.text(input),
         Action::Paste(text) => state.paste(&text),
         Action::ClearLine => state.clear_line(),
+        Action::NewLine => state.new_line(),
+        Action::OpenNotes => state.open_notes(),
         Action::OpenSpotlight => state.open_spotlight(),
         Action::NextBoardPage => {
             if let Some(lab) = state.lab.as_mut() {

@@ -311,7 +311,7 @@ pub struct BlockPos {
 impl Plan {
     /// Makes every text of a loaded plan inert, block ids included (see `Session::make_inert`).
     pub fn make_inert(&mut self) {
-        use super::text::{make_inert, make_inert_opt};
+        use super::text::{make_inert, make_inert_multiline, make_inert_opt};
         for field in [&mut self.title, &mut self.organiser, &mut self.venue, &mut self.coach] {
             make_inert(field);
         }
@@ -323,7 +323,10 @@ impl Plan {
                 make_inert(&mut block.title);
                 make_inert_opt(&mut block.speaker);
                 make_inert_opt(&mut block.prompt);
-                make_inert_opt(&mut block.notes);
+                // Notes are written on several lines (the coach's form keeps line breaks), like an idea's detail.
+                if let Some(notes) = block.notes.as_mut() {
+                    make_inert_multiline(notes);
+                }
             }
         }
     }

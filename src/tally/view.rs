@@ -452,7 +452,16 @@ impl<'a> SessionView<'a> {
             fix(&mut block.title);
             fix_opt(&mut block.speaker);
             fix_opt(&mut block.prompt);
-            fix_opt(&mut block.notes);
+            // As `Plan::make_inert`: notes keep their line breaks.
+            if let Some(notes) = block.notes.as_mut()
+                && (everywhere || matches!(notes, Cow::Owned(_)))
+            {
+                let mut clean = notes.to_string();
+                crate::model::text::make_inert_multiline(&mut clean);
+                if clean != **notes {
+                    *notes = Cow::Owned(clean);
+                }
+            }
         }
         // Owned after decoding: the real thing, as load does it.
         let progress = self.progress.to_mut();

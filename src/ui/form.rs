@@ -1,4 +1,4 @@
-//! The form overlay: idea details, moving an idea, tables and members.
+//! The form overlay: idea details, moving an idea, tables and members, a vote, a block's notes.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use rust_i18n::t;
 
 use super::{Ctx, fit};
-use crate::app::{FieldKey, FieldValue, Form, FormPurpose, Lab};
+use crate::app::{Action, FieldKey, FieldValue, Form, FormPurpose, Lab, keymap};
 
 const LABEL_WIDTH: u16 = 14;
 
@@ -52,11 +52,19 @@ fn title(ctx: &Ctx, lab: &Lab, form: &Form) -> String {
         FormPurpose::ApproveSubmission(id) => t!("form.title.approve_submission", id = id, locale = lang).into_owned(),
         FormPurpose::OpenVote => ctx.t("form.title.open_vote"),
         FormPurpose::Hands(_, idea) => t!("form.title.hands", id = idea, locale = lang).into_owned(),
+        FormPurpose::Notes(pos) => {
+            let block = lab.session.plan.block_at(pos).map(|b| b.title.as_str()).unwrap_or("");
+            t!("form.title.notes", block = fit(block, 40), locale = lang).into_owned()
+        }
     }
 }
 
 fn field_rows(key: FieldKey) -> u16 {
-    if key == FieldKey::Detail { 3 } else { 1 }
+    match key {
+        FieldKey::Detail => 3,
+        FieldKey::Notes => 8,
+        _ => 1,
+    }
 }
 
 pub fn render(ctx: &Ctx, lab: &Lab, form: &Form, frame: &mut Frame, area: Rect) {
@@ -120,6 +128,14 @@ pub fn render(ctx: &Ctx, lab: &Lab, form: &Form, frame: &mut Frame, area: Rect) 
             .collect::<Vec<_>>()
             .join(", ");
         let hint = t!("form.suggestions", list = list, locale = ctx.lang.code());
+        frame.render_widget(Paragraph::new(fit(&hint, inner.width as usize)).style(ctx.theme.text), hint_area);
+    } else if let FormPurpose::Notes(_) = form.purpose
+        && hint_area.y < bottom
+    {
+        // How to break a line (from the keymap, so it cannot drift), and that the notes are on the wall only
+        // while this form is open: afterwards the coach's own screen shows them.
+        let keys = keymap::FORM.iter().find(|b| b.action == Action::NewLine).map(keymap::labels).unwrap_or_default();
+        let hint = t!("form.notes_hint", keys = keys, locale = ctx.lang.code());
         frame.render_widget(Paragraph::new(fit(&hint, inner.width as usize)).style(ctx.theme.text), hint_area);
     }
     if let Some(error) = &form.error {
