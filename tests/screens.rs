@@ -778,8 +778,8 @@ fn every_stage_banner_is_high_contrast() {
 }
 
 /// The coach's notes for the brainstorm block, as a coach would write them.
-const NOTES: &str = "Mulai dari Meja 3 (Dinkes): minta satu ide per orang. Bagikan kertas plano dan spidol; \
-     ingatkan: satu ide per kertas, tulis nama. Jam 11:00 umumkan 15 menit lagi. <b>\x1b[2J</b>";
+const NOTES: &str = "Mulai dari Meja 3 (Dinkes): minta satu ide per orang.\nBagikan kertas plano dan spidol; \
+     ingatkan: satu ide per kertas, tulis nama.\nJam 11:00 umumkan 15 menit lagi. <b>\x1b[2J</b>";
 
 /// The coach's screen (`innolab attach`) as the runtime draws it for the coach's terminal.
 fn draw_coach(state: &State, width: u16, height: u16) -> String {

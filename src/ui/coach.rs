@@ -62,16 +62,21 @@ fn split(ctx: &Ctx, lab: &Lab, area: Rect) -> (Option<Rect>, Rect) {
 /// The rows the notes take in the top panel (at most 3).
 fn note_rows(ctx: &Ctx, lab: &Lab, width: u16) -> u16 {
     let text = notes_text(ctx, lab.current().1);
-    let width = usize::from(width.saturating_sub(label_width(ctx) as u16 + 1).max(1));
-    let chars = text.chars().count();
-    chars.div_ceil(width).clamp(1, 3) as u16
+    wrapped_rows(&text, width.saturating_sub(label_width(ctx) as u16 + 1)).clamp(1, 3)
 }
 
+/// The block's notes, each line made inert and its line breaks kept; or how to write them.
 fn notes_text(ctx: &Ctx, block: &Block) -> String {
     match block.notes.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        Some(notes) => safe(notes).into_owned(),
+        Some(notes) => notes.lines().map(|line| safe(line).into_owned()).collect::<Vec<_>>().join("\n"),
         None => ctx.t("coach.panel.no_notes"),
     }
+}
+
+/// The rows `text` takes wrapped to `width`.
+fn wrapped_rows(text: &str, width: u16) -> u16 {
+    let rows = Paragraph::new(text).wrap(Wrap { trim: true }).line_count(width.max(1));
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 fn render_panel(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
@@ -156,9 +161,11 @@ fn render_panel(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     let tail_h = if side { tail.len() as u16 } else { 0 };
     let below = area.height.saturating_sub(fixed + tail_h + u16::from(!side));
     // The remote's code above its address (a column only), when the notes keep a few rows.
-    let code = ctx.state.room.coach_code.as_ref().filter(|code| {
-        side && below >= code.height() as u16 + 6 && code.width as u16 + 1 <= area.width
-    });
+    let notes_rows = 2 + wrapped_rows(&notes_text(ctx, block), area.width.saturating_sub(3));
+    let code =
+        ctx.state.room.coach_code.as_ref().filter(|code| {
+            side && below >= code.height() as u16 + notes_rows.max(6) && (code.width as u16) < area.width
+        });
     let code_h = code.map_or(0, |code| code.height() as u16);
     let notes_area = Rect { y: area.y + fixed, height: below - code_h, ..area };
     if notes_area.height > 0 {
