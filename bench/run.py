@@ -17,6 +17,10 @@
   run.py rss BIN FILE                          resident memory after the first frame and after capturing an idea
   run.py capture ROUNDS BIN FILE               capture ROUNDS ideas through the pty: Enter -> frame, and the CPU of
                                                the UI thread and of the other threads (the writer) per idea
+  run.py attach-follow ROUNDS BIN FILE         the coach's screen: `BIN run FILE` (the wall, 200x60) and `BIN attach
+                                               FILE` (80x24); ROUNDS times a key on the coach's screen (→, then ←)
+                                               -> the frame on the wall that shows the block it moved to; the same
+                                               key pressed on the wall itself, for comparison
   run.py room-load LOADER BIN FILE PHONES IDEAS  room mode under load: `BIN run FILE --room --bind 127.0.0.1:0`
                                                on its first idea-capturing block, LOADER (the room_load example)
                                                sends PHONES x IDEAS ideas over loopback; meanwhile a key every
@@ -157,8 +161,9 @@ def same(paths):
 class Tui:
     """`BIN run FILE` in a pseudo-terminal of COLS x ROWS, with its output drained as it comes."""
 
-    def __init__(self, binary, session_file, extra=(), size=(COLS, ROWS)):
+    def __init__(self, binary, session_file, extra=(), size=(COLS, ROWS), command="run", env_extra=None):
         env = dict(os.environ)
+        env.update(env_extra or {})
         env.setdefault("LANG", "C")
         env.setdefault("TERM", "xterm-256color")
         env.setdefault("INNOLAB_NOW", "2022-11-03T13:42:10+07:00")
@@ -166,7 +171,7 @@ class Tui:
         pid, fd = pty.fork()
         if pid == 0:
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-            os.execve(binary, [binary, "run", session_file, *extra], env)
+            os.execve(binary, [binary, command, session_file, *extra], env)
         self.pid, self.fd = pid, fd
         self.output = bytearray()
         self.last_byte_at = None
@@ -426,6 +431,70 @@ def room_load(loader, binary, session_file, phones, ideas):
     return 0 if lost <= 0 and real["failed"] == 0 else 1
 
 
+def visible(data):
+    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", bytes(data)).decode("utf-8", "replace")
+
+
+def attach_follow(rounds, binary, session_file):
+    """A key on the coach's screen (`innolab attach`) to the wall's frame that shows its effect, against the same
+    key on the wall's own terminal: the coach's key crosses the socket, the same `update`, then both are drawn."""
+    copy = fresh_copy(session_file)
+    with open(copy, encoding="utf-8") as f:
+        session = json.load(f)
+    blocks = session["plan"]["days"][0]["blocks"]
+    # The longest word of each title: ratatui skips unchanged cells, so a title's spaces may not be sent.
+    first, second = (max(b["title"].split(), key=len) for b in blocks[:2])
+    session["progress"]["block"] = blocks[0]["id"]
+    with open(copy, "w", encoding="utf-8") as f:
+        json.dump(session, f, ensure_ascii=False, indent=2)
+    run_dir = tempfile.mkdtemp(prefix="innolab-attach-")
+    os.chmod(run_dir, 0o700)
+    env = {"XDG_RUNTIME_DIR": run_dir}
+    wall = Tui(binary, copy, extra=("--lang", "en"), env_extra=env)
+    wall.first_frame()
+    wall.pump(0.5)
+    coach = Tui(binary, copy, extra=("--lang", "en"), size=(80, 24), command="attach", env_extra=env)
+    deadline = time.perf_counter() + 10
+    while "COACH" not in visible(coach.output) and time.perf_counter() < deadline:
+        coach.pump(0.05)
+        wall.pump(0.0)
+    if "COACH" not in visible(coach.output):
+        raise SystemExit(f"the coach's screen did not attach: {visible(coach.output)[-300:]!r}")
+    wall.pump(0.5)
+    coach.pump(0.1)
+
+    def follow(sender, keys, title):
+        start = len(wall.output)
+        sent = time.perf_counter()
+        sender.send(keys)
+        while time.perf_counter() - sent < 2:
+            wall.pump(0.001)
+            coach.pump(0.0)
+            if title in visible(wall.output[start:]):
+                return wall.last_byte_at - sent
+        raise SystemExit(f"the wall never showed {title!r}")
+
+    from_coach, from_wall = [], []
+    for i in range(rounds):
+        for sender, found in ((coach, from_coach), (wall, from_wall)):
+            found.append(follow(sender, b"\x1b[C", second))
+            wall.pump(0.15)
+            coach.pump(0.05)
+            found.append(follow(sender, b"\x1b[D", first))
+            wall.pump(0.15)
+            coach.pump(0.05)
+    os.kill(coach.pid, signal.SIGKILL)
+    os.waitpid(coach.pid, 0)
+    status = wall.quit()
+    shutil.rmtree(os.path.dirname(copy))
+    shutil.rmtree(run_dir, ignore_errors=True)
+    med = statistics.median
+    q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))]
+    print(f"attach-follow, {len(from_coach)} keys each: coach's key -> wall frame median {fmt(med(from_coach))} "
+          f"(p95 {fmt(q(from_coach, 0.95))}, max {fmt(max(from_coach))}); the wall's own key -> frame median "
+          f"{fmt(med(from_wall))} (p95 {fmt(q(from_wall, 0.95))}, max {fmt(max(from_wall))}); exit status {status}")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -449,6 +518,8 @@ def main():
         rss(rest[0], rest[1])
     elif cmd == "capture":
         capture(int(rest[0]), rest[1], rest[2])
+    elif cmd == "attach-follow":
+        attach_follow(int(rest[0]), rest[1], rest[2])
     elif cmd == "room-load":
         return room_load(rest[0], rest[1], rest[2], int(rest[3]), int(rest[4]))
     else:
