@@ -816,6 +816,9 @@ fn coach_screens(lang: Lang) -> Vec<(&'static str, State)> {
     last.lab.as_mut().unwrap().session.progress.block = "d3-penutupan".into();
     let mut notice = attached(lang);
     navigate(&mut notice, Action::ToggleWallControls);
+    // The coach writes the block's notes on the coach's screen: the form says they never reach the wall.
+    let mut notes_form = attached(lang);
+    navigate(&mut notes_form, Action::OpenNotes);
     // Room mode on: the phones' count, and the phone remote's address and code, on the coach screen only.
     let mut room = attached(lang);
     let url = "http://192.168.1.23:8765/j/k3v9q2m8x7w4r5t6y1u0p2a3bc".to_string();
@@ -828,6 +831,7 @@ fn coach_screens(lang: Lang) -> Vec<(&'static str, State)> {
         ("coach_talk_no_notes", talk),
         ("coach_last_block", last),
         ("coach_wall_controls_notice", notice),
+        ("coach_notes_form", notes_form),
     ]
 }
 

@@ -135,7 +135,9 @@ pub fn render(ctx: &Ctx, lab: &Lab, form: &Form, frame: &mut Frame, area: Rect) 
         // How to break a line (from the keymap, so it cannot drift), and that the notes are on the wall only
         // while this form is open: afterwards the coach's own screen shows them.
         let keys = keymap::FORM.iter().find(|b| b.action == Action::NewLine).map(keymap::labels).unwrap_or_default();
-        let hint = t!("form.notes_hint", keys = keys, locale = ctx.lang.code());
+        // With a coach's screen attached the form is not on the wall at all.
+        let key = if ctx.state.coach.wall_hides_controls() { "form.notes_hint_coach" } else { "form.notes_hint" };
+        let hint = t!(key, keys = keys, locale = ctx.lang.code());
         frame.render_widget(Paragraph::new(fit(&hint, inner.width as usize)).style(ctx.theme.text), hint_area);
     }
     if let Some(error) = &form.error {
