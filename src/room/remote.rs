@@ -19,7 +19,7 @@ use super::http::{Method, PeerInfo, Request, Response};
 use super::site::{Command, Limits, STYLE, Submit, esc, field, lang_choice, language, page, query, valid_phone};
 use super::token::Token;
 use crate::i18n::Lang;
-use crate::model::{Block, Session, Stage, SubmissionState, SubmitError, Timer, Timestamp};
+use crate::model::{Block, Session, Stage, SubmitError, Timer, Timestamp};
 
 /// What the coach's remote asks of the app. Each works whatever the laptop's screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,14 @@ impl RemoteView {
     /// What the remote shows of `session` as it is now.
     #[must_use]
     pub fn of(session: &Session) -> RemoteView {
+        Self::counted(session, session.pending_submissions().count())
+    }
+
+    /// [`RemoteView::of`], told how many submissions wait in all (the app keeps that count in its
+    /// `RoomIndex`): made after every turn a phone is answered in, it then reads only the oldest waiting
+    /// ones, not every submission of the session.
+    #[must_use]
+    pub fn counted(session: &Session, waiting: usize) -> RemoteView {
         let current = session.current_block().or_else(|| session.plan.blocks().next());
         let block_view = |day: usize, b: &Block| BlockView {
             day: day + 1,
@@ -100,9 +108,8 @@ impl RemoteView {
         let next = current
             .and_then(|(pos, _)| session.plan.at_flat_index(session.plan.flat_index(pos) + 1))
             .map(|(pos, b)| block_view(pos.day, b));
-        let waiting = session.room.submissions.iter().filter(|s| s.state == SubmissionState::Pending);
-        let pending = waiting
-            .clone()
+        let pending = session
+            .pending_submissions()
             .take(QUEUE_KEPT)
             .map(|s| PendingView {
                 id: s.id,
@@ -118,7 +125,7 @@ impl RemoteView {
             notes: current.and_then(|(_, b)| b.notes.as_deref()).map(|n| clip(n, NOTES_CHARS)),
             timer: current.map(|(_, b)| session.timer_of(b)),
             pending,
-            pending_count: waiting.count(),
+            pending_count: waiting,
         }
     }
 }

@@ -185,7 +185,7 @@ impl Room {
     fn publish(&mut self, state: &State) {
         let Some(lab) = state.lab.as_ref() else { return };
         if let Ok(mut remote) = self.remote.lock() {
-            *remote = RemoteView::of(&lab.session);
+            *remote = RemoteView::counted(&lab.session, lab.room_index.waiting());
         }
         let Ok(mut view) = self.view.lock() else { return };
         match self.view_of {

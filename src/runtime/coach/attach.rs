@@ -266,15 +266,20 @@ enum Connect {
 fn connect(socket_path: &Path, session: &Path, (width, height): (u16, u16)) -> Result<Hello, Connect> {
     let mut stream = UnixStream::connect(socket_path).map_err(Connect::Io)?;
     let hello = ToRunner::Hello { protocol: wire::PROTOCOL, session: socket::session_key(session), width, height };
-    stream.write_all(&wire::line(&hello)).map_err(Connect::Io)?;
+    // An app that refuses the user at once may close before the hello is written: its answer is read anyway.
+    let written = stream.write_all(&wire::line(&hello));
     stream.set_read_timeout(Some(ANSWER_WITHIN)).map_err(Connect::Io)?;
     let mut reader = BufReader::new(stream.try_clone().map_err(Connect::Io)?);
-    let answer = wire::read::<ToCoach>(&mut reader, wire::MAX_LINE).map_err(Connect::Io)?;
+    let answer = wire::read::<ToCoach>(&mut reader, wire::MAX_LINE);
+    let answer = answer
+        .map_err(|e| Connect::Io(written.as_ref().err().map_or(e, |w| io::Error::new(w.kind(), w.to_string()))))?;
     stream.set_read_timeout(None).map_err(Connect::Io)?;
     match answer {
         Some(ToCoach::Welcome) => Ok((stream, reader)),
         Some(ToCoach::Refused(refusal)) => Err(Connect::Refused(refusal)),
-        _ => Err(Connect::Io(io::Error::new(io::ErrorKind::ConnectionAborted, "no answer"))),
+        _ => Err(Connect::Io(
+            written.err().unwrap_or_else(|| io::Error::new(io::ErrorKind::ConnectionAborted, "no answer")),
+        )),
     }
 }
 

@@ -62,6 +62,9 @@ pub(super) struct Coach {
     next_id: Arc<AtomicU64>,
     /// The session a socket could not be made for (not tried again for it).
     failed_for: Option<PathBuf>,
+    /// The lab path `listening` or `failed_for` was settled for: `follow` runs every turn of the loop (a room
+    /// sending at once makes thousands), and resolving the path again each time is a dozen system calls.
+    followed: Option<PathBuf>,
 }
 
 struct Listening {
@@ -85,7 +88,14 @@ struct Client {
 
 impl Coach {
     pub fn new(events: Sender<Event>) -> Coach {
-        Coach { events, listening: None, client: None, next_id: Arc::new(AtomicU64::new(1)), failed_for: None }
+        Coach {
+            events,
+            listening: None,
+            client: None,
+            next_id: Arc::new(AtomicU64::new(1)),
+            failed_for: None,
+            followed: None,
+        }
     }
 
     /// Listens for the session open now (and for no other): started when a session opens, moved when
@@ -93,6 +103,11 @@ impl Coach {
     /// (`innolab attach` then says why).
     pub fn follow(&mut self, state: &State) {
         let Some(lab) = state.lab.as_ref() else { return };
+        // The same lab path as last time: settled (a session's path is resolved once, when it is opened).
+        if self.followed.as_ref() == Some(&lab.path) && (self.listening.is_some() || self.failed_for.is_some()) {
+            return;
+        }
+        self.followed = Some(lab.path.clone());
         let key = socket::session_key(&lab.path);
         if self.listening.as_ref().is_some_and(|l| l.session == key) || self.failed_for.as_ref() == Some(&key) {
             return;

@@ -35,7 +35,8 @@ fn next_coach_event(rx: &Receiver<Event>) -> CoachEvent {
 
 fn hello(stream: &mut UnixStream, session: &Path) -> BufReader<UnixStream> {
     let hello = ToRunner::Hello { protocol: wire::PROTOCOL, session: session.to_path_buf(), width: 80, height: 24 };
-    stream.write_all(&wire::line(&hello)).unwrap();
+    // A refusal by user comes before the hello is read: the app may have closed already.
+    let _ = stream.write_all(&wire::line(&hello));
     stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     BufReader::new(stream.try_clone().unwrap())
 }
@@ -117,12 +118,12 @@ fn another_user_another_session_or_a_broken_hello_is_refused() {
     assert_eq!(answer(&mut reader), Some(ToCoach::Refused(Refusal::Session)));
     let mut stream = UnixStream::connect(&path).unwrap();
     let newer = ToRunner::Hello { protocol: wire::PROTOCOL + 1, session: session.clone(), width: 80, height: 24 };
-    stream.write_all(&wire::line(&newer)).unwrap();
+    let _ = stream.write_all(&wire::line(&newer));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     assert_eq!(answer(&mut reader), Some(ToCoach::Refused(Refusal::Protocol)));
     // Not a hello, or a line without end: closed without a word.
     let mut stream = UnixStream::connect(&path).unwrap();
-    stream.write_all(b"{\"key\":1}\n").unwrap();
+    let _ = stream.write_all(b"{\"key\":1}\n");
     stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     assert_eq!(answer(&mut reader), None);
