@@ -275,7 +275,11 @@ fn run_tui(sessions: PathBuf, lang: Lang, lang_pinned: bool, args: RunArgs) -> R
 fn attach(sessions: &std::path::Path, session: &std::path::Path, lang: Lang) -> Result<(), Vec<String>> {
     let path = ops::resolve_session_path(sessions, session);
     let end = runtime::coach::attach::attach(&path, lang).map_err(|e| vec![e.line(lang)])?;
-    if let Some(line) = end.line(lang) {
+    let line = end.line(lang);
+    if matches!(end, runtime::coach::attach::AttachEnd::ByeUnsaved(_)) {
+        return Err(line.into_iter().collect());
+    }
+    if let Some(line) = line {
         println!("innolab: {}", innolab::model::text::inert(&line));
     }
     Ok(())

@@ -57,6 +57,17 @@ fn keys_on_the_coach_screen_move_the_wall_and_either_side_can_be_killed() {
     wall.wait_for("the room's view only", |s| !s.contains("q quit"));
     assert!(coach.screen().contains("F10 closes this screen"));
 
+    // Ctrl-Z on the coach screen stops the coach screen, never the wall; `fg` brings it back whole.
+    coach.send("\x1a");
+    let stopped = std::time::Instant::now();
+    while coach.proc_state() != Some('T') && stopped.elapsed() < Duration::from_secs(5) {
+        coach.pump(Duration::from_millis(20));
+    }
+    assert_eq!(coach.proc_state(), Some('T'), "the coach screen stopped itself");
+    assert_ne!(wall.proc_state(), Some('T'), "the wall goes on");
+    coach.signal("CONT");
+    coach.wait_for("the coach screen again", |s| s.contains("COACH SCREEN") && s.contains("Curah Ide Inovasi"));
+
     // Capture on the coach screen: the wall never shows the bar, then shows the idea on the board.
     coach.send("a");
     coach.send("2");
@@ -117,6 +128,23 @@ fn keys_on_the_coach_screen_move_the_wall_and_either_side_can_be_killed() {
     assert!(ok);
     assert!(std::fs::read_dir(&sockets).unwrap().next().is_none(), "no socket is left");
     assert_eq!(titles(&path).iter().filter(|t| t.contains("layar pelatih") || t.contains("Kedua")).count(), 2);
+}
+
+/// Ctrl-C, pressed by reflex to leave a terminal program, closes the coach screen, not the lab.
+#[test]
+fn ctrl_c_closes_the_coach_screen_and_the_lab_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = runtime_dir(dir.path());
+    let path = common::new_session_on_group_work(dir.path());
+    let mut wall = wall(dir.path(), &run, &path);
+    let mut coach = coach(dir.path(), &run, &path);
+    wall.wait_for("the room's view only", |s| !s.contains("q quit"));
+    coach.send("\x03");
+    let (ok, restored) = coach.wait_exit();
+    assert!(ok && restored, "{}", coach.screen());
+    wall.wait_for("the wall's key hints again", |s| s.contains("q quit"));
+    wall.send("q");
+    assert!(wall.wait_exit().0);
 }
 
 #[test]

@@ -30,7 +30,8 @@ impl State {
     }
 
     pub(super) fn coach_detached(&mut self) -> Vec<Effect> {
-        self.coach.attached = false;
+        // The next coach screen starts with the wall keeping to the room's view again.
+        self.coach = CoachScreen::default();
         let text = t!("coach.detached", locale = self.lang.code()).into_owned();
         self.notify(text, false)
     }

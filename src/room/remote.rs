@@ -280,7 +280,8 @@ impl Remote {
                 body,
                 "<section class=\"notes\"><h2>{}</h2><p>{}</p></section>",
                 esc(&t!("room.remote.notes", locale = l)),
-                esc(notes)
+                // Each line escaped, the line breaks kept (the paragraph is `pre-wrap`).
+                notes.lines().map(esc).collect::<Vec<_>>().join("\n")
             );
         }
         if let Some(timer) = &view.timer {

@@ -13,7 +13,7 @@ use crate::room::http::{PeerInfo, parse_request};
 use crate::room::site::{RoomView, Site};
 use crate::testing::{at, seed_session};
 
-const NOTES: &str = "Panggil <meja 3> dulu & bagikan kartu";
+const NOTES: &str = "Panggil <meja 3> dulu & bagikan kartu\nLalu meja 5\x1b[2J";
 const HOSTILE: &str = "<script>alert(1)</script>\" onmouseover=\"x";
 
 /// A site with the remote over an in-memory session: what the app does with a command, done on the model
@@ -243,7 +243,7 @@ fn the_remote_shows_the_block_its_notes_the_timer_and_the_queue() {
         "Executive Laboratorium Inovasi",
         "Day 2 · 13:00–15:00 · Diagnose",
         "<h1>Curah Ide Inovasi per OPD</h1>",
-        "Panggil &lt;meja 3&gt; dulu &amp; bagikan kartu",
+        "Panggil &lt;meja 3&gt; dulu &amp; bagikan kartu\nLalu meja 5</p>",
         "120:00 <small>paused</small>",
         "Start timer",
         "+1 minute",

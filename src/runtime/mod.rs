@@ -189,7 +189,7 @@ pub fn run(options: RunOptions) -> Result<(), RunError> {
     }
     runtime.coach.follow(&state);
     let result = runtime.event_loop(&mut state, &mut terminal, &mut clock);
-    runtime.coach.close();
+    runtime.coach.close(result.is_ok());
     drop(terminal);
     drop(guard);
     result

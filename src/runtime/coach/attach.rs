@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind};
+use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::buffer::Buffer;
@@ -22,10 +22,14 @@ use super::socket;
 use super::wire::{self, Refusal, ToCoach, ToRunner};
 use crate::i18n::Lang;
 use crate::model::text::shown;
-use crate::runtime::terminal::TerminalGuard;
+use crate::runtime::terminal::{TerminalGuard, enter_terminal, restore_terminal};
 
 /// How long the app has to answer a hello.
 const ANSWER_WITHIN: Duration = Duration::from_secs(5);
+/// The longest paste sent: an idea's detail takes 20,000 characters.
+const MAX_PASTE_CHARS: usize = 20_000;
+/// How long one write to the app may take (a stopped app): then the keys are dropped, never the screen.
+const WRITE_WITHIN: Duration = Duration::from_secs(1);
 /// How often the coach screen looks for the app again after losing it.
 const RETRY_EVERY: Duration = Duration::from_millis(300);
 
@@ -81,6 +85,8 @@ pub enum AttachEnd {
     Left,
     /// The coach quit the app: everything is saved.
     Bye(PathBuf),
+    /// The app closed, but its last changes did not reach the file (its own terminal says where they went).
+    ByeUnsaved(PathBuf),
     /// Another coach screen took over.
     Replaced,
 }
@@ -91,6 +97,7 @@ impl AttachEnd {
         match self {
             AttachEnd::Left => None,
             AttachEnd::Bye(path) => Some(t!("attach.bye", path = shown(path), locale = l).into_owned()),
+            AttachEnd::ByeUnsaved(path) => Some(t!("attach.bye_unsaved", path = shown(path), locale = l).into_owned()),
             AttachEnd::Replaced => Some(t!("attach.replaced", locale = l).into_owned()),
         }
     }
@@ -98,6 +105,8 @@ impl AttachEnd {
 
 enum Incoming {
     Term(TermEvent),
+    /// SIGTERM, SIGHUP or SIGINT: leave, as F10 does.
+    Signal,
     Wire(u64, ToCoach),
     /// The connection `id` ended.
     Closed(u64),
@@ -133,6 +142,7 @@ pub fn attach(session: &Path, lang: Lang) -> Result<AttachEnd, AttachError> {
     let guard = TerminalGuard::enter().map_err(AttachError::Terminal)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout())).map_err(AttachError::Terminal)?;
     spawn_input(tx.clone());
+    spawn_signals(tx.clone());
     let mut screen = Screen {
         session: session.to_path_buf(),
         socket: socket_path,
@@ -180,13 +190,27 @@ impl Screen {
                 Err(RecvTimeoutError::Disconnected) => return Ok(AttachEnd::Left),
             };
             match incoming {
-                Some(Incoming::Term(TermEvent::Key(key))) => {
-                    if key.code == KeyCode::F(10) && key.kind != KeyEventKind::Release {
-                        return Ok(AttachEnd::Left);
+                Some(Incoming::Signal) => return Ok(AttachEnd::Left),
+                Some(Incoming::Term(TermEvent::Key(key))) if key.kind != KeyEventKind::Release => {
+                    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+                    match key.code {
+                        // F10, and Ctrl-C by reflex, close this screen; the lab goes on (`q` quits it).
+                        KeyCode::F(10) => return Ok(AttachEnd::Left),
+                        KeyCode::Char('c') if ctrl => return Ok(AttachEnd::Left),
+                        // Ctrl-Z stops this screen, never the wall's process.
+                        KeyCode::Char('z') if ctrl => {
+                            self.suspend(terminal)?;
+                            redraw = true;
+                        }
+                        _ => self.send(&ToRunner::Key(key)),
                     }
-                    self.send(&ToRunner::Key(key));
                 }
-                Some(Incoming::Term(TermEvent::Paste(text))) => self.send(&ToRunner::Paste(text)),
+                Some(Incoming::Term(TermEvent::Key(_))) => {}
+                Some(Incoming::Term(TermEvent::Paste(text))) => {
+                    // Longer than any field takes (the app cuts it too); a line the app reads whole.
+                    let text: String = text.chars().take(MAX_PASTE_CHARS).collect();
+                    self.send(&ToRunner::Paste(text));
+                }
                 Some(Incoming::Term(TermEvent::Resize(width, height))) => {
                     self.size = (width, height);
                     self.send(&ToRunner::Resize { width, height });
@@ -199,7 +223,8 @@ impl Screen {
                         redraw = true;
                     }
                     ToCoach::Replaced => return Ok(AttachEnd::Replaced),
-                    ToCoach::Bye => return Ok(AttachEnd::Bye(self.session.clone())),
+                    ToCoach::Bye { saved: true } => return Ok(AttachEnd::Bye(self.session.clone())),
+                    ToCoach::Bye { saved: false } => return Ok(AttachEnd::ByeUnsaved(self.session.clone())),
                     ToCoach::Welcome | ToCoach::Refused(_) => {}
                 },
                 Some(Incoming::Closed(id)) if self.link.as_ref().is_some_and(|l| l.id == id) => {
@@ -212,10 +237,17 @@ impl Screen {
             // Lost: look for the app again (a restarted `innolab run` listens at the same place).
             if self.link.is_none() && self.tried_at.elapsed() >= RETRY_EVERY {
                 self.tried_at = Instant::now();
-                if let Ok(hello) = connect(&self.socket, &self.session, self.size) {
-                    self.link = Some(start_reading(hello, *next_id, tx));
-                    *next_id += 1;
-                    redraw = true;
+                match connect(&self.socket, &self.session, self.size) {
+                    Ok(hello) => {
+                        self.link = Some(start_reading(hello, *next_id, tx));
+                        *next_id += 1;
+                        redraw = true;
+                    }
+                    // Started again as another version, or another session under that name: say so and end.
+                    Err(Connect::Refused(refusal)) => {
+                        return Err(AttachError::Refused { path: self.session.clone(), refusal });
+                    }
+                    Err(Connect::Io(_)) => {}
                 }
             }
         }
@@ -226,6 +258,24 @@ impl Screen {
         if let Some(link) = self.link.as_mut() {
             let _ = link.stream.write_all(&wire::line(message));
         }
+    }
+
+    /// Ctrl-Z: the terminal given back, this process stopped; on `fg` the screen is entered again, drawn
+    /// whole, and the app told the size (it sends the whole frame).
+    fn suspend(&mut self, terminal: &mut Terminal<CrosstermBackend<io::Stdout>>) -> Result<(), AttachError> {
+        restore_terminal();
+        let _ = signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP);
+        enter_terminal().map_err(AttachError::Terminal)?;
+        // A blank screen and blank buffers, so the next frame is drawn whole (`Terminal::clear` would ask the
+        // terminal where its cursor is, and the input thread reads the answer).
+        crossterm::execute!(io::stdout(), crossterm::terminal::Clear(crossterm::terminal::ClearType::All))
+            .map_err(AttachError::Terminal)?;
+        terminal.swap_buffers();
+        terminal.swap_buffers();
+        let (width, height) = crossterm::terminal::size().map_err(AttachError::Terminal)?;
+        self.size = (width, height);
+        self.send(&ToRunner::Resize { width, height });
+        Ok(())
     }
 
     fn render(&self, frame: &mut ratatui::Frame) {
@@ -265,6 +315,7 @@ enum Connect {
 /// Connects and says hello; the app answers with welcome or why not.
 fn connect(socket_path: &Path, session: &Path, (width, height): (u16, u16)) -> Result<Hello, Connect> {
     let mut stream = UnixStream::connect(socket_path).map_err(Connect::Io)?;
+    stream.set_write_timeout(Some(WRITE_WITHIN)).map_err(Connect::Io)?;
     let hello = ToRunner::Hello { protocol: wire::PROTOCOL, session: socket::session_key(session), width, height };
     // An app that refuses the user at once may close before the hello is written: its answer is read anyway.
     let written = stream.write_all(&wire::line(&hello));
@@ -301,6 +352,16 @@ fn start_reading((stream, mut reader): Hello, id: u64, tx: &Sender<Incoming>) ->
         });
     }
     Link { id, stream }
+}
+
+fn spawn_signals(tx: Sender<Incoming>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else { return };
+    thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = tx.send(Incoming::Signal);
+        }
+    });
 }
 
 fn spawn_input(tx: Sender<Incoming>) {

@@ -12,7 +12,7 @@ use std::os::unix::fs::MetadataExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Sender, SyncSender, TrySendError};
 use std::thread;
 use std::time::Duration;
@@ -30,10 +30,13 @@ use wire::{FrameCells, Refusal, ToCoach, ToRunner};
 const HELLO_WITHIN: Duration = Duration::from_secs(5);
 /// How long one write to the coach screen may take before it is let go.
 const WRITE_WITHIN: Duration = Duration::from_secs(1);
-/// Frames waiting for a slow coach screen; past this the next frame is sent whole instead.
+/// Frames waiting for a slow coach screen; past this the next frame is sent whole instead. The queue holds
+/// two more lines, so a goodbye or "replaced" always finds room.
 const FRAMES_QUEUED: usize = 4;
-/// The smallest and largest coach screen drawn.
-const MAX_SIDE: u16 = 1000;
+/// The largest coach screen drawn (a 4K screen with a small font is about 480x135): a full frame stays a few
+/// MiB, well under what the coach screen reads in one line, and quick to draw.
+const MAX_WIDTH: u16 = 800;
+const MAX_HEIGHT: u16 = 250;
 
 /// What the socket tells the loop.
 pub(crate) enum CoachEvent {
@@ -78,7 +81,9 @@ struct Listening {
 
 struct Client {
     id: u64,
-    out: SyncSender<Vec<u8>>,
+    out: SyncSender<(Vec<u8>, bool)>,
+    /// Frames in `out` not yet written.
+    queued: Arc<AtomicUsize>,
     writer: Option<thread::JoinHandle<()>>,
     stream: UnixStream,
     terminal: Terminal<TestBackend>,
@@ -152,7 +157,7 @@ impl Coach {
             CoachEvent::Connected { id, stream, width, height } => {
                 let replaced = self.client.take();
                 if let Some(old) = replaced.as_ref() {
-                    let _ = old.out.try_send(wire::line(&ToCoach::Replaced));
+                    old.tell(&ToCoach::Replaced);
                 }
                 drop(replaced);
                 self.client = Client::new(id, stream, width, height);
@@ -163,7 +168,10 @@ impl Coach {
                 }
             }
             CoachEvent::Input { id, input } if self.is_current(id) => match input {
-                ToRunner::Key(key) => keymap::action_for(state.mode(), key).into_iter().collect(),
+                // Ctrl-Z stops the coach screen itself (`attach` handles it), never the wall's process.
+                ToRunner::Key(key) => {
+                    keymap::action_for(state.mode(), key).into_iter().filter(|a| *a != Action::Suspend).collect()
+                }
                 ToRunner::Paste(text) => vec![Action::Paste(text)],
                 ToRunner::Resize { width, height } => {
                     if let Some(client) = self.client.as_mut() {
@@ -195,10 +203,10 @@ impl Coach {
         Some(Action::CoachDetached)
     }
 
-    /// The app is closing: the coach screen is told (everything is saved) and the socket removed.
-    pub fn close(&mut self) {
+    /// The app is closing: the coach screen is told whether everything is saved, and the socket removed.
+    pub fn close(&mut self, saved: bool) {
         if let Some(mut client) = self.client.take() {
-            let _ = client.out.try_send(wire::line(&ToCoach::Bye));
+            client.tell(&ToCoach::Bye { saved });
             // The goodbye is written before the process ends (bounded by the writer's timeout).
             let writer = client.writer.take();
             drop(client);
@@ -227,28 +235,40 @@ impl Drop for Listening {
 
 impl Client {
     fn new(id: u64, stream: UnixStream, width: u16, height: u16) -> Option<Client> {
-        let (out, frames) = mpsc::sync_channel::<Vec<u8>>(FRAMES_QUEUED);
+        let (out, frames) = mpsc::sync_channel::<(Vec<u8>, bool)>(FRAMES_QUEUED + 2);
+        let queued = Arc::new(AtomicUsize::new(0));
+        let written = Arc::clone(&queued);
         let mut writer = stream.try_clone().ok()?;
         // A coach screen that stops reading holds up only its own writer, and that for a second at most.
         writer.set_write_timeout(Some(WRITE_WITHIN)).ok()?;
         let writer = thread::Builder::new()
             .name("coach-writer".into())
             .spawn(move || {
-                for line in frames {
+                for (line, is_frame) in frames {
                     if writer.write_all(&line).and_then(|()| writer.flush()).is_err() {
                         break;
+                    }
+                    if is_frame {
+                        written.fetch_sub(1, Ordering::SeqCst);
                     }
                 }
                 let _ = writer.shutdown(std::net::Shutdown::Both);
             })
             .ok()?;
-        let _ = out.try_send(wire::line(&ToCoach::Welcome));
-        let terminal = Terminal::new(TestBackend::new(clamp(width), clamp(height))).ok()?;
-        Some(Client { id, out, writer: Some(writer), stream, terminal, sent: None })
+        let _ = out.try_send((wire::line(&ToCoach::Welcome), false));
+        let (width, height) = clamp(width, height);
+        let terminal = Terminal::new(TestBackend::new(width, height)).ok()?;
+        Some(Client { id, out, queued, writer: Some(writer), stream, terminal, sent: None })
+    }
+
+    /// A message that is not a frame ("replaced", goodbye): the queue keeps room for it.
+    fn tell(&self, message: &ToCoach) {
+        let _ = self.out.try_send((wire::line(message), false));
     }
 
     fn resize(&mut self, width: u16, height: u16) {
-        self.terminal.backend_mut().resize(clamp(width), clamp(height));
+        let (width, height) = clamp(width, height);
+        self.terminal.backend_mut().resize(width, height);
         self.sent = None;
     }
 
@@ -262,13 +282,20 @@ impl Client {
         if frame.cells.is_empty() && !frame.full {
             return true;
         }
-        match self.out.try_send(wire::line(&ToCoach::Frame(frame))) {
+        // A coach screen that does not keep up gets the whole frame once the queue has room again (one that
+        // stops reading for a second is let go by the writer, and attaches again when it reads).
+        if self.queued.load(Ordering::SeqCst) >= FRAMES_QUEUED {
+            self.sent = None;
+            return true;
+        }
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        match self.out.try_send((wire::line(&ToCoach::Frame(frame)), true)) {
             Ok(()) => {
                 self.sent = Some(now.clone());
                 true
             }
-            // A coach screen that does not keep up (stopped with Ctrl-Z) gets the whole frame when it reads again.
             Err(TrySendError::Full(_)) => {
+                self.queued.fetch_sub(1, Ordering::SeqCst);
                 self.sent = None;
                 true
             }
@@ -284,8 +311,8 @@ impl Drop for Client {
     }
 }
 
-fn clamp(side: u16) -> u16 {
-    side.clamp(1, MAX_SIDE)
+fn clamp(width: u16, height: u16) -> (u16, u16) {
+    (width.clamp(1, MAX_WIDTH), height.clamp(1, MAX_HEIGHT))
 }
 
 /// The accept thread: checks each connection's user and hello, then hands it to the loop and reads its
@@ -304,7 +331,11 @@ impl Accept {
             if self.stop.load(Ordering::SeqCst) {
                 return;
             }
-            let Ok(stream) = stream else { continue };
+            let Ok(stream) = stream else {
+                // Out of descriptors, say: wait a little rather than spin.
+                thread::sleep(Duration::from_millis(50));
+                continue;
+            };
             let this = Accept {
                 session: self.session.clone(),
                 owner: self.owner,

@@ -88,8 +88,28 @@ fn a_coach_screen_attaches_draws_sends_keys_and_is_replaced_by_the_next() {
     first.write_all(b"{}\n").ok();
 
     // The app closes: goodbye, and no socket left.
-    coach.close();
-    assert_eq!(answer(&mut second_reader), Some(ToCoach::Bye));
+    // Ctrl-Z from the coach screen never stops the wall's process (the coach screen stops itself).
+    let ctrl_z = KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL);
+    second.write_all(&wire::line(&ToRunner::Key(ctrl_z))).unwrap();
+    assert_eq!(coach.event(&state, next_coach_event(&rx)), vec![]);
+    // Past the frames' queue (a coach screen that reads late): a goodbye still finds room.
+    let late = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        let mut last = None;
+        while let Some(message) = answer(&mut second_reader) {
+            last = Some(message);
+        }
+        last
+    });
+    for _ in 0..20 {
+        crate::app::update(&mut state, Action::NextBlock);
+        assert_eq!(coach.draw(&state), None);
+    }
+
+    // The app closes with its last changes not in the file: the coach screen is told so, and no socket is left.
+    coach.close(false);
+    let last = late.join().unwrap();
+    assert_eq!(last, Some(ToCoach::Bye { saved: false }));
     assert!(!path.exists(), "the socket is removed");
 }
 

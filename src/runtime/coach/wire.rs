@@ -48,8 +48,11 @@ pub enum ToCoach {
     Frame(FrameCells),
     /// Another coach screen attached in its place.
     Replaced,
-    /// The app closed the session (the coach quit it): everything is saved.
-    Bye,
+    /// The app closed the session (the coach quit it); `saved`: its last state is in the file (else the
+    /// wall's terminal says where it went).
+    Bye {
+        saved: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
