@@ -1,31 +1,11 @@
 //! `update()` tests of the coach's remote (room mode): each button does what its key or the queue does,
 //! whatever screen or overlay is open, and the remote is answered once the change is on disk.
 
-use std::path::PathBuf;
-
+use super::tests_room::{run, session, state};
 use super::*;
 use crate::model::validate::session_problems;
-use crate::model::{NewSubmission, Role, Source, SubmissionState, SubmitError};
+use crate::model::{NewSubmission, Source, SubmissionState, SubmitError};
 use crate::room::remote::RemoteCommand;
-use crate::testing::at;
-
-const T0: &str = "2022-11-03T13:30:00+07:00";
-
-fn state() -> State {
-    let plan = crate::testing::seed_plan();
-    let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
-    session.progress.block = "d2-curah-ide".into();
-    session.groups[1].members.push(crate::model::roster::member("Budi", Some("DPMPTSP"), Role::Head, true));
-    State::with_session(Lang::En, ThemeName::Projector, at(T0), PathBuf::from("lab.json"), session)
-}
-
-fn session(s: &State) -> &Session {
-    &s.lab.as_ref().unwrap().session
-}
-
-fn run(s: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
-    actions.into_iter().flat_map(|a| update(s, a)).collect()
-}
 
 fn remote(s: &mut State, command: RemoteCommand, reply: u64) -> Vec<Effect> {
     run(s, [Action::Remote { command, reply }])

@@ -10,7 +10,8 @@ use crate::testing::at;
 
 const T0: &str = "2022-11-03T13:30:00+07:00";
 
-fn state() -> State {
+/// On the brainstorm block, Budi (DPMPTSP) on table 2's roster; shared with the remote's tests.
+pub(super) fn state() -> State {
     let plan = crate::testing::seed_plan();
     let mut session = Session::new(plan, at("2022-11-02T07:30:00+07:00"));
     session.progress.block = "d2-curah-ide".into();
@@ -18,11 +19,11 @@ fn state() -> State {
     State::with_session(Lang::En, ThemeName::Projector, at(T0), PathBuf::from("lab.json"), session)
 }
 
-fn session(s: &State) -> &Session {
+pub(super) fn session(s: &State) -> &Session {
     &s.lab.as_ref().unwrap().session
 }
 
-fn run(s: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
+pub(super) fn run(s: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
     actions.into_iter().flat_map(|a| update(s, a)).collect()
 }
 

@@ -9,20 +9,14 @@ use ratatui::widgets::Paragraph;
 use rust_i18n::t;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Ctx, fit, stage_badge, zone_label};
+use super::{Ctx, fit, zone_label};
 use crate::app::{Lab, Schedule, keymap};
 
 /// "Hari 2 · 10:15–12:00 · DIAGNOSE" on the left; "10:42 WIB · 5 mnt terlambat · Tersimpan 10:04:12" on the right.
 pub fn header(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     let lang = ctx.lang.code();
     let (pos, block) = lab.current();
-    let where_ = format!(
-        " {} · {}–{} · {} ",
-        t!("screen.day", n = pos.day + 1, locale = lang),
-        block.start,
-        block.end,
-        stage_badge(block.stage, ctx.lang)
-    );
+    let where_ = format!(" {} ", super::block_when(ctx.lang, pos, block));
     let local = ctx.state.now.with_timezone(&lab.offset());
     let clock = format!("{} {}", local.format("%H:%M"), zone_label(lab.offset()));
     let schedule = match lab.schedule(ctx.state.now) {

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use rust_i18n::t;
 
-use super::{Ctx, MIN_HEIGHT, MIN_WIDTH, agenda, fit, safe, stage_badge, too_small};
+use super::{Ctx, MIN_HEIGHT, MIN_WIDTH, agenda, block_when, fit, safe, too_small};
 use crate::app::keymap::{self, KeyPress};
 use crate::app::{Action, Lab, Mode, State};
 use crate::model::{Block, BlockPos};
@@ -114,7 +114,7 @@ fn render_panel(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
     let now_text = block_line(ctx, pos, block);
     if side {
         lines.push(Line::from(label("coach.panel.now")));
-        lines.push(Line::styled(fit(&format!(" {}", block_when(ctx, pos, block)), width + 1), ctx.theme.text));
+        lines.push(Line::styled(fit(&format!(" {}", block_when(ctx.lang, pos, block)), width + 1), ctx.theme.text));
         lines.push(Line::styled(fit(&format!(" {}", safe(&block.title)), width + 1), ctx.theme.title));
     } else {
         let rest = fit(&now_text, width.saturating_sub(label_w));
@@ -139,7 +139,7 @@ fn render_panel(ctx: &Ctx, lab: &Lab, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(label("coach.panel.next")));
         match next_block(lab, pos) {
             Some((next_pos, next)) => {
-                let when = block_when(ctx, next_pos, next);
+                let when = block_when(ctx.lang, next_pos, next);
                 lines.push(Line::styled(fit(&format!(" {when}"), width + 1), ctx.theme.text));
                 lines.push(Line::styled(fit(&format!(" {}", safe(&next.title)), width + 1), ctx.theme.text));
             }
@@ -252,18 +252,7 @@ fn tail_lines(ctx: &Ctx, lab: &Lab, side: bool, width: usize) -> Vec<Line<'stati
 
 /// "Day 2 · 08:30–10:15 · DIAGNOSE · Pemetaan Masalah".
 fn block_line(ctx: &Ctx, pos: BlockPos, block: &Block) -> String {
-    format!("{} · {}", block_when(ctx, pos, block), safe(&block.title))
-}
-
-/// "Day 2 · 08:30–10:15 · DIAGNOSE".
-fn block_when(ctx: &Ctx, pos: BlockPos, block: &Block) -> String {
-    format!(
-        "{} · {}–{} · {}",
-        t!("screen.day", n = pos.day + 1, locale = ctx.lang.code()),
-        block.start,
-        block.end,
-        stage_badge(block.stage, ctx.lang)
-    )
+    format!("{} · {}", block_when(ctx.lang, pos, block), safe(&block.title))
 }
 
 fn next_block(lab: &Lab, pos: BlockPos) -> Option<(BlockPos, &Block)> {

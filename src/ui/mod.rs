@@ -250,6 +250,17 @@ pub fn stage_badge(stage: Stage, lang: Lang) -> String {
     crate::i18n::stage_label(stage, lang).to_uppercase()
 }
 
+/// Where a block is in the lab: "Day 2 · 08:30–10:15 · DIAGNOSE" (the wall's top bar, the coach's panel).
+pub fn block_when(lang: Lang, pos: crate::model::BlockPos, block: &crate::model::Block) -> String {
+    format!(
+        "{} · {}–{} · {}",
+        t!("screen.day", n = pos.day + 1, locale = lang.code()),
+        block.start,
+        block.end,
+        stage_badge(block.stage, lang)
+    )
+}
+
 /// The name of the lab's time zone for the clock: WIB, WITA, WIT, or the plain offset elsewhere.
 pub fn zone_label(offset: FixedOffset) -> String {
     match offset.local_minus_utc() {
