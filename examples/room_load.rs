@@ -109,11 +109,12 @@ fn hello() -> (Server, SocketAddr) {
         .serve(Arc::new(|request, _| {
             if request.path.ends_with("/send") {
                 let _ = request.form();
-                Response::redirect_see_other("/j/hello/mine?sent=1")
+                Response::redirect_see_other("/j/hello/mine?sent=1").into()
             } else {
                 Response::html(200, "hello".into())
                     .with_header("Set-Cookie", "phone=abcdefghijklmnopqrstuvwxyz; Path=/")
                     .unwrap()
+                    .into()
             }
         }))
         .unwrap();

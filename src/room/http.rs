@@ -5,7 +5,8 @@
 //!
 //! What is here: [`parse_request`] (a request from any reader), [`form_urlencoded`] (the fields of a form
 //! or a query), [`Response`] (every answer carries the same strict security headers), [`escape_html`], and
-//! [`Server`] (the accept thread and the bounded pool of workers that run a [`Handler`]).
+//! [`Server`] (the accept thread and the bounded pool of workers that run a [`Handler`]), whose [`Reply`]
+//! is a response now or the connection handed on as a [`Responder`], to answer later from another thread.
 //!
 //! Not supported, on purpose: keep-alive and pipelining (every response closes its connection), chunked
 //! bodies, `Expect: 100-continue` (such a client sends its body after its own short wait), TLS (the room
@@ -622,7 +623,61 @@ pub struct PeerInfo {
 
 /// What answers the requests: called on a worker thread, once per request. A handler that panics is
 /// answered with 500 and the worker goes on (the panic still passes through the process's panic hook).
-pub type Handler = Arc<dyn Fn(&Request, PeerInfo) -> Response + Send + Sync>;
+pub type Handler = Arc<dyn Fn(&Request, PeerInfo) -> Reply + Send + Sync>;
+
+/// A handler's answer to one request: its response now, or the connection handed on to be answered later.
+pub enum Reply {
+    /// Written by the worker at once.
+    Now(Response),
+    /// Called on the worker with the connection as a [`Responder`], which it hands on (to the app, say) and
+    /// which answers when its owner is ready, from any thread. The worker goes on to the next connection
+    /// meanwhile: a request waiting for the app's disk takes up no thread. A panic here drops the
+    /// responder, which answers 503.
+    Later(Box<dyn FnOnce(Responder) + Send>),
+}
+
+impl From<Response> for Reply {
+    fn from(response: Response) -> Reply {
+        Reply::Now(response)
+    }
+}
+
+/// A connection whose request was read and whose answer comes later ([`Reply::Later`]). It keeps its place
+/// among [`ServerLimits::max_connections`] until it answers. Dropped without an answer (its owner went
+/// away), it answers 503 "try again".
+pub struct Responder {
+    stream: Option<TcpStream>,
+    head_only: bool,
+    _slot: Slot,
+}
+
+/// The longest a later answer's write may block: a short answer goes straight into the system's buffer, so
+/// only a client that stopped reading waits this long, and only for its own answer.
+const LATER_WRITE_TIMEOUT: Duration = Duration::from_millis(200);
+
+impl Responder {
+    /// Writes the response (its head only for HEAD) and closes the connection.
+    pub fn respond(mut self, response: &Response) {
+        if let Some(stream) = self.stream.take() {
+            Self::write(&stream, response, self.head_only);
+        }
+    }
+
+    fn write(stream: &TcpStream, response: &Response, head_only: bool) {
+        // A client that went away needs no answer.
+        if stream.set_write_timeout(Some(LATER_WRITE_TIMEOUT)).is_ok() {
+            let _ = if head_only { response.write_head_to(&mut &*stream) } else { response.write_to(&mut &*stream) };
+        }
+    }
+}
+
+impl Drop for Responder {
+    fn drop(&mut self) {
+        if let Some(stream) = self.stream.take() {
+            Self::write(&stream, &busy_response(), self.head_only);
+        }
+    }
+}
 
 /// How much a [`Server`] takes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -665,7 +720,8 @@ const MAX_TRACKED_PEERS: usize = 4096;
 
 /// The room's web server: a listening socket, then ([`Server::serve`]) an accept thread and a pool of
 /// [`ServerLimits::max_connections`] worker threads, each serving one connection at a time, one request
-/// per connection. Dropping it stops it as [`Server::shutdown`] does.
+/// per connection (a connection answered later keeps its place, not its worker). Dropping it stops it as
+/// [`Server::shutdown`] does.
 pub struct Server {
     listener: Option<TcpListener>,
     local_addr: SocketAddr,
@@ -862,16 +918,20 @@ fn admit(stream: TcpStream, peer: SocketAddr, jobs: &Sender<Job>, shared: &Arc<S
     }
 }
 
-/// 503 and close, without waiting on the client.
-fn refuse_busy(stream: &TcpStream) {
+/// 503 "busy, try again", in both languages.
+fn busy_response() -> Response {
     let message = format!(
         "{} · {}",
         rust_i18n::t!("room.http.busy", locale = "id"),
         rust_i18n::t!("room.http.busy", locale = "en")
     );
-    let busy = Response::text(503, &message).with_known_header("Retry-After", "1");
+    Response::text(503, &message).with_known_header("Retry-After", "1")
+}
+
+/// 503 and close, without waiting on the client.
+fn refuse_busy(stream: &TcpStream) {
     if stream.set_write_timeout(Some(BUSY_WRITE_TIMEOUT)).is_ok() {
-        let _ = busy.write_to(&mut &*stream);
+        let _ = busy_response().write_to(&mut &*stream);
     }
     discard_pending(stream);
 }
@@ -911,17 +971,24 @@ fn serve_connection(job: Job, handler: &Handler, limits: &ServerLimits) {
     let deadline = Instant::now() + limits.request_deadline;
     let parsed = parse_request(&mut BufReader::new(DeadlineReader { stream: &stream, deadline }));
     match parsed {
-        Ok(request) => {
-            let response = respond(handler, &request, PeerInfo { addr: peer });
-            // A client that went away needs no answer.
-            let _ = if request.method == Method::Head {
-                response.write_head_to(&mut &stream)
-            } else {
-                response.write_to(&mut &stream)
-            };
-            // The place is free once the answer is out; closing takes no time.
-            drop(slot);
-        }
+        Ok(request) => match respond(handler, &request, PeerInfo { addr: peer }) {
+            Reply::Now(response) => {
+                // A client that went away needs no answer.
+                let _ = if request.method == Method::Head {
+                    response.write_head_to(&mut &stream)
+                } else {
+                    response.write_to(&mut &stream)
+                };
+                // The place is free once the answer is out; closing takes no time.
+                drop(slot);
+            }
+            Reply::Later(hand_on) => {
+                let responder =
+                    Responder { stream: Some(stream), head_only: request.method == Method::Head, _slot: slot };
+                // A panic drops the responder, which answers 503.
+                let _ = panic::catch_unwind(AssertUnwindSafe(|| hand_on(responder)));
+            }
+        },
         Err(error) => {
             let answered = error.response().is_some_and(|response| response.write_to(&mut &stream).is_ok());
             if answered && error != HttpError::Timeout {
@@ -932,12 +999,12 @@ fn serve_connection(job: Job, handler: &Handler, limits: &ServerLimits) {
     }
 }
 
-/// The handler's response; 500 if it panics.
-fn respond(handler: &Handler, request: &Request, peer: PeerInfo) -> Response {
+/// The handler's reply; 500 if it panics.
+fn respond(handler: &Handler, request: &Request, peer: PeerInfo) -> Reply {
     panic::catch_unwind(AssertUnwindSafe(|| handler(request, peer))).unwrap_or_else(|_| {
         let key = "room.http.internal";
         let message = format!("{} · {}", rust_i18n::t!(key, locale = "id"), rust_i18n::t!(key, locale = "en"));
-        Response::text(500, &message)
+        Reply::Now(Response::text(500, &message))
     })
 }
 

@@ -493,6 +493,7 @@ fn echo() -> Handler {
     Arc::new(|request: &Request, _peer: PeerInfo| {
         assert!(request.path != "/panic", "a handler bug");
         Response::html(200, format!("{:?} {} {}", request.method, request.path, String::from_utf8_lossy(&request.body)))
+            .into()
     })
 }
 
@@ -747,4 +748,63 @@ fn a_server_serves_once() {
     let mut server = serving(ServerLimits::default());
     assert_eq!(server.serve(echo()).unwrap_err().kind(), io::ErrorKind::AlreadyExists);
     assert_eq!(status(&exchange(&server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")), 200);
+}
+
+// --- Answers given later ---
+
+/// A server whose handler hands every connection to the test through `taken` (GET /panic: the handing on
+/// panics instead).
+fn serving_later(limits: ServerLimits) -> (Server, mpsc::Receiver<Responder>) {
+    let (taken, responders) = mpsc::channel();
+    let taken = Mutex::new(taken);
+    let mut server = Server::bind_with_limits(loopback(), limits).unwrap();
+    server
+        .serve(Arc::new(move |request: &Request, _peer: PeerInfo| {
+            let taken = taken.lock().unwrap().clone();
+            let panics = request.path == "/panic";
+            Reply::Later(Box::new(move |responder| {
+                assert!(!panics, "a bug while handing on");
+                taken.send(responder).unwrap();
+            }))
+        }))
+        .unwrap();
+    (server, responders)
+}
+
+#[test]
+fn a_later_answer_is_written_from_another_thread_and_keeps_its_place_till_then() {
+    let limits = ServerLimits { max_connections: 1, ..ServerLimits::default() };
+    let (server, responders) = serving_later(limits);
+    let mut stream = connect(&server);
+    stream.write_all(b"POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi").unwrap();
+    let responder = responders.recv_timeout(CLIENT_TIMEOUT).unwrap();
+    // The worker is free, but the connection still holds the only place: another is told the server is busy.
+    assert_eq!(server.active_connections(), 1);
+    assert_eq!(status(&exchange(&server, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")), 503);
+    thread::spawn(move || responder.respond(&Response::text(200, "later"))).join().unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert_eq!((status(&answer), body(&answer)), (200, "later"), "{answer}");
+    assert!(eventually(|| server.active_connections() == 0));
+}
+
+#[test]
+fn a_later_answer_never_given_is_503_try_again() {
+    let (server, responders) = serving_later(ServerLimits::default());
+    let mut stream = connect(&server);
+    stream.write_all(b"GET /waiting HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    drop(responders.recv_timeout(CLIENT_TIMEOUT).unwrap());
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert_eq!(status(&answer), 503, "{answer}");
+    assert!(answer.contains("Retry-After: 1\r\n"), "{answer}");
+    // A panic while handing the connection on is the same: the phone is told to try again, the server goes on.
+    assert_eq!(status(&exchange(&server, b"GET /panic HTTP/1.1\r\nHost: x\r\n\r\n")), 503);
+    let mut stream = connect(&server);
+    stream.write_all(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    responders.recv_timeout(CLIENT_TIMEOUT).unwrap().respond(&Response::text(200, "not sent"));
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert_eq!(status(&answer), 200);
+    assert_eq!(body(&answer), "", "HEAD: the head only");
 }

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use rust_i18n::t;
 
-use super::http::{Method, PeerInfo, Request, Response, escape_html};
+use super::http::{Method, PeerInfo, Reply, Request, Responder, Response, escape_html};
 use super::remote::{Remote, RemoteCommand, RemoteView};
 use super::token::Token;
 use crate::i18n::Lang;
@@ -173,6 +173,15 @@ pub type Answer = Option<Result<u64, SubmitError>>;
 /// Hands a command to the app and waits for its answer.
 pub type Submit = Arc<dyn Fn(Command) -> Answer + Send + Sync>;
 
+/// The way to the app without waiting: the command, and what to do with the app's answer once it is in
+/// (called on another thread; `None` when the app did not answer in time). Dropping it unanswered tells the
+/// phone to try again.
+pub type SubmitLater = Arc<dyn Fn(Command, Box<dyn FnOnce(Answer) + Send>) + Send + Sync>;
+
+/// What makes the answer to a phone's form from the app's answer (on the answers thread, for a form
+/// answered later).
+type Finish = Box<dyn FnOnce(&Site, Answer) -> Response + Send>;
+
 /// Sends a minute from one address may make, and from everyone together.
 const POSTS_PER_MINUTE_PER_ADDRESS: u32 = 30;
 const POSTS_PER_MINUTE: u32 = 6000;
@@ -182,6 +191,8 @@ pub struct Site {
     token: Token,
     view: Arc<Mutex<RoomView>>,
     submit: Submit,
+    /// Phones' forms go this way when set (the runtime): no worker is kept waiting for the disk.
+    later: Option<SubmitLater>,
     limits: Mutex<Limits>,
     remote: Option<Remote>,
 }
@@ -211,7 +222,14 @@ impl Limits {
 
 impl Site {
     pub fn new(token: Token, view: Arc<Mutex<RoomView>>, submit: Submit) -> Site {
-        Site { token, view, submit, limits: Mutex::new(Limits::default()), remote: None }
+        Site { token, view, submit, later: None, limits: Mutex::new(Limits::default()), remote: None }
+    }
+
+    /// The site with phones' forms handed to the app through `later` and answered when it answers
+    /// ([`Site::reply`]), instead of a worker waiting in `submit`.
+    #[must_use]
+    pub fn with_later(self, later: SubmitLater) -> Site {
+        Site { later: Some(later), ..self }
     }
 
     /// The site with the coach's remote at `/c/COACH/`, showing `view` (made by the app's side like the
@@ -283,10 +301,9 @@ impl Site {
                 Response::html(200, self.vote_page(lang, &base, &phone, cast, None))
             }
             (Method::Post, "send" | "withdraw" | "ballot") => {
-                match self.posted(request, peer, lang, &phone, new_phone) {
-                    Ok(form) if rest == "send" => self.send(&form, lang, &base, &phone),
-                    Ok(form) if rest == "ballot" => self.ballot(&form, lang, &base, &phone),
-                    Ok(form) => self.withdraw(&form, lang, &base, &phone),
+                let posting = self.posted(request, peer, lang, &phone, new_phone);
+                match posting.and_then(|form| self.posting(rest, &form, lang, &base, &phone)) {
+                    Ok((command, finish)) => finish(self, (self.submit)(command)),
                     Err(refused) => refused,
                 }
             }
@@ -329,7 +346,44 @@ impl Site {
         Ok(form)
     }
 
-    fn send(&self, form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Response {
+    /// What a phone's form (`rest`: send, withdraw or ballot) asks of the app, with what makes its answer
+    /// once the app's is in; or the page that refuses the form.
+    fn posting(
+        &self,
+        rest: &str,
+        form: &[(String, String)],
+        lang: Lang,
+        base: &str,
+        phone: &str,
+    ) -> Result<(Command, Finish), Response> {
+        match rest {
+            "send" => self.send(form, lang, base, phone),
+            "ballot" => Self::ballot(form, lang, base, phone),
+            _ => withdraw(form, lang, base, phone),
+        }
+    }
+
+    fn send(
+        &self,
+        form: &[(String, String)],
+        lang: Lang,
+        base: &str,
+        phone: &str,
+    ) -> Result<(Command, Finish), Response> {
+        let (new, table, fields) = self.submission(form, lang, phone)?;
+        let (base, phone) = (base.to_string(), phone.to_string());
+        let finish: Finish = Box::new(move |site, answer| site.sent(answer, lang, &base, table, &phone, &fields));
+        Ok((Command::Submit(new), finish))
+    }
+
+    /// What a phone's form sends (with its table's place and the fields as typed, for the form again), or
+    /// the page that refuses it.
+    fn submission(
+        &self,
+        form: &[(String, String)],
+        lang: Lang,
+        phone: &str,
+    ) -> Result<(NewSubmission, usize, Fields), Response> {
         let field = |name: &str| field(form, name);
         let view = self.view(None);
         let fields = Fields {
@@ -339,7 +393,7 @@ impl Site {
             description: field("description").to_string(),
         };
         let Some(table) = field("table").parse::<usize>().ok().filter(|&n| n >= 1 && n <= view.tables.len()) else {
-            return error_page(lang, 400, &t!("room.error.unknown_table", locale = lang.code()));
+            return Err(error_page(lang, 400, &t!("room.error.unknown_table", locale = lang.code())));
         };
         let name =
             if fields.name.is_empty() || fields.name == "-" { fields.other.clone() } else { fields.name.clone() };
@@ -351,32 +405,65 @@ impl Site {
             phone: phone.to_string(),
             nonce: field("nonce").chars().take(64).collect(),
         };
-        match (self.submit)(Command::Submit(new)) {
+        Ok((new, table - 1, fields))
+    }
+
+    /// The answer to a phone's send, once the app's answer is in: on to its list, or the form again with
+    /// why, or "try again" when the app did not answer in time.
+    fn sent(&self, answer: Answer, lang: Lang, base: &str, table: usize, phone: &str, fields: &Fields) -> Response {
+        match answer {
             Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/mine?sent=1")),
             Some(Err(e)) => {
                 let message = t!(e.key(), locale = lang.code()).into_owned();
-                Response::html(400, self.form_page(lang, base, table - 1, phone, Some(&message), &fields))
+                Response::html(400, self.form_page(lang, base, table, phone, Some(&message), fields))
             }
             None => error_page(lang, 503, &t!("room.page.try_again", locale = lang.code())),
         }
     }
 
-    fn withdraw(&self, form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Response {
-        let Ok(id) = field(form, "id").parse::<u64>() else {
-            return error_page(lang, 400, &t!("room.error.not_pending", locale = lang.code()));
-        };
-        match (self.submit)(Command::Withdraw { id, phone: phone.to_string() }) {
-            Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/mine")),
-            Some(Err(e)) => error_page(lang, 400, &t!(e.key(), locale = lang.code())),
-            None => error_page(lang, 503, &t!("room.page.try_again", locale = lang.code())),
+    /// A phone's form (a send, a withdrawal, a ballot), answered later ([`Reply::Later`]) when the site can
+    /// hand its connection to the app ([`Site::with_later`]): no worker thread waits while the app writes the
+    /// change to disk, so a room sending at once is not held up by threads parked and woken one by one.
+    /// `None` for any other request, and for one that needs something of [`Site::handle`]'s (a new phone,
+    /// a change of language): that answers it as before. A form refused before it gets to the app is
+    /// answered at once, as [`Site::handle`] would.
+    fn later_post(self: &Arc<Self>, request: &Request, peer: PeerInfo) -> Option<Reply> {
+        let later = self.later.as_ref()?;
+        let (token, rest) = request.path.strip_prefix("/j/")?.split_once('/')?;
+        if request.method != Method::Post
+            || !matches!(rest, "send" | "withdraw" | "ballot")
+            || !self.token.matches(token)
+        {
+            return None;
         }
+        let phone = request.cookie("phone").filter(|p| valid_phone(p))?.to_string();
+        if lang_choice(request).is_some() {
+            return None;
+        }
+        let lang = language(request);
+        let posting = self.posted(request, peer, lang, &phone, false);
+        let (command, finish) =
+            match posting.and_then(|form| self.posting(rest, &form, lang, &self.join_path(), &phone)) {
+                Ok(posting) => posting,
+                Err(refused) => return Some(Reply::Now(refused)),
+            };
+        let (site, later) = (Arc::clone(self), Arc::clone(later));
+        Some(Reply::Later(Box::new(move |responder: Responder| {
+            later(command, Box::new(move |answer| responder.respond(&finish(&site, answer))));
+        })))
+    }
+
+    /// Answers one request: as [`Site::handle`], except that a phone's form is answered later when the site
+    /// has a way to hand it to the app ([`Site::with_later`]).
+    pub fn reply(self: &Arc<Self>, request: &Request, peer: PeerInfo) -> Reply {
+        self.later_post(request, peer).unwrap_or_else(|| Reply::Now(self.handle(request, peer)))
     }
 
     /// A ballot: the vote it is for, the voter, and the dots (one `dot` field per dot, or one `choice`).
-    fn ballot(&self, form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Response {
+    fn ballot(form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Result<(Command, Finish), Response> {
         let l = lang.code();
         let Ok(vote) = field(form, "vote").parse::<u64>() else {
-            return error_page(lang, 400, &t!("room.page.bad_form", locale = l));
+            return Err(error_page(lang, 400, &t!("room.page.bad_form", locale = l)));
         };
         let name = match field(form, "name") {
             "" | "-" => field(form, "other"),
@@ -388,7 +475,7 @@ impl Site {
                 continue;
             }
             let Ok(idea) = value.parse::<u64>() else {
-                return error_page(lang, 400, &t!("room.page.bad_form", locale = l));
+                return Err(error_page(lang, 400, &t!("room.page.bad_form", locale = l)));
             };
             match dots.iter_mut().find(|d| d.idea == idea) {
                 Some(d) => d.count = d.count.saturating_add(1),
@@ -396,14 +483,16 @@ impl Site {
             }
         }
         let cast = CastBallot { vote, voter: name.to_string(), dots, phone: phone.to_string() };
-        match (self.submit)(Command::Ballot(cast)) {
+        let (base, phone) = (base.to_string(), phone.to_string());
+        let finish: Finish = Box::new(move |site, answer| match answer {
             Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/vote?cast=1")),
             Some(Err(e)) => {
-                let message = t!(e.key(), locale = l).into_owned();
-                Response::html(400, self.vote_page(lang, base, phone, false, Some(&message)))
+                let message = t!(e.key(), locale = lang.code()).into_owned();
+                Response::html(400, site.vote_page(lang, &base, &phone, false, Some(&message)))
             }
-            None => error_page(lang, 503, &t!("room.page.try_again", locale = l)),
-        }
+            None => error_page(lang, 503, &t!("room.page.try_again", locale = lang.code())),
+        });
+        Ok((Command::Ballot(cast), finish))
     }
 
     /// The open vote: the ideas with a box per dot (or a choice each), the voter's name, and what this
@@ -632,6 +721,20 @@ struct Fields {
     other: String,
     title: String,
     description: String,
+}
+
+/// A withdrawal: the submission's id; its answer, back to the phone's list.
+fn withdraw(form: &[(String, String)], lang: Lang, base: &str, phone: &str) -> Result<(Command, Finish), Response> {
+    let Ok(id) = field(form, "id").parse::<u64>() else {
+        return Err(error_page(lang, 400, &t!("room.error.not_pending", locale = lang.code())));
+    };
+    let base = base.to_string();
+    let finish: Finish = Box::new(move |_, answer| match answer {
+        Some(Ok(_)) => Response::redirect_see_other(&format!("{base}/mine")),
+        Some(Err(e)) => error_page(lang, 400, &t!(e.key(), locale = lang.code())),
+        None => error_page(lang, 503, &t!("room.page.try_again", locale = lang.code())),
+    });
+    Ok((Command::Withdraw { id, phone: phone.to_string() }, finish))
 }
 
 pub(super) fn esc(text: &str) -> String {

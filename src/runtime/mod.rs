@@ -300,7 +300,7 @@ impl Runtime {
             }
             // Everything already queued is handled before the next frame: a burst (a paste, a resize storm, a
             // held key) costs one frame, not one each.
-            let mut events = vec![self.rx.recv_timeout(timeout)];
+            let mut events = vec![self.next_event(timeout)];
             events.extend(std::iter::from_fn(|| self.rx.try_recv().ok()).map(Ok));
             let mut clock_actions = Vec::new();
             if let Some(secs) = clock.check_jump() {
@@ -353,6 +353,23 @@ impl Runtime {
                     return result;
                 }
             }
+        }
+    }
+
+    /// The next event, or none within `timeout`. While a phone's commit window is open the loop does not wake
+    /// for each request that comes: it pauses until the window closes, then takes all that came (a room
+    /// sending at once costs one wake-up of the loop per write, not one per idea). A key waits at most the
+    /// window (2 ms) for it.
+    fn next_event(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
+        match self.saver.gathering().filter(|pause| *pause < timeout) {
+            Some(pause) => {
+                thread::sleep(pause);
+                self.rx.try_recv().map_err(|e| match e {
+                    mpsc::TryRecvError::Empty => RecvTimeoutError::Timeout,
+                    mpsc::TryRecvError::Disconnected => RecvTimeoutError::Disconnected,
+                })
+            }
+            None => self.rx.recv_timeout(timeout),
         }
     }
 
@@ -419,7 +436,9 @@ impl Runtime {
             let into_minute = now.timestamp().rem_euclid(60) as u64;
             Duration::from_secs(59 - into_minute) + to_next_second
         };
-        self.room.wake_within(state, self.saver.wake_within(wake)).max(Duration::from_millis(5))
+        // At least 1 ms, so that something due now does not spin the loop; no more, or a phone's commit
+        // window (`saver::COMMIT_WINDOW`, 2 ms) would stretch to this floor when the room is quiet.
+        self.room.wake_within(state, self.saver.wake_within(wake)).max(Duration::from_millis(1))
     }
 
     /// Carries out one effect.

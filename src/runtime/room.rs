@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::mpsc::{self, Sender};
 use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use super::Event;
@@ -14,7 +15,7 @@ use crate::app::{Action, State};
 use crate::room::addr::{DEFAULT_PORT, room_address};
 use crate::room::http::Server;
 use crate::room::remote::RemoteView;
-use crate::room::site::{Command, RoomView, Site, Submit};
+use crate::room::site::{Answer, Command, RoomView, Site, Submit, SubmitLater};
 use crate::room::token::Token;
 
 /// How long a phone's request waits for the app (its change written to disk) before it is told to try
@@ -27,8 +28,20 @@ const VIEW_EVERY: Duration = Duration::from_millis(100);
 /// A phone's request, as it reaches the loop.
 pub(super) struct RoomRequest {
     pub command: Command,
-    pub answer: Sender<RoomAnswer>,
+    pub answer: Waiting,
 }
+
+/// Who waits for the app's answer to a request.
+pub(super) enum Waiting {
+    /// A worker thread, blocked on this channel (at most [`ANSWER_WITHIN`]).
+    Worker(Sender<RoomAnswer>),
+    /// A phone's connection, answered by this function on the answers thread (with `None`, "try again",
+    /// once it has waited [`ANSWER_WITHIN`]); it waits from `since`.
+    Later { done: Done, since: Instant },
+}
+
+/// What answers a phone's connection, given the app's answer.
+type Done = Box<dyn FnOnce(Answer) + Send>;
 
 /// The room's side of the runtime.
 pub(super) struct Room {
@@ -43,7 +56,10 @@ pub(super) struct Room {
     /// The save generation the view was made at.
     view_generation: Option<u64>,
     /// Phones waiting for an answer, by reply number.
-    replies: HashMap<u64, Sender<RoomAnswer>>,
+    replies: HashMap<u64, Waiting>,
+    /// The thread that answers phones' connections ([`Waiting::Later`]), so the loop never writes to a
+    /// socket: one wake-up of it for all the answers of a write, not one per phone.
+    answers: Option<Sender<(Done, Answer)>>,
     next_reply: u64,
     /// Answers held until their change is on disk: (generation, reply, answer).
     held: Vec<(u64, u64, RoomAnswer)>,
@@ -62,6 +78,7 @@ impl Room {
             view_of: None,
             view_generation: None,
             replies: HashMap::new(),
+            answers: None,
             next_reply: 1,
             held: Vec::new(),
             phones: 0,
@@ -102,23 +119,39 @@ impl Room {
             }
         };
         let bound = server.local_addr();
-        let events = events.clone();
+        let (answers, done) = mpsc::channel::<(Done, Answer)>();
+        let spawned = thread::Builder::new().name("room-answers".to_owned()).spawn(move || {
+            for (answer_phone, answer) in done {
+                answer_phone(answer);
+            }
+        });
+        if let Err(e) = spawned {
+            return Action::RoomFailed { message: format!("{bound}: {e}") };
+        }
+        let to_loop = events.clone();
         let submit: Submit = Arc::new(move |command| {
             let (answer, reply) = mpsc::channel();
-            events.send(Event::Room(RoomRequest { command, answer })).ok()?;
+            to_loop.send(Event::Room(RoomRequest { command, answer: Waiting::Worker(answer) })).ok()?;
             reply.recv_timeout(ANSWER_WITHIN).ok()
         });
-        let site =
-            Arc::new(Site::new(token, Arc::clone(&self.view), submit).with_remote(coach, Arc::clone(&self.remote)));
+        let to_loop = events.clone();
+        // Should the loop be gone, the request is dropped here and its phone told to try again.
+        let later: SubmitLater = Arc::new(move |command, done| {
+            let answer = Waiting::Later { done, since: Instant::now() };
+            let _ = to_loop.send(Event::Room(RoomRequest { command, answer }));
+        });
+        let site = Site::new(token, Arc::clone(&self.view), submit).with_later(later);
+        let site = Arc::new(site.with_remote(coach, Arc::clone(&self.remote)));
         let url = format!("http://{bound}{}", site.join_path());
         let coach_url = format!("http://{bound}{}", site.remote_path().unwrap_or_default());
         self.view_generation = None;
         self.view_of = None;
         self.publish(state);
-        if let Err(e) = server.serve(Arc::new(move |request, peer| site.handle(request, peer))) {
+        if let Err(e) = server.serve(Arc::new(move |request, peer| site.reply(request, peer))) {
             return Action::RoomFailed { message: format!("{bound}: {e}") };
         }
         self.server = Some(server);
+        self.answers = Some(answers);
         Action::RoomStarted { url, coach_url }
     }
 
@@ -127,7 +160,10 @@ impl Room {
         if let Some(mut server) = self.server.take() {
             server.shutdown();
         }
+        // Phones still waiting are told to try again (a dropped answer says so), before the answers thread
+        // is let go.
         self.replies.clear();
+        self.answers = None;
         self.held.clear();
         self.phones = 0;
     }
@@ -154,8 +190,37 @@ impl Room {
     }
 
     fn send(&mut self, reply: u64, answer: RoomAnswer) {
-        if let Some(phone) = self.replies.remove(&reply) {
-            let _ = phone.send(answer);
+        match self.replies.remove(&reply) {
+            Some(Waiting::Worker(worker)) => drop(worker.send(answer)),
+            Some(Waiting::Later { done, .. }) => self.answer_phone(done, Some(answer)),
+            None => {}
+        }
+    }
+
+    /// Has the answers thread answer a phone's connection (or answers it here should that thread be gone).
+    fn answer_phone(&self, done: Done, answer: Answer) {
+        let unsent = match &self.answers {
+            Some(answers) => answers.send((done, answer)).err().map(|mpsc::SendError(back)| back),
+            None => Some((done, answer)),
+        };
+        if let Some((done, answer)) = unsent {
+            done(answer);
+        }
+    }
+
+    /// Phones' connections that waited [`ANSWER_WITHIN`] for the app (a disk that does not answer) are told
+    /// to try again, as a waiting worker would tell them; their answer, should it come, goes nowhere.
+    fn give_up_waiting(&mut self) {
+        let late: Vec<u64> = self
+            .replies
+            .iter()
+            .filter(|(_, waiting)| matches!(waiting, Waiting::Later { since, .. } if since.elapsed() >= ANSWER_WITHIN))
+            .map(|(&reply, _)| reply)
+            .collect();
+        for reply in late {
+            if let Some(Waiting::Later { done, .. }) = self.replies.remove(&reply) {
+                self.answer_phone(done, None);
+            }
         }
     }
 
@@ -175,6 +240,7 @@ impl Room {
         for (_, reply, answer) in due {
             self.send(reply, answer);
         }
+        self.give_up_waiting();
         (phones != self.phones).then(|| {
             self.phones = phones;
             Action::RoomPhones(phones)
@@ -199,8 +265,14 @@ impl Room {
         self.published_at = Some(Instant::now());
     }
 
-    /// When `after_turn` must run again for the pages' view to catch up (a change waits for `VIEW_EVERY`).
+    /// When `after_turn` must run again: for the pages' view to catch up (a change waits for `VIEW_EVERY`),
+    /// and to give up on a phone that has waited [`ANSWER_WITHIN`].
     pub fn wake_within(&self, state: &State, wake: Duration) -> Duration {
+        let oldest = self.replies.values().filter_map(|waiting| match waiting {
+            Waiting::Later { since, .. } => Some(ANSWER_WITHIN.saturating_sub(since.elapsed())),
+            Waiting::Worker(_) => None,
+        });
+        let wake = oldest.fold(wake, Duration::min);
         match self.published_at {
             Some(at) if self.server.is_some() && self.view_generation != Some(state.save.generation) => {
                 wake.min(VIEW_EVERY.saturating_sub(at.elapsed()))

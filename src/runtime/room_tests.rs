@@ -52,15 +52,22 @@ fn post(addr: SocketAddr, path: &str, cookie: &str, body: &str) -> (u16, String,
 }
 
 /// The event loop's part for room requests, until the client is done (at most ten seconds): each request
-/// becomes its action, the answer is held while its change is unsaved, then the save is reported.
-fn serve(room: &mut Room, state: &mut State, events: &Receiver<Event>, client: &JoinHandle<Vec<String>>) -> usize {
+/// becomes its action, the answer is held while its change is unsaved, then the save is reported. Returns
+/// how many answers were held while unsaved, and how many requests came without a worker waiting for them.
+fn serve(
+    room: &mut Room,
+    state: &mut State,
+    events: &Receiver<Event>,
+    client: &JoinHandle<Vec<String>>,
+) -> (usize, usize) {
     let give_up = Instant::now() + Duration::from_secs(10);
-    let mut held_while_unsaved = 0;
+    let (mut held_while_unsaved, mut later) = (0, 0);
     while !client.is_finished() && Instant::now() < give_up {
         let Ok(Event::Room(request)) = events.recv_timeout(Duration::from_millis(10)) else {
             room.after_turn(state);
             continue;
         };
+        later += usize::from(matches!(request.answer, Waiting::Later { .. }));
         let action = room.request(request);
         let mut save = false;
         for effect in update(state, action) {
@@ -78,7 +85,7 @@ fn serve(room: &mut Room, state: &mut State, events: &Receiver<Event>, client: &
         }
         room.after_turn(state);
     }
-    held_while_unsaved
+    (held_while_unsaved, later)
 }
 
 #[test]
@@ -130,9 +137,10 @@ fn the_coach_s_remote_moves_the_agenda_and_approves_over_the_network() {
         seen.push(get(addr, &format!("/c/{}/", "a".repeat(26)), "").3);
         seen
     });
-    let held = serve(&mut room, &mut state, &events, &client);
+    let (held, later) = serve(&mut room, &mut state, &events, &client);
     let seen = client.join().unwrap();
     room.stop();
+    assert_eq!(later, 0, "the remote's buttons wait for the app on their worker");
 
     assert_eq!(seen[0], coach_url.trim_start_matches(&format!("http://{addr}")), "back to the page");
     assert!(seen[1].contains("<h1>Rehat Kopi</h1>"), "the page shows the block now on the wall: {}", seen[1]);
@@ -152,4 +160,86 @@ fn the_coach_s_remote_moves_the_agenda_and_approves_over_the_network() {
     // Off: the remote's address goes with the room.
     update(&mut state, Action::ToggleRoom);
     assert!(state.room.coach_url.is_none() && state.room.coach_code.is_none());
+}
+
+/// A lab on the block where tables send ideas, and its room started on loopback.
+fn started_room() -> (State, Room, Receiver<Event>, SocketAddr, String) {
+    let mut session = Session::new(crate::testing::seed_plan(), at("2022-11-02T07:30:00+07:00"));
+    session.progress.block = "d2-curah-ide".into();
+    let mut state = State::with_session(
+        Lang::En,
+        ThemeName::Projector,
+        at("2022-11-03T13:30:00+07:00"),
+        "lab.json".into(),
+        session,
+    );
+    // The room's server keeps its own senders on the loop's channel.
+    let (tx, events) = mpsc::channel();
+    let mut room = Room::new(Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
+    let started = room.start(&tx, &state);
+    let Action::RoomStarted { url, .. } = started.clone() else { panic!("{started:?}") };
+    update(&mut state, started);
+    let (addr, join) = url.strip_prefix("http://").unwrap().split_once('/').unwrap();
+    (state, room, events, addr.parse().unwrap(), format!("/{join}"))
+}
+
+#[test]
+fn a_phone_s_send_and_withdrawal_are_answered_once_on_disk_without_a_worker_waiting() {
+    let (mut state, mut room, events, addr, join) = started_room();
+    let client = thread::spawn(move || {
+        let (_, _, cookie, _) = get(addr, &join, "");
+        let cookie = cookie.split(';').next().unwrap().to_string();
+        let phone = cookie.strip_prefix("phone=").unwrap().to_string();
+        let form =
+            format!("table=2&csrf={phone}&nonce=n1&name=-&other=Sari&title=Antrean+daring+%F0%9F%9A%80&description=");
+        let (status, location, ..) = post(addr, &format!("{join}/send"), &cookie, &form);
+        let (withdrawn, back, ..) = post(addr, &format!("{join}/withdraw"), &cookie, &format!("id=1&csrf={phone}"));
+        vec![status.to_string(), location, withdrawn.to_string(), back]
+    });
+    let (held, later) = serve(&mut room, &mut state, &events, &client);
+    let seen = client.join().unwrap();
+    room.stop();
+    assert_eq!(seen[0], "303", "{seen:?}");
+    assert!(seen[1].ends_with("/mine?sent=1"), "{seen:?}");
+    assert_eq!(seen[2], "303", "{seen:?}");
+    assert!(seen[3].ends_with("/mine"), "{seen:?}");
+    assert_eq!(later, 2, "the send and the withdrawal reached the app with their connections, no worker waiting");
+    assert_eq!(held, 2, "each held until its change was on disk");
+    let lab = state.lab.as_ref().unwrap();
+    let sent = lab.session.room.submissions.last().unwrap();
+    assert_eq!((sent.title.as_str(), sent.name.as_str()), ("Antrean daring 🚀", "Sari"));
+    assert_eq!(sent.state, SubmissionState::Withdrawn);
+}
+
+#[test]
+fn a_phone_that_waited_too_long_for_the_disk_is_told_to_try_again() {
+    let (mut state, mut room, _events, ..) = started_room();
+    let (told, answers) = mpsc::channel();
+    let new = NewSubmission {
+        group: "meja-2".into(),
+        name: "Budi".into(),
+        title: "Antrean daring".into(),
+        detail: None,
+        phone: "phone-a".into(),
+        nonce: "n1".into(),
+    };
+    let since = Instant::now().checked_sub(ANSWER_WITHIN).unwrap();
+    let done: Done = Box::new(move |answer| told.send(answer).unwrap());
+    let action = room.request(RoomRequest { command: Command::Submit(new), answer: Waiting::Later { done, since } });
+    for effect in update(&mut state, action) {
+        if let Effect::RoomReply { reply, answer, after } = effect {
+            room.answer(&state, reply, answer, after);
+        }
+    }
+    assert_eq!(room.held.len(), 1, "its change is not on disk: the answer waits");
+    assert!(room.wake_within(&state, Duration::from_secs(60)).is_zero(), "the loop wakes to give up on it");
+    room.after_turn(&state);
+    assert_eq!(answers.recv_timeout(Duration::from_secs(5)).unwrap(), None, "try again");
+    assert!(room.replies.is_empty());
+    // The save comes in after all: the answer goes nowhere, and nothing breaks.
+    let (generation, now) = (state.save.generation, state.now);
+    update(&mut state, Action::SaveFinished { generation, result: Ok(now) });
+    room.after_turn(&state);
+    assert!(room.held.is_empty());
+    room.stop();
 }

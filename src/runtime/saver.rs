@@ -22,6 +22,13 @@ use crate::store::{self, OpenSession, SessionLock};
 /// Changes that arrive in a burst (a clicker held down) are written together after this pause.
 const SAVE_DEBOUNCE: Duration = Duration::from_millis(100);
 
+/// A change a phone (or the coach's remote) waits for is written at most this long after it came, with
+/// every other that comes meanwhile: one journal line and one fdatasync for a room's worth of sends, not
+/// one each. Nobody notices 2 ms on a phone; a room of 300 phones sending at once gets about five times
+/// fewer syncs (and as many fewer wake-ups of the writer and the loop), so more ideas a second
+/// (BENCHMARKS.md, "Room mode under load III").
+pub const COMMIT_WINDOW: Duration = Duration::from_millis(2);
+
 /// A save not finished within this time means the disk does not answer (a frozen file system, a dead
 /// network share): the status bar turns to NOT SAVED and the emergency copy is written by another path.
 pub const SAVE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -151,10 +158,10 @@ impl Saver {
         }
     }
 
-    /// A change to write at the end of this turn of the loop (a phone waits for it), with whatever else
-    /// came in the same turn.
+    /// A change a phone waits for: written within [`COMMIT_WINDOW`], with whatever else comes meanwhile.
     pub fn schedule_now(&mut self) {
-        self.save_due = Some(Instant::now());
+        let due = Instant::now() + COMMIT_WINDOW;
+        self.save_due = Some(self.save_due.map_or(due, |at| at.min(due)));
     }
 
     /// Save now (before a suspend).
@@ -163,6 +170,16 @@ impl Saver {
             self.save_due = Some(Instant::now());
             self.send_due(state);
         }
+    }
+
+    /// While a commit window is open (a phone's change is due within [`COMMIT_WINDOW`] and the writer is free),
+    /// how long until it closes: the loop may gather what else comes until then instead of waking for each.
+    pub fn gathering(&self) -> Option<Duration> {
+        if self.in_flight.is_some() || self.read_only {
+            return None;
+        }
+        let left = self.save_due?.saturating_duration_since(Instant::now());
+        (!left.is_zero() && left <= COMMIT_WINDOW).then_some(left)
     }
 
     /// The latest the loop may sleep, for the saver's sake.
@@ -644,4 +661,40 @@ fn save_tracked(
         return Err(lost());
     }
     Ok(Some(outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A change a phone waits for is due within the commit window: never later, and never later than a
+    /// save already due sooner.
+    #[test]
+    fn a_phones_change_is_due_within_the_commit_window() {
+        let (tx, _rx) = mpsc::channel();
+        let mut saver = Saver::new(tx);
+        let before = Instant::now();
+        saver.schedule_now();
+        let due = saver.save_due.expect("a save is due");
+        assert!(due > before && due <= Instant::now() + COMMIT_WINDOW, "{:?}", due - before);
+        // More sends in the window join the same write: the due time does not move on.
+        saver.schedule_now();
+        assert_eq!(saver.save_due, Some(due));
+    }
+
+    #[test]
+    fn a_phone_brings_a_debounced_save_forward_and_an_earlier_due_is_kept() {
+        let (tx, _rx) = mpsc::channel();
+        let mut saver = Saver::new(tx);
+        saver.schedule();
+        let debounced = saver.save_due.expect("a save is due");
+        saver.schedule_now();
+        let now_due = saver.save_due.expect("a save is due");
+        assert!(now_due < debounced && now_due <= Instant::now() + COMMIT_WINDOW);
+        // A save due already (a retry, a refused line) is not put off by the window.
+        let past = Instant::now().checked_sub(Duration::from_millis(1)).unwrap_or_else(Instant::now);
+        saver.save_due = Some(past);
+        saver.schedule_now();
+        assert_eq!(saver.save_due, Some(past));
+    }
 }
