@@ -648,24 +648,40 @@ impl From<Response> for Reply {
 pub struct Responder {
     stream: Option<TcpStream>,
     head_only: bool,
+    /// The server's [`ServerLimits::write_timeout`], for an answer written by a thread of its own.
+    write_timeout: Duration,
     _slot: Slot,
 }
 
-/// The longest a later answer's write may block: a short answer goes straight into the system's buffer, so
-/// only a client that stopped reading waits this long, and only for its own answer.
-const LATER_WRITE_TIMEOUT: Duration = Duration::from_millis(200);
+/// The largest body a later answer writes on its caller's thread: with its head it fits in the system's
+/// send buffer of a new connection (16 KiB on Linux), so the write returns at once whatever the client does.
+/// A larger one is written by a thread of its own, so that a client that stops reading holds up nobody else.
+const INLINE_BODY: usize = 12 * 1024;
+
+/// The longest a later answer's write on its caller's thread may block (it should not block at all).
+const INLINE_WRITE_TIMEOUT: Duration = Duration::from_millis(200);
 
 impl Responder {
-    /// Writes the response (its head only for HEAD) and closes the connection.
+    /// Writes the response (its head only for HEAD) and closes the connection. Never blocks its caller for
+    /// long: an answer larger than [`INLINE_BODY`] is written by a thread of its own (which keeps the
+    /// connection's place till it is done).
     pub fn respond(mut self, response: &Response) {
-        if let Some(stream) = self.stream.take() {
-            Self::write(&stream, response, self.head_only);
+        let Some(stream) = self.stream.take() else { return };
+        if response.body.len() <= INLINE_BODY || self.head_only {
+            Self::write(&stream, response, self.head_only, INLINE_WRITE_TIMEOUT);
+            return;
         }
+        let (response, timeout) = (response.clone(), self.write_timeout);
+        // Should no thread start, the connection is closed unanswered (the phone tries again).
+        let _ = thread::Builder::new().name("room-http-answer".to_owned()).spawn(move || {
+            Self::write(&stream, &response, false, timeout);
+            drop(self);
+        });
     }
 
-    fn write(stream: &TcpStream, response: &Response, head_only: bool) {
+    fn write(stream: &TcpStream, response: &Response, head_only: bool, timeout: Duration) {
         // A client that went away needs no answer.
-        if stream.set_write_timeout(Some(LATER_WRITE_TIMEOUT)).is_ok() {
+        if stream.set_write_timeout(Some(timeout)).is_ok() {
             let _ = if head_only { response.write_head_to(&mut &*stream) } else { response.write_to(&mut &*stream) };
         }
     }
@@ -674,7 +690,7 @@ impl Responder {
 impl Drop for Responder {
     fn drop(&mut self) {
         if let Some(stream) = self.stream.take() {
-            Self::write(&stream, &busy_response(), self.head_only);
+            Self::write(&stream, &busy_response(), self.head_only, INLINE_WRITE_TIMEOUT);
         }
     }
 }
@@ -983,8 +999,12 @@ fn serve_connection(job: Job, handler: &Handler, limits: &ServerLimits) {
                 drop(slot);
             }
             Reply::Later(hand_on) => {
-                let responder =
-                    Responder { stream: Some(stream), head_only: request.method == Method::Head, _slot: slot };
+                let responder = Responder {
+                    stream: Some(stream),
+                    head_only: request.method == Method::Head,
+                    write_timeout: limits.write_timeout,
+                    _slot: slot,
+                };
                 // A panic drops the responder, which answers 503.
                 let _ = panic::catch_unwind(AssertUnwindSafe(|| hand_on(responder)));
             }

@@ -808,3 +808,21 @@ fn a_later_answer_never_given_is_503_try_again() {
     assert_eq!(status(&answer), 200);
     assert_eq!(body(&answer), "", "HEAD: the head only");
 }
+
+#[test]
+fn a_large_later_answer_does_not_hold_up_its_caller_for_a_client_not_yet_reading() {
+    let (server, responders) = serving_later(ServerLimits::default());
+    let mut stream = connect(&server);
+    stream.write_all(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let responder = responders.recv_timeout(CLIENT_TIMEOUT).unwrap();
+    // Far more than the system buffers while the client reads nothing: written on the caller's thread, the
+    // write would stop at its short timeout and the client would get a cut answer.
+    let big = "x".repeat(4 << 20);
+    responder.respond(&Response::text(200, &big));
+    assert_eq!(server.active_connections(), 1, "the place is kept while the answer is written");
+    thread::sleep(INLINE_WRITE_TIMEOUT * 2);
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert_eq!((status(&answer), body(&answer).len()), (200, big.len()));
+    assert!(eventually(|| server.active_connections() == 0));
+}

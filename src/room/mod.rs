@@ -16,7 +16,8 @@ pub mod site;
 pub mod token;
 
 /// The limits of the room's server: a room of a few hundred phones, each request answered within 5 s (a
-/// phone's send waits for the app's save), up to 256 at once; one more is told 503 and tries again.
+/// phone's send waits for the app's save, keeping its place but not its worker), up to 256 at once; one
+/// more is told 503 and tries again.
 pub const ROOM_LIMITS: http::ServerLimits = http::ServerLimits {
     max_connections: 256,
     request_deadline: std::time::Duration::from_secs(5),
