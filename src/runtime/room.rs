@@ -119,13 +119,7 @@ impl Room {
             }
         };
         let bound = server.local_addr();
-        let (answers, done) = mpsc::channel::<(Done, Answer)>();
-        let spawned = thread::Builder::new().name("room-answers".to_owned()).spawn(move || {
-            for (answer_phone, answer) in done {
-                answer_phone(answer);
-            }
-        });
-        if let Err(e) = spawned {
+        if let Err(e) = self.start_answers() {
             return Action::RoomFailed { message: format!("{bound}: {e}") };
         }
         let to_loop = events.clone();
@@ -151,8 +145,24 @@ impl Room {
             return Action::RoomFailed { message: format!("{bound}: {e}") };
         }
         self.server = Some(server);
-        self.answers = Some(answers);
         Action::RoomStarted { url, coach_url }
+    }
+
+    /// The answers thread, started with the first room and kept while the app runs: a phone whose form
+    /// the server's workers were still reading when the room was turned off is answered by it too.
+    fn start_answers(&mut self) -> std::io::Result<()> {
+        if self.answers.is_some() {
+            return Ok(());
+        }
+        let (answers, done) = mpsc::channel::<(Done, Answer)>();
+        thread::Builder::new().name("room-answers".to_owned()).spawn(move || {
+            for (answer_phone, answer) in done {
+                // A panic making one answer drops its connection (503 "try again"); the others still come.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer_phone(answer)));
+            }
+        })?;
+        self.answers = Some(answers);
+        Ok(())
     }
 
     /// Stops the server (a new start issues a new token); phones still waiting are let go.
@@ -160,10 +170,13 @@ impl Room {
         if let Some(mut server) = self.server.take() {
             server.shutdown();
         }
-        // Phones still waiting are told to try again (a dropped answer says so), before the answers thread
-        // is let go.
-        self.replies.clear();
-        self.answers = None;
+        // Phones still waiting are told to try again: a waiting worker by its channel closing, a connection
+        // by the answers thread.
+        for (_, waiting) in self.replies.drain().collect::<Vec<_>>() {
+            if let Waiting::Later { done, .. } = waiting {
+                self.answer_phone(done, None);
+            }
+        }
         self.held.clear();
         self.phones = 0;
     }
@@ -197,7 +210,8 @@ impl Room {
         }
     }
 
-    /// Has the answers thread answer a phone's connection (or answers it here should that thread be gone).
+    /// Has the answers thread answer a phone's connection (or answers it here, should that thread have
+    /// failed to start or ended).
     fn answer_phone(&self, done: Done, answer: Answer) {
         let unsent = match &self.answers {
             Some(answers) => answers.send((done, answer)).err().map(|mpsc::SendError(back)| back),
@@ -227,20 +241,22 @@ impl Room {
     /// After each turn of the loop: answers what is now on disk, refreshes the pages' view, and says how many
     /// phones have come when that changed.
     pub fn after_turn(&mut self, state: &State) -> Option<Action> {
-        let phones = self.server.as_ref()?.distinct_peers();
         let saved = state.save.saved_generation;
         let (due, held): (Vec<_>, Vec<_>) = self.held.drain(..).partition(|(generation, ..)| *generation <= saved);
         self.held = held;
         // The pages show the session as it is: before a phone is told, and otherwise every `VIEW_EVERY` at
         // most (making the view reads every submission: not once per idea while a room sends at once).
         let stale = self.view_generation != Some(state.save.generation);
-        if stale && (!due.is_empty() || self.published_at.is_none_or(|at| at.elapsed() >= VIEW_EVERY)) {
+        let on = self.server.is_some();
+        if on && stale && (!due.is_empty() || self.published_at.is_none_or(|at| at.elapsed() >= VIEW_EVERY)) {
             self.publish(state);
         }
+        // Also with the room off: a form the workers were still reading when it was turned off is answered.
         for (_, reply, answer) in due {
             self.send(reply, answer);
         }
         self.give_up_waiting();
+        let phones = self.server.as_ref()?.distinct_peers();
         (phones != self.phones).then(|| {
             self.phones = phones;
             Action::RoomPhones(phones)

@@ -243,3 +243,35 @@ fn a_phone_that_waited_too_long_for_the_disk_is_told_to_try_again() {
     assert!(room.held.is_empty());
     room.stop();
 }
+
+#[test]
+fn a_form_still_being_read_when_the_room_is_turned_off_is_answered_once_on_disk() {
+    let (mut state, mut room, ..) = started_room();
+    room.stop();
+    // The workers finish what they were reading: this send reaches the loop after the room is off.
+    let (told, answers) = mpsc::channel();
+    let new = NewSubmission {
+        group: "meja-2".into(),
+        name: "Budi".into(),
+        title: "Antrean daring".into(),
+        detail: None,
+        phone: "phone-a".into(),
+        nonce: "n1".into(),
+    };
+    let done: Done = Box::new(move |answer| told.send(answer).unwrap());
+    let action = room
+        .request(RoomRequest { command: Command::Submit(new), answer: Waiting::Later { done, since: Instant::now() } });
+    for effect in update(&mut state, action) {
+        if let Effect::RoomReply { reply, answer, after } = effect {
+            room.answer(&state, reply, answer, after);
+        }
+    }
+    assert!(room.after_turn(&state).is_none());
+    assert!(answers.try_recv().is_err(), "not before its change is on disk");
+    let (generation, now) = (state.save.generation, state.now);
+    update(&mut state, Action::SaveFinished { generation, result: Ok(now) });
+    room.after_turn(&state);
+    assert_eq!(answers.recv_timeout(Duration::from_secs(5)).unwrap(), Some(Ok(1)));
+    assert!(room.replies.is_empty() && room.held.is_empty());
+    assert!(!room.wake_within(&state, Duration::from_secs(60)).is_zero(), "nothing left to wake for");
+}

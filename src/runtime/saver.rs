@@ -139,7 +139,8 @@ impl Saver {
     /// A session whose folder cannot be written: nothing is saved to its file.
     pub fn read_only(&mut self) {
         self.read_only = true;
-        self.save_due = None;
+        // Nothing is written, so nothing is due: not even the fold of a journal of a session before.
+        (self.save_due, self.compact_due) = (None, None);
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -680,6 +681,17 @@ mod tests {
         // More sends in the window join the same write: the due time does not move on.
         saver.schedule_now();
         assert_eq!(saver.save_due, Some(due));
+    }
+
+    #[test]
+    fn a_read_only_session_has_nothing_due_to_wake_the_loop_for() {
+        let (tx, _rx) = mpsc::channel();
+        let mut saver = Saver::new(tx);
+        saver.compact_due = Some(Instant::now());
+        saver.schedule_now();
+        saver.read_only();
+        assert_eq!(saver.wake_within(Duration::from_secs(60)), Duration::from_secs(60));
+        assert_eq!(saver.gathering(), None);
     }
 
     #[test]
