@@ -90,24 +90,8 @@ fn serve(
 
 #[test]
 fn the_coach_s_remote_moves_the_agenda_and_approves_over_the_network() {
-    let mut session = Session::new(crate::testing::seed_plan(), at("2022-11-02T07:30:00+07:00"));
-    session.progress.block = "d2-curah-ide".into();
-    let mut state = State::with_session(
-        Lang::En,
-        ThemeName::Projector,
-        at("2022-11-03T13:30:00+07:00"),
-        "lab.json".into(),
-        session,
-    );
-    let new = NewSubmission {
-        group: "meja-2".into(),
-        name: "Budi".into(),
-        title: "Antrean daring".into(),
-        detail: None,
-        phone: "phone-a".into(),
-        nonce: "n1".into(),
-    };
-    update(&mut state, Action::RoomSubmit { new, reply: 0 });
+    let mut state = lab_on_group_work();
+    update(&mut state, Action::RoomSubmit { new: budi_s_idea(), reply: 0 });
     let (tx, events) = mpsc::channel();
     let mut room = Room::new(Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
     let started = room.start(&tx, &state);
@@ -162,17 +146,43 @@ fn the_coach_s_remote_moves_the_agenda_and_approves_over_the_network() {
     assert!(state.room.coach_url.is_none() && state.room.coach_code.is_none());
 }
 
-/// A lab on the block where tables send ideas, and its room started on loopback.
-fn started_room() -> (State, Room, Receiver<Event>, SocketAddr, String) {
+/// A lab on the block where tables send ideas.
+fn lab_on_group_work() -> State {
     let mut session = Session::new(crate::testing::seed_plan(), at("2022-11-02T07:30:00+07:00"));
     session.progress.block = "d2-curah-ide".into();
-    let mut state = State::with_session(
-        Lang::En,
-        ThemeName::Projector,
-        at("2022-11-03T13:30:00+07:00"),
-        "lab.json".into(),
-        session,
-    );
+    State::with_session(Lang::En, ThemeName::Projector, at("2022-11-03T13:30:00+07:00"), "lab.json".into(), session)
+}
+
+/// Budi's idea from table 2, as a phone sends it.
+fn budi_s_idea() -> NewSubmission {
+    NewSubmission {
+        group: "meja-2".into(),
+        name: "Budi".into(),
+        title: "Antrean daring".into(),
+        detail: None,
+        phone: "phone-a".into(),
+        nonce: "n1".into(),
+    }
+}
+
+/// Budi's idea, reaching the loop with its connection (waiting since `since`) and through `update`, as the
+/// runtime handles it; what the phone is told arrives on the receiver.
+fn send_later(room: &mut Room, state: &mut State, since: Instant) -> Receiver<Answer> {
+    let (told, answers) = mpsc::channel();
+    let done: Done = Box::new(move |answer| told.send(answer).unwrap());
+    let action =
+        room.request(RoomRequest { command: Command::Submit(budi_s_idea()), answer: Waiting::Later { done, since } });
+    for effect in update(state, action) {
+        if let Effect::RoomReply { reply, answer, after } = effect {
+            room.answer(state, reply, answer, after);
+        }
+    }
+    answers
+}
+
+/// A lab on the block where tables send ideas, and its room started on loopback.
+fn started_room() -> (State, Room, Receiver<Event>, SocketAddr, String) {
+    let mut state = lab_on_group_work();
     // The room's server keeps its own senders on the loop's channel.
     let (tx, events) = mpsc::channel();
     let mut room = Room::new(Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))));
@@ -214,23 +224,7 @@ fn a_phone_s_send_and_withdrawal_are_answered_once_on_disk_without_a_worker_wait
 #[test]
 fn a_phone_that_waited_too_long_for_the_disk_is_told_to_try_again() {
     let (mut state, mut room, _events, ..) = started_room();
-    let (told, answers) = mpsc::channel();
-    let new = NewSubmission {
-        group: "meja-2".into(),
-        name: "Budi".into(),
-        title: "Antrean daring".into(),
-        detail: None,
-        phone: "phone-a".into(),
-        nonce: "n1".into(),
-    };
-    let since = Instant::now().checked_sub(ANSWER_WITHIN).unwrap();
-    let done: Done = Box::new(move |answer| told.send(answer).unwrap());
-    let action = room.request(RoomRequest { command: Command::Submit(new), answer: Waiting::Later { done, since } });
-    for effect in update(&mut state, action) {
-        if let Effect::RoomReply { reply, answer, after } = effect {
-            room.answer(&state, reply, answer, after);
-        }
-    }
+    let answers = send_later(&mut room, &mut state, Instant::now().checked_sub(ANSWER_WITHIN).unwrap());
     assert_eq!(room.held.len(), 1, "its change is not on disk: the answer waits");
     assert!(room.wake_within(&state, Duration::from_secs(60)).is_zero(), "the loop wakes to give up on it");
     room.after_turn(&state);
@@ -249,23 +243,7 @@ fn a_form_still_being_read_when_the_room_is_turned_off_is_answered_once_on_disk(
     let (mut state, mut room, ..) = started_room();
     room.stop();
     // The workers finish what they were reading: this send reaches the loop after the room is off.
-    let (told, answers) = mpsc::channel();
-    let new = NewSubmission {
-        group: "meja-2".into(),
-        name: "Budi".into(),
-        title: "Antrean daring".into(),
-        detail: None,
-        phone: "phone-a".into(),
-        nonce: "n1".into(),
-    };
-    let done: Done = Box::new(move |answer| told.send(answer).unwrap());
-    let action = room
-        .request(RoomRequest { command: Command::Submit(new), answer: Waiting::Later { done, since: Instant::now() } });
-    for effect in update(&mut state, action) {
-        if let Effect::RoomReply { reply, answer, after } = effect {
-            room.answer(&state, reply, answer, after);
-        }
-    }
+    let answers = send_later(&mut room, &mut state, Instant::now());
     assert!(room.after_turn(&state).is_none());
     assert!(answers.try_recv().is_err(), "not before its change is on disk");
     let (generation, now) = (state.save.generation, state.now);
