@@ -60,49 +60,30 @@ fn idea_add_killed_at_random_moments_never_loses_an_acknowledged_idea() {
     let mut rng = Rng(seed());
     let wanted = kills_wanted(300);
     let mut acknowledged: Vec<(u64, String)> = Vec::new();
-    // How long one run takes here, so the kills spread over the whole of it (and a little after).
-    let mut runs = Vec::new();
-    for i in 0..5 {
-        let t = Instant::now();
-        let title = format!("warm-up {i}");
-        let out = common::run(dir.path(), &["idea", "add", "lab.json", "--group", "1", "--title", &title]);
-        runs.push(t.elapsed());
-        acknowledged.push((String::from_utf8_lossy(&out.stdout).trim().parse().unwrap(), title));
-    }
-    runs.sort();
-    let life = runs[2].as_micros() as u64;
-    let (mut kills, mut completed, mut attempts) = (0, 0, 0);
     let started = Instant::now();
-    while kills < wanted {
-        attempts += 1;
-        assert!(attempts < wanted * 20, "too few kills landed: {kills} in {attempts} attempts");
-        let title = format!("crash {attempts}");
-        let mut child = common::innolab(dir.path())
-            .args(["idea", "add", "lab.json", "--group", &(1 + attempts % 6).to_string(), "--title", &title])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Spread the kill over the process's life: start-up, load, save (temp write, fsync, rename), exit.
-        std::thread::sleep(Duration::from_micros(rng.below(life * 13 / 10)));
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            kills += 1;
-        } else {
-            completed += 1;
-        }
-        let out = child.wait_with_output().unwrap();
-        if let Ok(id) = String::from_utf8_lossy(&out.stdout).trim().parse::<u64>() {
-            acknowledged.push((id, title));
-        }
-        check(&path, &acknowledged, &format!("attempt {attempts} (seed {})", seed()));
-    }
+    let title_of = |attempt: usize| format!("crash {attempt}");
+    let (kills, completed) = kill_at_random(
+        &mut rng,
+        wanted,
+        |attempt| {
+            let mut command = common::innolab(dir.path());
+            let table = (1 + attempt % 6).to_string();
+            command.args(["idea", "add", "lab.json", "--group", &table, "--title", &title_of(attempt)]);
+            command
+        },
+        |attempt, out, killed| {
+            match String::from_utf8_lossy(&out.stdout).trim().parse::<u64>() {
+                Ok(id) => acknowledged.push((id, title_of(attempt))),
+                Err(_) => assert!(killed, "only a killed idea add may fail: {out:?}"),
+            }
+            check(&path, &acknowledged, &format!("attempt {attempt} (seed {})", seed()));
+        },
+    );
     let leftovers = temp_files(dir.path());
     eprintln!(
-        "idea add: seed {} · one run ≈ {} ms · {kills} kills, {completed} runs completed, {} ideas acknowledged, \
-         0 lost, 0 corrupted, {leftovers} temp files left by killed writers · {:.1} s",
+        "idea add: seed {} · {kills} kills, {completed} runs completed, {} ideas acknowledged, 0 lost, \
+         0 corrupted, {leftovers} temp files left by killed writers · {:.1} s",
         seed(),
-        life / 1000,
         acknowledged.len(),
         started.elapsed().as_secs_f64()
     );
@@ -163,25 +144,38 @@ fn the_tui_killed_while_ideas_are_typed_never_loses_an_acknowledged_idea() {
 /// Runs `command(attempt)` again and again, killing it (SIGKILL) at a random moment of its life, until
 /// `wanted` kills have landed; `after(attempt, output, killed)` checks the files after each run. Returns
 /// (kills, completed runs).
+///
+/// The kills spread over up to twice a run's measured life, so about half of them land. A run's life is
+/// measured again (three whole runs, the median) whenever fewer than a fifth or more than four fifths of
+/// the last 20 attempts were killed: on a shared CI machine a run can get several times faster or slower
+/// once other tests start or finish, and a stale measure would leave the kills bunched at the start of
+/// the life or hardly landing at all.
 fn kill_at_random(
     rng: &mut Rng,
     wanted: usize,
     mut command: impl FnMut(usize) -> std::process::Command,
     mut after: impl FnMut(usize, std::process::Output, bool),
 ) -> (usize, usize) {
-    // How long one run takes here, so the kills spread over the whole of it (and a little after).
-    let mut runs: Vec<u64> = (0..3)
-        .map(|i| {
-            let t = Instant::now();
-            let out = command(usize::MAX - i).output().unwrap();
-            let life = t.elapsed().as_micros() as u64;
-            after(usize::MAX - i, out, false);
-            life
-        })
-        .collect();
-    runs.sort();
-    let life = runs[1];
+    // Whole runs that measure the life take attempt numbers from the top, so each still has its own.
+    let mut measured = 0usize;
+    let mut measure = |command: &mut dyn FnMut(usize) -> std::process::Command,
+                       after: &mut dyn FnMut(usize, std::process::Output, bool)| {
+        let mut runs: Vec<u64> = (0..3)
+            .map(|_| {
+                measured += 1;
+                let t = Instant::now();
+                let out = command(usize::MAX - measured).output().unwrap();
+                let life = t.elapsed().as_micros() as u64;
+                after(usize::MAX - measured, out, false);
+                life
+            })
+            .collect();
+        runs.sort();
+        runs[1]
+    };
+    let mut life = measure(&mut command, &mut after);
     let (mut kills, mut completed, mut attempt) = (0, 0, 0);
+    let (mut window, mut window_kills) = (0, 0);
     while kills < wanted {
         attempt += 1;
         assert!(attempt < wanted * 20, "too few kills landed: {kills} in {attempt} attempts");
@@ -192,11 +186,25 @@ fn kill_at_random(
         if killed {
             child.kill().unwrap();
             kills += 1;
+            window_kills += 1;
         } else {
             completed += 1;
         }
         let out = child.wait_with_output().unwrap();
         after(attempt, out, killed);
+        window += 1;
+        if window == 20 {
+            if !(4..=16).contains(&window_kills) {
+                let was = life;
+                life = measure(&mut command, &mut after);
+                eprintln!(
+                    "{window_kills} kills in the last 20 attempts: one run's life measured again, {} ms → {} ms",
+                    was / 1000,
+                    life / 1000
+                );
+            }
+            (window, window_kills) = (0, 0);
+        }
     }
     (kills, completed)
 }
