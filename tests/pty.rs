@@ -180,10 +180,10 @@ fn ten_ideas_for_three_tables_survive_a_restart_and_undo_reaches_the_disk() {
     again.wait_for("board mode", |s| s.contains("#10 Sekolah ramah disabilitas"));
     again.send("x");
     again.wait_for("the idea deleted", |s| s.contains("Ideas board · 9 / 50"));
-    // The writer saves within a second: the tombstone reaches the file.
+    // The writer saves within a second (10 s allowed for a loaded CI machine): the tombstone reaches the file.
     let start = Instant::now();
     while !innolab::store::load(&path).unwrap().idea(10).unwrap().deleted {
-        assert!(start.elapsed() < Duration::from_secs(3), "the delete never reached the disk");
+        assert!(start.elapsed() < Duration::from_secs(10), "the delete never reached the disk");
         again.pump(Duration::from_millis(50));
     }
     again.send("u");
