@@ -106,8 +106,9 @@ fn keys_on_the_coach_screen_move_the_wall_and_either_side_can_be_killed() {
     coach.send_now("Kedua, sebelum kill");
     coach.send("\r");
     wall.wait_for("the second idea", |s| s.contains("Kedua, sebelum kill"));
-    // On disk (the journal's line is written at once after a capture), then the kill.
-    std::thread::sleep(Duration::from_millis(500));
+    // On disk (a capture is saved within a moment, but a loaded machine may take longer than any fixed
+    // pause), then the kill.
+    common::wait_for_file(&path, "the second idea", |s| s.ideas.iter().any(|i| i.title == "Kedua, sebelum kill"));
     wall.kill_9();
     coach.wait_for("waiting for the lab", |s| s.contains("innolab run stopped"));
     let saved = titles(&path);

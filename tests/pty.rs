@@ -368,19 +368,6 @@ fn two_awardees_on(path: &Path, block: &str) {
     innolab::store::save(path, &session).unwrap();
 }
 
-/// Waits until the session file records `done` (the app saves each change at once; a kill -9 right after the
-/// screen shows a change could come before the save, which is what the crash tests are for).
-fn wait_for_file(path: &Path, what: &str, done: impl Fn(&innolab::model::Session) -> bool) {
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::time::Instant::now() < until {
-        if innolab::store::load(path).is_ok_and(|s| done(&s)) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    panic!("the session file never recorded {what}");
-}
-
 /// Resume is exact after a kill -9: the language, the plenary's table, the awards position and the open
 /// screen come back, as the block and its running timer do.
 #[test]
@@ -399,7 +386,7 @@ fn resume_is_exact_after_kill_9() {
     app.send("\t");
     app.send("\t");
     app.wait_for("table 3 with its timer running", |s| s.contains("meja 3 dari 6") && s.contains("berjalan"));
-    wait_for_file(&path, "table 3", |s| s.progress.wall.plenary_table == 2);
+    common::wait_for_file(&path, "table 3", |s| s.progress.wall.plenary_table == 2);
     app.kill_9();
 
     let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);
@@ -409,7 +396,7 @@ fn resume_is_exact_after_kill_9() {
     app.wait_for("the first awardee", |s| s.contains("1 dari 2") && s.contains("Ide dari Ani"));
     app.send(RIGHT);
     app.wait_for("the second awardee", |s| s.contains("2 dari 2") && s.contains("Ide dari Budi"));
-    wait_for_file(&path, "the second awardee", |s| s.progress.wall.awards_page == 1);
+    common::wait_for_file(&path, "the second awardee", |s| s.progress.wall.awards_page == 1);
     app.kill_9();
 
     let mut app = Pty::spawn(dir.path(), &["run", "lab.json"], 100, 30);

@@ -147,3 +147,17 @@ pub fn report_lab(ideas: usize) -> innolab::model::Session {
     }
     session
 }
+
+/// Waits up to 10 s (a loaded CI machine) until the session file records `done`. The app saves each change
+/// within a moment, but a kill -9 right after the screen shows a change could come before the save: what
+/// such a kill loses is the crash tests' business, not the business of a test that waits for the screen.
+pub fn wait_for_file(path: &Path, what: &str, done: impl Fn(&innolab::model::Session) -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < until {
+        if innolab::store::load(path).is_ok_and(|s| done(&s)) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("the session file never recorded {what}");
+}

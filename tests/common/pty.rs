@@ -79,6 +79,22 @@ impl Pty {
         }
     }
 
+    /// After the app ended: reads everything it wrote, to the end of the pty (its last words may still be on
+    /// their way through the pty on a busy machine), at most 10 s.
+    fn drain(&mut self) {
+        let until = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < until {
+            match self.output.recv_timeout(Duration::from_millis(50)) {
+                Ok(bytes) => {
+                    self.parser.process(&bytes);
+                    self.raw.extend_from_slice(&bytes);
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+        }
+    }
+
     pub fn screen(&self) -> String {
         self.parser.screen().contents()
     }
@@ -147,7 +163,7 @@ impl Pty {
         loop {
             self.pump(Duration::from_millis(50));
             if let Some(status) = self.child.try_wait().unwrap() {
-                self.pump(Duration::from_millis(100));
+                self.drain();
                 return (status.success(), !self.parser.screen().alternate_screen());
             }
             assert!(start.elapsed() < Duration::from_secs(10), "the app did not exit; screen:\n{}", self.screen());
